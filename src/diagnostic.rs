@@ -1,0 +1,115 @@
+//! Findings as data: what a lint reports, independent of how it is rendered.
+
+use crate::lints::{Level, Lint};
+use crate::source::ByteSpan;
+
+/// One finding of one lint in one file.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub lint: &'static Lint,
+    pub level: Level,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub helps: Vec<Help>,
+    pub notes: Vec<String>,
+}
+
+/// A span with the short text printed under it.
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub span: ByteSpan,
+    pub message: String,
+}
+
+/// A `help:` line, with the edit it proposes if it proposes one.
+#[derive(Clone, Debug)]
+pub struct Help {
+    pub message: String,
+    pub suggestion: Option<Suggestion>,
+}
+
+/// Replace the bytes of `span` by `replacement`.
+#[derive(Clone, Debug)]
+pub struct Suggestion {
+    pub span: ByteSpan,
+    pub replacement: String,
+    pub applicability: Applicability,
+}
+
+/// How sure a suggestion is, in rustc's terms (rustfix applies only `MachineApplicable`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    MachineApplicable,
+    MaybeIncorrect,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::MachineApplicable => "MachineApplicable",
+            Applicability::MaybeIncorrect => "MaybeIncorrect",
+        }
+    }
+}
+
+impl Diagnostic {
+    /// Every finding is made here, at the lint's default level.
+    pub fn new(lint: &'static Lint, span: ByteSpan, message: String, label: String) -> Self {
+        Self {
+            lint,
+            level: lint.default_level,
+            message,
+            primary: Label {
+                span,
+                message: label,
+            },
+            secondary: Vec::new(),
+            helps: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_secondary(mut self, span: ByteSpan, message: String) -> Self {
+        self.secondary.push(Label { span, message });
+        self
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, message: String, suggestion: Option<Suggestion>) -> Self {
+        self.helps.push(Help {
+            message,
+            suggestion,
+        });
+        self
+    }
+
+    #[must_use]
+    pub fn with_note(mut self, note: String) -> Self {
+        self.notes.push(note);
+        self
+    }
+
+    /// `objlint::<lint>`, the code printed and matched on.
+    pub fn code(&self) -> String {
+        format!("objlint::{}", self.lint.name)
+    }
+}
+
+/// A string from the scanned source, made safe to print inside backticks: control characters
+/// (terminal escapes, line breaks) are shown as escapes instead of acting on the reader's
+/// terminal.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('`');
+    for character in text.chars() {
+        if character.is_control() {
+            out.extend(character.escape_default());
+        } else {
+            out.push(character);
+        }
+    }
+    out.push('`');
+    out
+}

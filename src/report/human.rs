@@ -1,0 +1,155 @@
+//! rustc-style diagnostics through codespan-reporting, and the summary line.
+
+use std::time::Duration;
+
+use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label, Severity};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::termcolor::{Buffer, WriteColor};
+use codespan_reporting::term::{self, Config, Styles, StylesWriter};
+
+use crate::diagnostic::Diagnostic;
+use crate::lints::Level;
+use crate::report::Counts;
+use crate::source::SourceFile;
+use crate::{FileError, FileReport, Report};
+
+/// Renders every finding and error of a run, then the summary line.
+pub fn render(report: &Report, elapsed: Duration, color: bool) -> Vec<u8> {
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    for (path, message) in &report.errors {
+        emit_plain_error(&mut buffer, &format!("{}: {message}", path.display()));
+    }
+    for file in &report.files {
+        render_file_into(&mut buffer, file);
+    }
+    let counts = Counts::of(report);
+    let failed = report
+        .files
+        .iter()
+        .filter(|file| file.error.is_some())
+        .count()
+        + report.errors.len();
+    let summary = summary_line(counts, report.files.len(), failed, elapsed);
+    // The summary is plain text; colour only its verdict word, as cargo does.
+    let _ = std::io::Write::write_all(&mut buffer, summary.as_bytes());
+    buffer.into_inner()
+}
+
+/// One file's findings (or its error) as plain text: what the fixture goldens hold.
+pub fn render_file(file: &FileReport) -> String {
+    let mut buffer = Buffer::no_color();
+    render_file_into(&mut buffer, file);
+    String::from_utf8(buffer.into_inner()).expect("codespan writes UTF-8")
+}
+
+/// One diagnostic as plain text, for the `rendered` field of JSON output.
+pub fn render_diagnostic(file: &SourceFile, diagnostic: &Diagnostic) -> String {
+    let mut buffer = Buffer::no_color();
+    emit(&mut buffer, file, &to_codespan(diagnostic));
+    String::from_utf8(buffer.into_inner()).expect("codespan writes UTF-8")
+}
+
+/// A file error as plain text, for the `rendered` field of JSON output.
+pub fn render_error(file: &SourceFile, error: &FileError) -> String {
+    let mut buffer = Buffer::no_color();
+    emit(&mut buffer, file, &error_to_codespan(file, error));
+    String::from_utf8(buffer.into_inner()).expect("codespan writes UTF-8")
+}
+
+fn render_file_into(buffer: &mut Buffer, file: &FileReport) {
+    if let Some(error) = &file.error {
+        emit(buffer, &file.file, &error_to_codespan(&file.file, error));
+    }
+    for diagnostic in &file.diagnostics {
+        emit(buffer, &file.file, &to_codespan(diagnostic));
+    }
+}
+
+fn to_codespan(diagnostic: &Diagnostic) -> Rendered<()> {
+    let severity = match diagnostic.level {
+        Level::Deny => Severity::Error,
+        Level::Warn | Level::Allow => Severity::Warning,
+    };
+    let mut labels = vec![Label::primary(
+        (),
+        diagnostic.primary.span.start..diagnostic.primary.span.end,
+    )
+    .with_message(&diagnostic.primary.message)];
+    labels.extend(diagnostic.secondary.iter().map(|label| {
+        Label::secondary((), label.span.start..label.span.end).with_message(&label.message)
+    }));
+    let mut notes: Vec<String> = diagnostic
+        .helps
+        .iter()
+        .map(|help| match &help.suggestion {
+            Some(suggestion) => format!("help: {}: {}", help.message, suggestion.replacement),
+            None => format!("help: {}", help.message),
+        })
+        .collect();
+    notes.extend(diagnostic.notes.iter().map(|note| format!("note: {note}")));
+    Rendered::new(severity)
+        .with_code(diagnostic.code())
+        .with_message(&diagnostic.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+fn error_to_codespan(file: &SourceFile, error: &FileError) -> Rendered<()> {
+    let rendered =
+        Rendered::error().with_message(format!("{}: {}", file.path.display(), error.message));
+    match error.span {
+        Some(span) => rendered.with_labels(vec![Label::primary((), span.start..span.end)]),
+        None => rendered,
+    }
+}
+
+fn emit(buffer: &mut Buffer, file: &SourceFile, diagnostic: &Rendered<()>) {
+    let files = SimpleFile::new(file.path.display().to_string(), file.text.as_str());
+    let styles = Styles::default();
+    let mut writer = StylesWriter::new(buffer as &mut dyn WriteColor, &styles);
+    term::emit_to_write_style(&mut writer, &Config::default(), &files, diagnostic)
+        .expect("spans lie inside their file");
+}
+
+fn emit_plain_error(buffer: &mut Buffer, message: &str) {
+    let files = SimpleFile::new(String::new(), "");
+    let styles = Styles::default();
+    let mut writer = StylesWriter::new(buffer as &mut dyn WriteColor, &styles);
+    let diagnostic = Rendered::<()>::error().with_message(message);
+    term::emit_to_write_style(&mut writer, &Config::default(), &files, &diagnostic)
+        .expect("a diagnostic without labels renders");
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+fn summary_line(counts: Counts, files: usize, failed: usize, elapsed: Duration) -> String {
+    let findings = if counts.errors + counts.warnings == 0 {
+        "no findings".to_owned()
+    } else {
+        format!(
+            "{}, {}",
+            plural(counts.errors, "error"),
+            plural(counts.warnings, "warning")
+        )
+    };
+    let failed = if failed == 0 {
+        String::new()
+    } else {
+        format!("; {} could not be checked", plural(failed, "path"))
+    };
+    format!(
+        "objlint: {findings} in {} checked{failed} ({:.2}s)\n",
+        plural(files, "file"),
+        elapsed.as_secs_f64()
+    )
+}

@@ -1,0 +1,207 @@
+//! `--message-format json`: cargo's `compiler-message` lines carrying rustc diagnostics, exactly
+//! the shape cargo writes for Clippy, so tools built on `cargo_metadata` read them unchanged.
+
+use serde_json::{json, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::lints::Level;
+use crate::report::human;
+use crate::source::{ByteSpan, SourceFile};
+use crate::workspace::Target;
+use crate::{FileReport, Report};
+
+/// One JSON document per line: a `compiler-message` per finding or error, then `build-finished`.
+pub fn render(report: &Report, success: bool) -> String {
+    let mut out = String::new();
+    for (path, message) in &report.errors {
+        let text = format!("{}: {message}", path.display());
+        let diagnostic = json!({
+            "$message_type": "diagnostic",
+            "message": text,
+            "code": null,
+            "level": "error",
+            "spans": [],
+            "children": [],
+            "rendered": format!("error: {text}\n"),
+        });
+        push_line(
+            &mut out,
+            &json!({ "reason": "compiler-message", "message": diagnostic }),
+        );
+    }
+    for file in &report.files {
+        for message in file_messages(file) {
+            push_line(&mut out, &message);
+        }
+    }
+    push_line(
+        &mut out,
+        &json!({ "reason": "build-finished", "success": success }),
+    );
+    out
+}
+
+fn push_line(out: &mut String, value: &Value) {
+    out.push_str(&value.to_string());
+    out.push('\n');
+}
+
+/// The `compiler-message` lines of one file.
+pub fn file_messages(file: &FileReport) -> Vec<Value> {
+    let target = file.package.target_for(&file.absolute_path);
+    let wrap = |message: Value| {
+        json!({
+            "reason": "compiler-message",
+            "package_id": file.package.id(),
+            "manifest_path": file.package.manifest_path.to_string_lossy(),
+            "target": target_json(target),
+            "message": message,
+        })
+    };
+    let mut messages = Vec::new();
+    if let Some(error) = &file.error {
+        let spans = error
+            .span
+            .map(|span| vec![span_json(&file.file, span, true, None, None)])
+            .unwrap_or_default();
+        messages.push(wrap(json!({
+            "$message_type": "diagnostic",
+            "message": format!("{}: {}", file.file.path.display(), error.message),
+            "code": null,
+            "level": "error",
+            "spans": spans,
+            "children": [],
+            "rendered": human::render_error(&file.file, error),
+        })));
+    }
+    messages.extend(
+        file.diagnostics
+            .iter()
+            .map(|diagnostic| wrap(diagnostic_json(&file.file, diagnostic))),
+    );
+    messages
+}
+
+fn target_json(target: &Target) -> Value {
+    json!({
+        "kind": target.kind,
+        "crate_types": target.crate_types,
+        "name": target.name,
+        "src_path": target.src_path.to_string_lossy(),
+        "edition": target.edition,
+        "doc": target.doc,
+        "doctest": target.doctest,
+        "test": target.test,
+    })
+}
+
+/// A rustc diagnostic: message, code, level, spans, children (helps with their suggestions,
+/// notes) and the human rendering.
+pub fn diagnostic_json(file: &SourceFile, diagnostic: &Diagnostic) -> Value {
+    let mut spans = vec![span_json(
+        file,
+        diagnostic.primary.span,
+        true,
+        Some(&diagnostic.primary.message),
+        None,
+    )];
+    spans.extend(
+        diagnostic
+            .secondary
+            .iter()
+            .map(|label| span_json(file, label.span, false, Some(&label.message), None)),
+    );
+    let mut children: Vec<Value> = diagnostic
+        .helps
+        .iter()
+        .map(|help| {
+            let spans: Vec<Value> = help
+                .suggestion
+                .iter()
+                .map(|suggestion| {
+                    span_json(
+                        file,
+                        suggestion.span,
+                        true,
+                        None,
+                        Some((&suggestion.replacement, suggestion.applicability.as_str())),
+                    )
+                })
+                .collect();
+            child_json(&help.message, "help", &spans)
+        })
+        .collect();
+    children.extend(
+        diagnostic
+            .notes
+            .iter()
+            .map(|note| child_json(note, "note", &[])),
+    );
+    let level = match diagnostic.level {
+        Level::Deny => "error",
+        Level::Warn | Level::Allow => "warning",
+    };
+    json!({
+        "$message_type": "diagnostic",
+        "message": diagnostic.message,
+        "code": { "code": diagnostic.code(), "explanation": null },
+        "level": level,
+        "spans": spans,
+        "children": children,
+        "rendered": human::render_diagnostic(file, diagnostic),
+    })
+}
+
+fn child_json(message: &str, level: &str, spans: &[Value]) -> Value {
+    json!({
+        "$message_type": "diagnostic",
+        "message": message,
+        "code": null,
+        "level": level,
+        "spans": spans,
+        "children": [],
+        "rendered": null,
+    })
+}
+
+fn span_json(
+    file: &SourceFile,
+    span: ByteSpan,
+    is_primary: bool,
+    label: Option<&str>,
+    suggestion: Option<(&str, &str)>,
+) -> Value {
+    let start = file.line_column(span.start);
+    let end = file.line_column(span.end);
+    let text: Vec<Value> = (start.line..=end.line)
+        .map(|line| {
+            let line_text = file.line_text(line);
+            let highlight_start = if line == start.line { start.column } else { 1 };
+            let highlight_end = if line == end.line {
+                end.column
+            } else {
+                line_text.chars().count() + 1
+            };
+            json!({
+                "text": line_text,
+                "highlight_start": highlight_start,
+                "highlight_end": highlight_end,
+            })
+        })
+        .collect();
+    json!({
+        "file_name": file.path.to_string_lossy(),
+        "byte_start": span.start,
+        "byte_end": span.end,
+        "line_start": start.line,
+        "line_end": end.line,
+        "column_start": start.column,
+        "column_end": end.column,
+        "is_primary": is_primary,
+        "text": text,
+        "label": label,
+        "suggested_replacement": suggestion.map(|(replacement, _)| replacement),
+        "suggestion_applicability": suggestion.map(|(_, applicability)| applicability),
+        "expansion": null,
+    })
+}

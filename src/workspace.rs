@@ -1,0 +1,399 @@
+//! Cargo packages and targets, read from `Cargo.toml` files without running cargo: the package a
+//! file belongs to (its name seeds suggested GUIDs) and the target JSON output names, as cargo
+//! writes them in `compiler-message` lines.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use toml::Table;
+
+/// A package, or a stand-in for files that belong to none.
+#[derive(Debug)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    /// Absolute path of `Cargo.toml` (for a stand-in, where it would be).
+    pub manifest_path: PathBuf,
+    pub targets: Vec<Target>,
+}
+
+/// A cargo target (`lib`, `bin`, `example`, `test`, `bench`, `custom-build`).
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub name: String,
+    pub kind: Vec<String>,
+    pub crate_types: Vec<String>,
+    pub src_path: PathBuf,
+    pub edition: String,
+    pub doc: bool,
+    pub doctest: bool,
+    pub test: bool,
+}
+
+impl Package {
+    /// The package ID in cargo's current format, `path+file:///dir#name@version`.
+    pub fn id(&self) -> String {
+        let directory = self.manifest_path.parent().unwrap_or(Path::new("/"));
+        format!(
+            "path+{}#{}@{}",
+            file_url(directory),
+            self.name,
+            self.version
+        )
+    }
+
+    /// The target a source file belongs to: the target whose root it is, else the target whose
+    /// directory holds it (`src/bin/x/`, `tests/`, `examples/`), else the library, else the
+    /// first target. Module trees are not followed: objlint never expands `mod` paths.
+    pub fn target_for(&self, file: &Path) -> &Target {
+        if let Some(target) = self.targets.iter().find(|target| target.src_path == file) {
+            return target;
+        }
+        let nested = self
+            .targets
+            .iter()
+            .filter(|target| !target.kind.iter().any(|kind| is_library_kind(kind)))
+            .filter_map(|target| {
+                let directory = target.src_path.parent()?;
+                let is_main = target.src_path.file_name()? == "main.rs"
+                    || target.kind.iter().any(|kind| kind == "test");
+                (is_main && file.starts_with(directory)).then_some((directory, target))
+            })
+            .max_by_key(|(directory, _)| directory.components().count());
+        if let Some((_, target)) = nested {
+            if !(target.kind == ["bin"] && target.src_path.ends_with("src/main.rs")) {
+                return target;
+            }
+        }
+        self.targets
+            .iter()
+            .find(|target| target.kind.iter().any(|kind| is_library_kind(kind)))
+            .or_else(|| self.targets.first())
+            .expect("every package has a target")
+    }
+}
+
+fn is_library_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "lib" | "rlib" | "dylib" | "cdylib" | "staticlib" | "proc-macro"
+    )
+}
+
+/// `file:///…` for an absolute path, percent-encoding what a URL cannot hold.
+fn file_url(path: &Path) -> String {
+    let mut url = String::from("file://");
+    for byte in path.to_string_lossy().bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-_.~".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            let _ = write!(url, "%{byte:02X}");
+        }
+    }
+    url
+}
+
+/// Finds and caches the package of each directory.
+#[derive(Default)]
+pub struct Packages {
+    by_directory: HashMap<PathBuf, Option<Arc<Package>>>,
+    /// Manifests that could not be read, reported once each.
+    pub errors: Vec<(PathBuf, anyhow::Error)>,
+}
+
+impl Packages {
+    /// The package owning `file` (an absolute path); a stand-in package named after the
+    /// file's directory when no `Cargo.toml` with a `[package]` is above it.
+    pub fn for_file(&mut self, file: &Path) -> Arc<Package> {
+        let directory = file.parent().unwrap_or(Path::new("/"));
+        if let Some(package) = self.for_directory(directory) {
+            return package;
+        }
+        Arc::new(stand_in(file))
+    }
+
+    fn for_directory(&mut self, directory: &Path) -> Option<Arc<Package>> {
+        if let Some(known) = self.by_directory.get(directory) {
+            return known.clone();
+        }
+        let manifest = directory.join("Cargo.toml");
+        let found = if manifest.is_file() {
+            match read_package(&manifest) {
+                Ok(Some(package)) => Some(Arc::new(package)),
+                Ok(None) => directory
+                    .parent()
+                    .and_then(|parent| self.for_directory(parent)),
+                Err(error) => {
+                    self.errors.push((manifest, error));
+                    None
+                }
+            }
+        } else {
+            directory
+                .parent()
+                .and_then(|parent| self.for_directory(parent))
+        };
+        self.by_directory
+            .insert(directory.to_owned(), found.clone());
+        found
+    }
+}
+
+/// The stand-in for a file outside any package: named after its directory, one `lib` target.
+fn stand_in(file: &Path) -> Package {
+    let directory = file.parent().unwrap_or(Path::new("/"));
+    let name = directory.file_name().map_or_else(
+        || "root".to_owned(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let target_name = file.file_stem().map_or_else(
+        || name.clone(),
+        |stem| stem.to_string_lossy().replace('-', "_"),
+    );
+    Package {
+        name,
+        version: "0.0.0".to_owned(),
+        manifest_path: directory.join("Cargo.toml"),
+        targets: vec![Target {
+            name: target_name,
+            kind: vec!["lib".to_owned()],
+            crate_types: vec!["lib".to_owned()],
+            src_path: file.to_owned(),
+            edition: "2021".to_owned(),
+            doc: false,
+            doctest: false,
+            test: false,
+        }],
+    }
+}
+
+pub(crate) fn read_manifest(manifest: &Path) -> Result<Table> {
+    let text = fs::read_to_string(manifest)
+        .with_context(|| format!("failed to read {}", manifest.display()))?;
+    text.parse::<Table>()
+        .with_context(|| format!("failed to parse {}", manifest.display()))
+}
+
+/// Reads a package manifest; `Ok(None)` for a virtual workspace manifest.
+fn read_package(manifest: &Path) -> Result<Option<Package>> {
+    let table = read_manifest(manifest)?;
+    let Some(package) = table.get("package").and_then(toml::Value::as_table) else {
+        return Ok(None);
+    };
+    let directory = manifest.parent().unwrap_or(Path::new("/"));
+    let name = package
+        .get("name")
+        .and_then(toml::Value::as_str)
+        .with_context(|| format!("{}: `package.name` is missing", manifest.display()))?
+        .to_owned();
+    let inherited = |key: &str| inherited_package_key(directory, key);
+    let version =
+        string_or_inherited(package, "version", &inherited).unwrap_or_else(|| "0.0.0".to_owned());
+    let edition =
+        string_or_inherited(package, "edition", &inherited).unwrap_or_else(|| "2015".to_owned());
+    let targets = discover_targets(directory, &name, &edition, &table);
+    Ok(Some(Package {
+        name,
+        version,
+        manifest_path: manifest.to_owned(),
+        targets,
+    }))
+}
+
+/// `key = "…"`, or `key.workspace = true` resolved from the workspace's `[workspace.package]`.
+fn string_or_inherited(
+    package: &Table,
+    key: &str,
+    inherited: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    match package.get(key)? {
+        toml::Value::String(value) => Some(value.clone()),
+        toml::Value::Table(table)
+            if table.get("workspace") == Some(&toml::Value::Boolean(true)) =>
+        {
+            inherited(key)
+        }
+        _ => None,
+    }
+}
+
+fn inherited_package_key(package_directory: &Path, key: &str) -> Option<String> {
+    package_directory.ancestors().skip(1).find_map(|directory| {
+        let manifest = directory.join("Cargo.toml");
+        let table = read_manifest(&manifest).ok()?;
+        let workspace = table.get("workspace")?.as_table()?;
+        Some(workspace.get("package")?.get(key)?.as_str()?.to_owned())
+    })
+}
+
+impl Target {
+    fn new(
+        name: String,
+        kind: &str,
+        crate_types: Vec<String>,
+        src_path: PathBuf,
+        edition: &str,
+    ) -> Self {
+        Target {
+            name,
+            kind: if kind == "lib" {
+                crate_types.clone()
+            } else {
+                vec![kind.to_owned()]
+            },
+            crate_types,
+            src_path,
+            edition: edition.to_owned(),
+            doc: matches!(kind, "lib" | "bin"),
+            doctest: kind == "lib",
+            test: matches!(kind, "lib" | "bin" | "test"),
+        }
+    }
+}
+
+/// The targets cargo would build, from the manifest's target tables and cargo's conventional
+/// layout (`src/lib.rs`, `src/main.rs`, `src/bin/`, `examples/`, `tests/`, `benches/`, `build.rs`).
+fn discover_targets(
+    directory: &Path,
+    package_name: &str,
+    edition: &str,
+    manifest: &Table,
+) -> Vec<Target> {
+    let lib_table = manifest.get("lib").and_then(toml::Value::as_table);
+    let lib_path = lib_table
+        .and_then(|lib| lib.get("path"))
+        .and_then(toml::Value::as_str)
+        .map_or_else(|| directory.join("src/lib.rs"), |path| directory.join(path));
+    let lib_name = lib_table
+        .and_then(|lib| lib.get("name"))
+        .and_then(toml::Value::as_str)
+        .map_or_else(|| package_name.replace('-', "_"), str::to_owned);
+    let mut targets = Vec::new();
+    if lib_table.is_some() || lib_path.is_file() {
+        let crate_types = lib_table
+            .and_then(|lib| lib.get("crate-type"))
+            .and_then(toml::Value::as_array)
+            .map_or_else(
+                || vec!["lib".to_owned()],
+                |types| {
+                    types
+                        .iter()
+                        .filter_map(|value| Some(value.as_str()?.to_owned()))
+                        .collect()
+                },
+            );
+        targets.push(Target::new(
+            lib_name.clone(),
+            "lib",
+            crate_types,
+            lib_path.clone(),
+            edition,
+        ));
+    }
+    for (section, kind, folder) in [
+        ("bin", "bin", "src/bin"),
+        ("example", "example", "examples"),
+        ("test", "test", "tests"),
+        ("bench", "bench", "benches"),
+    ] {
+        let mut found = declared_targets(manifest, directory, section, |name| {
+            if kind == "bin" && name == package_name {
+                directory.join("src/main.rs")
+            } else {
+                directory.join(folder).join(format!("{name}.rs"))
+            }
+        });
+        if kind == "bin" && directory.join("src/main.rs").is_file() {
+            found.push((package_name.to_owned(), directory.join("src/main.rs")));
+        }
+        found.extend(conventional_targets(&directory.join(folder)));
+        for (name, path) in found {
+            if !targets.iter().any(|target| target.src_path == path) {
+                targets.push(Target::new(
+                    name,
+                    kind,
+                    vec!["bin".to_owned()],
+                    path,
+                    edition,
+                ));
+            }
+        }
+    }
+    let build_script = manifest
+        .get("package")
+        .and_then(|package| package.get("build"))
+        .and_then(toml::Value::as_str)
+        .map_or_else(|| directory.join("build.rs"), |path| directory.join(path));
+    if build_script.is_file() {
+        let name = "build-script-build".to_owned();
+        targets.push(Target::new(
+            name,
+            "custom-build",
+            vec!["bin".to_owned()],
+            build_script,
+            edition,
+        ));
+    }
+    if targets.is_empty() {
+        targets.push(Target::new(
+            lib_name,
+            "lib",
+            vec!["lib".to_owned()],
+            lib_path,
+            edition,
+        ));
+    }
+    targets
+}
+
+/// The `[[bin]]`/`[[example]]`/… entries of a manifest, with their paths (or cargo's default).
+fn declared_targets(
+    manifest: &Table,
+    directory: &Path,
+    section: &str,
+    default_path: impl Fn(&str) -> PathBuf,
+) -> Vec<(String, PathBuf)> {
+    let Some(entries) = manifest.get(section).and_then(toml::Value::as_array) else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let name = entry.get("name")?.as_str()?.to_owned();
+            let path = entry
+                .get("path")
+                .and_then(toml::Value::as_str)
+                .map_or_else(|| default_path(&name), |path| directory.join(path));
+            Some((name, path))
+        })
+        .collect()
+}
+
+/// `folder/*.rs` and `folder/*/main.rs`, by name.
+fn conventional_targets(folder: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let path = entry.path();
+            if path.extension().is_some_and(|extension| extension == "rs") && path.is_file() {
+                Some((path.file_stem()?.to_string_lossy().into_owned(), path))
+            } else if path.join("main.rs").is_file() {
+                Some((
+                    entry.file_name().to_string_lossy().into_owned(),
+                    path.join("main.rs"),
+                ))
+            } else {
+                None
+            }
+        })
+        .collect();
+    found.sort();
+    found
+}
