@@ -494,22 +494,31 @@ fn is_already_exists_code(literal: &str) -> bool {
 }
 
 /// Whether a literal stands in a comparison: a `==`, `!=`, `=>` or `|` among the three tokens on
-/// either side, or an argument of `matches!`/`assert_eq!`/`assert_ne!`.
+/// either side, or anywhere in the arguments of a comparing macro (`matches!`, `assert_eq!`, …).
 fn compared(tokens: &[FlatToken], index: usize) -> bool {
+    if tokens[index].in_comparing_macro {
+        return true;
+    }
     let window = tokens[index.saturating_sub(3)..tokens.len().min(index + 4)].iter();
-    window.into_iter().any(|token| match &token.kind {
-        FlatKind::Punct(op) => matches!(op.as_str(), "==" | "!=" | "=>" | "|"),
-        FlatKind::Ident(ident) => matches!(
-            ident.as_str(),
-            "matches" | "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne"
-        ),
-        FlatKind::Literal(_) => false,
+    window.into_iter().any(|token| {
+        matches!(&token.kind, FlatKind::Punct(op) if matches!(op.as_str(), "==" | "!=" | "=>" | "|"))
     })
 }
+
+/// Macros whose arguments are compared with each other.
+const COMPARING_MACROS: &[&str] = &[
+    "matches",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "assert_matches",
+];
 
 struct FlatToken {
     kind: FlatKind,
     span: proc_macro2::Span,
+    in_comparing_macro: bool,
 }
 
 enum FlatKind {
@@ -520,6 +529,10 @@ enum FlatKind {
 
 /// The tokens of a stream in order with groups opened, joint punctuation glued (`==`).
 fn flatten(stream: TokenStream, out: &mut Vec<FlatToken>) {
+    flatten_into(stream, false, out);
+}
+
+fn flatten_into(stream: TokenStream, in_comparing_macro: bool, out: &mut Vec<FlatToken>) {
     let mut pending_punct: Option<(String, proc_macro2::Span)> = None;
     for tree in stream {
         if let TokenTree::Punct(punct) = &tree {
@@ -533,6 +546,7 @@ fn flatten(stream: TokenStream, out: &mut Vec<FlatToken>) {
                 out.push(FlatToken {
                     kind: FlatKind::Punct(text),
                     span,
+                    in_comparing_macro,
                 });
             }
             continue;
@@ -541,17 +555,28 @@ fn flatten(stream: TokenStream, out: &mut Vec<FlatToken>) {
             out.push(FlatToken {
                 kind: FlatKind::Punct(text),
                 span,
+                in_comparing_macro,
             });
         }
         match tree {
-            TokenTree::Group(group) => flatten(group.stream(), out),
+            TokenTree::Group(group) => {
+                // `matches!(…)`: the tokens before the group are the macro's name and `!`.
+                let macro_call = matches!(
+                    &out[out.len().saturating_sub(2)..],
+                    [FlatToken { kind: FlatKind::Ident(name), .. }, FlatToken { kind: FlatKind::Punct(bang), .. }]
+                        if bang == "!" && COMPARING_MACROS.contains(&name.as_str())
+                );
+                flatten_into(group.stream(), in_comparing_macro || macro_call, out);
+            }
             TokenTree::Ident(ident) => out.push(FlatToken {
                 kind: FlatKind::Ident(ident.to_string()),
                 span: ident.span(),
+                in_comparing_macro,
             }),
             TokenTree::Literal(literal) => out.push(FlatToken {
                 kind: FlatKind::Literal(literal.to_string()),
                 span: literal.span(),
+                in_comparing_macro,
             }),
             TokenTree::Punct(_) => unreachable!("handled above"),
         }
@@ -560,6 +585,7 @@ fn flatten(stream: TokenStream, out: &mut Vec<FlatToken>) {
         out.push(FlatToken {
             kind: FlatKind::Punct(text),
             span,
+            in_comparing_macro,
         });
     }
 }

@@ -43,7 +43,12 @@ pub fn check_source(file: &SourceFile, package: &str) -> Result<Vec<Diagnostic>,
 }
 
 fn parse_error(file: &SourceFile, error: &syn::Error) -> FileError {
-    let message = error.to_string();
+    let syn_message = error.to_string();
+    // proc-macro2's lexer says only this; its span points at the offending token.
+    let message = match syn_message.as_str() {
+        "cannot parse string into token stream" => "unbalanced delimiter or invalid token",
+        other => other,
+    };
     // syn reports a truncated file at the call site, which has no place in the text.
     let span = if message.contains("unexpected end of input") {
         ByteSpan::new(file.text.len(), file.text.len())

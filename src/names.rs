@@ -10,6 +10,8 @@ use std::collections::HashMap;
 
 use syn::{Expr, Lit};
 
+use syn::spanned::Spanned;
+
 use crate::source::{ByteSpan, SourceFile};
 
 /// What a name argument denotes.
@@ -32,6 +34,8 @@ pub struct NameLiteral {
     pub span: ByteSpan,
     /// The binding the resolver went through to reach the literal, if any.
     pub binding: Option<Binding>,
+    /// The string macro the literal is written in (`w!("…")`), shown around the suggested name.
+    pub macro_call: Option<ByteSpan>,
 }
 
 /// A `let` or item the name was read through, named in the diagnostic's secondary label.
@@ -177,6 +181,14 @@ const NON_LITERAL_MACROS: &[&str] = &[
     "unreachable",
 ];
 
+/// Macros that read their literal as a `format!` template.
+const FORMAT_MACROS: &[&str] = &["format", "format_args"];
+
+/// Whether a format template has a `{…}` placeholder (`{{` is an escaped brace).
+fn has_placeholder(template: &str) -> bool {
+    template.replace("{{", "").contains('{')
+}
+
 impl Scope<'_> {
     pub fn resolve(&self, expr: &Expr) -> ObjectName {
         self.resolve_at(expr, 0, None)
@@ -205,7 +217,13 @@ impl Scope<'_> {
                 Some(syn::Stmt::Expr(tail, None)) => next(tail),
                 _ => ObjectName::Unknown,
             },
-            Expr::Macro(mac) => self.macro_name(&mac.mac, binding),
+            Expr::Macro(mac) => match self.macro_name(&mac.mac, binding) {
+                ObjectName::Literal(literal) => ObjectName::Literal(NameLiteral {
+                    macro_call: Some(self.file.byte_span(mac.span())),
+                    ..literal
+                }),
+                other => other,
+            },
             Expr::Call(call) => self.call(call, depth, binding),
             Expr::MethodCall(call) => {
                 let method = call.method.to_string();
@@ -235,6 +253,7 @@ impl Scope<'_> {
             value: value.to_owned(),
             span: self.file.byte_span(lit.span()),
             binding: binding.cloned(),
+            macro_call: None,
         })
     }
 
@@ -252,6 +271,12 @@ impl Scope<'_> {
             return ObjectName::Unknown;
         }
         match mac.parse_body::<Lit>() {
+            // `format!("{name}")` captures variables: its text is a template, not the name.
+            Ok(Lit::Str(template))
+                if FORMAT_MACROS.contains(&name.as_str()) && has_placeholder(&template.value()) =>
+            {
+                ObjectName::Unknown
+            }
             Ok(lit) => self.literal(&lit, binding),
             Err(_) => ObjectName::Unknown,
         }
@@ -306,7 +331,7 @@ impl Scope<'_> {
         };
         let binding = Binding {
             kind: item.kind,
-            name: segments.join("::"),
+            name: segments.last().cloned().unwrap_or_default(),
         };
         self.resolve_at(&item.value, depth + 1, Some(&binding))
     }

@@ -3,8 +3,7 @@
 use crate::creations::Creation;
 use crate::diagnostic::{quoted, Applicability, Diagnostic, Suggestion};
 use crate::lints::{Level, Lint, LintContext};
-use crate::names::ObjectName;
-use crate::source::ByteSpan;
+use crate::names::{NameLiteral, ObjectName};
 use crate::unique;
 
 pub(crate) static LINT: Lint = Lint {
@@ -43,7 +42,7 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
         Some(replacement) => diagnostic.with_help(
             format!(
                 "{help}: `{}`",
-                shown_replacement(creation, context, name.span, &replacement)
+                shown_replacement(creation, context, name, &replacement)
             ),
             Some(Suggestion {
                 span: name.span,
@@ -64,19 +63,25 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     )));
 }
 
-/// The name argument as it would read after the fix, when the literal is written inside it
-/// (`w!("Name-…")`); otherwise the new literal alone.
+/// The code around the literal as it would read after the fix: the name argument when the
+/// literal is written inside it, else the string macro holding it (`w!("Name-…")`), else the
+/// new literal alone.
 fn shown_replacement(
     creation: &Creation,
     context: &LintContext,
-    literal: ByteSpan,
+    name: &NameLiteral,
     replacement: &str,
 ) -> String {
-    if !creation.name_arg.contains(literal) {
-        return replacement.to_owned();
-    }
-    let argument = context.file.slice(creation.name_arg);
-    let start = literal.start - creation.name_arg.start;
-    let end = literal.end - creation.name_arg.start;
-    format!("{}{replacement}{}", &argument[..start], &argument[end..])
+    let around = if creation.name_arg.contains(name.span) {
+        creation.name_arg
+    } else {
+        match name.macro_call {
+            Some(macro_call) if macro_call.contains(name.span) => macro_call,
+            _ => name.span,
+        }
+    };
+    let text = context.file.slice(around);
+    let start = name.span.start - around.start;
+    let end = name.span.end - around.start;
+    format!("{}{replacement}{}", &text[..start], &text[end..])
 }

@@ -85,10 +85,7 @@ fn to_codespan(diagnostic: &Diagnostic) -> Rendered<()> {
     let mut notes: Vec<String> = diagnostic
         .helps
         .iter()
-        .map(|help| match &help.suggestion {
-            Some(suggestion) => format!("help: {}: {}", help.message, suggestion.replacement),
-            None => format!("help: {}", help.message),
-        })
+        .map(|help| format!("help: {}", help.message))
         .collect();
     notes.extend(diagnostic.notes.iter().map(|note| format!("note: {note}")));
     Rendered::new(severity)

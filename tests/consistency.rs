@@ -1,0 +1,126 @@
+//! The project agrees with itself: every lint has its doc and fixtures, each doc's examples
+//! behave as they say, and the README's generated parts are current.
+
+use objlint::lints::LINTS;
+use objlint::source::SourceFile;
+
+use crate::support::{blessing, repo_root, rust_files};
+
+#[test]
+fn every_lint_has_a_doc_and_fixtures_and_nothing_is_orphaned() {
+    let root = repo_root();
+    for lint in LINTS {
+        let doc = root.join("lints").join(format!("{}.md", lint.name));
+        assert!(doc.is_file(), "{} has no doc", doc.display());
+        let fixtures = rust_files(&root.join("fixtures").join(lint.name));
+        let announced = fixtures.iter().any(|path| {
+            std::fs::read_to_string(path)
+                .unwrap()
+                .contains(&format!("objlint::{}", lint.name))
+        });
+        assert!(
+            announced,
+            "no fixture in fixtures/{}/ expects objlint::{}",
+            lint.name, lint.name
+        );
+    }
+    for entry in std::fs::read_dir(root.join("lints")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(
+            LINTS.iter().any(|lint| lint.name == name),
+            "{} documents no registered lint",
+            path.display()
+        );
+    }
+}
+
+/// The first ```rust block after `marker` in a lint doc.
+fn code_block_after<'a>(doc: &'a str, marker: &str) -> &'a str {
+    let after = &doc[doc.find(marker).unwrap_or_else(|| panic!("no `{marker}`"))..];
+    let start = after.find("```rust\n").expect("a rust code block") + "```rust\n".len();
+    let end = after[start..].find("```").expect("a closed code block");
+    &after[start..start + end]
+}
+
+#[test]
+fn doc_examples_fire_and_their_fixes_do_not() {
+    for lint in LINTS {
+        let code = format!("objlint::{}", lint.name);
+        let fires = |source: &str| {
+            let file = SourceFile::new(format!("{}.md", lint.name), source.to_owned());
+            let diagnostics = objlint::check_source(&file, "docs").unwrap_or_else(|error| {
+                panic!("{} example does not parse: {}", lint.name, error.message)
+            });
+            diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.code() == code)
+        };
+        assert!(
+            fires(code_block_after(lint.docs, "## Example")),
+            "{}'s example does not fire",
+            lint.name
+        );
+        assert!(
+            !fires(code_block_after(lint.docs, "Use instead:")),
+            "{}'s fix still fires",
+            lint.name
+        );
+    }
+}
+
+/// Replaces the text between `<!-- name:start -->` and `<!-- name:end -->` in the README, or
+/// checks that it is already there.
+fn check_generated_section(name: &str, content: &str) {
+    let path = repo_root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start_marker = format!("<!-- {name}:start -->\n");
+    let end_marker = format!("<!-- {name}:end -->");
+    let start = readme
+        .find(&start_marker)
+        .unwrap_or_else(|| panic!("README has no {start_marker}"))
+        + start_marker.len();
+    let end = readme
+        .find(&end_marker)
+        .unwrap_or_else(|| panic!("README has no {end_marker}"));
+    if &readme[start..end] == content {
+        return;
+    }
+    if blessing() {
+        std::fs::write(
+            &path,
+            format!("{}{content}{}", &readme[..start], &readme[end..]),
+        )
+        .unwrap();
+    } else {
+        panic!(
+            "the README's `{name}` section is out of date: run `cargo bless`\nexpected:\n{content}"
+        );
+    }
+}
+
+#[test]
+fn readme_lint_table_is_current() {
+    let mut table = String::from("| Lint | Default | What it finds |\n|---|---|---|\n");
+    for lint in LINTS {
+        table.push_str(&format!(
+            "| [`objlint::{name}`](lints/{name}.md) | {level} | {summary} |\n",
+            name = lint.name,
+            level = lint.default_level.as_str(),
+            summary = lint.summary
+        ));
+    }
+    check_generated_section("lints", &table);
+}
+
+#[test]
+fn readme_usage_is_current() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+        .arg("--help")
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    check_generated_section("usage", &format!("```text\n{help}```\n"));
+}

@@ -1,0 +1,135 @@
+//! Fixture tests. Each `fixtures/**/*.rs` file is checked as objlint checks any file; every
+//! finding must be announced on its line by a comment, and the rendered output must equal the
+//! `.stderr` golden beside the file.
+//!
+//! An expectation is `//~ ERROR objlint::<lint>` (or `WARN`) at the end of the line the finding's
+//! primary span starts on, or `//~^ …` on a later line, one `^` per line up. A file that cannot
+//! be parsed is announced with `//~ ERROR parse` on the line syn reports.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use objlint::lints::Level;
+use objlint::report::human;
+
+use crate::support::{check_golden, repo_root, rust_files};
+
+/// (line, level, code) → how many times.
+type Expectations = BTreeMap<(usize, String, String), usize>;
+
+fn expectations(text: &str) -> Expectations {
+    let mut expected = Expectations::new();
+    for (index, line) in text.lines().enumerate() {
+        let Some(at) = line.find("//~") else { continue };
+        let rest = &line[at + 3..];
+        let carets = rest.chars().take_while(|&c| c == '^').count();
+        let mut words = rest[carets..].split_whitespace();
+        let (Some(level), Some(code)) = (words.next(), words.next()) else {
+            panic!(
+                "line {}: an expectation reads `//~ ERROR objlint::<lint>`",
+                index + 1
+            );
+        };
+        let line_number = index + 1 - carets;
+        *expected
+            .entry((line_number, level.to_owned(), code.to_owned()))
+            .or_default() += 1;
+    }
+    expected
+}
+
+fn actual(report: &objlint::FileReport) -> Expectations {
+    let mut actual = Expectations::new();
+    if let Some(error) = &report.error {
+        let line = error
+            .span
+            .map_or(1, |span| report.file.line_column(span.start).line);
+        *actual
+            .entry((line, "ERROR".to_owned(), "parse".to_owned()))
+            .or_default() += 1;
+    }
+    for diagnostic in &report.diagnostics {
+        let line = report.file.line_column(diagnostic.primary.span.start).line;
+        let level = match diagnostic.level {
+            Level::Deny => "ERROR",
+            Level::Warn | Level::Allow => "WARN",
+        };
+        *actual
+            .entry((line, level.to_owned(), diagnostic.code()))
+            .or_default() += 1;
+    }
+    actual
+}
+
+fn describe(entries: &Expectations) -> String {
+    entries
+        .iter()
+        .map(|((line, level, code), count)| format!("    line {line}: {level} {code} ×{count}\n"))
+        .collect()
+}
+
+fn check_fixture(path: &Path) -> Result<(), String> {
+    let root = repo_root();
+    let relative = path
+        .strip_prefix(&root)
+        .expect("fixtures live in the repository");
+    let report = objlint::check_paths(&[relative.to_owned()], &root);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let [file] = &report.files[..] else {
+        return Err(format!("{}: expected one checked file", relative.display()));
+    };
+    let expected = expectations(&file.file.text);
+    let actual = actual(file);
+    if expected != actual {
+        let missing: Expectations = expected
+            .iter()
+            .filter(|(key, count)| actual.get(*key) != Some(*count))
+            .map(|(key, count)| (key.clone(), *count))
+            .collect();
+        let unexpected: Expectations = actual
+            .iter()
+            .filter(|(key, count)| expected.get(*key) != Some(*count))
+            .map(|(key, count)| (key.clone(), *count))
+            .collect();
+        return Err(format!(
+            "{}: findings differ from the `//~` expectations\n  expected but not reported:\n{}  reported but not expected:\n{}\n{}",
+            relative.display(),
+            describe(&missing),
+            describe(&unexpected),
+            human::render_file(file),
+        ));
+    }
+    check_golden(&path.with_extension("stderr"), &human::render_file(file))
+}
+
+#[test]
+fn fixtures_match_their_expectations_and_goldens() {
+    let fixtures = rust_files(&repo_root().join("fixtures"));
+    assert!(fixtures.len() > 10, "the fixtures are missing");
+    let failures: Vec<String> = fixtures
+        .iter()
+        .filter_map(|path| check_fixture(path).err())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures failed:\n\n{}",
+        failures.len(),
+        fixtures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn goldens_have_fixtures() {
+    let root = repo_root().join("fixtures");
+    let orphans: Vec<String> = crate::support::all_files(&root)
+        .into_iter()
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "stderr")
+        })
+        .filter(|path| !path.with_extension("rs").is_file())
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(orphans.is_empty(), "goldens without a fixture: {orphans:?}");
+}
