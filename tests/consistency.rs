@@ -1,6 +1,8 @@
 //! The project agrees with itself: every lint has its doc and fixtures, each doc's examples
 //! behave as they say, and the README's generated parts are current.
 
+use std::fmt::Write as _;
+
 use objlint::lints::LINTS;
 use objlint::source::SourceFile;
 
@@ -103,12 +105,13 @@ fn check_generated_section(name: &str, content: &str) {
 fn readme_lint_table_is_current() {
     let mut table = String::from("| Lint | Default | What it finds |\n|---|---|---|\n");
     for lint in LINTS {
-        table.push_str(&format!(
-            "| [`objlint::{name}`](lints/{name}.md) | {level} | {summary} |\n",
+        let _ = writeln!(
+            table,
+            "| [`objlint::{name}`](lints/{name}.md) | {level} | {summary} |",
             name = lint.name,
             level = lint.default_level.as_str(),
             summary = lint.summary
-        ));
+        );
     }
     check_generated_section("lints", &table);
 }

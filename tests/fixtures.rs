@@ -7,6 +7,7 @@
 //! be parsed is announced with `//~ ERROR parse` on the line syn reports.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use objlint::lints::Level;
@@ -62,10 +63,11 @@ fn actual(report: &objlint::FileReport) -> Expectations {
 }
 
 fn describe(entries: &Expectations) -> String {
-    entries
-        .iter()
-        .map(|((line, level, code), count)| format!("    line {line}: {level} {code} ×{count}\n"))
-        .collect()
+    let mut out = String::new();
+    for ((line, level, code), count) in entries {
+        let _ = writeln!(out, "    line {line}: {level} {code} ×{count}");
+    }
+    out
 }
 
 fn check_fixture(path: &Path) -> Result<(), String> {

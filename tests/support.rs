@@ -1,5 +1,6 @@
 //! Helpers shared by the test modules.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The repository root (where `Cargo.toml` is).
@@ -75,10 +76,10 @@ fn line_diff(expected: &str, actual: &str) -> String {
             (Some(left), Some(right)) if left == right => {}
             (left, right) => {
                 if let Some(left) = left {
-                    out.push_str(&format!("{:>4} - {left}\n", index + 1));
+                    let _ = writeln!(out, "{:>4} - {left}", index + 1);
                 }
                 if let Some(right) = right {
-                    out.push_str(&format!("{:>4} + {right}\n", index + 1));
+                    let _ = writeln!(out, "{:>4} + {right}", index + 1);
                 }
             }
         }
