@@ -107,8 +107,9 @@ impl<'ast> Visit<'ast> for ItemCollector {
     }
 }
 
-/// The body of a function, closure or initialiser: where a check of `ERROR_ALREADY_EXISTS`
-/// after a creation is looked for.
+/// The body of a function or initialiser: where a check of `ERROR_ALREADY_EXISTS` after a
+/// creation is looked for. Closures are not frames of their own: a closure is often called at
+/// once (`try_seh(|| CreateFileMappingA(…))?`) and its result checked by the code after it.
 struct Frame {
     creations: Vec<usize>,
 }
@@ -126,7 +127,7 @@ struct CreationFinder<'a> {
 }
 
 impl CreationFinder<'_> {
-    /// Visits a function, closure or initialiser; `body` gives its tokens, asked for only when
+    /// Visits a function or initialiser; `body` gives its tokens, asked for only when
     /// a creation inside needs its `ERROR_ALREADY_EXISTS` check looked for.
     fn in_frame(
         &mut self,
@@ -157,8 +158,10 @@ impl CreationFinder<'_> {
         }
     }
 
-    /// The API a call's function path names, unless the call is the binding itself: a function
-    /// named like the API that forwards to it (the `windows` crate's generated wrappers).
+    /// The API a call's function path names, unless the call is inside a binding of it: a
+    /// function named like the API, or like its family without the suffix (`CreateFileMapping`
+    /// forwarding to `CreateFileMappingFromApp`), is how binding crates (`windows`, `winsafe`,
+    /// `win-sys`) wrap the API, and its caller is the one that creates the object.
     fn called_api(&self, function: &syn::Path) -> Option<&'static Api> {
         let ident = function.segments.last()?.ident.to_string();
         let api = self
@@ -169,7 +172,8 @@ impl CreationFinder<'_> {
         let inside_own_binding = self
             .item_path
             .iter()
-            .any(|item| item.rsplit(' ').next() == Some(api.name));
+            .filter_map(|item| item.strip_prefix("fn "))
+            .any(|function| api.name.starts_with(function) && function.starts_with("Create"));
         (!inside_own_binding).then_some(api)
     }
 
@@ -314,16 +318,6 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
             || node.expr.to_token_stream(),
             |this| {
                 visit::visit_item_static(this, node);
-            },
-        );
-    }
-
-    fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
-        self.in_frame(
-            None,
-            || node.body.to_token_stream(),
-            |this| {
-                visit::visit_expr_closure(this, node);
             },
         );
     }

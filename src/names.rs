@@ -228,9 +228,15 @@ impl Scope<'_> {
             Expr::MethodCall(call) => {
                 let method = call.method.to_string();
                 if TRANSPARENT_METHODS.contains(&method.as_str()) {
-                    next(&call.receiver)
-                } else {
-                    ObjectName::Unknown
+                    return next(&call.receiver);
+                }
+                // `path.unwrap_or("Default")`: when the caller gives no name, the default is it.
+                match (method.as_str(), call.args.first()) {
+                    ("unwrap_or", Some(default)) => match next(&call.receiver) {
+                        ObjectName::Unknown => next(default),
+                        known => known,
+                    },
+                    _ => ObjectName::Unknown,
                 }
             }
             Expr::Path(path) => self.path(path, depth),

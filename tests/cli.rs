@@ -1,1 +1,934 @@
-mod placeholder {}
+//! The built `cargo-objlint` binary end to end, as ripgrep's `rgtest!` tests `rg`: each test
+//! writes a small tree of files into a temporary directory, runs the binary there (directly, or
+//! through cargo as `cargo objlint`), and checks the exit status and the output.
+
+use std::fmt;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+use crate::support::repo_root;
+
+// ---------------------------------------------------------------------------------------------
+// Inputs.
+
+/// The issue's example: one file mapping with a literal name and no check, so both lints fire.
+const CLASH_MAIN: &str = r#"fn main() {
+    let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, w!("MyFileMapping")) };
+}
+"#;
+
+/// The line of the call in [`CLASH_MAIN`].
+const CLASH_CALL_LINE: u64 = 2;
+
+/// [`CLASH_MAIN`] fixed as the lints ask: a GUID in the name and a check of ERROR_ALREADY_EXISTS.
+const CLASH_FIXED: &str = r#"fn main() {
+    let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, w!("MyFileMapping-9c5b1d3e-7a4f-4e2b-8c6d-0f1e2d3c4b5a")) };
+    if GetLastError() == ERROR_ALREADY_EXISTS {
+        panic!("another program created MyFileMapping first");
+    }
+}
+"#;
+
+/// A file syn cannot parse: an expression is missing before the `;` on line 2.
+const UNPARSABLE: &str = "fn ok() {}\nfn worse() { let x = ; }\n";
+
+/// Where syn stops in [`UNPARSABLE`]: line and column (1-based, in chars) of the `;`.
+fn unparsable_place() -> (u64, u64) {
+    line_column(
+        UNPARSABLE,
+        UNPARSABLE.find("= ;").expect("the `;` is there") + 2,
+    )
+}
+
+/// A file with both findings for a mapping named `name`: tests tell files apart by that name.
+fn mapping_named(name: &str) -> String {
+    format!(
+        "pub fn open() {{\n    let _mapping = unsafe {{ CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, w!(\"{name}\")) }};\n}}\n"
+    )
+}
+
+/// How the non-unique-name finding for `name` starts its message.
+fn name_finding(name: &str) -> String {
+    format!("file mapping name `{name}` has no unique part")
+}
+
+fn manifest(package: &str) -> String {
+    format!("[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Harness.
+
+/// A tree of files in a temporary directory, removed when dropped.
+struct Tree {
+    _dir: TempDir,
+    /// The canonical root: the binary sees its current directory canonicalized, and so must the
+    /// paths the tests expect.
+    root: PathBuf,
+}
+
+impl Tree {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("create a temporary directory");
+        let root = dir
+            .path()
+            .canonicalize()
+            .expect("canonicalize the temporary directory");
+        Tree { _dir: dir, root }
+    }
+
+    /// A package `name`, version 0.1.0, edition 2021.
+    fn package(name: &str) -> Self {
+        Tree::new().file("Cargo.toml", manifest(name))
+    }
+
+    /// Writes `contents` at `relative`, creating directories as needed.
+    fn file(self, relative: &str, contents: impl AsRef<[u8]>) -> Self {
+        let path = self.root.join(relative);
+        fs::create_dir_all(path.parent().expect("a file has a parent directory"))
+            .unwrap_or_else(|error| panic!("create the directory of {}: {error}", path.display()));
+        fs::write(&path, contents)
+            .unwrap_or_else(|error| panic!("write {}: {error}", path.display()));
+        self
+    }
+
+    fn dir(self, relative: &str) -> Self {
+        fs::create_dir_all(self.root.join(relative)).expect("create a directory");
+        self
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    fn read(&self, relative: &str) -> String {
+        fs::read_to_string(self.path(relative)).expect("read back a written file")
+    }
+}
+
+/// What one run of a command did.
+struct Run {
+    command: String,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn of(command: &mut Command) -> Run {
+        let description = format!("{command:?}");
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = command
+            .output()
+            .unwrap_or_else(|error| panic!("could not run {description}: {error}"));
+        Run {
+            command: description,
+            code: status.code(),
+            stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    #[track_caller]
+    fn assert_code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "expected exit status {expected}\n{self}"
+        );
+        self
+    }
+
+    #[track_caller]
+    fn assert_stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "expected stderr to contain {needle:?}\n{self}"
+        );
+        self
+    }
+
+    #[track_caller]
+    fn assert_stderr_lacks(&self, needle: &str) -> &Self {
+        assert!(
+            !self.stderr.contains(needle),
+            "expected stderr not to contain {needle:?}\n{self}"
+        );
+        self
+    }
+
+    #[track_caller]
+    fn assert_stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "expected stdout to contain {needle:?}\n{self}"
+        );
+        self
+    }
+
+    /// Stdout as JSON lines: every line one object, the last `build-finished`.
+    #[track_caller]
+    fn json(&self) -> Vec<Value> {
+        let lines: Vec<Value> = self
+            .stdout
+            .lines()
+            .map(|line| {
+                let value: Value = serde_json::from_str(line)
+                    .unwrap_or_else(|error| panic!("not a JSON line ({error}): {line}\n{self}"));
+                assert!(value.is_object(), "not a JSON object: {line}\n{self}");
+                value
+            })
+            .collect();
+        let last = lines
+            .last()
+            .unwrap_or_else(|| panic!("no JSON output\n{self}"));
+        assert_eq!(
+            last["reason"], "build-finished",
+            "the last line must be build-finished\n{self}"
+        );
+        lines
+    }
+
+    /// The JSON `compiler-message` whose message text contains `needle`.
+    #[track_caller]
+    fn json_message(&self, needle: &str) -> Value {
+        self.json()
+            .into_iter()
+            .find(|line| {
+                line["reason"] == "compiler-message"
+                    && line["message"]["message"]
+                        .as_str()
+                        .is_some_and(|message| message.contains(needle))
+            })
+            .unwrap_or_else(|| panic!("no compiler-message containing {needle:?}\n{self}"))
+    }
+
+    /// The JSON `compiler-message`s of lint `code` (e.g. `objlint::non_unique_object_name`).
+    fn json_findings(&self, code: &str) -> Vec<Value> {
+        self.json()
+            .into_iter()
+            .filter(|line| line["message"]["code"]["code"] == code)
+            .collect()
+    }
+}
+
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "--- command: {}\n--- exit status: {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.command, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs the built binary in `dir`, as a user runs `cargo-objlint ARGS`.
+fn objlint(dir: &Path, args: &[&str]) -> Run {
+    Run::of(
+        Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+            .args(args)
+            .current_dir(dir)
+            .env_remove("NO_COLOR"),
+    )
+}
+
+/// Runs `cargo objlint ARGS` in `dir`, with the built binary's directory first on PATH so that
+/// cargo finds it as an external subcommand.
+fn cargo_objlint(dir: &Path, args: &[&str]) -> Run {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+        .parent()
+        .expect("the binary has a directory");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir.to_owned()).chain(std::env::split_paths(&path)),
+    )
+    .expect("PATH entries can be joined");
+    Run::of(
+        Command::new("cargo")
+            .arg("objlint")
+            .args(args)
+            .current_dir(dir)
+            .env("PATH", path),
+    )
+}
+
+/// Whether `text` is a GUID in 8-4-4-4-12 hexadecimal form.
+fn is_guid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(index, c)| match index {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Whether `haystack` holds `before`, a GUID, then `after`.
+fn has_guid_between(haystack: &str, before: &str, after: &str) -> bool {
+    haystack.match_indices(before).any(|(index, _)| {
+        let rest = &haystack[index + before.len()..];
+        rest.get(..36).is_some_and(is_guid) && rest[36..].starts_with(after)
+    })
+}
+
+/// Compares each JSON pointer's value in `value` to the expected one, and reports every mismatch.
+#[track_caller]
+fn assert_fields(value: &Value, expected: &[(&str, Value)]) {
+    let mismatches: Vec<String> = expected
+        .iter()
+        .filter(|(pointer, expected)| value.pointer(pointer) != Some(expected))
+        .map(|(pointer, expected)| {
+            format!(
+                "  {pointer}: expected {expected}, found {}",
+                value
+                    .pointer(pointer)
+                    .map_or_else(|| "nothing".to_owned(), Value::to_string)
+            )
+        })
+        .collect();
+    assert!(
+        mismatches.is_empty(),
+        "JSON fields differ:\n{}\nin {value:#}",
+        mismatches.join("\n")
+    );
+}
+
+/// 1-based line and column (in chars) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line as u64, column as u64)
+}
+
+// ---------------------------------------------------------------------------------------------
+// A Cargo package, checked with no PATHS.
+
+#[test]
+fn crate_with_a_clash_reports_both_findings_and_fails() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+    let run = objlint(&tree.root, &[]);
+    run.assert_code(1)
+        .assert_stderr_has("error[objlint::non_unique_object_name]")
+        .assert_stderr_has("error[objlint::unchecked_already_exists]")
+        .assert_stderr_has(&format!("src/main.rs:{CLASH_CALL_LINE}:"))
+        .assert_stderr_has("objlint: 2 errors, 0 warnings in 1 file checked (");
+    assert!(
+        run.stderr
+            .lines()
+            .any(|line| line.trim_start().starts_with("= help:")
+                && has_guid_between(line, "w!(\"MyFileMapping-", "\")")),
+        "expected a help line suggesting w!(\"MyFileMapping-<guid>\")\n{run}"
+    );
+    assert!(run.stdout.is_empty(), "human output goes to stderr\n{run}");
+}
+
+#[test]
+fn crate_with_a_unique_checked_name_passes() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_FIXED);
+    objlint(&tree.root, &[])
+        .assert_code(0)
+        .assert_stderr_lacks("error[")
+        .assert_stderr_has("objlint: no findings in 1 file checked (");
+}
+
+#[test]
+fn cargo_subcommand_reports_findings() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+    cargo_objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_has("error[objlint::non_unique_object_name]")
+        .assert_stderr_has("error[objlint::unchecked_already_exists]");
+
+    let run = cargo_objlint(&tree.root, &["--message-format", "json"]);
+    run.assert_code(1);
+    assert_eq!(
+        run.json_findings("objlint::non_unique_object_name").len(),
+        1,
+        "{run}"
+    );
+    assert_eq!(
+        run.json_findings("objlint::unchecked_already_exists").len(),
+        1,
+        "{run}"
+    );
+    assert_eq!(
+        run.json().last(),
+        Some(&json!({"reason": "build-finished", "success": false})),
+        "{run}"
+    );
+}
+
+#[test]
+fn cargo_subcommand_help() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+    cargo_objlint(&tree.root, &["--help"])
+        .assert_code(0)
+        .assert_stdout_has("Usage: cargo objlint");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which files are checked.
+
+#[test]
+fn workspace_is_checked_from_a_member_subdirectory_skipping_build_and_hidden_dirs() {
+    let tree = Tree::new()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file("a/Cargo.toml", manifest("a"))
+        .file("a/src/lib.rs", mapping_named("MemberA"))
+        // A module directory named `target` is source, not cargo's build output.
+        .file("a/src/target/mod.rs", mapping_named("ModuleNamedTarget"))
+        .file("b/Cargo.toml", manifest("b"))
+        .file("b/src/main.rs", mapping_named("MemberB"))
+        .file(
+            "target/debug/build/out.rs",
+            mapping_named("WorkspaceTargetDir"),
+        )
+        .file("a/target/debug/out.rs", mapping_named("MemberTargetDir"))
+        .file(".git/hooks/hook.rs", mapping_named("GitDir"))
+        .file("b/.hidden/stash.rs", mapping_named("HiddenDir"));
+    let run = objlint(&tree.path("a/src"), &[]);
+    run.assert_code(1);
+    for checked in ["MemberA", "MemberB", "ModuleNamedTarget"] {
+        run.assert_stderr_has(&name_finding(checked));
+    }
+    for skipped in [
+        "WorkspaceTargetDir",
+        "MemberTargetDir",
+        "GitDir",
+        "HiddenDir",
+    ] {
+        run.assert_stderr_lacks(&name_finding(skipped));
+    }
+    run.assert_stderr_has("in 3 files checked");
+}
+
+#[test]
+fn explicit_paths_check_exactly_those() {
+    let tree = Tree::package("clash")
+        .file("src/main.rs", mapping_named("NotGiven"))
+        .file("src/one.rs", mapping_named("GivenFile"))
+        .file("src/two/inner.rs", mapping_named("GivenDir"))
+        .file("src/three.rs", mapping_named("AlsoNotGiven"));
+    objlint(&tree.root, &["src/one.rs", "src/two"])
+        .assert_code(1)
+        .assert_stderr_has(&name_finding("GivenFile"))
+        .assert_stderr_has(&name_finding("GivenDir"))
+        .assert_stderr_lacks(&name_finding("NotGiven"))
+        .assert_stderr_lacks(&name_finding("AlsoNotGiven"))
+        .assert_stderr_has("in 2 files checked");
+}
+
+#[test]
+fn missing_path_is_an_error_naming_it() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_FIXED);
+    objlint(&tree.root, &["src/main.rs", "src/nowhere.rs"])
+        .assert_code(2)
+        .assert_stderr_has("src/nowhere.rs");
+}
+
+#[test]
+fn path_without_rust_files_is_an_error_naming_it() {
+    let tree = Tree::package("clash")
+        .file("src/main.rs", CLASH_FIXED)
+        .file("docs/notes.md", "# notes\n")
+        .dir("empty");
+    objlint(&tree.root, &["docs"])
+        .assert_code(2)
+        .assert_stderr_has("docs");
+    objlint(&tree.root, &["empty"])
+        .assert_code(2)
+        .assert_stderr_has("empty");
+}
+
+#[test]
+fn outside_any_cargo_project_the_current_directory_is_checked() {
+    let tree = Tree::new()
+        .file("tool.rs", mapping_named("LooseFile"))
+        .file("nested/helper.rs", mapping_named("NestedLooseFile"));
+    assert!(
+        tree.root
+            .ancestors()
+            .all(|directory| !directory.join("Cargo.toml").exists()),
+        "test precondition: {} must lie outside any Cargo project",
+        tree.root.display()
+    );
+    objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_has(&name_finding("LooseFile"))
+        .assert_stderr_has(&name_finding("NestedLooseFile"))
+        .assert_stderr_has("in 2 files checked");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files that cannot be checked: reported with their place, and the run goes on.
+
+#[test]
+fn unparsable_file_is_reported_with_its_place_and_others_are_still_checked() {
+    let tree = Tree::package("clash")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("src/broken.rs", "fn broken( {\n")
+        .file("src/worse.rs", UNPARSABLE);
+    let (line, column) = unparsable_place();
+    objlint(&tree.root, &[])
+        .assert_code(2)
+        .assert_stderr_has("src/broken.rs:1:")
+        .assert_stderr_has(&format!("src/worse.rs:{line}:{column}"))
+        .assert_stderr_has("error[objlint::non_unique_object_name]")
+        .assert_stderr_has("error[objlint::unchecked_already_exists]")
+        .assert_stderr_has("2 paths could not be checked");
+}
+
+#[test]
+fn unparsable_file_in_json_mode() {
+    let tree = Tree::package("clash")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("src/worse.rs", UNPARSABLE);
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    run.assert_code(2);
+    let error = run.json_message("src/worse.rs");
+    let (line, column) = unparsable_place();
+    assert_eq!((line, column), (2, 22), "the test's own arithmetic");
+    assert_fields(
+        &error,
+        &[
+            ("/message/level", json!("error")),
+            ("/message/spans/0/file_name", json!("src/worse.rs")),
+            ("/message/spans/0/line_start", json!(line)),
+            ("/message/spans/0/column_start", json!(column)),
+        ],
+    );
+    assert!(
+        error["package_id"].is_string() && error["target"].is_object(),
+        "a file error still names its package and target: {error:#}"
+    );
+    assert_eq!(
+        run.json_findings("objlint::non_unique_object_name").len(),
+        1,
+        "{run}"
+    );
+    assert_eq!(
+        run.json().last(),
+        Some(&json!({"reason": "build-finished", "success": false})),
+        "{run}"
+    );
+}
+
+#[test]
+fn non_utf8_file_is_reported_and_others_are_still_checked() {
+    let tree = Tree::package("clash")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("src/latin1.rs", b"fn f() {}\n// caf\xe9\n");
+    objlint(&tree.root, &[])
+        .assert_code(2)
+        .assert_stderr_has("src/latin1.rs")
+        .assert_stderr_has("UTF-8")
+        .assert_stderr_has("error[objlint::non_unique_object_name]")
+        .assert_stderr_has("error[objlint::unchecked_already_exists]");
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON output: cargo's `compiler-message` lines, field by field.
+
+#[test]
+fn json_finding_carries_cargo_and_rustc_fields() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    run.assert_code(1);
+    assert_eq!(
+        run.json().last(),
+        Some(&json!({"reason": "build-finished", "success": false})),
+        "{run}"
+    );
+    let [finding] = &run.json_findings("objlint::non_unique_object_name")[..] else {
+        panic!("expected one non_unique_object_name finding\n{run}");
+    };
+    let source = tree.read("src/main.rs");
+    let name_argument = r#"w!("MyFileMapping")"#;
+    let byte_start = source
+        .find(name_argument)
+        .expect("the call is in the source");
+    let (line, column) = line_column(&source, byte_start);
+    assert_eq!(line, CLASH_CALL_LINE);
+    assert_fields(
+        finding,
+        &[
+            ("/reason", json!("compiler-message")),
+            (
+                "/manifest_path",
+                json!(tree.path("Cargo.toml").to_str().expect("a UTF-8 path")),
+            ),
+            ("/target/name", json!("clash")),
+            ("/target/kind", json!(["bin"])),
+            ("/target/crate_types", json!(["bin"])),
+            (
+                "/target/src_path",
+                json!(tree.path("src/main.rs").to_str().expect("a UTF-8 path")),
+            ),
+            ("/target/edition", json!("2021")),
+            (
+                "/message/code/code",
+                json!("objlint::non_unique_object_name"),
+            ),
+            ("/message/level", json!("error")),
+            ("/message/spans/0/file_name", json!("src/main.rs")),
+            ("/message/spans/0/byte_start", json!(byte_start)),
+            (
+                "/message/spans/0/byte_end",
+                json!(byte_start + name_argument.len()),
+            ),
+            ("/message/spans/0/line_start", json!(line)),
+            ("/message/spans/0/line_end", json!(line)),
+            ("/message/spans/0/column_start", json!(column)),
+            (
+                "/message/spans/0/column_end",
+                json!(column + name_argument.len() as u64),
+            ),
+            ("/message/spans/0/is_primary", json!(true)),
+            ("/message/spans/0/text/0/highlight_start", json!(column)),
+        ],
+    );
+    let package_id = finding["package_id"].as_str().unwrap_or_default();
+    assert!(
+        package_id.starts_with("path+file://") && package_id.ends_with("#clash@0.1.0"),
+        "package_id in cargo's format: {package_id:?}"
+    );
+    assert!(
+        finding["message"]["spans"][0]["label"]
+            .as_str()
+            .is_some_and(|label| !label.is_empty()),
+        "the primary span has a label: {finding:#}"
+    );
+
+    let children = finding["message"]["children"].as_array().expect("children");
+    let help = children
+        .iter()
+        .find(|child| child["level"] == "help")
+        .unwrap_or_else(|| panic!("a help child: {finding:#}"));
+    let suggestion = &help["spans"][0];
+    let replacement = suggestion["suggested_replacement"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        has_guid_between(replacement, "\"MyFileMapping-", "\"")
+            && replacement.len() == "\"MyFileMapping-\"".len() + 36,
+        "the help suggests the literal with a GUID appended: {help:#}"
+    );
+    assert!(
+        suggestion["suggestion_applicability"].is_string(),
+        "the suggestion has an applicability: {help:#}"
+    );
+    let (start, end) = (
+        suggestion["byte_start"].as_u64().expect("byte_start") as usize,
+        suggestion["byte_end"].as_u64().expect("byte_end") as usize,
+    );
+    assert_eq!(
+        &source[start..end],
+        "\"MyFileMapping\"",
+        "the suggestion replaces the literal: {help:#}"
+    );
+    assert!(
+        children.iter().any(|child| child["level"] == "note"),
+        "a note child: {finding:#}"
+    );
+
+    let rendered = finding["message"]["rendered"].as_str().unwrap_or_default();
+    assert!(
+        rendered.starts_with("error[objlint::non_unique_object_name]: ")
+            && rendered.contains(&format!("src/main.rs:{line}:{column}")),
+        "message.rendered holds the human rendering: {rendered}"
+    );
+    // The human rendering of the same finding, from a human run, is what JSON carries.
+    let human = objlint(&tree.root, &[]);
+    assert!(
+        human.stderr.contains(rendered),
+        "message.rendered matches the human output\n--- rendered:\n{rendered}\n{human}"
+    );
+}
+
+#[test]
+fn json_columns_count_chars_not_bytes() {
+    // A tab and multi-byte chars before the name on its line, and inside the name.
+    let source = "fn main() {\n\t/* café */ let _lock = unsafe { CreateMutexW(None, true, w!(\"Caché\")) };\n}\n";
+    let tree = Tree::package("clash").file("src/main.rs", source);
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    let [finding] = &run.json_findings("objlint::non_unique_object_name")[..] else {
+        panic!("expected one non_unique_object_name finding\n{run}");
+    };
+    let name_argument = "w!(\"Caché\")";
+    let byte_start = source
+        .find(name_argument)
+        .expect("the call is in the source");
+    let (line, column) = line_column(source, byte_start);
+    assert_eq!((line, column), (2, 59), "the test's own arithmetic");
+    assert_fields(
+        finding,
+        &[
+            ("/message/spans/0/byte_start", json!(byte_start)),
+            (
+                "/message/spans/0/byte_end",
+                json!(byte_start + name_argument.len()),
+            ),
+            ("/message/spans/0/line_start", json!(line)),
+            ("/message/spans/0/column_start", json!(column)),
+            (
+                "/message/spans/0/column_end",
+                json!(column + name_argument.chars().count() as u64),
+            ),
+            ("/message/spans/0/text/0/highlight_start", json!(column)),
+            (
+                "/message/spans/0/text/0/highlight_end",
+                json!(column + name_argument.chars().count() as u64),
+            ),
+        ],
+    );
+    let [mutex] = &run.json_findings("objlint::unchecked_already_exists")[..] else {
+        panic!("expected one unchecked_already_exists finding for the owned mutex\n{run}");
+    };
+    let call_start = source
+        .find("CreateMutexW")
+        .expect("the call is in the source");
+    assert_fields(
+        mutex,
+        &[
+            ("/message/spans/0/byte_start", json!(call_start)),
+            (
+                "/message/spans/0/column_start",
+                json!(line_column(source, call_start).1),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn json_target_of_a_library_is_lib() {
+    let tree = Tree::package("clash").file("src/lib.rs", mapping_named("LibMapping"));
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    let finding = run.json_message(&name_finding("LibMapping"));
+    assert_fields(
+        &finding,
+        &[
+            ("/target/name", json!("clash")),
+            ("/target/kind", json!(["lib"])),
+            ("/target/crate_types", json!(["lib"])),
+            (
+                "/target/src_path",
+                json!(tree.path("src/lib.rs").to_str().expect("a UTF-8 path")),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn json_target_of_an_integration_test_is_test() {
+    let tree = Tree::package("clash")
+        .file("src/lib.rs", "")
+        .file("tests/shared.rs", mapping_named("TestMapping"));
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    let finding = run.json_message(&name_finding("TestMapping"));
+    assert_fields(
+        &finding,
+        &[
+            ("/target/name", json!("shared")),
+            ("/target/kind", json!(["test"])),
+            ("/message/spans/0/file_name", json!("tests/shared.rs")),
+            (
+                "/target/src_path",
+                json!(tree.path("tests/shared.rs").to_str().expect("a UTF-8 path")),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn json_file_outside_any_package_gets_a_synthetic_package_and_target() {
+    let tree = Tree::new().file("tool.rs", mapping_named("LooseFile"));
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    run.assert_code(1);
+    let finding = run.json_message(&name_finding("LooseFile"));
+    let package_id = finding["package_id"].as_str().unwrap_or_default();
+    assert!(
+        package_id.starts_with("path+file://") && package_id.contains('#'),
+        "a package_id in cargo's format: {finding:#}"
+    );
+    assert!(
+        finding["target"]["name"]
+            .as_str()
+            .is_some_and(|name| !name.is_empty())
+            && finding["target"]["kind"]
+                .as_array()
+                .is_some_and(|kind| !kind.is_empty())
+            && finding["target"]["crate_types"].is_array()
+            && finding["target"]["edition"].is_string(),
+        "a complete target: {finding:#}"
+    );
+    assert_fields(
+        &finding,
+        &[
+            (
+                "/target/src_path",
+                json!(tree.path("tool.rs").to_str().expect("a UTF-8 path")),
+            ),
+            ("/message/spans/0/file_name", json!("tool.rs")),
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flags.
+
+#[test]
+fn help_and_version() {
+    let tree = Tree::new();
+    objlint(&tree.root, &["--help"])
+        .assert_code(0)
+        .assert_stdout_has("Usage: cargo objlint")
+        .assert_stdout_has("--message-format");
+    objlint(&tree.root, &["--version"])
+        .assert_code(0)
+        .assert_stdout_has(&format!("cargo-objlint {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let tree = Tree::new();
+    objlint(&tree.root, &["--no-such-flag"])
+        .assert_code(2)
+        .assert_stderr_has("--no-such-flag");
+}
+
+#[test]
+fn explain_prints_the_lint_doc() {
+    let tree = Tree::new();
+    let doc = fs::read_to_string(repo_root().join("lints/non_unique_object_name.md"))
+        .expect("read the lint doc");
+    let run = objlint(&tree.root, &["--explain", "non_unique_object_name"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains(&doc),
+        "--explain prints lints/non_unique_object_name.md\n{run}"
+    );
+}
+
+#[test]
+fn explain_of_an_unknown_lint_is_an_error() {
+    let tree = Tree::new();
+    objlint(&tree.root, &["--explain", "nope"])
+        .assert_code(2)
+        .assert_stderr_has("nope");
+}
+
+#[test]
+fn list_shows_every_lint() {
+    let tree = Tree::new();
+    objlint(&tree.root, &["--list"])
+        .assert_code(0)
+        .assert_stdout_has("objlint::non_unique_object_name")
+        .assert_stdout_has("objlint::unchecked_already_exists");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools built on cargo_metadata read the JSON: clippy-sarif, as GitHub code scanning runs it.
+
+/// `clippy-sarif` from PATH or `target/tools`, installed there once when absent.
+fn clippy_sarif() -> &'static Path {
+    static TOOL: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match TOOL.get_or_init(find_or_install_clippy_sarif) {
+        Ok(path) => path,
+        Err(error) => panic!("{error}"),
+    }
+}
+
+fn find_or_install_clippy_sarif() -> Result<PathBuf, String> {
+    let executable = format!("clippy-sarif{}", std::env::consts::EXE_SUFFIX);
+    let root = repo_root().join("target/tools");
+    let installed = root.join("bin").join(&executable);
+    let on_path = std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|directory| directory.join(&executable))
+        .find(|path| path.is_file());
+    if let Some(found) = on_path.or_else(|| installed.is_file().then(|| installed.clone())) {
+        return Ok(found);
+    }
+    eprintln!(
+        "note: installing clippy-sarif into {} (once; this takes a minute or two)",
+        root.display()
+    );
+    let output = Command::new("cargo")
+        .args(["install", "clippy-sarif", "--locked", "--root"])
+        .arg(&root)
+        .output()
+        .map_err(|error| format!("could not run `cargo install clippy-sarif`: {error}"))?;
+    if !output.status.success() || !installed.is_file() {
+        return Err(format!(
+            "`cargo install clippy-sarif --locked --root {}` failed ({}):\n{}",
+            root.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(installed)
+}
+
+#[test]
+fn clippy_sarif_reads_the_findings() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    run.assert_code(1);
+
+    let mut child = Command::new(clippy_sarif())
+        .current_dir(&tree.root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start clippy-sarif");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(run.stdout.as_bytes())
+        .expect("write objlint's JSON to clippy-sarif");
+    let output = child.wait_with_output().expect("wait for clippy-sarif");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "clippy-sarif failed: {stderr}\n{run}"
+    );
+    let sarif: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("clippy-sarif wrote no JSON ({error}): {stderr}"));
+
+    let results = sarif["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for rule in [
+        "objlint::non_unique_object_name",
+        "objlint::unchecked_already_exists",
+    ] {
+        let found = results.iter().any(|result| {
+            let location = &result["locations"][0]["physicalLocation"];
+            result["ruleId"] == rule
+                && location["artifactLocation"]["uri"]
+                    .as_str()
+                    .is_some_and(|uri| uri.ends_with("src/main.rs"))
+                && location["region"]["startLine"] == CLASH_CALL_LINE
+        });
+        assert!(
+            found,
+            "SARIF lacks a {rule} result at src/main.rs:{CLASH_CALL_LINE}:\n{sarif:#}\n{run}"
+        );
+    }
+}
