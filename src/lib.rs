@@ -78,6 +78,9 @@ pub struct Report {
     /// Problems outside any one file's text: a path that could not be walked, a manifest
     /// that could not be read.
     pub errors: Vec<(PathBuf, String)>,
+    /// The workspace root (or, outside any Cargo project, the current directory): JSON output
+    /// names files relative to it, as cargo does.
+    pub root: PathBuf,
 }
 
 impl Report {
@@ -96,6 +99,7 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path) -> Report {
     let discovery = discover::discover(paths);
     let mut packages = Packages::default();
     let mut report = Report {
+        root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
         errors: discovery
             .errors
             .into_iter()

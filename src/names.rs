@@ -352,7 +352,7 @@ mod tests {
     use super::*;
 
     fn resolve(source: &str, expr: &str) -> ObjectName {
-        let file = SourceFile::new("t.rs", format!("{source}\nfn f() {{ {expr}; }}"));
+        let file = SourceFile::new("t.rs", format!("{source}\nfn f() {{ let _ = {expr}; }}"));
         let parsed = syn::parse_file(file.parse_text()).unwrap();
         let mut items = FileItems::default();
         for item in &parsed.items {
@@ -368,9 +368,13 @@ mod tests {
         let syn::Item::Fn(function) = parsed.items.last().unwrap() else {
             unreachable!()
         };
-        let syn::Stmt::Expr(expr, _) = &function.block.stmts[0] else {
+        let syn::Stmt::Local(syn::Local {
+            init: Some(init), ..
+        }) = &function.block.stmts[0]
+        else {
             unreachable!()
         };
+        let expr = &init.expr;
         Scope {
             file: &file,
             items: &items,

@@ -65,6 +65,11 @@ impl SourceFile {
         &self.path
     }
 
+    /// The length of the byte-order mark the file starts with (0 without one).
+    pub fn bom_len(&self) -> usize {
+        self.bom_len
+    }
+
     /// The text syn parses: everything after the byte-order mark.
     pub fn parse_text(&self) -> &str {
         &self.text[self.bom_len..]

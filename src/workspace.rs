@@ -144,7 +144,7 @@ impl Packages {
 }
 
 /// The stand-in for a file outside any package: named after its directory, one `lib` target.
-fn stand_in(file: &Path) -> Package {
+pub fn stand_in(file: &Path) -> Package {
     let directory = file.parent().unwrap_or(Path::new("/"));
     let name = directory.file_name().map_or_else(
         || "root".to_owned(),

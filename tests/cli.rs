@@ -378,9 +378,11 @@ fn cargo_subcommand_help() {
 // ---------------------------------------------------------------------------------------------
 // Which files are checked.
 
-#[test]
-fn workspace_is_checked_from_a_member_subdirectory_skipping_build_and_hidden_dirs() {
-    let tree = Tree::new()
+/// A workspace of two members, `a` (a library) and `b` (a binary), with files in places that must
+/// be skipped (build output, `.git`, hidden directories) and one that must not (a module named
+/// `target`).
+fn workspace() -> Tree {
+    Tree::new()
         .file(
             "Cargo.toml",
             "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
@@ -397,7 +399,12 @@ fn workspace_is_checked_from_a_member_subdirectory_skipping_build_and_hidden_dir
         )
         .file("a/target/debug/out.rs", mapping_named("MemberTargetDir"))
         .file(".git/hooks/hook.rs", mapping_named("GitDir"))
-        .file("b/.hidden/stash.rs", mapping_named("HiddenDir"));
+        .file("b/.hidden/stash.rs", mapping_named("HiddenDir"))
+}
+
+#[test]
+fn workspace_is_checked_from_a_member_subdirectory_skipping_build_and_hidden_dirs() {
+    let tree = workspace();
     let run = objlint(&tree.path("a/src"), &[]);
     run.assert_code(1);
     for checked in ["MemberA", "MemberB", "ModuleNamedTarget"] {
@@ -541,9 +548,8 @@ fn non_utf8_file_is_reported_and_others_are_still_checked() {
 // ---------------------------------------------------------------------------------------------
 // JSON output: cargo's `compiler-message` lines, field by field.
 
-#[test]
-fn json_finding_carries_cargo_and_rustc_fields() {
-    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+/// The JSON run of the issue's example crate and its one `non_unique_object_name` finding.
+fn clash_json_finding(tree: &Tree) -> Value {
     let run = objlint(&tree.root, &["--message-format", "json"]);
     run.assert_code(1);
     assert_eq!(
@@ -554,34 +560,59 @@ fn json_finding_carries_cargo_and_rustc_fields() {
     let [finding] = &run.json_findings("objlint::non_unique_object_name")[..] else {
         panic!("expected one non_unique_object_name finding\n{run}");
     };
-    let source = tree.read("src/main.rs");
-    let name_argument = r#"w!("MyFileMapping")"#;
-    let byte_start = source
-        .find(name_argument)
-        .expect("the call is in the source");
-    let (line, column) = line_column(&source, byte_start);
-    assert_eq!(line, CLASH_CALL_LINE);
+    finding.clone()
+}
+
+#[test]
+fn json_finding_names_its_package_and_target_as_cargo_does() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+    let finding = clash_json_finding(&tree);
+    let utf8 = |relative: &str| {
+        tree.path(relative)
+            .to_str()
+            .expect("a UTF-8 path")
+            .to_owned()
+    };
     assert_fields(
-        finding,
+        &finding,
         &[
             ("/reason", json!("compiler-message")),
             (
-                "/manifest_path",
-                json!(tree.path("Cargo.toml").to_str().expect("a UTF-8 path")),
+                "/package_id",
+                json!(format!(
+                    "path+file://{}#clash@0.1.0",
+                    tree.root.to_str().expect("a UTF-8 path")
+                )),
             ),
+            ("/manifest_path", json!(utf8("Cargo.toml"))),
             ("/target/name", json!("clash")),
             ("/target/kind", json!(["bin"])),
             ("/target/crate_types", json!(["bin"])),
-            (
-                "/target/src_path",
-                json!(tree.path("src/main.rs").to_str().expect("a UTF-8 path")),
-            ),
+            ("/target/src_path", json!(utf8("src/main.rs"))),
             ("/target/edition", json!("2021")),
             (
                 "/message/code/code",
                 json!("objlint::non_unique_object_name"),
             ),
             ("/message/level", json!("error")),
+        ],
+    );
+}
+
+#[test]
+fn json_finding_primary_span_is_the_name_argument() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+    let finding = clash_json_finding(&tree);
+    let source = tree.read("src/main.rs");
+    let name_argument = r#"w!("MyFileMapping")"#;
+    let byte_start = source
+        .find(name_argument)
+        .expect("the call is in the source");
+    let (line, column) = line_column(&source, byte_start);
+    assert_eq!(line, CLASH_CALL_LINE, "the test's own arithmetic");
+    assert_fields(
+        &finding,
+        &[
             ("/message/spans/0/file_name", json!("src/main.rs")),
             ("/message/spans/0/byte_start", json!(byte_start)),
             (
@@ -599,18 +630,19 @@ fn json_finding_carries_cargo_and_rustc_fields() {
             ("/message/spans/0/text/0/highlight_start", json!(column)),
         ],
     );
-    let package_id = finding["package_id"].as_str().unwrap_or_default();
-    assert!(
-        package_id.starts_with("path+file://") && package_id.ends_with("#clash@0.1.0"),
-        "package_id in cargo's format: {package_id:?}"
-    );
     assert!(
         finding["message"]["spans"][0]["label"]
             .as_str()
             .is_some_and(|label| !label.is_empty()),
         "the primary span has a label: {finding:#}"
     );
+}
 
+#[test]
+fn json_finding_has_a_suggestion_a_note_and_its_rendering() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+    let finding = clash_json_finding(&tree);
+    let source = tree.read("src/main.rs");
     let children = finding["message"]["children"].as_array().expect("children");
     let help = children
         .iter()
@@ -646,7 +678,7 @@ fn json_finding_carries_cargo_and_rustc_fields() {
     let rendered = finding["message"]["rendered"].as_str().unwrap_or_default();
     assert!(
         rendered.starts_with("error[objlint::non_unique_object_name]: ")
-            && rendered.contains(&format!("src/main.rs:{line}:{column}")),
+            && rendered.contains(&format!("src/main.rs:{CLASH_CALL_LINE}:")),
         "message.rendered holds the human rendering: {rendered}"
     );
     // The human rendering of the same finding, from a human run, is what JSON carries.
@@ -707,6 +739,55 @@ fn json_columns_count_chars_not_bytes() {
                 "/message/spans/0/column_start",
                 json!(line_column(source, call_start).1),
             ),
+        ],
+    );
+}
+
+#[test]
+fn json_file_names_are_relative_to_the_workspace_root_as_cargo_writes_them() {
+    // cargo runs rustc from the workspace root, so its `file_name`s (and the SARIF URIs made from
+    // them) are relative to that root wherever `cargo clippy` was started.
+    let tree = workspace();
+    let run = objlint(&tree.path("a/src"), &["--message-format", "json"]);
+    for (name, file_name) in [
+        ("MemberA", "a/src/lib.rs"),
+        ("ModuleNamedTarget", "a/src/target/mod.rs"),
+        ("MemberB", "b/src/main.rs"),
+    ] {
+        assert_fields(
+            &run.json_message(&name_finding(name)),
+            &[("/message/spans/0/file_name", json!(file_name))],
+        );
+    }
+}
+
+#[test]
+fn byte_order_mark_is_not_a_column() {
+    let source = "\u{feff}fn main() { let _ = unsafe { CreateEventW(None, true, false, w!(\"Ready\")) }; }\n";
+    let tree = Tree::package("clash").file("src/main.rs", source);
+    let name_argument = "w!(\"Ready\")";
+    let byte_start = source
+        .find(name_argument)
+        .expect("the call is in the source");
+    // rustc and syn skip the BOM: the first character after it is column 1.
+    let column = source["\u{feff}".len()..byte_start].chars().count() + 1;
+    objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_has(&format!("src/main.rs:1:{column}"));
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    let [finding] = &run.json_findings("objlint::non_unique_object_name")[..] else {
+        panic!("expected one non_unique_object_name finding\n{run}");
+    };
+    // Byte offsets index the file as it is on disk (BOM included), as src/source.rs documents.
+    assert_fields(
+        finding,
+        &[
+            ("/message/spans/0/byte_start", json!(byte_start)),
+            (
+                "/message/spans/0/byte_end",
+                json!(byte_start + name_argument.len()),
+            ),
+            ("/message/spans/0/column_start", json!(column)),
         ],
     );
 }

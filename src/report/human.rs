@@ -1,5 +1,6 @@
 //! rustc-style diagnostics through codespan-reporting, and the summary line.
 
+use std::ops::Range;
 use std::time::Duration;
 
 use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label, Severity};
@@ -10,7 +11,7 @@ use codespan_reporting::term::{self, Config, Styles, StylesWriter};
 use crate::diagnostic::Diagnostic;
 use crate::lints::Level;
 use crate::report::Counts;
-use crate::source::SourceFile;
+use crate::source::{ByteSpan, SourceFile};
 use crate::{FileError, FileReport, Report};
 
 /// Renders every finding and error of a run, then the summary line.
@@ -49,7 +50,7 @@ pub fn render_file(file: &FileReport) -> String {
 /// One diagnostic as plain text, for the `rendered` field of JSON output.
 pub fn render_diagnostic(file: &SourceFile, diagnostic: &Diagnostic) -> String {
     let mut buffer = Buffer::no_color();
-    emit(&mut buffer, file, &to_codespan(diagnostic));
+    emit(&mut buffer, file, &to_codespan(file, diagnostic));
     String::from_utf8(buffer.into_inner()).expect("codespan writes UTF-8")
 }
 
@@ -65,23 +66,30 @@ fn render_file_into(buffer: &mut Buffer, file: &FileReport) {
         emit(buffer, &file.file, &error_to_codespan(&file.file, error));
     }
     for diagnostic in &file.diagnostics {
-        emit(buffer, &file.file, &to_codespan(diagnostic));
+        emit(buffer, &file.file, &to_codespan(&file.file, diagnostic));
     }
 }
 
-fn to_codespan(diagnostic: &Diagnostic) -> Rendered<()> {
+/// A span as a range of the text codespan is given, which starts after any byte-order mark:
+/// codespan would otherwise count the invisible mark as a column.
+fn range(file: &SourceFile, span: ByteSpan) -> Range<usize> {
+    let bom = file.bom_len();
+    span.start.saturating_sub(bom)..span.end.saturating_sub(bom)
+}
+
+fn to_codespan(file: &SourceFile, diagnostic: &Diagnostic) -> Rendered<()> {
     let severity = match diagnostic.level {
         Level::Deny => Severity::Error,
         Level::Warn | Level::Allow => Severity::Warning,
     };
-    let mut labels = vec![Label::primary(
-        (),
-        diagnostic.primary.span.start..diagnostic.primary.span.end,
-    )
-    .with_message(&diagnostic.primary.message)];
-    labels.extend(diagnostic.secondary.iter().map(|label| {
-        Label::secondary((), label.span.start..label.span.end).with_message(&label.message)
-    }));
+    let primary = &diagnostic.primary;
+    let mut labels =
+        vec![Label::primary((), range(file, primary.span)).with_message(&primary.message)];
+    labels.extend(
+        diagnostic.secondary.iter().map(|label| {
+            Label::secondary((), range(file, label.span)).with_message(&label.message)
+        }),
+    );
     let mut notes: Vec<String> = diagnostic
         .helps
         .iter()
@@ -99,13 +107,13 @@ fn error_to_codespan(file: &SourceFile, error: &FileError) -> Rendered<()> {
     let rendered =
         Rendered::error().with_message(format!("{}: {}", file.path.display(), error.message));
     match error.span {
-        Some(span) => rendered.with_labels(vec![Label::primary((), span.start..span.end)]),
+        Some(span) => rendered.with_labels(vec![Label::primary((), range(file, span))]),
         None => rendered,
     }
 }
 
 fn emit(buffer: &mut Buffer, file: &SourceFile, diagnostic: &Rendered<()>) {
-    let files = SimpleFile::new(file.path.display().to_string(), file.text.as_str());
+    let files = SimpleFile::new(file.path.display().to_string(), file.parse_text());
     let styles = Styles::default();
     let mut writer = StylesWriter::new(buffer as &mut dyn WriteColor, &styles);
     term::emit_to_write_style(&mut writer, &Config::default(), &files, diagnostic)

@@ -1,14 +1,22 @@
 //! `--message-format json`: cargo's `compiler-message` lines carrying rustc diagnostics, exactly
 //! the shape cargo writes for Clippy, so tools built on `cargo_metadata` read them unchanged.
 
+use std::path::Path;
+
 use serde_json::{json, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::lints::Level;
 use crate::report::human;
 use crate::source::{ByteSpan, SourceFile};
-use crate::workspace::Target;
+use crate::workspace::{self, Package, Target};
 use crate::{FileReport, Report};
+
+/// A file as JSON names it: relative to the workspace root, as cargo runs rustc from there.
+struct JsonFile<'a> {
+    source: &'a SourceFile,
+    file_name: String,
+}
 
 /// One JSON document per line: a `compiler-message` per finding or error, then `build-finished`.
 pub fn render(report: &Report, success: bool) -> String {
@@ -24,13 +32,12 @@ pub fn render(report: &Report, success: bool) -> String {
             "children": [],
             "rendered": format!("error: {text}\n"),
         });
-        push_line(
-            &mut out,
-            &json!({ "reason": "compiler-message", "message": diagnostic }),
-        );
+        // Tools built on cargo_metadata drop messages without a package and target.
+        let package = workspace::stand_in(&report.root.join(path));
+        push_line(&mut out, &wrap(&package, &package.targets[0], diagnostic));
     }
     for file in &report.files {
-        for message in file_messages(file) {
+        for message in file_messages(file, &report.root) {
             push_line(&mut out, &message);
         }
     }
@@ -46,38 +53,52 @@ fn push_line(out: &mut String, value: &Value) {
     out.push('\n');
 }
 
-/// The `compiler-message` lines of one file.
-pub fn file_messages(file: &FileReport) -> Vec<Value> {
-    let target = file.package.target_for(&file.absolute_path);
-    let wrap = |message: Value| {
-        json!({
-            "reason": "compiler-message",
-            "package_id": file.package.id(),
-            "manifest_path": file.package.manifest_path.to_string_lossy(),
-            "target": target_json(target),
-            "message": message,
-        })
+fn wrap(package: &Package, target: &Target, message: Value) -> Value {
+    json!({
+        "reason": "compiler-message",
+        "package_id": package.id(),
+        "manifest_path": package.manifest_path.to_string_lossy(),
+        "target": target_json(target),
+        "message": message,
+    })
+}
+
+/// The `compiler-message` lines of one file; `root` is the workspace root file names are
+/// relative to.
+fn file_messages(report: &FileReport, root: &Path) -> Vec<Value> {
+    let target = report.package.target_for(&report.absolute_path);
+    let file_name = report
+        .absolute_path
+        .strip_prefix(root)
+        .unwrap_or(&report.absolute_path)
+        .to_string_lossy()
+        .into_owned();
+    let file = JsonFile {
+        source: &report.file,
+        file_name,
     };
+    let wrap = |message: Value| wrap(&report.package, target, message);
     let mut messages = Vec::new();
-    if let Some(error) = &file.error {
+    if let Some(error) = &report.error {
         let spans = error
             .span
-            .map(|span| vec![span_json(&file.file, span, true, None, None)])
+            .map(|span| vec![span_json(&file, span, true, None, None)])
             .unwrap_or_default();
         messages.push(wrap(json!({
             "$message_type": "diagnostic",
-            "message": format!("{}: {}", file.file.path.display(), error.message),
+            "message": format!("{}: {}", report.file.path.display(), error.message),
             "code": null,
             "level": "error",
             "spans": spans,
             "children": [],
-            "rendered": human::render_error(&file.file, error),
+            "rendered": human::render_error(&report.file, error),
         })));
     }
     messages.extend(
-        file.diagnostics
+        report
+            .diagnostics
             .iter()
-            .map(|diagnostic| wrap(diagnostic_json(&file.file, diagnostic))),
+            .map(|diagnostic| wrap(diagnostic_json(&file, diagnostic))),
     );
     messages
 }
@@ -97,7 +118,7 @@ fn target_json(target: &Target) -> Value {
 
 /// A rustc diagnostic: message, code, level, spans, children (helps with their suggestions,
 /// notes) and the human rendering.
-pub fn diagnostic_json(file: &SourceFile, diagnostic: &Diagnostic) -> Value {
+fn diagnostic_json(file: &JsonFile, diagnostic: &Diagnostic) -> Value {
     let mut spans = vec![span_json(
         file,
         diagnostic.primary.span,
@@ -148,7 +169,7 @@ pub fn diagnostic_json(file: &SourceFile, diagnostic: &Diagnostic) -> Value {
         "level": level,
         "spans": spans,
         "children": children,
-        "rendered": human::render_diagnostic(file, diagnostic),
+        "rendered": human::render_diagnostic(file.source, diagnostic),
     })
 }
 
@@ -165,12 +186,13 @@ fn child_json(message: &str, level: &str, spans: &[Value]) -> Value {
 }
 
 fn span_json(
-    file: &SourceFile,
+    json_file: &JsonFile,
     span: ByteSpan,
     is_primary: bool,
     label: Option<&str>,
     suggestion: Option<(&str, &str)>,
 ) -> Value {
+    let file = json_file.source;
     let start = file.line_column(span.start);
     let end = file.line_column(span.end);
     let text: Vec<Value> = (start.line..=end.line)
@@ -190,7 +212,7 @@ fn span_json(
         })
         .collect();
     json!({
-        "file_name": file.path.to_string_lossy(),
+        "file_name": json_file.file_name,
         "byte_start": span.start,
         "byte_end": span.end,
         "line_start": start.line,
