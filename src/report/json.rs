@@ -34,7 +34,7 @@ pub fn render(report: &Report, success: bool) -> String {
         });
         // Tools built on cargo_metadata drop messages without a package and target.
         let package = workspace::stand_in(&report.root.join(path));
-        push_line(&mut out, &wrap(&package, &package.targets[0], diagnostic));
+        push_line(&mut out, &wrap(&package, &package.targets[0], &diagnostic));
     }
     for file in &report.files {
         for message in file_messages(file, &report.root) {
@@ -53,7 +53,7 @@ fn push_line(out: &mut String, value: &Value) {
     out.push('\n');
 }
 
-fn wrap(package: &Package, target: &Target, message: Value) -> Value {
+fn wrap(package: &Package, target: &Target, message: &Value) -> Value {
     json!({
         "reason": "compiler-message",
         "package_id": package.id(),
@@ -77,7 +77,7 @@ fn file_messages(report: &FileReport, root: &Path) -> Vec<Value> {
         source: &report.file,
         file_name,
     };
-    let wrap = |message: Value| wrap(&report.package, target, message);
+    let wrap = |message: Value| wrap(&report.package, target, &message);
     let mut messages = Vec::new();
     if let Some(error) = &report.error {
         let spans = error
