@@ -1,18 +1,25 @@
-//! The catalogue of Win32 functions that create named kernel objects: which object each creates
-//! and which argument carries the name.
+//! The catalogue of functions that create named kernel objects: the Win32 functions, the Rust
+//! crates that wrap them, and the APIs users declare in `objlint.toml` — which object each
+//! creates and which argument carries the name.
 //!
-//! Argument positions are those of the Win32 signatures (Microsoft's API reference), which the
-//! `windows` crate (0.48 to 0.62), `windows-sys` and `winapi` all keep: the Rust bindings only
+//! Win32 argument positions are those of the Win32 signatures (Microsoft's API reference), which
+//! the `windows` crate (0.48 to 0.62), `windows-sys` and `winapi` all keep: the Rust bindings only
 //! change the types, never the order. Where `windows` folds a pointer and a count into one slice
 //! (`CreateFileMapping2`'s extended parameters) the fold comes after the name, so the name's
 //! index is unchanged.
 
+use std::borrow::Cow;
+
 /// The kind of kernel object a function creates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ObjectKind {
     FileMapping,
     Mutex,
     Event,
+    Semaphore,
+    WaitableTimer,
+    JobObject,
+    NamedPipe,
 }
 
 impl ObjectKind {
@@ -32,7 +39,42 @@ impl ObjectKind {
             ObjectKind::FileMapping => "file mapping",
             ObjectKind::Mutex => "mutex",
             ObjectKind::Event => "event",
+            ObjectKind::Semaphore => "semaphore",
+            ObjectKind::WaitableTimer => "waitable timer",
+            ObjectKind::JobObject => "job object",
+            ObjectKind::NamedPipe => "named pipe",
         }
+    }
+
+    /// The name of the kind in `objlint.toml` (`kind = "file-mapping"`).
+    pub fn config_name(self) -> &'static str {
+        match self {
+            ObjectKind::FileMapping => "file-mapping",
+            ObjectKind::Mutex => "mutex",
+            ObjectKind::Event => "event",
+            ObjectKind::Semaphore => "semaphore",
+            ObjectKind::WaitableTimer => "waitable-timer",
+            ObjectKind::JobObject => "job-object",
+            ObjectKind::NamedPipe => "named-pipe",
+        }
+    }
+
+    /// Every kind, in the order documentation lists them.
+    pub const ALL: [ObjectKind; 7] = [
+        ObjectKind::FileMapping,
+        ObjectKind::Mutex,
+        ObjectKind::Event,
+        ObjectKind::Semaphore,
+        ObjectKind::WaitableTimer,
+        ObjectKind::JobObject,
+        ObjectKind::NamedPipe,
+    ];
+
+    /// The kind a configuration name denotes.
+    pub fn from_config_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.config_name() == name)
     }
 
     /// What a create call gets when the object already exists, per the Remarks of the
@@ -51,6 +93,22 @@ impl ObjectKind {
                 "the existing event keeps its state, reset mode and security descriptor, \
                  and `bManualReset` and `bInitialState` are ignored"
             }
+            ObjectKind::Semaphore => {
+                "the existing semaphore keeps its count, maximum count and security descriptor, \
+                 and `lInitialCount` and `lMaximumCount` are ignored"
+            }
+            ObjectKind::WaitableTimer => {
+                "the existing timer keeps its state, reset mode and security descriptor, \
+                 and `bManualReset` is ignored"
+            }
+            ObjectKind::JobObject => {
+                "the existing job keeps its limits, processes and security descriptor, \
+                 and limits set afterwards apply to the other program's job"
+            }
+            ObjectKind::NamedPipe => {
+                "the pipe's existing instances keep their security descriptor and instance limit, \
+                 and clients may connect to the other program's server instead of this one"
+            }
         }
     }
 }
@@ -58,101 +116,325 @@ impl ObjectKind {
 /// How a mutex-creating function is told to take ownership of the new mutex.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OwnershipArg {
-    /// Not a mutex.
+    /// Not a mutex, or ownership is not an argument.
     None,
     /// `bInitialOwner`: a `BOOL` argument at this index.
     InitialOwner(usize),
     /// `dwFlags` at this index, where `CREATE_MUTEX_INITIAL_OWNER` (1) asks for ownership.
     Flags(usize),
+    /// The wrapper always creates the mutex owned.
+    Always,
 }
 
-/// One Win32 function that creates a (possibly) named kernel object.
-#[derive(Debug)]
+/// How a call to the API is recognised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Matcher {
+    /// A function called by this exact name, under any path or `use … as` alias.
+    Function(Cow<'static, str>),
+    /// A function or associated function whose path ends with these segments
+    /// (`["SingleInstance", "new"]`); `Self::new` inside the type's `impl` matches too.
+    Path(Cow<'static, [Cow<'static, str>]>),
+    /// A builder: a chain (or a `let`-bound value) that starts at `root` (`ServerOptions::new`)
+    /// and ends in one of the `create` methods. The name is the create method's argument, or,
+    /// with `name_method`, the argument of that method in the chain.
+    Builder {
+        root: &'static [&'static str],
+        create: &'static [&'static str],
+        name_method: Option<&'static str>,
+    },
+    /// A method called by this exact name on any receiver (`hfile.CreateFileMapping(…)`).
+    Method(&'static str),
+}
+
+/// Where the catalogue entry comes from, for notes and for `--list`-style explanations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Win32,
+    /// A crate that wraps a Win32 call; the version its source was read from.
+    Crate {
+        name: &'static str,
+        version: &'static str,
+    },
+    /// An `[[api]]` entry of the user's configuration.
+    Config,
+    /// One of the checked crate's own functions that passes its parameter to a creation.
+    Derived,
+}
+
+/// One function that creates a (possibly) named kernel object.
+#[derive(Clone, Debug)]
 pub struct Api {
-    pub name: &'static str,
+    /// The name shown in diagnostics (`CreateMutexW`, `SingleInstance::new`).
+    pub name: Cow<'static, str>,
+    pub matcher: Matcher,
     pub kind: ObjectKind,
-    /// 0-based index of the `lpName`/`Name` argument.
+    /// 0-based index of the name among the call's arguments (without a method's receiver).
     pub name_arg: usize,
     pub ownership: OwnershipArg,
-    /// The page of Microsoft's API reference that documents the function.
-    pub reference: &'static str,
+    /// `CreateNamedPipe`'s `dwOpenMode` argument, where `FILE_FLAG_FIRST_PIPE_INSTANCE` goes.
+    pub open_mode_arg: Option<usize>,
+    /// A namespace the function adds in front of the caller's name (`Global\`).
+    pub added_prefix: &'static str,
+    /// Whether the function already handles `ERROR_ALREADY_EXISTS` (so only the name is reported).
+    pub checks_already_exists: bool,
+    /// For pipe servers: whether the function itself asks for the first instance.
+    pub sets_first_pipe_instance: bool,
+    /// The page of Microsoft's API reference (or the crate's docs) that documents the function.
+    pub reference: Cow<'static, str>,
+    pub origin: Origin,
 }
 
-const fn api(
-    name: &'static str,
-    kind: ObjectKind,
-    name_arg: usize,
-    ownership: OwnershipArg,
-    reference: &'static str,
-) -> Api {
-    Api {
-        name,
-        kind,
-        name_arg,
-        ownership,
-        reference,
+impl Api {
+    const fn win32(
+        name: &'static str,
+        kind: ObjectKind,
+        name_arg: usize,
+        reference: &'static str,
+    ) -> Api {
+        Api {
+            name: Cow::Borrowed(name),
+            matcher: Matcher::Function(Cow::Borrowed(name)),
+            kind,
+            name_arg,
+            ownership: OwnershipArg::None,
+            open_mode_arg: None,
+            added_prefix: "",
+            checks_already_exists: false,
+            sets_first_pipe_instance: false,
+            reference: Cow::Borrowed(reference),
+            origin: Origin::Win32,
+        }
+    }
+
+    const fn owned_by(mut self, ownership: OwnershipArg) -> Api {
+        self.ownership = ownership;
+        self
+    }
+
+    const fn open_mode(mut self, index: usize) -> Api {
+        self.open_mode_arg = Some(index);
+        self
+    }
+
+    /// Whether the creation of this API's object can be checked for `ERROR_ALREADY_EXISTS`
+    /// by its caller (a wrapper that handles it itself cannot).
+    pub fn caller_checks(&self) -> bool {
+        !self.checks_already_exists
     }
 }
 
-use ObjectKind::{Event, FileMapping, Mutex};
-use OwnershipArg::{Flags, InitialOwner, None as NotMutex};
+use ObjectKind::{Event, FileMapping, JobObject, Mutex, NamedPipe, Semaphore, WaitableTimer};
+use OwnershipArg::{Flags, InitialOwner};
 
-const FILE_MAPPING_DOC: &str =
-    "https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-createfilemappinga";
-const FILE_MAPPING_NUMA_DOC: &str =
-    "https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-createfilemappingnumaa";
-const MUTEX_DOC: &str =
-    "https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-createmutexw";
-const MUTEX_EX_DOC: &str =
-    "https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-createmutexexw";
-const EVENT_DOC: &str =
-    "https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-createeventw";
-const EVENT_EX_DOC: &str =
-    "https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-createeventexw";
+macro_rules! doc {
+    ($page:literal) => {
+        concat!("https://learn.microsoft.com/windows/win32/api/", $page)
+    };
+}
 
-/// Every creating function objlint knows, by exact (case-sensitive) Win32 name.
-pub static APIS: &[Api] = &[
+/// Every Win32 creating function objlint knows, by exact (case-sensitive) name.
+pub static WIN32_APIS: &[Api] = &[
     // CreateFileMapping(hFile, lpAttributes, flProtect, dwMaximumSizeHigh, dwMaximumSizeLow, lpName)
-    api("CreateFileMappingA", FileMapping, 5, NotMutex, FILE_MAPPING_DOC),
-    api("CreateFileMappingW", FileMapping, 5, NotMutex, FILE_MAPPING_DOC),
+    Api::win32(
+        "CreateFileMappingA",
+        FileMapping,
+        5,
+        doc!("winbase/nf-winbase-createfilemappinga"),
+    ),
+    Api::win32(
+        "CreateFileMappingW",
+        FileMapping,
+        5,
+        doc!("memoryapi/nf-memoryapi-createfilemappingw"),
+    ),
     // CreateFileMappingNuma(…, dwMaximumSizeLow, lpName, nndPreferred)
-    api("CreateFileMappingNumaA", FileMapping, 5, NotMutex, FILE_MAPPING_NUMA_DOC),
-    api("CreateFileMappingNumaW", FileMapping, 5, NotMutex, FILE_MAPPING_NUMA_DOC),
+    Api::win32(
+        "CreateFileMappingNumaA",
+        FileMapping,
+        5,
+        doc!("winbase/nf-winbase-createfilemappingnumaa"),
+    ),
+    Api::win32(
+        "CreateFileMappingNumaW",
+        FileMapping,
+        5,
+        doc!("memoryapi/nf-memoryapi-createfilemappingnumaw"),
+    ),
     // CreateFileMapping2(File, SecurityAttributes, DesiredAccess, PageProtection,
     //                    AllocationAttributes, MaximumSize, Name, ExtendedParameters, ParameterCount)
-    api(
+    Api::win32(
         "CreateFileMapping2",
         FileMapping,
         6,
-        NotMutex,
-        "https://learn.microsoft.com/windows/win32/api/memoryapi/nf-memoryapi-createfilemapping2",
+        doc!("memoryapi/nf-memoryapi-createfilemapping2"),
     ),
     // CreateFileMappingFromApp(hFile, SecurityAttributes, PageProtection, MaximumSize, Name)
-    api(
+    Api::win32(
         "CreateFileMappingFromApp",
         FileMapping,
         4,
-        NotMutex,
-        "https://learn.microsoft.com/windows/win32/api/memoryapi/nf-memoryapi-createfilemappingfromapp",
+        doc!("memoryapi/nf-memoryapi-createfilemappingfromapp"),
     ),
     // CreateMutex(lpMutexAttributes, bInitialOwner, lpName)
-    api("CreateMutexA", Mutex, 2, InitialOwner(1), MUTEX_DOC),
-    api("CreateMutexW", Mutex, 2, InitialOwner(1), MUTEX_DOC),
+    Api::win32(
+        "CreateMutexA",
+        Mutex,
+        2,
+        doc!("synchapi/nf-synchapi-createmutexa"),
+    )
+    .owned_by(InitialOwner(1)),
+    Api::win32(
+        "CreateMutexW",
+        Mutex,
+        2,
+        doc!("synchapi/nf-synchapi-createmutexw"),
+    )
+    .owned_by(InitialOwner(1)),
     // CreateMutexEx(lpMutexAttributes, lpName, dwFlags, dwDesiredAccess)
-    api("CreateMutexExA", Mutex, 1, Flags(2), MUTEX_EX_DOC),
-    api("CreateMutexExW", Mutex, 1, Flags(2), MUTEX_EX_DOC),
+    Api::win32(
+        "CreateMutexExA",
+        Mutex,
+        1,
+        doc!("synchapi/nf-synchapi-createmutexexa"),
+    )
+    .owned_by(Flags(2)),
+    Api::win32(
+        "CreateMutexExW",
+        Mutex,
+        1,
+        doc!("synchapi/nf-synchapi-createmutexexw"),
+    )
+    .owned_by(Flags(2)),
     // CreateEvent(lpEventAttributes, bManualReset, bInitialState, lpName)
-    api("CreateEventA", Event, 3, NotMutex, EVENT_DOC),
-    api("CreateEventW", Event, 3, NotMutex, EVENT_DOC),
+    Api::win32(
+        "CreateEventA",
+        Event,
+        3,
+        doc!("synchapi/nf-synchapi-createeventa"),
+    ),
+    Api::win32(
+        "CreateEventW",
+        Event,
+        3,
+        doc!("synchapi/nf-synchapi-createeventw"),
+    ),
     // CreateEventEx(lpEventAttributes, lpName, dwFlags, dwDesiredAccess)
-    api("CreateEventExA", Event, 1, NotMutex, EVENT_EX_DOC),
-    api("CreateEventExW", Event, 1, NotMutex, EVENT_EX_DOC),
+    Api::win32(
+        "CreateEventExA",
+        Event,
+        1,
+        doc!("synchapi/nf-synchapi-createeventexa"),
+    ),
+    Api::win32(
+        "CreateEventExW",
+        Event,
+        1,
+        doc!("synchapi/nf-synchapi-createeventexw"),
+    ),
+    // CreateSemaphore(lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName)
+    Api::win32(
+        "CreateSemaphoreA",
+        Semaphore,
+        3,
+        doc!("winbase/nf-winbase-createsemaphorea"),
+    ),
+    Api::win32(
+        "CreateSemaphoreW",
+        Semaphore,
+        3,
+        doc!("synchapi/nf-synchapi-createsemaphorew"),
+    ),
+    // CreateSemaphoreEx(lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName, dwFlags, dwDesiredAccess)
+    Api::win32(
+        "CreateSemaphoreExA",
+        Semaphore,
+        3,
+        doc!("winbase/nf-winbase-createsemaphoreexa"),
+    ),
+    Api::win32(
+        "CreateSemaphoreExW",
+        Semaphore,
+        3,
+        doc!("synchapi/nf-synchapi-createsemaphoreexw"),
+    ),
+    // CreateWaitableTimer(lpTimerAttributes, bManualReset, lpTimerName)
+    Api::win32(
+        "CreateWaitableTimerA",
+        WaitableTimer,
+        2,
+        doc!("winbase/nf-winbase-createwaitabletimera"),
+    ),
+    Api::win32(
+        "CreateWaitableTimerW",
+        WaitableTimer,
+        2,
+        doc!("synchapi/nf-synchapi-createwaitabletimerw"),
+    ),
+    // CreateWaitableTimerEx(lpTimerAttributes, lpTimerName, dwFlags, dwDesiredAccess)
+    Api::win32(
+        "CreateWaitableTimerExA",
+        WaitableTimer,
+        1,
+        doc!("winbase/nf-winbase-createwaitabletimerexa"),
+    ),
+    Api::win32(
+        "CreateWaitableTimerExW",
+        WaitableTimer,
+        1,
+        doc!("synchapi/nf-synchapi-createwaitabletimerexw"),
+    ),
+    // CreateJobObject(lpJobAttributes, lpName)
+    Api::win32(
+        "CreateJobObjectA",
+        JobObject,
+        1,
+        doc!("winbase/nf-winbase-createjobobjecta"),
+    ),
+    Api::win32(
+        "CreateJobObjectW",
+        JobObject,
+        1,
+        doc!("jobapi2/nf-jobapi2-createjobobjectw"),
+    ),
+    // CreateNamedPipe(lpName, dwOpenMode, dwPipeMode, nMaxInstances, nOutBufferSize,
+    //                 nInBufferSize, nDefaultTimeOut, lpSecurityAttributes)
+    Api::win32(
+        "CreateNamedPipeA",
+        NamedPipe,
+        0,
+        doc!("winbase/nf-winbase-createnamedpipea"),
+    )
+    .open_mode(1),
+    Api::win32(
+        "CreateNamedPipeW",
+        NamedPipe,
+        0,
+        doc!("namedpipeapi/nf-namedpipeapi-createnamedpipew"),
+    )
+    .open_mode(1),
 ];
 
-/// The catalogue entry for a function name, if it is one of the creating functions.
-pub fn lookup(name: &str) -> Option<&'static Api> {
-    APIS.iter().find(|api| api.name == name)
+/// The Win32 catalogue entry for a function name, if it is one of the creating functions.
+pub fn win32(name: &str) -> Option<&'static Api> {
+    WIN32_APIS.iter().find(|api| api.name == name)
 }
+
+/// Functions that open an existing named object, by name and name argument. They create
+/// nothing; `--fix` renames their names together with the creator's.
+pub static OPENERS: &[(&str, usize)] = &[
+    ("OpenFileMappingA", 2),
+    ("OpenFileMappingW", 2),
+    ("OpenMutexA", 2),
+    ("OpenMutexW", 2),
+    ("OpenEventA", 2),
+    ("OpenEventW", 2),
+    ("OpenSemaphoreA", 2),
+    ("OpenSemaphoreW", 2),
+    ("OpenWaitableTimerA", 2),
+    ("OpenWaitableTimerW", 2),
+    ("OpenJobObjectA", 2),
+    ("OpenJobObjectW", 2),
+];
 
 #[cfg(test)]
 mod tests {
@@ -166,8 +448,16 @@ mod tests {
             "CreateEventLog",
             "OpenMutexW",
         ] {
-            assert!(lookup(name).is_none(), "{name}");
+            assert!(win32(name).is_none(), "{name}");
         }
-        assert_eq!(lookup("CreateMutexExW").unwrap().name_arg, 1);
+        assert_eq!(win32("CreateMutexExW").unwrap().name_arg, 1);
+        assert_eq!(win32("CreateNamedPipeW").unwrap().open_mode_arg, Some(1));
+    }
+
+    #[test]
+    fn kinds_round_trip_through_configuration_names() {
+        for kind in ObjectKind::ALL {
+            assert_eq!(ObjectKind::from_config_name(kind.config_name()), Some(kind));
+        }
     }
 }

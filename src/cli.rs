@@ -2,13 +2,16 @@
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::{Parser, ValueEnum};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
-use crate::lints::{self, Level};
+use crate::baseline::Baseline;
+use crate::config::Config;
+use crate::lints::{self, Level, Lint};
 use crate::report::{self, Counts};
+use crate::Report;
 
 /// Finds Win32 named kernel objects (file mappings, mutexes, events) whose name another program may
 /// already use, and creations whose ERROR_ALREADY_EXISTS outcome goes unchecked.
@@ -28,27 +31,123 @@ pub struct Args {
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format: rustc-style text, or cargo's JSON `compiler-message` lines on stdout.
-    #[arg(long, value_enum, default_value_t = MessageFormat::Human, value_name = "FMT")]
-    pub message_format: MessageFormat,
+    /// Output format: `human` (rustc style, stderr), `short` (`path:line:col: level[lint]:
+    /// message`, stderr), `json` (cargo's `compiler-message` lines, stdout), `sarif` (SARIF
+    /// 2.1.0, stdout), `github` (GitHub Actions annotations, stdout).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        conflicts_with = "message_format",
+        help_heading = "Output"
+    )]
+    pub format: Option<Format>,
+
+    /// Cargo's name for --format, with cargo's values.
+    #[arg(long, value_enum, value_name = "FMT", help_heading = "Output")]
+    pub message_format: Option<MessageFormat>,
 
     /// When to colour the human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN",
+        help_heading = "Output"
+    )]
     pub color: ColorChoice,
 
-    /// Print the documentation of a lint and exit.
+    /// Set a lint to allow: `objlint::<lint>` (or just `<lint>`), or `warnings` for every
+    /// warning. Repeatable; the last flag for a lint wins, and flags win over the configuration.
+    #[arg(
+        short = 'A',
+        long = "allow",
+        value_name = "LINT",
+        help_heading = "Levels"
+    )]
+    pub allow: Vec<String>,
+
+    /// Set a lint to warn (see --allow).
+    #[arg(
+        short = 'W',
+        long = "warn",
+        value_name = "LINT",
+        help_heading = "Levels"
+    )]
+    pub warn: Vec<String>,
+
+    /// Set a lint to deny (see --allow); `-D warnings` makes every warning an error.
+    #[arg(
+        short = 'D',
+        long = "deny",
+        value_name = "LINT",
+        help_heading = "Levels"
+    )]
+    pub deny: Vec<String>,
+
+    /// Report every finding as a warning and exit 0 unless objlint could not do its job: a
+    /// trial run.
+    #[arg(long, help_heading = "Levels")]
+    pub warn_only: bool,
+
+    /// Report findings at their levels but exit 0 unless objlint could not do its job.
+    #[arg(long, help_heading = "Levels")]
+    pub exit_zero: bool,
+
+    /// Read the configuration from FILE (in `objlint.toml` format) instead of looking for one.
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
+    pub config: Option<PathBuf>,
+
+    /// Report only findings that are not in the baseline FILE, and list its stale entries.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "write_baseline",
+        help_heading = "Baseline"
+    )]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every finding in the baseline FILE (TOML) instead of reporting them, and exit 0.
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Print the documentation of a lint, with its level, and exit.
     #[arg(long, value_name = "LINT", conflicts_with_all = ["paths", "list"])]
     pub explain: Option<String>,
 
-    /// Print every lint with its default level and summary, and exit.
+    /// Print every lint with its level and summary, and exit.
     #[arg(long)]
     pub list: bool,
 }
 
+/// The output formats of `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Short,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// The values cargo's `--message-format` takes that objlint writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
     Human,
+    Short,
     Json,
+}
+
+impl Args {
+    /// The format chosen with `--format` or its alias `--message-format`.
+    pub fn output_format(&self) -> Format {
+        match (self.format, self.message_format) {
+            (Some(format), _) => format,
+            (None, Some(MessageFormat::Human) | None) => Format::Human,
+            (None, Some(MessageFormat::Short)) => Format::Short,
+            (None, Some(MessageFormat::Json)) => Format::Json,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,8 +185,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     if args.get(1).is_some_and(|arg| arg == "objlint") {
         args.remove(1);
     }
-    let args = match Args::try_parse_from(args) {
-        Ok(args) => args,
+    let parsed = Args::command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Ok((Args::from_arg_matches(&matches)?, level_flags(&matches))));
+    let (args, level_flags) = match parsed {
+        Ok(parsed) => parsed,
         Err(error) => {
             let _ = error.print();
             return if error.use_stderr() {
@@ -97,7 +199,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
             };
         }
     };
-    match execute(&args) {
+    match execute(&args, &level_flags) {
         Ok(status) => status,
         Err(error) if is_broken_pipe(&error) => ExitStatus::Success,
         Err(error) => {
@@ -107,18 +209,56 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     }
 }
 
+/// The `-A`/`-W`/`-D` flags in command-line order, so that a later flag overrides an earlier one
+/// as in rustc.
+fn level_flags(matches: &ArgMatches) -> Vec<(Level, String)> {
+    let mut flags: Vec<(usize, Level, String)> = Vec::new();
+    for (id, level) in [
+        ("allow", Level::Allow),
+        ("warn", Level::Warn),
+        ("deny", Level::Deny),
+    ] {
+        let (Some(indices), Some(values)) =
+            (matches.indices_of(id), matches.get_many::<String>(id))
+        else {
+            continue;
+        };
+        flags.extend(
+            indices
+                .zip(values)
+                .map(|(index, value)| (index, level, value.clone())),
+        );
+    }
+    flags.sort_by_key(|(index, _, _)| *index);
+    flags
+        .into_iter()
+        .map(|(_, level, name)| (level, name))
+        .collect()
+}
+
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .downcast_ref::<std::io::Error>()
         .is_some_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-fn execute(args: &Args) -> anyhow::Result<ExitStatus> {
+fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitStatus> {
+    let started = Instant::now();
+    let cwd = std::env::current_dir()?;
+    let root = crate::discover::workspace_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let config = load_config(args, level_flags, &cwd, &root)?;
+
     let mut stdout = std::io::stdout().lock();
     if let Some(name) = &args.explain {
         let Some(lint) = lints::by_name(name) else {
             anyhow::bail!("no lint named `{name}`; `cargo objlint --list` shows them all");
         };
+        writeln!(
+            stdout,
+            "objlint::{}: {}\n",
+            lint.name,
+            level_text(&config, lint)
+        )?;
         stdout.write_all(lint.docs.as_bytes())?;
         return Ok(ExitStatus::Success);
     }
@@ -128,35 +268,133 @@ fn execute(args: &Args) -> anyhow::Result<ExitStatus> {
                 stdout,
                 "objlint::{:<28} {:<5} {}",
                 lint.name,
-                lint.default_level.as_str(),
+                config.lint_level(lint).as_str(),
                 lint.summary
             )?;
         }
         return Ok(ExitStatus::Success);
     }
 
-    let started = Instant::now();
-    let cwd = std::env::current_dir()?;
     let paths = if args.paths.is_empty() {
-        vec![crate::discover::workspace_root(&cwd).unwrap_or_else(|| cwd.clone())]
+        vec![root.clone()]
     } else {
         args.paths.clone()
     };
-    let report = crate::check_paths(&paths, &cwd);
+    let mut report = crate::check_paths_with(&paths, &cwd, &config);
+    let format = args.output_format();
+
+    if let Some(path) = &args.write_baseline {
+        if report.has_errors() {
+            render(&report, format, args.color, started, &mut stdout, false)?;
+            anyhow::bail!(
+                "not writing the baseline {}: some paths could not be checked",
+                path.display()
+            );
+        }
+        let baseline = Baseline::of(&report);
+        baseline.write(&cwd.join(path))?;
+        let findings: usize = baseline.findings.iter().map(|entry| entry.count).sum();
+        eprintln!(
+            "objlint: wrote {findings} finding(s) in {} entr{} to {}",
+            baseline.findings.len(),
+            if baseline.findings.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            path.display()
+        );
+        return Ok(if report.has_errors() {
+            ExitStatus::Error
+        } else {
+            ExitStatus::Success
+        });
+    }
+    if let Some(path) = &args.baseline {
+        Baseline::load(&cwd.join(path))?.apply(&mut report);
+    }
+
     let counts = Counts::of(&report);
     let status = if report.has_errors() {
         ExitStatus::Error
-    } else if counts.errors > 0 {
+    } else if counts.errors > 0 && !args.exit_zero && !args.warn_only {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     };
-    debug_assert!(lints::LINTS
-        .iter()
-        .all(|lint| lint.default_level != Level::Allow));
-    match args.message_format {
-        MessageFormat::Human => {
-            let color = match args.color {
+    render(
+        &report,
+        format,
+        args.color,
+        started,
+        &mut stdout,
+        status == ExitStatus::Success,
+    )?;
+    stdout.flush()?;
+    Ok(status)
+}
+
+/// The configuration found (or given with `--config`), with the command line's levels on top.
+fn load_config(
+    args: &Args,
+    level_flags: &[(Level, String)],
+    cwd: &Path,
+    root: &Path,
+) -> anyhow::Result<Config> {
+    let mut config = match &args.config {
+        Some(path) => Config::load(&cwd.join(path)),
+        None => Config::discover(cwd, root),
+    }
+    .map_err(|mut error| {
+        // Name the file as the user would, relative to where they are.
+        if let Ok(relative) = error.path.strip_prefix(cwd) {
+            error.path = relative.to_owned();
+        }
+        error
+    })?;
+    for (level, name) in level_flags {
+        let flag = match level {
+            Level::Allow => "-A",
+            Level::Warn => "-W",
+            Level::Deny => "-D",
+        };
+        config
+            .set_level_from_command_line(name, *level)
+            .map_err(|message| anyhow::anyhow!("{flag} {name}: {message}"))?;
+    }
+    config.warn_only = args.warn_only;
+    Ok(config)
+}
+
+/// The level line `--explain` prints: the level in force here, and the default when it differs.
+fn level_text(config: &Config, lint: &Lint) -> String {
+    let level = config.lint_level(lint);
+    if level == lint.default_level {
+        format!("{} (the default)", level.as_str())
+    } else {
+        format!(
+            "{} (default: {})",
+            level.as_str(),
+            lint.default_level.as_str()
+        )
+    }
+}
+
+/// Writes the report in `format`: human and short on stderr, the machine formats on stdout with
+/// stale-baseline warnings on stderr.
+fn render(
+    report: &Report,
+    format: Format,
+    color: ColorChoice,
+    started: Instant,
+    stdout: &mut impl Write,
+    success: bool,
+) -> anyhow::Result<()> {
+    let mut stderr = std::io::stderr().lock();
+    let elapsed = started.elapsed();
+    match format {
+        Format::Human => {
+            let color = match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
@@ -165,14 +403,29 @@ fn execute(args: &Args) -> anyhow::Result<ExitStatus> {
                         && std::env::var_os("TERM").is_none_or(|term| term != "dumb")
                 }
             };
-            let rendered = report::human::render(&report, started.elapsed(), color);
-            std::io::stderr().lock().write_all(&rendered)?;
+            stderr.write_all(&report::human::render(report, elapsed, color))?;
+            return Ok(());
         }
-        MessageFormat::Json => {
-            let rendered = report::json::render(&report, status == ExitStatus::Success);
-            stdout.write_all(rendered.as_bytes())?;
+        Format::Short => {
+            stderr.write_all(report::short::render(report).as_bytes())?;
+        }
+        Format::Json => {
+            stdout.write_all(report::json::render(report, success).as_bytes())?;
+        }
+        Format::Sarif => {
+            let base = report::repository_root(report);
+            stdout.write_all(report::sarif::render(report, &base).as_bytes())?;
+        }
+        Format::Github => {
+            let base = report::repository_root(report);
+            stdout.write_all(report::github::render(report, &base).as_bytes())?;
         }
     }
-    stdout.flush()?;
-    Ok(status)
+    for warning in report::human::stale_warnings(report) {
+        writeln!(stderr, "warning: {warning}")?;
+    }
+    if format != Format::Json {
+        stderr.write_all(report::human::summary(report, elapsed).as_bytes())?;
+    }
+    Ok(())
 }

@@ -1,12 +1,13 @@
 //! Finds every call that creates a named kernel object, anywhere in a file, and records it as a
-//! [`Creation`]: the facts the lints need, with the name already resolved.
+//! [`FoundCreation`]: the facts the lints need, with the name lowered to a [`NameIr`].
 //!
 //! The visitor walks all code regardless of `cfg` (objlint must see Windows code on any host),
 //! parses macro bodies whose tokens form expressions, statements or items, and keeps the
-//! `let`s in scope and the enclosing function so that names and `ERROR_ALREADY_EXISTS` checks
-//! can be resolved.
+//! `let`s in scope, the enclosing function and the module path, so that names and
+//! `ERROR_ALREADY_EXISTS` checks can be resolved.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -16,38 +17,114 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
-use crate::apis::{self, Api, OwnershipArg};
-use crate::names::{BindingKind, FileItems, LetBinding, ObjectName, Scope};
+use crate::apis::{Api, Matcher, ObjectKind, OwnershipArg};
+use crate::catalogue::Catalogue;
+use crate::names::lower::{absolute_path, function_scope, LetBinding, Site, UseMap};
+use crate::names::{BindingKind, FileId, NameIr};
 use crate::source::{ByteSpan, SourceFile};
 
-/// One call that creates a (possibly) named kernel object.
-#[derive(Debug)]
-pub struct Creation {
-    pub api: &'static Api,
+/// One call that creates a (possibly) named kernel object, as found in its file.
+#[derive(Debug, Clone)]
+pub struct FoundCreation {
+    pub api: Arc<Api>,
+    pub file: FileId,
     /// The called function's name, as written (an alias, or the last segment of a path).
     pub callee: ByteSpan,
     /// The whole call expression.
     pub call: ByteSpan,
     /// The name argument.
     pub name_arg: ByteSpan,
-    pub name: ObjectName,
+    pub name: NameIr,
     /// For mutexes: `Some(true)` when the call provably asks for initial ownership.
     pub initially_owned: Option<bool>,
-    /// Whether the enclosing function or closure mentions `ERROR_ALREADY_EXISTS` (or an
-    /// equivalent) after the call.
+    /// For pipe servers: whether the call provably asks (or provably does not ask) to be the
+    /// pipe's first instance.
+    pub first_pipe_instance: Option<bool>,
+    /// Whether the enclosing function mentions `ERROR_ALREADY_EXISTS` (or an equivalent) after
+    /// the call.
     pub already_exists_checked: bool,
     /// The item the call is in, such as `fn main` or `impl Shared::fn open`.
     pub enclosing_item: String,
+    /// The function the call is in, when it is one whose callers could pass the name.
+    pub enclosing_fn: Option<FnSignature>,
+    /// For a call of one of the crate's own functions that passes its parameter to a creation:
+    /// that creation.
+    pub via: Option<Via>,
 }
 
-/// Every creation in a parsed file, in source order.
-pub fn find(file: &SourceFile, syntax: &syn::File) -> Vec<Creation> {
-    let mut collector = ItemCollector::default();
+/// One creation with its name resolved: the facts every lint sees.
+#[derive(Debug, Clone)]
+pub struct Creation {
+    pub api: Arc<Api>,
+    /// Index of the file in the package's file list.
+    pub file: usize,
+    pub callee: ByteSpan,
+    pub call: ByteSpan,
+    pub name_arg: ByteSpan,
+    pub name: crate::names::ObjectName,
+    pub initially_owned: Option<bool>,
+    pub first_pipe_instance: Option<bool>,
+    pub already_exists_checked: bool,
+    pub enclosing_item: String,
+    pub via: Option<Via>,
+}
+
+/// A function of the checked crate, as callers name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FnSignature {
+    pub name: String,
+    /// The `impl` type, for an associated function.
+    pub self_type: Option<String>,
+    /// Whether it takes `self` (then callers use method syntax).
+    pub has_receiver: bool,
+}
+
+/// The creation inside a crate function that a call of that function ends in.
+#[derive(Debug, Clone)]
+pub struct Via {
+    pub file: FileId,
+    pub callee: ByteSpan,
+    pub api_name: String,
+}
+
+/// What one file contributes: its creations, and its `const`/`static` items by absolute path.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub creations: Vec<FoundCreation>,
+    pub items: Vec<(Vec<String>, BindingKind, NameIr)>,
+}
+
+/// Every creation in a parsed file, in source order, with the file's items. `module_path` is
+/// the crate-relative module the file is (`["ipc"]` for `src/ipc.rs`).
+pub fn find(
+    file: &SourceFile,
+    file_id: FileId,
+    module_path: &[String],
+    syntax: &syn::File,
+    catalogue: &Catalogue,
+) -> FileFacts {
+    let mut collector = ItemCollector {
+        file,
+        file_id,
+        module_path: module_path.to_vec(),
+        function: None,
+        self_type: None,
+        uses: UseMap::default(),
+        consts: Vec::new(),
+        items: Vec::new(),
+        aliases: HashMap::new(),
+        catalogue,
+    };
     collector.visit_file(syntax);
+    let items = collector.lower_items();
     let mut finder = CreationFinder {
         file,
-        items: collector.items,
+        file_id,
+        catalogue,
         aliases: collector.aliases,
+        uses: collector.uses,
+        module_path: module_path.to_vec(),
+        self_type: None,
         scopes: vec![Vec::new()],
         frames: Vec::new(),
         item_path: Vec::new(),
@@ -55,55 +132,153 @@ pub fn find(file: &SourceFile, syntax: &syn::File) -> Vec<Creation> {
     };
     finder.visit_file(syntax);
     finder.creations.sort_by_key(|creation| creation.call.start);
-    finder.creations
+    FileFacts {
+        creations: finder.creations,
+        items,
+    }
 }
 
-/// First pass: the file's `const`/`static` items and its `use … as alias` renames of APIs.
-#[derive(Default)]
-struct ItemCollector {
-    items: FileItems,
-    aliases: HashMap<String, &'static Api>,
+/// An item to lower once every `use` of the file is known: path, kind, value, the module it is
+/// in and the `Self` type around it.
+type PendingItem = (Vec<String>, BindingKind, Expr, Vec<String>, Option<String>);
+
+/// First pass: the file's `use` declarations, its `const`/`static` items and its
+/// `use … as alias` renames of APIs.
+struct ItemCollector<'a> {
+    file: &'a SourceFile,
+    file_id: FileId,
     module_path: Vec<String>,
+    /// The function being visited: its `const`s are indexed in its own scope.
+    function: Option<String>,
+    self_type: Option<String>,
+    uses: UseMap,
+    /// Items to lower once every `use` is known: path, kind, value, module, `Self` type.
+    consts: Vec<PendingItem>,
+    items: Vec<(Vec<String>, BindingKind, NameIr)>,
+    aliases: HashMap<String, String>,
+    catalogue: &'a Catalogue,
 }
 
-impl<'ast> Visit<'ast> for ItemCollector {
+impl ItemCollector<'_> {
+    fn add(&mut self, ident: &syn::Ident, kind: BindingKind, value: &Expr, owner: Option<String>) {
+        let mut path = self.module_path.clone();
+        path.extend(self.function.as_deref().map(function_scope));
+        path.extend(owner);
+        path.push(ident.to_string());
+        let item = (
+            path,
+            kind,
+            value.clone(),
+            self.module_path.clone(),
+            self.self_type.clone(),
+        );
+        self.consts.push(item);
+    }
+
+    fn lower_items(&mut self) -> Vec<(Vec<String>, BindingKind, NameIr)> {
+        let consts = std::mem::take(&mut self.consts);
+        let mut items = std::mem::take(&mut self.items);
+        for (path, kind, value, module_path, self_type) in consts {
+            let site = Site {
+                file: self.file,
+                file_id: self.file_id,
+                lets: &[],
+                params: &[],
+                module_path: &module_path,
+                self_type: self_type.as_deref(),
+                uses: &self.uses,
+                function: None,
+            };
+            let lowered = site.lower(&value);
+            if lowered != NameIr::Unknown {
+                items.push((path, kind, lowered));
+            }
+        }
+        items
+    }
+
+    fn record_use(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.record_use(prefix, &path.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(name) => {
+                let ident = name.ident.to_string();
+                let mut full = prefix.clone();
+                full.push(ident.clone());
+                if ident != "self" {
+                    self.uses.insert(&self.module_path, ident, &full);
+                } else if let Some(last) = prefix.last() {
+                    self.uses.insert(&self.module_path, last.clone(), prefix);
+                }
+            }
+            syn::UseTree::Rename(rename) => {
+                let ident = rename.ident.to_string();
+                if self.catalogue.is_function_name(&ident) {
+                    self.aliases
+                        .insert(rename.rename.to_string(), ident.clone());
+                }
+                let mut full = prefix.clone();
+                full.push(ident);
+                self.uses
+                    .insert(&self.module_path, rename.rename.to_string(), &full);
+            }
+            syn::UseTree::Group(group) => {
+                for tree in &group.items {
+                    self.record_use(prefix, tree);
+                }
+            }
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for ItemCollector<'_> {
     fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
         self.module_path.push(node.ident.to_string());
         visit::visit_item_mod(self, node);
         self.module_path.pop();
     }
 
+    fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
+        let previous = self.self_type.replace(type_name(&node.self_ty));
+        visit::visit_item_impl(self, node);
+        self.self_type = previous;
+    }
+
+    fn visit_item_use(&mut self, node: &'ast syn::ItemUse) {
+        self.record_use(&mut Vec::new(), &node.tree);
+    }
+
     fn visit_item_const(&mut self, node: &'ast syn::ItemConst) {
-        let ident = node.ident.to_string();
-        let value = (*node.expr).clone();
-        self.items
-            .insert(&self.module_path, ident, BindingKind::Const, value);
+        self.add(&node.ident, BindingKind::Const, &node.expr, None);
         visit::visit_item_const(self, node);
     }
 
     fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
-        let ident = node.ident.to_string();
-        let value = (*node.expr).clone();
-        self.items
-            .insert(&self.module_path, ident, BindingKind::Static, value);
+        self.add(&node.ident, BindingKind::Static, &node.expr, None);
         visit::visit_item_static(self, node);
     }
 
     fn visit_impl_item_const(&mut self, node: &'ast syn::ImplItemConst) {
-        let value = node.expr.clone();
-        self.items.insert(
-            &self.module_path,
-            node.ident.to_string(),
-            BindingKind::Const,
-            value,
-        );
+        let owner = self.self_type.clone();
+        self.add(&node.ident, BindingKind::Const, &node.expr, owner);
         visit::visit_impl_item_const(self, node);
     }
 
-    fn visit_use_rename(&mut self, node: &'ast syn::UseRename) {
-        if let Some(api) = apis::lookup(&node.ident.to_string()) {
-            self.aliases.insert(node.rename.to_string(), api);
-        }
+    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
+        // A `const` inside a function body is in scope there only.
+        let previous = self.function.replace(node.sig.ident.to_string());
+        visit::visit_item_fn(self, node);
+        self.function = previous;
+    }
+
+    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
+        let previous = self.function.replace(node.sig.ident.to_string());
+        visit::visit_impl_item_fn(self, node);
+        self.function = previous;
     }
 }
 
@@ -112,42 +287,55 @@ impl<'ast> Visit<'ast> for ItemCollector {
 /// once (`try_seh(|| CreateFileMappingA(…))?`) and its result checked by the code after it.
 struct Frame {
     creations: Vec<usize>,
+    /// Parameter names of the function (receiver excluded).
+    params: Vec<String>,
+    signature: Option<FnSignature>,
+    /// Method calls on `let`-bound values, in order: `options.first_pipe_instance(true);`.
+    method_calls: Vec<(String, String, Option<Expr>, usize)>,
 }
 
 struct CreationFinder<'a> {
     file: &'a SourceFile,
-    items: FileItems,
-    aliases: HashMap<String, &'static Api>,
+    file_id: FileId,
+    catalogue: &'a Catalogue,
+    /// `use … as alias` renames of catalogued functions: alias → function name.
+    aliases: HashMap<String, String>,
+    uses: UseMap,
+    module_path: Vec<String>,
+    self_type: Option<String>,
     /// `let` bindings by block, innermost last.
     scopes: Vec<Vec<LetBinding>>,
     frames: Vec<Frame>,
     /// Names of the enclosing items, outermost first.
     item_path: Vec<String>,
-    creations: Vec<Creation>,
+    creations: Vec<FoundCreation>,
 }
 
 impl CreationFinder<'_> {
-    /// Visits a function or initialiser; `body` gives its tokens, asked for only when
-    /// a creation inside needs its `ERROR_ALREADY_EXISTS` check looked for.
+    /// Visits a function or initialiser; `body` gives its tokens, asked for only when a
+    /// creation inside needs its `ERROR_ALREADY_EXISTS` check looked for.
     fn in_frame(
         &mut self,
-        item: Option<&str>,
+        item: &str,
+        signature: Option<(FnSignature, Vec<String>)>,
         body: impl FnOnce() -> TokenStream,
         visit: impl FnOnce(&mut Self),
     ) {
-        if let Some(item) = item {
-            self.item_path.push(item.to_owned());
-        }
+        self.item_path.push(item.to_owned());
+        let (signature, params) = signature.map_or((None, Vec::new()), |(signature, params)| {
+            (Some(signature), params)
+        });
         self.frames.push(Frame {
             creations: Vec::new(),
+            params,
+            signature,
+            method_calls: Vec::new(),
         });
         self.scopes.push(Vec::new());
         visit(self);
         self.scopes.pop();
         let frame = self.frames.pop().expect("frames are balanced");
-        if item.is_some() {
-            self.item_path.pop();
-        }
+        self.item_path.pop();
         if frame.creations.is_empty() {
             return;
         }
@@ -158,63 +346,478 @@ impl CreationFinder<'_> {
         }
     }
 
-    /// The API a call's function path names, unless the call is inside a binding of it: a
-    /// function named like the API, or like its family without the suffix (`CreateFileMapping`
-    /// forwarding to `CreateFileMappingFromApp`), is how binding crates (`windows`, `winsafe`,
-    /// `win-sys`) wrap the API, and its caller is the one that creates the object.
-    fn called_api(&self, function: &syn::Path) -> Option<&'static Api> {
-        let ident = function.segments.last()?.ident.to_string();
-        let api = self
-            .aliases
-            .get(&ident)
-            .copied()
-            .or_else(|| apis::lookup(&ident))?;
-        let inside_own_binding = self
-            .item_path
+    fn signature_of(&self, sig: &syn::Signature) -> (FnSignature, Vec<String>) {
+        let has_receiver = sig.receiver().is_some();
+        let params = sig
+            .inputs
             .iter()
-            .filter_map(|item| item.strip_prefix("fn "))
-            .any(|function| api.name.starts_with(function) && function.starts_with("Create"));
-        (!inside_own_binding).then_some(api)
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => Some(bound_identifier(&typed.pat).unwrap_or_default()),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let signature = FnSignature {
+            name: sig.ident.to_string(),
+            self_type: self.self_type.clone(),
+            has_receiver,
+        };
+        (signature, params)
     }
 
-    fn record(&mut self, api: &'static Api, call: &syn::ExprCall) {
-        let Some(name_expr) = call.args.iter().nth(api.name_arg) else {
-            // Fewer arguments than the Win32 signature: some other function of that name.
+    /// Whether a call of `api` here is inside a binding of it: a function named like the API,
+    /// or like its family without the suffix (`CreateFileMapping` forwarding to
+    /// `CreateFileMappingFromApp`), is how binding crates (`windows`, `winsafe`, `win-sys`)
+    /// wrap the API, and its caller is the one that creates the object. A crate's own function
+    /// is never a use of itself either.
+    fn inside_binding_of(&self, api: &Api) -> bool {
+        self.frames
+            .iter()
+            .filter_map(|frame| frame.signature.as_ref())
+            .any(|signature| {
+                let function = signature.name.as_str();
+                (function.starts_with("Create") && api.name.starts_with(function))
+                    || api.name == function
+                    || api.name.ends_with(&format!("::{function}"))
+            })
+    }
+
+    fn record(&mut self, api: &Arc<Api>, call: &Call<'_>) {
+        if self.inside_binding_of(api) {
+            return;
+        }
+        let name_expr = match call.name_from_chain {
+            Some(expr) => Some(expr),
+            None => call.args.get(api.name_arg).copied(),
+        };
+        let Some(name_expr) = name_expr else {
+            // Fewer arguments than the signature: some other function of that name, or a
+            // builder given no name (which then makes up a unique one itself).
             return;
         };
         let lets: Vec<&LetBinding> = self.scopes.iter().flatten().collect();
-        let scope = Scope {
+        let params = self
+            .frames
+            .last()
+            .map_or(&[][..], |frame| frame.params.as_slice());
+        let site = Site {
             file: self.file,
-            items: &self.items,
+            file_id: self.file_id,
             lets: &lets,
+            params,
+            module_path: &self.module_path,
+            self_type: self.self_type.as_deref(),
+            uses: &self.uses,
+            function: self
+                .frames
+                .iter()
+                .rev()
+                .find_map(|frame| frame.signature.as_ref())
+                .map(|signature| signature.name.as_str()),
         };
-        let name = scope.resolve(name_expr);
+        let mut name = site.lower(name_expr);
+        if !api.added_prefix.is_empty() {
+            name = NameIr::Concat(vec![NameIr::Added(api.added_prefix.to_string()), name]);
+        }
         let initially_owned = match api.ownership {
             OwnershipArg::None => None,
-            OwnershipArg::InitialOwner(index) => call.args.iter().nth(index).and_then(truth_value),
-            OwnershipArg::Flags(index) => call.args.iter().nth(index).and_then(owner_flag),
+            OwnershipArg::Always => Some(true),
+            OwnershipArg::InitialOwner(index) => {
+                call.args.get(index).and_then(|arg| truth_value(arg))
+            }
+            OwnershipArg::Flags(index) => call.args.get(index).and_then(|arg| owner_flag(arg)),
+        };
+        let first_pipe_instance = if api.kind != ObjectKind::NamedPipe {
+            None
+        } else if api.sets_first_pipe_instance {
+            Some(true)
+        } else if let Some(index) = api.open_mode_arg {
+            // With `nMaxInstances` 1 (the argument after the pipe mode), a second create fails
+            // just as the flag would make it.
+            let single_instance = call.args.get(index + 2).is_some_and(|arg| is_one(arg));
+            let flag = call
+                .args
+                .get(index)
+                .and_then(|arg| first_instance_flag(arg));
+            if single_instance {
+                Some(true)
+            } else {
+                flag
+            }
+        } else {
+            call.first_pipe_instance
         };
         let index = self.creations.len();
-        self.creations.push(Creation {
-            api,
-            callee: self.file.byte_span(call.func.span()),
-            call: self.file.byte_span(call.span()),
+        self.creations.push(FoundCreation {
+            api: Arc::clone(api),
+            file: self.file_id,
+            callee: self.file.byte_span(call.callee),
+            call: self.file.byte_span(call.whole),
             name_arg: self.file.byte_span(name_expr.span()),
             name,
             initially_owned,
+            first_pipe_instance,
             already_exists_checked: false,
             enclosing_item: self.item_path.join("::"),
+            enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
+            via: None,
         });
         if let Some(frame) = self.frames.last_mut() {
             frame.creations.push(index);
         } else {
             // A creation outside any function (a macro at item level): its own tokens are all
             // that can follow it.
-            let checks = already_exists_checks(self.file, call.to_token_stream());
+            let checks = already_exists_checks(self.file, call.tokens());
             self.creations[index].already_exists_checked = !checks.is_empty();
         }
     }
 
+    /// A builder chain that ends in `method`, if it starts at one of the catalogue's builder
+    /// roots: the API, the expression that names the object and the pipe's first-instance
+    /// option, read from the chain and from method calls on the `let`-bound builder.
+    fn builder_call(&self, node: &syn::ExprMethodCall) -> Option<BuilderCall> {
+        let method = node.method.to_string();
+        let mut chain: Vec<(String, Option<Expr>)> = Vec::new();
+        let mut receiver = &*node.receiver;
+        loop {
+            match receiver {
+                Expr::MethodCall(inner) => {
+                    chain.push((inner.method.to_string(), inner.args.first().cloned()));
+                    receiver = &inner.receiver;
+                }
+                Expr::Paren(inner) => receiver = &inner.expr,
+                Expr::Reference(inner) => receiver = &inner.expr,
+                _ => break,
+            }
+        }
+        let root_path: Vec<String> = match receiver {
+            Expr::Call(call) => match &*call.func {
+                Expr::Path(path) => path
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect(),
+                _ => return None,
+            },
+            // `let mut options = ServerOptions::new(); …; options.create(name)`.
+            Expr::Path(path) => {
+                let ident = path.path.get_ident()?.to_string();
+                let local = self
+                    .scopes
+                    .iter()
+                    .flatten()
+                    .rev()
+                    .find(|local| local.name == ident)?;
+                let mut init = &local.init;
+                while let Expr::MethodCall(inner) = init {
+                    chain.push((inner.method.to_string(), inner.args.first().cloned()));
+                    init = &inner.receiver;
+                }
+                if let Some(frame) = self.frames.last() {
+                    for (target, method, argument, _) in &frame.method_calls {
+                        if *target == ident {
+                            chain.push((method.clone(), argument.clone()));
+                        }
+                    }
+                }
+                let Expr::Call(call) = init else { return None };
+                let Expr::Path(function) = &*call.func else {
+                    return None;
+                };
+                function
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect()
+            }
+            _ => return None,
+        };
+        let api = self.catalogue.builder(&root_path, &method)?;
+        // tokio's `first_pipe_instance` defaults to false; interprocess's equivalent is named
+        // in the catalogue.
+        let single_instance = chain.iter().any(|(name, argument)| {
+            name == "max_instances" && argument.as_ref().is_some_and(is_one)
+        });
+        let first_pipe_instance = if single_instance {
+            Some(true)
+        } else {
+            chain
+                .iter()
+                .find(|(name, _)| name == "first_pipe_instance")
+                .map_or(Some(false), |(_, argument)| {
+                    argument.as_ref().and_then(truth_value)
+                })
+        };
+        let name_from_chain = match &api.matcher {
+            Matcher::Builder {
+                name_method: Some(name_method),
+                ..
+            } => Some(
+                chain
+                    .iter()
+                    .find(|(name, _)| name == name_method)
+                    .and_then(|(_, argument)| argument.clone())?,
+            ),
+            _ => None,
+        };
+        Some(BuilderCall {
+            api,
+            name_from_chain,
+            first_pipe_instance,
+        })
+    }
+}
+
+/// A builder chain that ends in a creating method.
+struct BuilderCall {
+    api: Arc<Api>,
+    name_from_chain: Option<Expr>,
+    first_pipe_instance: Option<bool>,
+}
+
+/// The parts of a call `record` needs, whatever its syntax.
+struct Call<'e> {
+    callee: proc_macro2::Span,
+    whole: proc_macro2::Span,
+    args: Vec<&'e Expr>,
+    /// For a builder whose name is set by a method of the chain (`.os_id(name)`).
+    name_from_chain: Option<&'e Expr>,
+    first_pipe_instance: Option<bool>,
+    node: &'e Expr,
+}
+
+impl Call<'_> {
+    fn tokens(&self) -> TokenStream {
+        self.node.to_token_stream()
+    }
+}
+
+impl<'ast> Visit<'ast> for CreationFinder<'_> {
+    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
+        let item = format!("fn {}", node.sig.ident);
+        let signature = self.signature_of(&node.sig);
+        self.in_frame(
+            &item,
+            Some(signature),
+            || node.block.to_token_stream(),
+            |this| {
+                visit::visit_item_fn(this, node);
+            },
+        );
+    }
+
+    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
+        let item = format!("fn {}", node.sig.ident);
+        let signature = self.signature_of(&node.sig);
+        self.in_frame(
+            &item,
+            Some(signature),
+            || node.block.to_token_stream(),
+            |this| {
+                visit::visit_impl_item_fn(this, node);
+            },
+        );
+    }
+
+    fn visit_trait_item_fn(&mut self, node: &'ast syn::TraitItemFn) {
+        let item = format!("fn {}", node.sig.ident);
+        let signature = self.signature_of(&node.sig);
+        self.in_frame(
+            &item,
+            Some(signature),
+            || node.default.to_token_stream(),
+            |this| {
+                visit::visit_trait_item_fn(this, node);
+            },
+        );
+    }
+
+    fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
+        let self_type = type_name(&node.self_ty);
+        self.item_path.push(format!("impl {self_type}"));
+        let previous = self.self_type.replace(self_type);
+        visit::visit_item_impl(self, node);
+        self.self_type = previous;
+        self.item_path.pop();
+    }
+
+    fn visit_item_trait(&mut self, node: &'ast syn::ItemTrait) {
+        self.item_path.push(format!("trait {}", node.ident));
+        visit::visit_item_trait(self, node);
+        self.item_path.pop();
+    }
+
+    fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
+        self.item_path.push(format!("mod {}", node.ident));
+        self.module_path.push(node.ident.to_string());
+        visit::visit_item_mod(self, node);
+        self.module_path.pop();
+        self.item_path.pop();
+    }
+
+    fn visit_item_const(&mut self, node: &'ast syn::ItemConst) {
+        let item = format!("const {}", node.ident);
+        self.in_frame(
+            &item,
+            None,
+            || node.expr.to_token_stream(),
+            |this| {
+                visit::visit_item_const(this, node);
+            },
+        );
+    }
+
+    fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
+        let item = format!("static {}", node.ident);
+        self.in_frame(
+            &item,
+            None,
+            || node.expr.to_token_stream(),
+            |this| {
+                visit::visit_item_static(this, node);
+            },
+        );
+    }
+
+    fn visit_block(&mut self, node: &'ast syn::Block) {
+        self.scopes.push(Vec::new());
+        visit::visit_block(self, node);
+        self.scopes.pop();
+    }
+
+    fn visit_local(&mut self, node: &'ast syn::Local) {
+        // The initialiser runs before the binding exists.
+        visit::visit_local(self, node);
+        let Some(init) = &node.init else { return };
+        if let Some(name) = bound_identifier(&node.pat) {
+            let binding = LetBinding {
+                name,
+                init: (*init.expr).clone(),
+            };
+            self.scopes
+                .last_mut()
+                .expect("a scope is open")
+                .push(binding);
+        }
+    }
+
+    fn visit_expr(&mut self, node: &'ast Expr) {
+        match node {
+            Expr::Call(call) => {
+                if let Expr::Path(function) = &*call.func {
+                    let segments: Vec<String> = function
+                        .path
+                        .segments
+                        .iter()
+                        .map(|s| s.ident.to_string())
+                        .collect();
+                    let ident = segments.last().cloned().unwrap_or_default();
+                    let resolved = self.aliases.get(&ident).cloned();
+                    let absolute = absolute_path(
+                        &self.module_path,
+                        self.self_type.as_deref(),
+                        &segments,
+                        Some(&self.uses),
+                    );
+                    let api = self.catalogue.for_path(
+                        &segments,
+                        &absolute,
+                        resolved.as_deref(),
+                        self.self_type.as_deref(),
+                    );
+                    if let Some(api) = api {
+                        let callee = function
+                            .path
+                            .segments
+                            .last()
+                            .map_or_else(|| call.func.span(), |s| s.ident.span());
+                        let callee =
+                            if segments.len() > 1 && !matches!(api.matcher, Matcher::Function(_)) {
+                                call.func.span()
+                            } else {
+                                callee
+                            };
+                        self.record(
+                            &api,
+                            &Call {
+                                callee,
+                                whole: call.span(),
+                                args: call.args.iter().collect(),
+                                name_from_chain: None,
+                                first_pipe_instance: None,
+                                node,
+                            },
+                        );
+                    }
+                }
+            }
+            Expr::MethodCall(call) => {
+                let method = call.method.to_string();
+                if let Some(builder) = self.builder_call(call) {
+                    self.record(
+                        &builder.api,
+                        &Call {
+                            callee: call.method.span(),
+                            whole: call.span(),
+                            args: call.args.iter().collect(),
+                            name_from_chain: builder.name_from_chain.as_ref(),
+                            first_pipe_instance: builder.first_pipe_instance,
+                            node,
+                        },
+                    );
+                } else if let Some(api) = self.catalogue.for_method(&method) {
+                    self.record(
+                        &api,
+                        &Call {
+                            callee: call.method.span(),
+                            whole: call.span(),
+                            args: call.args.iter().collect(),
+                            name_from_chain: None,
+                            first_pipe_instance: None,
+                            node,
+                        },
+                    );
+                }
+                // `options.first_pipe_instance(true);` on a `let`-bound builder.
+                if let Expr::Path(receiver) = &*call.receiver {
+                    if let (Some(ident), Some(frame)) =
+                        (receiver.path.get_ident(), self.frames.last_mut())
+                    {
+                        let position = call.span().start().line;
+                        frame.method_calls.push((
+                            ident.to_string(),
+                            method,
+                            call.args.first().cloned(),
+                            position,
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        visit::visit_expr(self, node);
+    }
+
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        if node.path.is_ident("macro_rules") {
+            // A macro definition's body is patterns and templates with `$` fragments; its
+            // templates are still tried piece by piece below, like any other tokens.
+            for tree in node.tokens.clone() {
+                if let TokenTree::Group(group) = tree {
+                    self.visit_macro_tokens(group.stream());
+                }
+            }
+            return;
+        }
+        if expects_failure(node) {
+            return;
+        }
+        self.visit_macro_tokens(node.tokens.clone());
+    }
+}
+
+impl CreationFinder<'_> {
     /// Visits the code inside a macro invocation, whatever the macro: its tokens are tried as
     /// comma-separated expressions (`vec!`, `assert!`, `println!`), then as statements and items
     /// (`thread_local!`), then piece by piece (`lazy_static!`'s `static ref X: T = expr;`).
@@ -247,124 +850,91 @@ impl CreationFinder<'_> {
     }
 }
 
-impl<'ast> Visit<'ast> for CreationFinder<'_> {
-    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
-        let item = format!("fn {}", node.sig.ident);
-        self.in_frame(
-            Some(&item),
-            || node.block.to_token_stream(),
-            |this| {
-                visit::visit_item_fn(this, node);
-            },
-        );
-    }
+fn is_one(expr: &Expr) -> bool {
+    matches!(expr, Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(int), .. }) if int.base10_digits() == "1")
+}
 
-    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
-        let item = format!("fn {}", node.sig.ident);
-        self.in_frame(
-            Some(&item),
-            || node.block.to_token_stream(),
-            |this| {
-                visit::visit_impl_item_fn(this, node);
-            },
-        );
-    }
+/// Macros that assert something about their arguments.
+const ASSERTING_MACROS: &[&str] = &[
+    "assert",
+    "debug_assert",
+    "assert_eq",
+    "assert_ne",
+    "assert_matches",
+    "matches",
+];
 
-    fn visit_trait_item_fn(&mut self, node: &'ast syn::TraitItemFn) {
-        let item = format!("fn {}", node.sig.ident);
-        self.in_frame(
-            Some(&item),
-            || node.default.to_token_stream(),
-            |this| {
-                visit::visit_trait_item_fn(this, node);
-            },
-        );
-    }
+/// Whether a macro asserts that what it holds fails (`assert!(matches!(create(…), Err(_)))`,
+/// `assert!(create(…).is_err())`): a test of the failure path creates nothing.
+fn expects_failure(mac: &syn::Macro) -> bool {
+    let Some(name) = mac.path.segments.last() else {
+        return false;
+    };
+    ASSERTING_MACROS.contains(&name.ident.to_string().as_str())
+        && mentions_failure(mac.tokens.clone())
+}
 
-    fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
-        let self_ty = node.self_ty.to_token_stream().to_string().replace(' ', "");
-        self.item_path.push(format!("impl {self_ty}"));
-        visit::visit_item_impl(self, node);
-        self.item_path.pop();
-    }
+fn mentions_failure(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == "Err" || ident == "is_err",
+        TokenTree::Group(group) => mentions_failure(group.stream()),
+        _ => false,
+    })
+}
 
-    fn visit_item_trait(&mut self, node: &'ast syn::ItemTrait) {
-        self.item_path.push(format!("trait {}", node.ident));
-        visit::visit_item_trait(self, node);
-        self.item_path.pop();
+/// The name of an `impl`'s type without generics: `Foo` for `impl<T> Foo<T>`.
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(String::new, |segment| segment.ident.to_string()),
+        other => other.to_token_stream().to_string().replace(' ', ""),
     }
+}
 
-    fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
-        self.item_path.push(format!("mod {}", node.ident));
-        visit::visit_item_mod(self, node);
-        self.item_path.pop();
-    }
-
-    fn visit_item_const(&mut self, node: &'ast syn::ItemConst) {
-        let item = format!("const {}", node.ident);
-        self.in_frame(
-            Some(&item),
-            || node.expr.to_token_stream(),
-            |this| {
-                visit::visit_item_const(this, node);
-            },
-        );
-    }
-
-    fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
-        let item = format!("static {}", node.ident);
-        self.in_frame(
-            Some(&item),
-            || node.expr.to_token_stream(),
-            |this| {
-                visit::visit_item_static(this, node);
-            },
-        );
-    }
-
-    fn visit_block(&mut self, node: &'ast syn::Block) {
-        self.scopes.push(Vec::new());
-        visit::visit_block(self, node);
-        self.scopes.pop();
-    }
-
-    fn visit_local(&mut self, node: &'ast syn::Local) {
-        // The initialiser runs before the binding exists.
-        visit::visit_local(self, node);
-        let Some(init) = &node.init else { return };
-        if let Some(name) = bound_identifier(&node.pat) {
-            let binding = LetBinding {
-                name,
-                init: (*init.expr).clone(),
-            };
-            self.scopes
-                .last_mut()
-                .expect("a scope is open")
-                .push(binding);
-        }
-    }
-
-    fn visit_expr_call(&mut self, node: &'ast syn::ExprCall) {
-        if let Expr::Path(function) = &*node.func {
-            if let Some(api) = self.called_api(&function.path) {
-                self.record(api, node);
+/// Whether `CreateNamedPipe`'s `dwOpenMode` provably includes `FILE_FLAG_FIRST_PIPE_INSTANCE`
+/// (0x0008_0000): `Some(false)` when the flags are all known and it is not among them.
+fn first_instance_flag(expr: &Expr) -> Option<bool> {
+    const FIRST_PIPE_INSTANCE: u64 = 0x0008_0000;
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Int(int) => int
+                .base10_parse::<u64>()
+                .ok()
+                .map(|value| value & FIRST_PIPE_INSTANCE != 0),
+            _ => None,
+        },
+        Expr::Path(path) => {
+            let ident = path.path.segments.last()?.ident.to_string();
+            if ident == "FILE_FLAG_FIRST_PIPE_INSTANCE" {
+                Some(true)
+            } else if ident
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            {
+                // Another flag constant (`PIPE_ACCESS_DUPLEX`, `FILE_FLAG_OVERLAPPED`).
+                Some(false)
+            } else {
+                None
             }
         }
-        visit::visit_expr_call(self, node);
-    }
-
-    fn visit_macro(&mut self, node: &'ast syn::Macro) {
-        if node.path.is_ident("macro_rules") {
-            // A macro definition's body is patterns and templates with `$` fragments; its
-            // templates are still tried piece by piece below, like any other tokens.
-            for tree in node.tokens.clone() {
-                if let TokenTree::Group(group) = tree {
-                    self.visit_macro_tokens(group.stream());
-                }
+        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::BitOr(_)) => {
+            match (
+                first_instance_flag(&binary.left),
+                first_instance_flag(&binary.right),
+            ) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
             }
-            return;
         }
-        self.visit_macro_tokens(node.tokens.clone());
+        Expr::Paren(inner) => first_instance_flag(&inner.expr),
+        Expr::Cast(cast) => first_instance_flag(&cast.expr),
+        Expr::Field(field) => first_instance_flag(&field.base),
+        Expr::Call(call) if call.args.len() == 1 => first_instance_flag(&call.args[0]),
+        _ => None,
     }
 }
 

@@ -13,6 +13,12 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub helps: Vec<Help>,
     pub notes: Vec<String>,
+    /// The name of the object the finding is about, when it is known: `unique-name-patterns`
+    /// are matched against it, and it keys baseline entries and SARIF fingerprints.
+    pub object_name: Option<String>,
+    /// The item the finding is in (`fn main`, `impl Shared::fn open`): with the lint, the file
+    /// and the object name, it identifies a finding without its line number.
+    pub enclosing_item: Option<String>,
 }
 
 /// A span with the short text printed under it.
@@ -67,7 +73,15 @@ impl Diagnostic {
             secondary: Vec::new(),
             helps: Vec::new(),
             notes: Vec::new(),
+            object_name: None,
+            enclosing_item: None,
         }
+    }
+
+    #[must_use]
+    pub fn with_object_name(mut self, name: String) -> Self {
+        self.object_name = Some(name);
+        self
     }
 
     #[must_use]

@@ -2,11 +2,16 @@
 //! program may already use, and creations whose `ERROR_ALREADY_EXISTS` outcome goes unchecked.
 //!
 //! The pipeline, one module per stage: [`discover`] → parse (syn) → [`creations`] (calls to the
-//! [`apis`] catalogue, names resolved by [`names`]) → [`lints`] → [`report`].
+//! [`apis`] catalogue, names resolved by [`names`]) → [`lints`] → [`suppress`]ions and levels
+//! ([`config`]) → [`baseline`] → [`report`].
 //! objlint reads source text only; it never builds or runs the code it checks.
 
+pub mod analysis;
 pub mod apis;
+pub mod baseline;
+pub mod catalogue;
 pub mod cli;
+pub mod config;
 pub mod creations;
 pub mod diagnostic;
 pub mod discover;
@@ -14,14 +19,19 @@ pub mod lints;
 pub mod names;
 pub mod report;
 pub mod source;
+pub mod suppress;
 pub mod unique;
 pub mod workspace;
+pub mod wrappers;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::analysis::PackageFile;
+use crate::catalogue::Catalogue;
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::lints::LintContext;
+use crate::lints::Level;
 use crate::source::{ByteSpan, SourceFile};
 use crate::workspace::{Package, Packages};
 
@@ -34,15 +44,64 @@ pub struct FileError {
     pub span: Option<ByteSpan>,
 }
 
-/// Checks one source text as a file of package `package`: the whole pipeline but discovery.
+/// Checks one source text as the only file of package `package` with the default
+/// configuration: the whole pipeline but discovery, suppressions in the text included.
 pub fn check_source(file: &SourceFile, package: &str) -> Result<Vec<Diagnostic>, FileError> {
-    let syntax = syn::parse_file(file.parse_text()).map_err(|error| parse_error(file, &error))?;
-    let creations = creations::find(file, &syntax);
-    let context = LintContext { file, package };
-    Ok(lints::check_all(&creations, &context))
+    check_source_with(file, package, &Config::default())
 }
 
-fn parse_error(file: &SourceFile, error: &syn::Error) -> FileError {
+/// Checks one source text as the only file of package `package` under `config`.
+pub fn check_source_with(
+    file: &SourceFile,
+    package: &str,
+    config: &Config,
+) -> Result<Vec<Diagnostic>, FileError> {
+    let mut stand_in = workspace::stand_in(file.path());
+    package.clone_into(&mut stand_in.name);
+    let mut files = vec![PackageFile {
+        source: SourceFile::new(file.path(), file.text.clone()),
+        module_path: Vec::new(),
+        error: None,
+        diagnostics: Vec::new(),
+    }];
+    analysis::check_package(&stand_in, &mut files, &Catalogue::for_config(config));
+    let [checked] = <[PackageFile; 1]>::try_from(files).expect("one file in, one file out");
+    match checked.error {
+        Some(error) => Err(error),
+        None => Ok(finish(file, checked.diagnostics, config)),
+    }
+}
+
+/// What happens to a file's findings after the lints: names the configuration accepts as unique
+/// are dropped, then the suppressions written in the file hide what they cover (and report
+/// themselves when they cover nothing), then each finding gets its level and those at allow
+/// are dropped.
+fn finish(file: &SourceFile, mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
+    diagnostics.retain(|diagnostic| {
+        !(diagnostic.lint.name == "non_unique_object_name"
+            && diagnostic
+                .object_name
+                .as_deref()
+                .is_some_and(|name| config.accepts_as_unique(name)))
+    });
+    // The lints keep no syntax tree, and most files are never parsed; a file can hold a
+    // suppression only if it says `objlint`, and only such a file is parsed (again) here. One
+    // that does not parse was reported by the lints if it mattered, and suppresses nothing.
+    if file.text.contains("objlint") {
+        if let Ok(syntax) = syn::parse_file(file.parse_text()) {
+            let suppressions = suppress::collect(file, &syntax);
+            diagnostics = suppressions.apply(diagnostics, file, config.require_suppression_reason);
+        }
+        proc_macro2::extra::invalidate_current_thread_spans();
+    }
+    for diagnostic in &mut diagnostics {
+        diagnostic.level = config.finding_level(diagnostic.lint);
+    }
+    diagnostics.retain(|diagnostic| diagnostic.level != Level::Allow);
+    diagnostics
+}
+
+pub(crate) fn parse_error(file: &SourceFile, error: &syn::Error) -> FileError {
     let syn_message = error.to_string();
     // proc-macro2's lexer says only this; its span points at the offending token.
     let message = match syn_message.as_str() {
@@ -81,6 +140,8 @@ pub struct Report {
     /// The workspace root (or, outside any Cargo project, the current directory): JSON output
     /// names files relative to it, as cargo does.
     pub root: PathBuf,
+    /// What a `--baseline` did, when one was given.
+    pub baseline: Option<baseline::Outcome>,
 }
 
 impl Report {
@@ -94,9 +155,19 @@ impl Report {
     }
 }
 
-/// Checks the given paths (files or directories); `cwd` makes printed paths relative.
+/// Checks the given paths (files or directories) with the default configuration; `cwd` makes
+/// printed paths relative.
 pub fn check_paths(paths: &[PathBuf], cwd: &Path) -> Report {
-    let discovery = discover::discover(paths);
+    check_paths_with(paths, cwd, &Config::default())
+}
+
+/// Checks the given paths (files or directories) under `config`, skipping the files it
+/// excludes; `cwd` makes printed paths relative.
+pub fn check_paths_with(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
+    let mut discovery = discover::discover(paths);
+    discovery
+        .files
+        .retain(|path| !config.is_excluded(&absolute(path, cwd)));
     let mut packages = Packages::default();
     let mut report = Report {
         root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
@@ -107,13 +178,29 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path) -> Report {
             .collect(),
         ..Report::default()
     };
-    for path in discovery.files {
+    // Files are checked package by package (a name may live in another file of the crate) and
+    // reported in the order they were discovered.
+    let mut by_package: Vec<(Arc<Package>, Vec<DiscoveredFile>)> = Vec::new();
+    for (order, path) in discovery.files.into_iter().enumerate() {
         let absolute_path = absolute(&path, cwd);
         let package = packages.for_file(&absolute_path);
-        report
-            .files
-            .push(check_file(&path, absolute_path, package, cwd));
+        match by_package
+            .iter_mut()
+            .find(|(known, _)| Arc::ptr_eq(known, &package))
+        {
+            Some((_, files)) => files.push((order, path, absolute_path)),
+            None => by_package.push((package, vec![(order, path, absolute_path)])),
+        }
     }
+    let catalogue = Catalogue::for_config(config);
+    let mut checked: Vec<(usize, FileReport)> = Vec::new();
+    for (package, paths) in by_package {
+        checked.extend(check_package_files(
+            &package, paths, &catalogue, cwd, config,
+        ));
+    }
+    checked.sort_by_key(|(order, _)| *order);
+    report.files = checked.into_iter().map(|(_, file)| file).collect();
     report.errors.extend(
         packages
             .errors
@@ -123,34 +210,48 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path) -> Report {
     report
 }
 
-fn check_file(
-    path: &Path,
-    absolute_path: PathBuf,
-    package: Arc<Package>,
+/// A file to check: its place in discovery order, its path as given, and its absolute path.
+type DiscoveredFile = (usize, PathBuf, PathBuf);
+
+fn check_package_files(
+    package: &Arc<Package>,
+    paths: Vec<DiscoveredFile>,
+    catalogue: &Catalogue,
     cwd: &Path,
-) -> FileReport {
-    let shown_path = display_path(path, cwd);
-    let (file, outcome) = match read_source(path) {
-        Ok(text) => {
-            let file = SourceFile::new(shown_path, text);
-            let outcome = check_source(&file, &package.name);
-            (file, outcome)
-        }
-        Err(error) => (SourceFile::new(shown_path, String::new()), Err(error)),
-    };
-    // proc-macro2 keeps every parsed file's source map per thread until told otherwise.
-    proc_macro2::extra::invalidate_current_thread_spans();
-    let (diagnostics, error) = match outcome {
-        Ok(diagnostics) => (diagnostics, None),
-        Err(error) => (Vec::new(), Some(error)),
-    };
-    FileReport {
-        file,
-        absolute_path,
-        package,
-        diagnostics,
-        error,
-    }
+    config: &Config,
+) -> Vec<(usize, FileReport)> {
+    let mut files: Vec<PackageFile> = paths
+        .iter()
+        .map(|(_, path, absolute_path)| {
+            let shown_path = display_path(path, cwd);
+            let (text, error) = match read_source(path) {
+                Ok(text) => (text, None),
+                Err(error) => (String::new(), Some(error)),
+            };
+            PackageFile {
+                source: SourceFile::new(shown_path, text),
+                module_path: analysis::module_path_of(package, absolute_path),
+                error,
+                diagnostics: Vec::new(),
+            }
+        })
+        .collect();
+    analysis::check_package(package, &mut files, catalogue);
+    paths
+        .into_iter()
+        .zip(files)
+        .map(|((order, _, absolute_path), file)| {
+            let diagnostics = finish(&file.source, file.diagnostics, config);
+            let report = FileReport {
+                file: file.source,
+                absolute_path,
+                package: Arc::clone(package),
+                diagnostics,
+                error: file.error,
+            };
+            (order, report)
+        })
+        .collect()
 }
 
 fn read_source(path: &Path) -> Result<String, FileError> {

@@ -1,17 +1,26 @@
 //! The lint registry: one line per lint. A lint is a pure function from the facts about one
 //! creation to diagnostics; it does no I/O and cannot fail.
 
+mod global_namespace_squatting;
+mod invalid_object_name;
 mod non_unique_object_name;
+mod pipe_first_instance_missing;
 mod unchecked_already_exists;
+pub(crate) mod unused_suppression;
 
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
+use crate::names::KnownName;
 use crate::source::SourceFile;
 
 /// Every lint objlint has, in the order `--list` shows them.
 pub static LINTS: &[&Lint] = &[
     &non_unique_object_name::LINT,
     &unchecked_already_exists::LINT,
+    &pipe_first_instance_missing::LINT,
+    &invalid_object_name::LINT,
+    &global_namespace_squatting::LINT,
+    &unused_suppression::LINT,
 ];
 
 /// A lint's declaration; its prose lives in `lints/<name>.md`.
@@ -44,11 +53,17 @@ impl Level {
     }
 }
 
-/// What a lint may know besides the creation: the file it is in and the package that owns it.
+/// What a lint may know besides the creation: its file, the package's other files and
+/// creations, and the package name.
 pub struct LintContext<'a> {
+    /// The file the creation is in.
     pub file: &'a SourceFile,
+    /// Every file of the package, by [`crate::names::FileId`].
+    pub files: &'a [&'a SourceFile],
     /// The package name, which seeds suggested GUIDs.
     pub package: &'a str,
+    /// Every creation of the package, for lints that compare creations with each other.
+    pub creations: &'a [Creation],
 }
 
 /// The lint registered under `name`.
@@ -57,13 +72,82 @@ pub fn by_name(name: &str) -> Option<&'static Lint> {
     LINTS.iter().copied().find(|lint| lint.name == name)
 }
 
-/// Runs every lint on every creation of a file.
-pub fn check_all(creations: &[Creation], context: &LintContext) -> Vec<Diagnostic> {
+/// Runs every lint on every creation of a file. Each finding is tagged with its creation's
+/// enclosing item and, when a lint did not set it, the object's name: baselines and SARIF
+/// fingerprints identify findings by them.
+pub fn check_all(creations: &[&Creation], context: &LintContext) -> Vec<Diagnostic> {
     let mut acc = Vec::new();
     for creation in creations {
+        let first = acc.len();
         for lint in LINTS {
             (lint.check)(creation, context, &mut acc);
         }
+        for diagnostic in &mut acc[first..] {
+            diagnostic.enclosing_item = Some(creation.enclosing_item.clone());
+            if let (None, crate::names::ObjectName::Known(name)) =
+                (&diagnostic.object_name, &creation.name)
+            {
+                diagnostic.object_name = Some(name.value.clone());
+            }
+        }
     }
     acc
+}
+
+/// Labels the literals a name is made of where they are not inside the name argument (a
+/// `const`, a `let`), or names their place when they are in another file.
+fn label_literals(
+    mut diagnostic: Diagnostic,
+    creation: &Creation,
+    context: &LintContext,
+    name: &KnownName,
+) -> Diagnostic {
+    let mut seen = Vec::new();
+    for literal in &name.literals {
+        if literal.span.start == literal.span.end || seen.contains(&(literal.file, literal.span)) {
+            continue;
+        }
+        seen.push((literal.file, literal.span));
+        let set_by = literal.binding.as_ref().map_or_else(
+            || "the name".to_owned(),
+            |binding| format!("the name of {binding}"),
+        );
+        if literal.file == creation.file {
+            if !creation.name_arg.contains(literal.span) {
+                diagnostic =
+                    diagnostic.with_secondary(literal.span, format!("{set_by} is set here"));
+            }
+        } else if let Some(file) = context.files.get(literal.file) {
+            let place = file.line_column(literal.span.start);
+            diagnostic = diagnostic.with_note(format!(
+                "{set_by} is set in {}:{}:{}",
+                file.path().display(),
+                place.line,
+                place.column
+            ));
+        }
+    }
+    diagnostic
+}
+
+/// Points at the creation inside the crate function a call passes its name to.
+fn label_via(diagnostic: Diagnostic, creation: &Creation, context: &LintContext) -> Diagnostic {
+    let Some(via) = &creation.via else {
+        return diagnostic;
+    };
+    let message = format!("the name is passed on to `{}` here", via.api_name);
+    if via.file == creation.file {
+        return diagnostic.with_secondary(via.callee, message);
+    }
+    let Some(file) = context.files.get(via.file) else {
+        return diagnostic;
+    };
+    let place = file.line_column(via.callee.start);
+    diagnostic.with_note(format!(
+        "the name is passed on to `{}` in {}:{}:{}",
+        via.api_name,
+        file.path().display(),
+        place.line,
+        place.column
+    ))
 }

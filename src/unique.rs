@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use uuid::Uuid;
 
+use crate::apis::ObjectKind;
+
 /// A GUID in 8-4-4-4-12 form, braces optional, any case.
 static GUID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
@@ -35,9 +37,30 @@ pub fn split_namespace(name: &str) -> (&str, &str) {
     ("", name)
 }
 
+/// Splits an object's name into what locates it and the name proper: the namespace prefix of a
+/// kernel object name, or the `\\.\pipe\` of a pipe path ("Pipe Names", Microsoft's Win32
+/// documentation: the pipe name is what follows it).
+pub fn split_object_name(kind: ObjectKind, name: &str) -> (&str, &str) {
+    if kind == ObjectKind::NamedPipe {
+        let local = name
+            .get(..9)
+            .filter(|head| head.eq_ignore_ascii_case(r"\\.\pipe\"));
+        return match local {
+            Some(_) => name.split_at(9),
+            None => ("", name),
+        };
+    }
+    split_namespace(name)
+}
+
 /// Whether the part of the name after its namespace prefix holds a GUID.
 pub fn has_guid(name: &str) -> bool {
     GUID.is_match(split_namespace(name).1)
+}
+
+/// Whether a name proper (after [`split_object_name`]) holds a GUID.
+pub fn contains_guid(name_proper: &str) -> bool {
+    GUID.is_match(name_proper)
 }
 
 /// The stable GUID objlint appends to `name`: a UUIDv5 of the package and the name after its
@@ -83,6 +106,18 @@ mod tests {
         assert!(has_guid("6f9619ff-8b86-d011-b42d-00c04fc964ff"));
         assert!(!has_guid("Global\\MyFileMapping"));
         assert!(!has_guid("6f9619ff8b86d011b42d00c04fc964ff"));
+    }
+
+    #[test]
+    fn pipe_names_follow_the_pipe_prefix() {
+        assert_eq!(
+            split_object_name(ObjectKind::NamedPipe, r"\\.\PIPE\x"),
+            (r"\\.\PIPE\", "x")
+        );
+        assert_eq!(
+            split_object_name(ObjectKind::Mutex, r"Global\x"),
+            (r"Global\", "x")
+        );
     }
 
     #[test]

@@ -18,16 +18,16 @@ use crate::support::repo_root;
 // Inputs.
 
 /// The issue's example: one file mapping with a literal name and no check, so both lints fire.
-const CLASH_MAIN: &str = r#"fn main() {
+pub(crate) const CLASH_MAIN: &str = r#"fn main() {
     let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, w!("MyFileMapping")) };
 }
 "#;
 
 /// The line of the call in [`CLASH_MAIN`].
-const CLASH_CALL_LINE: u64 = 2;
+pub(crate) const CLASH_CALL_LINE: u64 = 2;
 
 /// [`CLASH_MAIN`] fixed as the lints ask: a GUID in the name and a check of ERROR_ALREADY_EXISTS.
-const CLASH_FIXED: &str = r#"fn main() {
+pub(crate) const CLASH_FIXED: &str = r#"fn main() {
     let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, w!("MyFileMapping-9c5b1d3e-7a4f-4e2b-8c6d-0f1e2d3c4b5a")) };
     if GetLastError() == ERROR_ALREADY_EXISTS {
         panic!("another program created MyFileMapping first");
@@ -35,8 +35,10 @@ const CLASH_FIXED: &str = r#"fn main() {
 }
 "#;
 
-/// A file syn cannot parse: an expression is missing before the `;` on line 2.
-const UNPARSABLE: &str = "fn ok() {}\nfn worse() { let x = ; }\n";
+/// A file syn cannot parse: an expression is missing before the `;` on line 2. It mentions a
+/// creating API, so objlint must parse it (files that mention none are only scanned).
+const UNPARSABLE: &str =
+    "fn ok() {}\nfn worse() { let x = ; CreateMutexW(None, true, w!(\"Lock\")); }\n";
 
 /// Where syn stops in [`UNPARSABLE`]: line and column (1-based, in chars) of the `;`.
 fn unparsable_place() -> (u64, u64) {
@@ -47,18 +49,18 @@ fn unparsable_place() -> (u64, u64) {
 }
 
 /// A file with both findings for a mapping named `name`: tests tell files apart by that name.
-fn mapping_named(name: &str) -> String {
+pub(crate) fn mapping_named(name: &str) -> String {
     format!(
         "pub fn open() {{\n    let _mapping = unsafe {{ CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, w!(\"{name}\")) }};\n}}\n"
     )
 }
 
 /// How the non-unique-name finding for `name` starts its message.
-fn name_finding(name: &str) -> String {
+pub(crate) fn name_finding(name: &str) -> String {
     format!("file mapping name `{name}` has no unique part")
 }
 
-fn manifest(package: &str) -> String {
+pub(crate) fn manifest(package: &str) -> String {
     format!("[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
 }
 
@@ -66,15 +68,15 @@ fn manifest(package: &str) -> String {
 // Harness.
 
 /// A tree of files in a temporary directory, removed when dropped.
-struct Tree {
+pub(crate) struct Tree {
     _dir: TempDir,
     /// The canonical root: the binary sees its current directory canonicalized, and so must the
     /// paths the tests expect.
-    root: PathBuf,
+    pub(crate) root: PathBuf,
 }
 
 impl Tree {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().expect("create a temporary directory");
         let root = dir
             .path()
@@ -84,12 +86,12 @@ impl Tree {
     }
 
     /// A package `name`, version 0.1.0, edition 2021.
-    fn package(name: &str) -> Self {
+    pub(crate) fn package(name: &str) -> Self {
         Tree::new().file("Cargo.toml", manifest(name))
     }
 
     /// Writes `contents` at `relative`, creating directories as needed.
-    fn file(self, relative: &str, contents: impl AsRef<[u8]>) -> Self {
+    pub(crate) fn file(self, relative: &str, contents: impl AsRef<[u8]>) -> Self {
         let path = self.root.join(relative);
         fs::create_dir_all(path.parent().expect("a file has a parent directory"))
             .unwrap_or_else(|error| panic!("create the directory of {}: {error}", path.display()));
@@ -98,30 +100,30 @@ impl Tree {
         self
     }
 
-    fn dir(self, relative: &str) -> Self {
+    pub(crate) fn dir(self, relative: &str) -> Self {
         fs::create_dir_all(self.root.join(relative)).expect("create a directory");
         self
     }
 
-    fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }
 
-    fn read(&self, relative: &str) -> String {
+    pub(crate) fn read(&self, relative: &str) -> String {
         fs::read_to_string(self.path(relative)).expect("read back a written file")
     }
 }
 
 /// What one run of a command did.
-struct Run {
+pub(crate) struct Run {
     command: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
-    fn of(command: &mut Command) -> Run {
+    pub(crate) fn of(command: &mut Command) -> Run {
         let description = format!("{command:?}");
         let Output {
             status,
@@ -139,7 +141,7 @@ impl Run {
     }
 
     #[track_caller]
-    fn assert_code(&self, expected: i32) -> &Self {
+    pub(crate) fn assert_code(&self, expected: i32) -> &Self {
         assert_eq!(
             self.code,
             Some(expected),
@@ -149,7 +151,7 @@ impl Run {
     }
 
     #[track_caller]
-    fn assert_stderr_has(&self, needle: &str) -> &Self {
+    pub(crate) fn assert_stderr_has(&self, needle: &str) -> &Self {
         assert!(
             self.stderr.contains(needle),
             "expected stderr to contain {needle:?}\n{self}"
@@ -158,7 +160,7 @@ impl Run {
     }
 
     #[track_caller]
-    fn assert_stderr_lacks(&self, needle: &str) -> &Self {
+    pub(crate) fn assert_stderr_lacks(&self, needle: &str) -> &Self {
         assert!(
             !self.stderr.contains(needle),
             "expected stderr not to contain {needle:?}\n{self}"
@@ -167,7 +169,7 @@ impl Run {
     }
 
     #[track_caller]
-    fn assert_stdout_has(&self, needle: &str) -> &Self {
+    pub(crate) fn assert_stdout_has(&self, needle: &str) -> &Self {
         assert!(
             self.stdout.contains(needle),
             "expected stdout to contain {needle:?}\n{self}"
@@ -177,7 +179,7 @@ impl Run {
 
     /// Stdout as JSON lines: every line one object, the last `build-finished`.
     #[track_caller]
-    fn json(&self) -> Vec<Value> {
+    pub(crate) fn json(&self) -> Vec<Value> {
         let lines: Vec<Value> = self
             .stdout
             .lines()
@@ -200,7 +202,7 @@ impl Run {
 
     /// The JSON `compiler-message` whose message text contains `needle`.
     #[track_caller]
-    fn json_message(&self, needle: &str) -> Value {
+    pub(crate) fn json_message(&self, needle: &str) -> Value {
         self.json()
             .into_iter()
             .find(|line| {
@@ -213,7 +215,7 @@ impl Run {
     }
 
     /// The JSON `compiler-message`s of lint `code` (e.g. `objlint::non_unique_object_name`).
-    fn json_findings(&self, code: &str) -> Vec<Value> {
+    pub(crate) fn json_findings(&self, code: &str) -> Vec<Value> {
         self.json()
             .into_iter()
             .filter(|line| line["message"]["code"]["code"] == code)
@@ -232,7 +234,7 @@ impl fmt::Display for Run {
 }
 
 /// Runs the built binary in `dir`, as a user runs `cargo-objlint ARGS`.
-fn objlint(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn objlint(dir: &Path, args: &[&str]) -> Run {
     Run::of(
         Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
             .args(args)
@@ -280,7 +282,7 @@ fn has_guid_between(haystack: &str, before: &str, after: &str) -> bool {
 
 /// Compares each JSON pointer's value in `value` to the expected one, and reports every mismatch.
 #[track_caller]
-fn assert_fields(value: &Value, expected: &[(&str, Value)]) {
+pub(crate) fn assert_fields(value: &Value, expected: &[(&str, Value)]) {
     let mismatches: Vec<String> = expected
         .iter()
         .filter(|(pointer, expected)| value.pointer(pointer) != Some(expected))
@@ -301,7 +303,7 @@ fn assert_fields(value: &Value, expected: &[(&str, Value)]) {
 }
 
 /// 1-based line and column (in chars) of byte `offset` in `text`.
-fn line_column(text: &str, offset: usize) -> (u64, u64) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (u64, u64) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |index| index + 1);
@@ -481,11 +483,23 @@ fn outside_any_cargo_project_the_current_directory_is_checked() {
 // ---------------------------------------------------------------------------------------------
 // Files that cannot be checked: reported with their place, and the run goes on.
 
+/// Only files that mention a creating API are parsed (the rest are scanned for the names and
+/// skipped), so a broken file that mentions none cannot hold a finding and is not an error.
+#[test]
+fn unparsable_file_without_any_api_is_only_scanned() {
+    let tree = Tree::package("clash")
+        .file("src/main.rs", CLASH_FIXED)
+        .file("src/notes.rs", "fn half_written( {\n");
+    objlint(&tree.root, &[])
+        .assert_code(0)
+        .assert_stderr_has("in 2 files checked");
+}
+
 #[test]
 fn unparsable_file_is_reported_with_its_place_and_others_are_still_checked() {
     let tree = Tree::package("clash")
         .file("src/main.rs", CLASH_MAIN)
-        .file("src/broken.rs", "fn broken( {\n")
+        .file("src/broken.rs", "fn broken( { CreateEventW\n")
         .file("src/worse.rs", UNPARSABLE);
     let (line, column) = unparsable_place();
     objlint(&tree.root, &[])

@@ -1,7 +1,14 @@
 //! The one integration test binary: fixtures with inline expectations and golden output, the
-//! built CLI end to end, and the consistency of lints, docs, fixtures and README.
+//! built CLI end to end, configuration, suppressions, baselines, the output formats, the
+//! pre-commit hook under the real pre-commit, and the consistency of lints, docs, fixtures and
+//! README.
 
+mod baseline;
 mod cli;
+mod config;
 mod consistency;
 mod fixtures;
+mod output;
+mod precommit;
 mod support;
+mod suppressions;

@@ -1,9 +1,10 @@
 //! `non_unique_object_name`: a named kernel object whose name has no unique part.
 
+use crate::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::diagnostic::{quoted, Applicability, Diagnostic, Suggestion};
 use crate::lints::{Level, Lint, LintContext};
-use crate::names::{NameLiteral, ObjectName};
+use crate::names::{KnownName, Literal, ObjectName};
 use crate::unique;
 
 pub(crate) static LINT: Lint = Lint {
@@ -15,10 +16,11 @@ pub(crate) static LINT: Lint = Lint {
 };
 
 fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
-    let ObjectName::Literal(name) = &creation.name else {
+    let ObjectName::Known(name) = &creation.name else {
         return;
     };
-    if unique::has_guid(&name.value) {
+    let (_, name_proper) = unique::split_object_name(creation.api.kind, &name.value);
+    if unique::contains_guid(name_proper) {
         return;
     }
     let noun = creation.api.kind.noun();
@@ -27,40 +29,75 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
         creation.name_arg,
         format!("{noun} name {} has no unique part", quoted(&name.value)),
         "another program may already use this name".to_owned(),
-    );
-    if !creation.name_arg.contains(name.span) {
-        let defined_by = name.binding.as_ref().map_or_else(
-            || "the name".to_owned(),
-            |binding| format!("the name of {binding}"),
-        );
-        diagnostic = diagnostic.with_secondary(name.span, format!("{defined_by} is set here"));
+    )
+    .with_object_name(name.value.clone());
+    diagnostic = super::label_literals(diagnostic, creation, context, name);
+    diagnostic = super::label_via(diagnostic, creation, context);
+    diagnostic = with_fix(diagnostic, creation, context, name);
+    if !name.predictable.is_empty() {
+        diagnostic = diagnostic.with_note(format!(
+            "the name's run-time parts are predictable too: {}",
+            name.predictable.join(", ")
+        ));
     }
-    let guid = unique::suggested_guid(context.package, &name.value);
-    let literal = context.file.slice(name.span);
-    let help = "append a GUID so that no other program picks the same name".to_owned();
-    diagnostic = match unique::append_to_literal(literal, &format!("-{guid}")) {
-        Some(replacement) => diagnostic.with_help(
-            format!(
-                "{help}: `{}`",
-                shown_replacement(creation, context, name, &replacement)
-            ),
-            Some(Suggestion {
-                span: name.span,
-                replacement,
-                // Every other use of the name (its openers) must change with it.
-                applicability: Applicability::MaybeIncorrect,
-            }),
+    acc.push(diagnostic.with_note(consequence(creation)));
+}
+
+/// What happens when another program created the name first.
+fn consequence(creation: &Creation) -> String {
+    let api = &creation.api.name;
+    let reference = &creation.api.reference;
+    match (creation.api.kind, creation.first_pipe_instance) {
+        (ObjectKind::NamedPipe, Some(true)) => format!(
+            "if another program created a pipe of this name first, `{api}` fails (it claims the \
+             first instance) and this server cannot start: anyone can cause that by picking the \
+             same name (see {reference})"
         ),
-        None => diagnostic.with_help(format!("{help}, such as `-{guid}`"), None),
+        (ObjectKind::NamedPipe, _) => format!(
+            "if another program created a pipe of this name first, `{api}` adds an instance to it: \
+             {} (see {reference})",
+            ObjectKind::NamedPipe.kept_from_existing()
+        ),
+        (kind, _) => format!(
+            "if another program created {} of this name first, `{api}` opens it instead: {} \
+             (see {reference})",
+            kind.with_article(),
+            kind.kept_from_existing()
+        ),
+    }
+}
+
+/// The help with the suggested name: the last literal of the name gets `-<GUID>` appended, in
+/// the same form (prefix, escapes, terminator).
+fn with_fix(
+    diagnostic: Diagnostic,
+    creation: &Creation,
+    context: &LintContext,
+    name: &KnownName,
+) -> Diagnostic {
+    let help = "append a GUID so that no other program picks the same name";
+    let guid = unique::suggested_guid(context.package, &name.value);
+    let Some(literal) = name
+        .fix_literal()
+        .filter(|literal| literal.file == creation.file)
+    else {
+        return diagnostic.with_help(format!("{help}, such as `-{guid}`"), None);
     };
-    acc.push(diagnostic.with_note(format!(
-        "if another program created {object} of this name first, `{api}` opens it instead: {kept} \
-         (see {reference})",
-        object = creation.api.kind.with_article(),
-        api = creation.api.name,
-        kept = creation.api.kind.kept_from_existing(),
-        reference = creation.api.reference,
-    )));
+    let Some(replacement) =
+        unique::append_to_literal(context.file.slice(literal.span), &format!("-{guid}"))
+    else {
+        return diagnostic.with_help(format!("{help}, such as `-{guid}`"), None);
+    };
+    let shown = shown_replacement(creation, context, literal, &replacement);
+    diagnostic.with_help(
+        format!("{help}: `{shown}`"),
+        Some(Suggestion {
+            span: literal.span,
+            replacement,
+            // Every other use of the name (its openers) must change with it.
+            applicability: Applicability::MaybeIncorrect,
+        }),
+    )
 }
 
 /// The code around the literal as it would read after the fix: the name argument when the
@@ -69,19 +106,19 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
 fn shown_replacement(
     creation: &Creation,
     context: &LintContext,
-    name: &NameLiteral,
+    literal: &Literal,
     replacement: &str,
 ) -> String {
-    let around = if creation.name_arg.contains(name.span) {
+    let around = if creation.name_arg.contains(literal.span) {
         creation.name_arg
     } else {
-        match name.macro_call {
-            Some(macro_call) if macro_call.contains(name.span) => macro_call,
-            _ => name.span,
+        match literal.macro_call {
+            Some(macro_call) if macro_call.contains(literal.span) => macro_call,
+            _ => literal.span,
         }
     };
     let text = context.file.slice(around);
-    let start = name.span.start - around.start;
-    let end = name.span.end - around.start;
+    let start = literal.span.start - around.start;
+    let end = literal.span.end - around.start;
     format!("{}{replacement}{}", &text[..start], &text[end..])
 }

@@ -10,44 +10,55 @@ use crate::names::ObjectName;
 pub(crate) static LINT: Lint = Lint {
     name: "unchecked_already_exists",
     default_level: Level::Deny,
-    summary: "file mapping or owned mutex created without checking ERROR_ALREADY_EXISTS",
+    summary:
+        "file mapping, owned mutex or job object created without checking ERROR_ALREADY_EXISTS",
     docs: include_str!("../../lints/unchecked_already_exists.md"),
     check,
 };
 
-fn check(creation: &Creation, _context: &LintContext, acc: &mut Vec<Diagnostic>) {
-    if creation.already_exists_checked || creation.name == ObjectName::Unnamed {
+fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+    if creation.already_exists_checked || !creation.api.caller_checks() {
         return;
     }
-    // Events and unowned mutexes are meant to be shared by create-or-open; only a file
-    // mapping's size and an owned mutex's ownership are assumptions an existing object breaks.
+    // Nobody else can have created an unnamed object or one with a name nobody can guess.
+    if matches!(creation.name, ObjectName::Unnamed | ObjectName::Unique(_)) {
+        return;
+    }
+    // Events, semaphores, timers and unowned mutexes are meant to be shared by create-or-open;
+    // a file mapping's size, an owned mutex's ownership and a job's limits are assumptions an
+    // existing object breaks.
     let consequence = match creation.api.kind {
         ObjectKind::FileMapping => "with its own size, not the requested one",
         ObjectKind::Mutex if creation.initially_owned == Some(true) => {
             "without giving this thread ownership"
         }
-        ObjectKind::Mutex | ObjectKind::Event => return,
+        ObjectKind::JobObject => "whose limits and processes are someone else's",
+        _ => return,
     };
     let noun = creation.api.kind.noun();
-    let api = creation.api.name;
+    let api = &creation.api.name;
+    let diagnostic = Diagnostic::new(
+        &LINT,
+        creation.callee,
+        format!(
+            "`{api}` may return an existing {noun}, and `ERROR_ALREADY_EXISTS` is never checked"
+        ),
+        format!("returns an existing {noun} {consequence}"),
+    );
+    let diagnostic = super::label_via(diagnostic, creation, context);
     acc.push(
-        Diagnostic::new(
-            &LINT,
-            creation.callee,
-            format!("`{api}` may return an existing {noun}, and `ERROR_ALREADY_EXISTS` is never checked"),
-            format!("returns an existing {noun} {consequence}"),
-        )
-        .with_help(
-            format!(
-                "right after the call, compare `GetLastError()` with `ERROR_ALREADY_EXISTS` and \
-                 refuse an existing {noun} (or use it knowingly)"
-            ),
-            None,
-        )
-        .with_note(format!(
-            "if the {noun} already exists, the call succeeds and {kept} (see {reference})",
-            kept = creation.api.kind.kept_from_existing(),
-            reference = creation.api.reference,
-        )),
+        diagnostic
+            .with_help(
+                format!(
+                    "right after the call, compare `GetLastError()` with `ERROR_ALREADY_EXISTS` and \
+                     refuse an existing {noun} (or use it knowingly)"
+                ),
+                None,
+            )
+            .with_note(format!(
+                "if the {noun} already exists, the call succeeds and {kept} (see {reference})",
+                kept = creation.api.kind.kept_from_existing(),
+                reference = creation.api.reference,
+            )),
     );
 }

@@ -1,5 +1,6 @@
 //! rustc-style diagnostics through codespan-reporting, and the summary line.
 
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::time::Duration;
 
@@ -27,6 +28,30 @@ pub fn render(report: &Report, elapsed: Duration, color: bool) -> Vec<u8> {
     for file in &report.files {
         render_file_into(&mut buffer, file);
     }
+    for warning in stale_warnings(report) {
+        emit_plain(&mut buffer, &Rendered::warning().with_message(warning));
+    }
+    let _ = std::io::Write::write_all(&mut buffer, summary(report, elapsed).as_bytes());
+    buffer.into_inner()
+}
+
+/// One warning per stale baseline entry, without the `warning: ` prefix.
+pub fn stale_warnings(report: &Report) -> Vec<String> {
+    report
+        .baseline
+        .iter()
+        .flat_map(|outcome| &outcome.stale)
+        .map(|entry| {
+            format!(
+                "stale baseline entry, no longer found: {}; remove it or rewrite the baseline with --write-baseline",
+                entry.describe()
+            )
+        })
+        .collect()
+}
+
+/// The summary line every text format ends with.
+pub fn summary(report: &Report, elapsed: Duration) -> String {
     let counts = Counts::of(report);
     let failed = report
         .files
@@ -34,10 +59,17 @@ pub fn render(report: &Report, elapsed: Duration, color: bool) -> Vec<u8> {
         .filter(|file| file.error.is_some())
         .count()
         + report.errors.len();
-    let summary = summary_line(counts, report.files.len(), failed, elapsed);
-    // The summary is plain text; colour only its verdict word, as cargo does.
-    let _ = std::io::Write::write_all(&mut buffer, summary.as_bytes());
-    buffer.into_inner()
+    let mut line = summary_line(counts, report.files.len(), failed, elapsed);
+    if let Some(outcome) = &report.baseline {
+        let stale: usize = outcome.stale.iter().map(|entry| entry.count).sum();
+        let entries = if stale == 1 { "entry" } else { "entries" };
+        let _ = writeln!(
+            line,
+            "objlint: {} hidden by the baseline; {stale} stale baseline {entries}",
+            plural(outcome.baselined, "finding"),
+        );
+    }
+    line
 }
 
 /// One file's findings (or its error) as plain text: what the fixture goldens hold.
@@ -121,11 +153,14 @@ fn emit(buffer: &mut Buffer, file: &SourceFile, diagnostic: &Rendered<()>) {
 }
 
 fn emit_plain_error(buffer: &mut Buffer, message: &str) {
+    emit_plain(buffer, &Rendered::error().with_message(message));
+}
+
+fn emit_plain(buffer: &mut Buffer, diagnostic: &Rendered<()>) {
     let files = SimpleFile::new(String::new(), "");
     let styles = Styles::default();
     let mut writer = StylesWriter::new(buffer as &mut dyn WriteColor, &styles);
-    let diagnostic = Rendered::<()>::error().with_message(message);
-    term::emit_to_write_style(&mut writer, &Config::default(), &files, &diagnostic)
+    term::emit_to_write_style(&mut writer, &Config::default(), &files, diagnostic)
         .expect("a diagnostic without labels renders");
 }
 

@@ -1,11 +1,48 @@
 //! Renderers, one per output format. Only this module knows codespan-reporting and the JSON
 //! shapes other tools read.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod short;
+
+use std::path::{Path, PathBuf};
 
 use crate::lints::Level;
 use crate::Report;
+
+/// The directory that GitHub (annotations, code scanning) resolves file names against: the
+/// checkout, `GITHUB_WORKSPACE`, when the Cargo workspace is inside it, else the workspace root.
+pub fn repository_root(report: &Report) -> PathBuf {
+    std::env::var_os("GITHUB_WORKSPACE")
+        .map(PathBuf::from)
+        .filter(|checkout| checkout.is_absolute() && report.root.starts_with(checkout))
+        .unwrap_or_else(|| report.root.clone())
+}
+
+/// `path` (absolute) relative to `base`, with `/` separators on every platform; the whole path
+/// when it is outside `base`.
+pub fn relative_path(base: &Path, path: &Path) -> String {
+    match path.strip_prefix(base) {
+        Ok(relative) => relative
+            .components()
+            .map(|component| component.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.to_string_lossy().into_owned(),
+    }
+}
+
+/// The text of section `## {heading}` of a lint's documentation, up to the next section.
+pub fn doc_section<'a>(docs: &'a str, heading: &str) -> Option<&'a str> {
+    let marker = format!("## {heading}\n");
+    let start = docs.find(&marker)? + marker.len();
+    let end = docs[start..]
+        .find("\n## ")
+        .map_or(docs.len(), |end| start + end);
+    Some(docs[start..end].trim())
+}
 
 /// Counts of findings by level, for the summary line and the exit status.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,208 @@
+//! Baselines: today's findings recorded in a file (`--write-baseline`), so that a later run
+//! (`--baseline`) reports only the findings that are not in it.
+//!
+//! A finding is identified by its lint, its file (relative to the workspace root), the item it
+//! is in and the object's name — never by its line — so unrelated edits keep entries valid. An
+//! entry counts how many findings share its key. Entries that match nothing any more are
+//! reported as stale, so that the file shrinks as findings are fixed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::{FileReport, Report};
+
+/// The only format version so far; a file of another version is refused.
+const VERSION: u32 = 1;
+
+/// A baseline file's contents.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub version: u32,
+    #[serde(default, rename = "finding")]
+    pub findings: Vec<Entry>,
+}
+
+/// Findings that share one key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The lint's name, without `objlint::`.
+    pub lint: String,
+    /// The file, relative to the workspace root, with `/` between components.
+    pub file: String,
+    /// The enclosing item, such as `fn main` or `impl Shared::fn open` (empty when none).
+    #[serde(default)]
+    pub item: String,
+    /// The object's name, when objlint knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How many findings have this key.
+    pub count: usize,
+}
+
+/// What applying a baseline did.
+#[derive(Debug, Default, Clone)]
+pub struct Outcome {
+    /// Findings hidden because the baseline has them.
+    pub baselined: usize,
+    /// Entries (with the count still unmatched) that no finding matches any more, in files this
+    /// run checked.
+    pub stale: Vec<Entry>,
+}
+
+type Key = (String, String, String, Option<String>);
+
+impl Baseline {
+    /// Every finding of a run.
+    pub fn of(report: &Report) -> Baseline {
+        let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
+        for file in &report.files {
+            for diagnostic in &file.diagnostics {
+                *counts.entry(key(report, file, diagnostic)).or_default() += 1;
+            }
+        }
+        Baseline {
+            version: VERSION,
+            findings: counts
+                .into_iter()
+                .map(|((lint, file, item, name), count)| Entry {
+                    lint,
+                    file,
+                    item,
+                    name,
+                    count,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn load(path: &Path) -> anyhow::Result<Baseline> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("failed to read the baseline {}", path.display()))?;
+        let baseline: Baseline = toml::from_str(&text).map_err(|error| {
+            let line = error
+                .span()
+                .map_or(1, |span| text[..span.start].matches('\n').count() + 1);
+            anyhow::anyhow!(
+                "{}:{line}: not an objlint baseline: {}",
+                path.display(),
+                error.message().trim()
+            )
+        })?;
+        if baseline.version != VERSION {
+            anyhow::bail!(
+                "{}: baseline version {} is not supported (this objlint writes version {VERSION})",
+                path.display(),
+                baseline.version
+            );
+        }
+        Ok(baseline)
+    }
+
+    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
+        let body = toml::to_string(self).context("failed to serialize the baseline")?;
+        let text = format!(
+            "# objlint baseline: findings accepted for now, written by `cargo objlint --write-baseline`.\n\
+             # `cargo objlint --baseline <this file>` reports only findings not listed here.\n\
+             # Entries are keyed by lint, file, enclosing item and object name, not by line.\n\n{body}"
+        );
+        std::fs::write(path, text)
+            .with_context(|| format!("failed to write the baseline {}", path.display()))
+    }
+
+    /// Removes from `report` the findings the baseline lists and records the outcome in it.
+    pub fn apply(&self, report: &mut Report) {
+        let mut remaining: BTreeMap<Key, usize> = BTreeMap::new();
+        for entry in &self.findings {
+            *remaining
+                .entry((
+                    entry.lint.clone(),
+                    entry.file.clone(),
+                    entry.item.clone(),
+                    entry.name.clone(),
+                ))
+                .or_default() += entry.count;
+        }
+        let mut baselined = 0;
+        let keys: Vec<Vec<Key>> = report
+            .files
+            .iter()
+            .map(|file| {
+                file.diagnostics
+                    .iter()
+                    .map(|diagnostic| key(report, file, diagnostic))
+                    .collect()
+            })
+            .collect();
+        for (file, keys) in report.files.iter_mut().zip(keys) {
+            let mut keys = keys.into_iter();
+            file.diagnostics.retain(|_| {
+                let key = keys.next().expect("one key per diagnostic");
+                match remaining.get_mut(&key) {
+                    Some(count) if *count > 0 => {
+                        *count -= 1;
+                        baselined += 1;
+                        false
+                    }
+                    _ => true,
+                }
+            });
+        }
+        // Only files this run checked can prove an entry stale.
+        let checked: Vec<String> = report
+            .files
+            .iter()
+            .filter(|file| file.error.is_none())
+            .map(|file| relative_file(report, file))
+            .collect();
+        let stale = remaining
+            .into_iter()
+            .filter(|((_, file, _, _), count)| *count > 0 && checked.contains(file))
+            .map(|((lint, file, item, name), count)| Entry {
+                lint,
+                file,
+                item,
+                name,
+                count,
+            })
+            .collect();
+        report.baseline = Some(Outcome { baselined, stale });
+    }
+}
+
+impl Entry {
+    /// One line describing the entry, for the stale-entry warning.
+    pub fn describe(&self) -> String {
+        let mut text = format!("objlint::{} in {}", self.lint, self.file);
+        if !self.item.is_empty() {
+            let _ = write!(text, ", {}", self.item);
+        }
+        if let Some(name) = &self.name {
+            let _ = write!(text, ", name {}", crate::diagnostic::quoted(name));
+        }
+        if self.count > 1 {
+            let _ = write!(text, " (×{})", self.count);
+        }
+        text
+    }
+}
+
+fn key(report: &Report, file: &FileReport, diagnostic: &Diagnostic) -> Key {
+    (
+        diagnostic.lint.name.to_owned(),
+        relative_file(report, file),
+        diagnostic.enclosing_item.clone().unwrap_or_default(),
+        diagnostic.object_name.clone(),
+    )
+}
+
+/// The file relative to the workspace root, with `/` separators on every platform.
+pub fn relative_file(report: &Report, file: &FileReport) -> String {
+    crate::report::relative_path(&report.root, &file.absolute_path)
+}

@@ -1,0 +1,175 @@
+//! The catalogue a run matches calls against: the Win32 functions, the wrapper crates, the
+//! user's `[[api]]` entries and the crate's own functions that pass a name through — with the
+//! words a file must contain to possibly call any of them.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::apis::{self, Api, Matcher, Origin, OwnershipArg};
+use crate::config::Config;
+use crate::wrappers;
+
+/// Every API calls are matched against, indexed by how calls name it.
+#[derive(Debug, Default, Clone)]
+pub struct Catalogue {
+    functions: HashMap<String, Arc<Api>>,
+    paths: Vec<Arc<Api>>,
+    builders: Vec<Arc<Api>>,
+    methods: HashMap<String, Arc<Api>>,
+}
+
+impl Catalogue {
+    /// The Win32 functions and the wrapper crates.
+    pub fn standard() -> Self {
+        let mut catalogue = Catalogue::default();
+        for api in apis::WIN32_APIS.iter().chain(wrappers::WRAPPERS.iter()) {
+            catalogue.add(api.clone());
+        }
+        catalogue
+    }
+
+    /// The standard catalogue and the configuration's `[[api]]` entries.
+    pub fn for_config(config: &Config) -> Self {
+        let mut catalogue = Self::standard();
+        for declared in &config.apis {
+            let segments: Vec<Cow<'static, str>> = declared
+                .path
+                .split("::")
+                .map(|segment| Cow::Owned(segment.to_owned()))
+                .collect();
+            let matcher = match segments.as_slice() {
+                [function] => Matcher::Function(function.clone()),
+                _ => Matcher::Path(segments.into()),
+            };
+            catalogue.add(Api {
+                name: Cow::Owned(declared.path.clone()),
+                matcher,
+                kind: declared.kind,
+                name_arg: declared.name_arg,
+                ownership: OwnershipArg::None,
+                open_mode_arg: None,
+                added_prefix: "",
+                checks_already_exists: declared.checks_already_exists,
+                sets_first_pipe_instance: false,
+                reference: Cow::Borrowed("objlint.toml [[api]]"),
+                origin: Origin::Config,
+            });
+        }
+        catalogue
+    }
+
+    pub fn add(&mut self, api: Api) {
+        let api = Arc::new(api);
+        match &api.matcher {
+            Matcher::Function(name) => {
+                self.functions.insert(name.to_string(), api);
+            }
+            Matcher::Path(_) => self.paths.push(api),
+            Matcher::Builder { .. } => self.builders.push(api),
+            Matcher::Method(name) => {
+                self.methods.insert((*name).to_owned(), api);
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.functions.is_empty()
+            && self.paths.is_empty()
+            && self.builders.is_empty()
+            && self.methods.is_empty()
+    }
+
+    /// Whether `ident` names a function of the catalogue (for `use … as alias`).
+    pub fn is_function_name(&self, ident: &str) -> bool {
+        self.functions.contains_key(ident)
+    }
+
+    /// The API a path call names. `alias_target` is what a `use … as` alias stands for;
+    /// `absolute` is the path made absolute through the file's `use`s.
+    pub fn for_path(
+        &self,
+        segments: &[String],
+        absolute: &[String],
+        alias_target: Option<&str>,
+        self_type: Option<&str>,
+    ) -> Option<Arc<Api>> {
+        let last = segments.last()?;
+        if let Some(api) = self.functions.get(alias_target.unwrap_or(last)) {
+            // A crate function is called through its module, never through a type: `Foo::lock`
+            // is some other `lock`.
+            let through_type = segments.len() >= 2
+                && segments[segments.len() - 2].starts_with(|c: char| c.is_ascii_uppercase());
+            if !(api.origin == Origin::Derived && through_type) {
+                return Some(Arc::clone(api));
+            }
+        }
+        self.paths
+            .iter()
+            .find(|api| {
+                let Matcher::Path(wanted) = &api.matcher else {
+                    return false;
+                };
+                let ends_with = |path: &[String]| {
+                    path.len() >= wanted.len()
+                        && path[path.len() - wanted.len()..]
+                            .iter()
+                            .zip(wanted.iter())
+                            .all(|(have, want)| have == want)
+                };
+                let through_self = segments.len() == 2
+                    && segments[0] == "Self"
+                    && wanted.len() >= 2
+                    && self_type == Some(&*wanted[wanted.len() - 2])
+                    && segments[1] == wanted[wanted.len() - 1];
+                ends_with(segments) || ends_with(absolute) || through_self
+            })
+            .cloned()
+    }
+
+    /// The API a method call by this name is, for methods distinctive enough to match alone.
+    pub fn for_method(&self, method: &str) -> Option<Arc<Api>> {
+        self.methods.get(method).cloned()
+    }
+
+    /// The builder API whose chain starts at `root` and creates with `method`.
+    pub fn builder(&self, root: &[String], method: &str) -> Option<Arc<Api>> {
+        self.builders
+            .iter()
+            .find(|api| {
+                let Matcher::Builder {
+                    root: wanted,
+                    create,
+                    ..
+                } = &api.matcher
+                else {
+                    return false;
+                };
+                create.contains(&method)
+                    && root.len() >= wanted.len()
+                    && root[root.len() - wanted.len()..]
+                        .iter()
+                        .zip(wanted.iter())
+                        .all(|(have, want)| have == want)
+            })
+            .cloned()
+    }
+
+    /// Words at least one of which a file must contain to call anything in the catalogue.
+    pub fn keywords(&self) -> Vec<String> {
+        let mut words: Vec<String> = self.functions.keys().cloned().collect();
+        words.extend(self.methods.keys().cloned());
+        for api in self.paths.iter().chain(&self.builders) {
+            match &api.matcher {
+                Matcher::Path(segments) => words.extend(segments.last().map(ToString::to_string)),
+                Matcher::Builder { root, .. } => {
+                    words.extend(root.first().map(|segment| (*segment).to_owned()));
+                }
+                Matcher::Function(_) | Matcher::Method(_) => {}
+            }
+        }
+        words.sort();
+        words.dedup();
+        words
+    }
+}

@@ -1,0 +1,554 @@
+//! The configuration of a run: the first configuration source found (`objlint.toml`,
+//! `.objlint.toml`, `[workspace.metadata.objlint]`, `[package.metadata.objlint]`, or the file
+//! given with `--config`), then the command line's `-A`/`-W`/`-D` on top.
+//!
+//! A configuration file is validated as a whole before anything is checked: an unknown key, a
+//! bad level, glob or regex, or a bad `[[api]]` entry is an error naming the file, the line and
+//! the key, never silently ignored.
+
+use crate::apis::ObjectKind;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::lints::{self, Level, Lint};
+
+/// The configuration files looked for in each directory from the current one up to the
+/// workspace root.
+pub const FILE_NAMES: [&str; 2] = ["objlint.toml", ".objlint.toml"];
+
+/// Everything that changes what a run reports, from the configuration file and the command line.
+#[derive(Debug, Default, Clone)]
+pub struct Config {
+    /// Where the file part came from; `None` when no configuration was found.
+    pub origin: Option<Origin>,
+    /// Levels set for single lints, by lint name; the command line's are applied after the file's.
+    pub levels: HashMap<&'static str, Level>,
+    /// `-D warnings` (every warning becomes an error) or `-A warnings` (warnings are dropped).
+    pub warnings: Option<Level>,
+    /// `--warn-only`: every finding is reported as a warning.
+    pub warn_only: bool,
+    /// Files not to check.
+    pub exclude: Option<Exclude>,
+    /// Names matching one of these are accepted as unique: `non_unique_object_name` does not
+    /// report them.
+    pub unique_name_patterns: Vec<Regex>,
+    /// Whether a suppression needs a reason (`-- reason`, `reason = "…"`) to take effect.
+    pub require_suppression_reason: bool,
+    /// Extra APIs that create named objects, from the `[[api]]` tables.
+    pub apis: Vec<ApiDecl>,
+}
+
+/// Where a configuration was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub path: PathBuf,
+    /// The table inside a `Cargo.toml` (`workspace.metadata.objlint`), or `None` for a
+    /// configuration file of its own.
+    pub table: Option<&'static str>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.table {
+            Some(table) => write!(f, "{} [{table}]", self.path.display()),
+            None => write!(f, "{}", self.path.display()),
+        }
+    }
+}
+
+/// One `[[api]]` entry: a function (often a project's own wrapper) that creates a named object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiDecl {
+    /// The function's path as code calls it, such as `shm::create_shared` or `CreateBoundaryW`;
+    /// a call matches when its path ends with these segments.
+    pub path: String,
+    /// 0-based index of the argument that carries the name.
+    pub name_arg: usize,
+    /// The kind of object (written `"file-mapping"`, `"mutex"`, `"event"`, `"semaphore"`,
+    /// `"waitable-timer"`, `"job-object"` or `"named-pipe"`).
+    pub kind: ObjectKind,
+    /// Whether the function itself deals with `ERROR_ALREADY_EXISTS` (fails or reports an
+    /// existing object), so that callers need not check it.
+    pub checks_already_exists: bool,
+    /// The line of the entry's `[[api]]` header in its file, for messages about it.
+    pub line: usize,
+}
+
+/// A configuration that could not be used, with the place in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based line and column, when the problem has a place.
+    pub line_column: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line_column {
+            Some((line, column)) => write!(
+                f,
+                "{}:{line}:{column}: {}",
+                self.path.display(),
+                self.message
+            ),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The globs of `exclude`, matched against paths relative to the configuration's directory.
+#[derive(Debug, Clone)]
+pub struct Exclude {
+    base: PathBuf,
+    globs: GlobSet,
+}
+
+impl Exclude {
+    /// Whether `path` (absolute) or one of its directories below the base matches a glob.
+    pub fn matches(&self, path: &Path) -> bool {
+        let Ok(relative) = path.strip_prefix(&self.base) else {
+            return false;
+        };
+        relative
+            .ancestors()
+            .filter(|prefix| !prefix.as_os_str().is_empty())
+            .any(|prefix| self.globs.is_match(prefix))
+    }
+}
+
+impl Config {
+    /// The level of `lint`'s findings before `-D warnings` and `--warn-only`: the configured
+    /// one, else the default.
+    pub fn lint_level(&self, lint: &Lint) -> Level {
+        self.levels
+            .get(lint.name)
+            .copied()
+            .unwrap_or(lint.default_level)
+    }
+
+    /// The level a finding of `lint` is reported at, after `-D warnings` and `--warn-only`.
+    pub fn finding_level(&self, lint: &Lint) -> Level {
+        let mut level = self.lint_level(lint);
+        if level == Level::Warn {
+            level = self.warnings.unwrap_or(Level::Warn);
+        }
+        if self.warn_only && level == Level::Deny {
+            level = Level::Warn;
+        }
+        level
+    }
+
+    /// Whether `path` (absolute) is excluded from checking.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.exclude
+            .as_ref()
+            .is_some_and(|exclude| exclude.matches(path))
+    }
+
+    /// Whether the team accepts `name` as unique: a pattern matches the whole name or the name
+    /// after its namespace prefix (`Global\`, `Local\`, `Session\<n>\`).
+    pub fn accepts_as_unique(&self, name: &str) -> bool {
+        let (_, unprefixed) = crate::unique::split_namespace(name);
+        self.unique_name_patterns
+            .iter()
+            .any(|pattern| pattern.is_match(name) || pattern.is_match(unprefixed))
+    }
+
+    /// Finds the configuration for a run started in `cwd` inside the workspace rooted at
+    /// `root`: the first of `objlint.toml` or `.objlint.toml` from `cwd` up to `root`, then
+    /// `[workspace.metadata.objlint]` of the root manifest, then `[package.metadata.objlint]`
+    /// of the nearest package manifest. No configuration gives the defaults.
+    pub fn discover(cwd: &Path, root: &Path) -> Result<Config, ConfigError> {
+        let directories: Vec<&Path> = if cwd.starts_with(root) {
+            cwd.ancestors()
+                .take_while(|directory| directory.starts_with(root))
+                .collect()
+        } else {
+            vec![cwd]
+        };
+        for directory in &directories {
+            let found: Vec<PathBuf> = FILE_NAMES
+                .iter()
+                .map(|name| directory.join(name))
+                .filter(|path| path.is_file())
+                .collect();
+            match &found[..] {
+                [] => {}
+                [path] => return Config::load(path),
+                [first, ..] => {
+                    return Err(ConfigError {
+                        path: first.clone(),
+                        line_column: None,
+                        message: format!(
+                            "both {} and {} are here; keep one",
+                            FILE_NAMES[0], FILE_NAMES[1]
+                        ),
+                    })
+                }
+            }
+        }
+        let root_manifest = root.join("Cargo.toml");
+        if root_manifest.is_file() {
+            if let Some(config) = Config::from_manifest(&root_manifest, MetadataTable::Workspace)? {
+                return Ok(config);
+            }
+        }
+        for directory in &directories {
+            let manifest = directory.join("Cargo.toml");
+            if manifest.is_file() {
+                if let Some(config) = Config::from_manifest(&manifest, MetadataTable::Package)? {
+                    return Ok(config);
+                }
+            }
+        }
+        Ok(Config::default())
+    }
+
+    /// Reads a configuration file of its own (`objlint.toml`, or the file given with
+    /// `--config`).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = read(path)?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses the text of a configuration file of its own; `path` names it in errors and its
+    /// directory is where `exclude` globs start.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|error| toml_error(path, text, &error))?;
+        let origin = Origin {
+            path: path.to_owned(),
+            table: None,
+        };
+        raw.validate(text, origin)
+    }
+
+    fn from_manifest(path: &Path, table: MetadataTable) -> Result<Option<Config>, ConfigError> {
+        let text = read(path)?;
+        let manifest: Manifest =
+            toml::from_str(&text).map_err(|error| toml_error(path, &text, &error))?;
+        let raw = match table {
+            MetadataTable::Workspace => manifest.workspace.and_then(|table| table.metadata),
+            MetadataTable::Package => manifest.package.and_then(|table| table.metadata),
+        }
+        .and_then(|metadata| metadata.objlint);
+        let Some(raw) = raw else { return Ok(None) };
+        let origin = Origin {
+            path: path.to_owned(),
+            table: Some(table.name()),
+        };
+        raw.validate(&text, origin).map(Some)
+    }
+
+    /// Applies a command-line level flag (`-A`, `-W`, `-D`) for `name`: a lint name with or
+    /// without `objlint::`, or `warnings`.
+    pub fn set_level_from_command_line(&mut self, name: &str, level: Level) -> Result<(), String> {
+        if name == "warnings" {
+            self.warnings = Some(level);
+            return Ok(());
+        }
+        let lint = lints::by_name(name).ok_or_else(|| {
+            format!("unknown lint `{name}`; `cargo objlint --list` shows them all")
+        })?;
+        self.levels.insert(lint.name, level);
+        Ok(())
+    }
+}
+
+/// Parses a level as written in a configuration file.
+pub fn parse_level(text: &str) -> Option<Level> {
+    match text {
+        "allow" => Some(Level::Allow),
+        "warn" => Some(Level::Warn),
+        "deny" => Some(Level::Deny),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum MetadataTable {
+    Workspace,
+    Package,
+}
+
+impl MetadataTable {
+    fn name(self) -> &'static str {
+        match self {
+            MetadataTable::Workspace => "workspace.metadata.objlint",
+            MetadataTable::Package => "package.metadata.objlint",
+        }
+    }
+}
+
+/// The parts of a `Cargo.toml` that may hold a configuration; everything else is ignored.
+#[derive(Deserialize)]
+struct Manifest {
+    workspace: Option<ManifestSection>,
+    package: Option<ManifestSection>,
+}
+
+#[derive(Deserialize)]
+struct ManifestSection {
+    metadata: Option<Metadata>,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    objlint: Option<RawConfig>,
+}
+
+/// A configuration as written, every value with its place in the file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    lints: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    unique_name_patterns: Vec<Spanned<String>>,
+    #[serde(default)]
+    require_suppression_reason: bool,
+    #[serde(default)]
+    api: Vec<Spanned<RawApi>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawApi {
+    path: Spanned<String>,
+    name_arg: Spanned<i64>,
+    kind: Spanned<String>,
+    #[serde(default)]
+    checks_already_exists: bool,
+}
+
+/// Where a raw configuration came from, to place its errors.
+struct Place<'a> {
+    text: &'a str,
+    path: &'a Path,
+    /// `package.metadata.objlint.` inside a manifest, empty in a file of its own.
+    prefix: String,
+}
+
+impl Place<'_> {
+    fn error(&self, span: Range<usize>, message: String) -> ConfigError {
+        ConfigError {
+            path: self.path.to_owned(),
+            line_column: Some(line_column(self.text, span.start)),
+            message,
+        }
+    }
+}
+
+impl RawConfig {
+    fn validate(self, text: &str, origin: Origin) -> Result<Config, ConfigError> {
+        let place = Place {
+            text,
+            path: &origin.path,
+            prefix: origin
+                .table
+                .map_or_else(String::new, |table| format!("{table}.")),
+        };
+        let levels = levels(&place, self.lints)?;
+        let exclude = exclude(&place, &self.exclude)?;
+        let unique_name_patterns = regexes(&place, &self.unique_name_patterns)?;
+        let apis = self
+            .api
+            .into_iter()
+            .map(|entry| api(&place, entry))
+            .collect::<Result<_, _>>()?;
+        Ok(Config {
+            origin: Some(origin),
+            levels,
+            warnings: None,
+            warn_only: false,
+            exclude,
+            unique_name_patterns,
+            require_suppression_reason: self.require_suppression_reason,
+            apis,
+        })
+    }
+}
+
+fn levels(
+    place: &Place,
+    lints: BTreeMap<Spanned<String>, Spanned<String>>,
+) -> Result<HashMap<&'static str, Level>, ConfigError> {
+    let prefix = &place.prefix;
+    let mut levels = HashMap::new();
+    for (name, level) in lints {
+        let Some(lint) = lints::by_name(name.get_ref()) else {
+            return Err(place.error(
+                name.span(),
+                format!(
+                    "`{prefix}lints.{}`: no lint of that name; `cargo objlint --list` shows them all",
+                    name.get_ref()
+                ),
+            ));
+        };
+        let Some(level) = parse_level(level.get_ref()) else {
+            return Err(place.error(
+                level.span(),
+                format!(
+                    "`{prefix}lints.{}`: unknown level `{}`; expected \"allow\", \"warn\" or \"deny\"",
+                    name.get_ref(),
+                    level.get_ref()
+                ),
+            ));
+        };
+        levels.insert(lint.name, level);
+    }
+    Ok(levels)
+}
+
+fn exclude(place: &Place, patterns: &[Spanned<String>]) -> Result<Option<Exclude>, ConfigError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let prefix = &place.prefix;
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let written = pattern.get_ref();
+        let normalized = written.trim_start_matches("./").trim_end_matches('/');
+        let glob = GlobBuilder::new(normalized)
+            .literal_separator(true)
+            .build()
+            .map_err(|error| {
+                place.error(
+                    pattern.span(),
+                    format!("`{prefix}exclude`: bad glob `{written}`: {}", error.kind()),
+                )
+            })?;
+        builder.add(glob);
+    }
+    let globs = builder.build().map_err(|error| ConfigError {
+        path: place.path.to_owned(),
+        line_column: None,
+        message: format!("`{prefix}exclude`: {error}"),
+    })?;
+    let base = place.path.parent().unwrap_or(Path::new("")).to_owned();
+    Ok(Some(Exclude { base, globs }))
+}
+
+fn regexes(place: &Place, patterns: &[Spanned<String>]) -> Result<Vec<Regex>, ConfigError> {
+    patterns
+        .iter()
+        .map(|pattern| {
+            Regex::new(pattern.get_ref()).map_err(|error| {
+                // The regex crate's message spans several lines with a caret diagram.
+                let reason = error.to_string();
+                let reason = reason.lines().last().unwrap_or_default().trim();
+                let reason = reason.trim_start_matches("error:").trim_start();
+                place.error(
+                    pattern.span(),
+                    format!(
+                        "`{}unique-name-patterns`: bad regex `{}`: {reason}",
+                        place.prefix,
+                        pattern.get_ref()
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+fn api(place: &Place, entry: Spanned<RawApi>) -> Result<ApiDecl, ConfigError> {
+    let prefix = &place.prefix;
+    let line = line_column(place.text, entry.span().start).0;
+    let entry = entry.into_inner();
+    let api_path = entry.path.get_ref();
+    if syn::parse_str::<syn::Path>(api_path).is_err() {
+        return Err(place.error(
+            entry.path.span(),
+            format!(
+                "`{prefix}api.path`: `{api_path}` is not a Rust path such as `shm::create_shared`"
+            ),
+        ));
+    }
+    let Ok(name_arg) = usize::try_from(*entry.name_arg.get_ref()) else {
+        return Err(place.error(
+            entry.name_arg.span(),
+            format!(
+                "`{prefix}api.name-arg`: {} is not an argument index (0 is the first argument)",
+                entry.name_arg.get_ref()
+            ),
+        ));
+    };
+    let written_kind = entry.kind.get_ref();
+    let Some(kind) = ObjectKind::from_config_name(written_kind) else {
+        let expected: Vec<String> = ObjectKind::ALL
+            .iter()
+            .map(|kind| format!("\"{}\"", kind.config_name()))
+            .collect();
+        return Err(place.error(
+            entry.kind.span(),
+            format!(
+                "`{prefix}api.kind`: unknown kind `{written_kind}`; expected one of {}",
+                expected.join(", ")
+            ),
+        ));
+    };
+    Ok(ApiDecl {
+        path: api_path.clone(),
+        name_arg,
+        kind,
+        checks_already_exists: entry.checks_already_exists,
+        line,
+    })
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|error| ConfigError {
+        path: path.to_owned(),
+        line_column: None,
+        message: format!("failed to read this configuration: {error}"),
+    })
+}
+
+/// A TOML or shape error (an unknown key, a value of the wrong type) as a one-line message with
+/// its place, naming the key when the message does not.
+fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    let mut message = error.message().trim().replace('\n', "; ");
+    if let Some(span) = error.span() {
+        let key = key_at(text, span.start);
+        if !key.is_empty() && !message.contains(&format!("`{key}`")) {
+            message = format!("`{key}`: {message}");
+        }
+    }
+    ConfigError {
+        path: path.to_owned(),
+        line_column: error.span().map(|span| line_column(text, span.start)),
+        message,
+    }
+}
+
+/// The key written at the start of the line holding `offset`, if the line is `key = …`.
+fn key_at(text: &str, offset: usize) -> String {
+    let line_start = text[..offset].rfind('\n').map_or(0, |index| index + 1);
+    let line = &text[line_start..];
+    let line = line.lines().next().unwrap_or_default();
+    match line.split_once('=') {
+        Some((key, _)) if !key.trim_start().starts_with('[') => key.trim().to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+    (line, before[line_start..].chars().count() + 1)
+}

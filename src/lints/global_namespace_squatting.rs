@@ -1,0 +1,52 @@
+//! `global_namespace_squatting`: an object in `Global\` whose name any user can predict, so a
+//! process of another session or a lower privilege can create it first.
+
+use crate::apis::ObjectKind;
+use crate::creations::Creation;
+use crate::diagnostic::{quoted, Diagnostic};
+use crate::lints::{Level, Lint, LintContext};
+use crate::names::ObjectName;
+
+pub(crate) static LINT: Lint = Lint {
+    name: "global_namespace_squatting",
+    default_level: Level::Warn,
+    summary: "object in Global\\ with a predictable name, which any user can create first",
+    docs: include_str!("../../lints/global_namespace_squatting.md"),
+    check,
+};
+
+fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+    let ObjectName::Known(name) = &creation.name else {
+        return;
+    };
+    if creation.api.kind == ObjectKind::NamedPipe || !name.value.starts_with("Global\\") {
+        return;
+    }
+    let diagnostic = Diagnostic::new(
+        &LINT,
+        creation.name_arg,
+        format!(
+            "{} in the global namespace has a name any user can predict",
+            quoted(&name.value)
+        ),
+        "any process of any session can create this name first".to_owned(),
+    )
+    .with_object_name(name.value.clone());
+    let diagnostic = super::label_literals(diagnostic, creation, context, name);
+    acc.push(
+        diagnostic
+            .with_help(
+                "create the object in a private namespace (`CreateBoundaryDescriptor`, \
+                 `CreatePrivateNamespace`) or use a name only authorised users can learn"
+                    .to_owned(),
+                None,
+            )
+            .with_note(
+                "a name compiled into the program, GUID or not, can be read from it: a \
+                 low-privilege user in another session can create the object before yours and \
+                 hold it, a denial of service Microsoft's CreateMutex remarks describe (see \
+                 https://learn.microsoft.com/windows/win32/sync/object-namespaces)"
+                    .to_owned(),
+            ),
+    );
+}

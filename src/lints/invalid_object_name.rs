@@ -1,0 +1,142 @@
+//! `invalid_object_name`: a literal name that cannot work as intended.
+
+use crate::apis::{ObjectKind, Origin};
+use crate::creations::Creation;
+use crate::diagnostic::{quoted, Diagnostic};
+use crate::lints::{Level, Lint, LintContext};
+use crate::names::{KnownName, ObjectName};
+use crate::unique;
+
+pub(crate) static LINT: Lint = Lint {
+    name: "invalid_object_name",
+    default_level: Level::Deny,
+    summary: "object name that cannot work: misspelled namespace, backslash, too long, no NUL, or two kinds",
+    docs: include_str!("../../lints/invalid_object_name.md"),
+    check,
+};
+
+/// `MAX_PATH`: the longest name the object manager accepts for these objects.
+const MAX_PATH: usize = 260;
+
+fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+    let ObjectName::Known(name) = &creation.name else {
+        return;
+    };
+    let Some(problem) = problem(creation, context, name) else {
+        return;
+    };
+    let diagnostic = Diagnostic::new(
+        &LINT,
+        creation.name_arg,
+        format!(
+            "{} name {} {problem}",
+            creation.api.kind.noun(),
+            quoted(&name.value)
+        ),
+        "this name does not work as intended".to_owned(),
+    )
+    .with_object_name(name.value.clone());
+    acc.push(
+        super::label_literals(diagnostic, creation, context, name).with_note(format!(
+            "see \"Kernel object namespaces\" and {}",
+            creation.api.reference
+        )),
+    );
+}
+
+fn problem(creation: &Creation, context: &LintContext, name: &KnownName) -> Option<String> {
+    if name.missing_terminator() {
+        return Some(
+            "is passed as a raw pointer to a buffer without a NUL terminator: the API reads past \
+             its end (add `\\0`, or `.chain(Some(0))` before `collect`)"
+                .to_owned(),
+        );
+    }
+    if name.value.chars().count() > MAX_PATH {
+        return Some(format!(
+            "is longer than MAX_PATH ({MAX_PATH} characters): the call fails"
+        ));
+    }
+    if creation.api.kind == ObjectKind::NamedPipe {
+        let raw_path = matches!(creation.api.origin, Origin::Win32)
+            || creation.api.name.starts_with("ServerOptions");
+        let (prefix, _) = unique::split_object_name(ObjectKind::NamedPipe, &name.value);
+        return (raw_path && prefix.is_empty() && name.predictable.is_empty())
+            .then(|| "is not a pipe path: it must start with `\\\\.\\pipe\\`".to_owned());
+    }
+    if let Some(problem) = namespace_problem(&name.value, context) {
+        return Some(problem);
+    }
+    other_kind(creation, context, name)
+}
+
+/// A misspelled or wrong-case namespace prefix, or a backslash in the name proper.
+fn namespace_problem(value: &str, context: &LintContext) -> Option<String> {
+    let (prefix, rest) = unique::split_namespace(value);
+    if let Some((first, _)) = rest.split_once('\\') {
+        if prefix.is_empty() {
+            for namespace in ["Global", "Local", "Session"] {
+                if first != namespace
+                    && (first.eq_ignore_ascii_case(namespace)
+                        || edit_distance(first, namespace) == 1)
+                {
+                    return Some(format!(
+                        "starts with `{first}\\`, which is not the namespace `{namespace}\\` (prefixes are case-sensitive): the object is created in the session namespace under a name with a backslash, or the call fails"
+                    ));
+                }
+            }
+        }
+        // A private namespace's alias is written before a backslash too.
+        let uses_private_namespaces = context
+            .files
+            .iter()
+            .any(|file| file.text.contains("PrivateNamespace"));
+        if !uses_private_namespaces {
+            return Some(format!(
+                "has a backslash after {}: object names may not contain one (ERROR_PATH_NOT_FOUND)",
+                if prefix.is_empty() {
+                    "its start".to_owned()
+                } else {
+                    format!("the `{prefix}` prefix")
+                }
+            ));
+        }
+    }
+    None
+}
+
+/// The same name used for an object of another kind earlier in the package: the second create
+/// fails with `ERROR_INVALID_HANDLE`.
+fn other_kind(creation: &Creation, context: &LintContext, name: &KnownName) -> Option<String> {
+    let first = context.creations.iter().find(|other| {
+        other.api.kind != ObjectKind::NamedPipe
+            && matches!(&other.name, ObjectName::Known(other_name) if other_name.value == name.value)
+    })?;
+    if first.api.kind == creation.api.kind {
+        return None;
+    }
+    let file = context.files.get(first.file)?;
+    let place = file.line_column(first.name_arg.start);
+    Some(format!(
+        "is also the name of {} created at {}:{}:{}: objects of different kinds cannot share a name, and this create fails with ERROR_INVALID_HANDLE",
+        first.api.kind.with_article(),
+        file.path().display(),
+        place.line,
+        place.column
+    ))
+}
+
+/// Levenshtein distance, for short namespace words.
+fn edit_distance(left: &str, right: &str) -> usize {
+    let right: Vec<char> = right.chars().collect();
+    let mut previous: Vec<usize> = (0..=right.len()).collect();
+    for (i, left_char) in left.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, right_char) in right.iter().enumerate() {
+            let substitution = previous[j] + usize::from(left_char != *right_char);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[right.len()]
+}

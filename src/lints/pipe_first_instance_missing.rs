@@ -1,0 +1,68 @@
+//! `pipe_first_instance_missing`: a named-pipe server's first instance created without asking
+//! to be the first, so a process that created the pipe before it gets its clients.
+
+use crate::apis::{ObjectKind, Origin};
+use crate::creations::Creation;
+use crate::diagnostic::Diagnostic;
+use crate::lints::{Level, Lint, LintContext};
+use crate::names::ObjectName;
+
+pub(crate) static LINT: Lint = Lint {
+    name: "pipe_first_instance_missing",
+    default_level: Level::Deny,
+    summary: "named pipe server created without FILE_FLAG_FIRST_PIPE_INSTANCE / first_pipe_instance(true)",
+    docs: include_str!("../../lints/pipe_first_instance_missing.md"),
+    check,
+};
+
+fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+    if creation.api.kind != ObjectKind::NamedPipe || creation.first_pipe_instance != Some(false) {
+        return;
+    }
+    if matches!(creation.name, ObjectName::Unique(_)) {
+        return;
+    }
+    // A server that made its first instance with the flag creates the later ones without it.
+    let later_instance = context.creations.iter().any(|other| {
+        other.api.kind == ObjectKind::NamedPipe
+            && other.first_pipe_instance == Some(true)
+            && same_pipe(other, creation, context)
+    });
+    if later_instance {
+        return;
+    }
+    let help = match creation.api.origin {
+        Origin::Win32 => "add `FILE_FLAG_FIRST_PIPE_INSTANCE` to `dwOpenMode` when creating the first instance, and treat `ERROR_ACCESS_DENIED` as \"someone else owns this pipe\"",
+        _ => "call `.first_pipe_instance(true)` on the options of the first instance, and treat its error as \"someone else owns this pipe\"",
+    };
+    acc.push(
+        Diagnostic::new(
+            &LINT,
+            creation.callee,
+            "named pipe server created without claiming the first instance".to_owned(),
+            "joins an existing pipe of this name instead of failing".to_owned(),
+        )
+        .with_help(help.to_owned(), None)
+        .with_note(format!(
+            "if another process created the pipe first, this call succeeds as one more instance: {} \
+             (see {})",
+            ObjectKind::NamedPipe.kept_from_existing(),
+            creation.api.reference
+        )),
+    );
+}
+
+/// Whether two creations name the same pipe: the same resolved name, or the same argument text.
+fn same_pipe(one: &Creation, other: &Creation, context: &LintContext) -> bool {
+    if let (ObjectName::Known(left), ObjectName::Known(right)) = (&one.name, &other.name) {
+        return left.value == right.value;
+    }
+    let text = |creation: &Creation| {
+        context.files.get(creation.file).map(|file| {
+            file.slice(creation.name_arg)
+                .split_whitespace()
+                .collect::<String>()
+        })
+    };
+    text(one).is_some() && text(one) == text(other)
+}

@@ -1,0 +1,687 @@
+//! Lowering: a syn name expression, read in its file and function, to a [`NameIr`].
+
+use std::collections::HashMap;
+
+use syn::spanned::Spanned;
+use syn::{Expr, Lit};
+
+use super::{Binding, BindingKind, FileId, ItemPath, Literal, NameIr};
+use crate::source::SourceFile;
+
+/// A `let` binding visible at the call, in the order the function declares them.
+#[derive(Clone, Debug)]
+pub struct LetBinding {
+    pub name: String,
+    pub init: Expr,
+}
+
+/// The `use` declarations of a file: for each module, the identifiers it imports and the
+/// absolute paths they stand for.
+#[derive(Debug, Default, Clone)]
+pub struct UseMap {
+    imports: HashMap<(Vec<String>, String), Vec<String>>,
+}
+
+impl UseMap {
+    /// Records `use <path> [as ident]` declared in `module_path`.
+    pub fn insert(&mut self, module_path: &[String], ident: String, path: &[String]) {
+        let absolute = absolute_path(module_path, None, path, None);
+        self.imports.insert((module_path.to_vec(), ident), absolute);
+    }
+
+    fn get(&self, module_path: &[String], ident: &str) -> Option<&Vec<String>> {
+        self.imports.get(&(module_path.to_vec(), ident.to_owned()))
+    }
+}
+
+/// Makes a written path absolute within the crate: `crate::`, `self::`, `super::` and `Self::`
+/// are applied to the module the path is written in; a first segment imported by `use` is
+/// replaced by what it imports; anything else is taken as relative to the current module.
+pub fn absolute_path(
+    module_path: &[String],
+    self_type: Option<&str>,
+    segments: &[String],
+    uses: Option<&UseMap>,
+) -> Vec<String> {
+    let Some((first, rest)) = segments.split_first() else {
+        return Vec::new();
+    };
+    let mut base: Vec<String> = match first.as_str() {
+        "crate" => Vec::new(),
+        "self" => module_path.to_vec(),
+        "super" => {
+            let mut parent = module_path.to_vec();
+            parent.pop();
+            let mut rest = rest;
+            while rest.first().is_some_and(|segment| segment == "super") {
+                parent.pop();
+                rest = &rest[1..];
+            }
+            return parent.into_iter().chain(rest.iter().cloned()).collect();
+        }
+        "Self" => {
+            let mut base = module_path.to_vec();
+            base.extend(self_type.map(str::to_owned));
+            base
+        }
+        _ => {
+            if let Some(imported) = uses.and_then(|uses| uses.get(module_path, first)) {
+                return imported.iter().chain(rest).cloned().collect();
+            }
+            let mut base = module_path.to_vec();
+            base.push(first.clone());
+            base
+        }
+    };
+    base.extend(rest.iter().cloned());
+    base
+}
+
+/// Where a name expression is written.
+pub struct Site<'a> {
+    pub file: &'a SourceFile,
+    pub file_id: FileId,
+    pub lets: &'a [&'a LetBinding],
+    /// The enclosing function's parameter names (receiver excluded), in order.
+    pub params: &'a [String],
+    pub module_path: &'a [String],
+    pub self_type: Option<&'a str>,
+    pub uses: &'a UseMap,
+    /// The enclosing function, whose own `const`s shadow the module's.
+    pub function: Option<&'a str>,
+}
+
+/// The path segment under which a function's own items are indexed.
+pub fn function_scope(function: &str) -> String {
+    format!("{function}()")
+}
+
+/// How deep lowering follows wrappers and `let`s; real code needs fewer than ten.
+const MAX_DEPTH: usize = 24;
+
+/// Methods that pass a string through unchanged.
+const TRANSPARENT_METHODS: &[&str] = &[
+    "as_bytes",
+    "as_bytes_with_nul",
+    "as_c_str",
+    "as_os_str",
+    "as_pcstr",
+    "as_pcwstr",
+    "as_ref",
+    "as_slice",
+    "as_str",
+    "as_wide",
+    "borrow",
+    "cast",
+    "cast_const",
+    "cast_mut",
+    "clone",
+    "cloned",
+    "copied",
+    "expect",
+    "into",
+    "into_raw",
+    "into_vec",
+    "iter",
+    "to_fs_name",
+    "to_ns_name",
+    "to_os_string",
+    "to_owned",
+    "to_string",
+    "to_vec",
+    "unwrap",
+];
+
+/// Methods that hand out a raw pointer to the buffer: the API then reads up to a NUL.
+const POINTER_METHODS: &[&str] = &["as_ptr", "as_mut_ptr"];
+
+/// Methods that turn a string into a UTF-16 sequence without a terminator.
+const UTF16_METHODS: &[&str] = &["encode_utf16", "encode_wide"];
+
+/// Methods that add the terminator to a UTF-16 sequence (`.chain(once(0))`) or are the
+/// `collect` that keeps whatever was there.
+const TERMINATING_METHODS: &[&str] = &["chain", "push"];
+
+/// Functions that build a NUL-terminated string from their one argument.
+const TERMINATING_CONSTRUCTORS: &[&str] = &[
+    "CString",
+    "HSTRING",
+    "U16CString",
+    "WideCString",
+    "U16CStr",
+    "CStr",
+];
+
+/// Macros whose single string-literal argument is not the string they produce.
+const NON_LITERAL_MACROS: &[&str] = &[
+    "env",
+    "option_env",
+    "include",
+    "include_str",
+    "include_bytes",
+    "stringify",
+    "compile_error",
+    "panic",
+    "todo",
+    "unimplemented",
+    "unreachable",
+];
+
+/// Macros that read their first literal as a `format!` template.
+const FORMAT_MACROS: &[&str] = &["format", "format_args"];
+
+impl Site<'_> {
+    pub fn lower(&self, expr: &Expr) -> NameIr {
+        self.lower_at(expr, 0, None)
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn lower_at(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
+        if depth > MAX_DEPTH {
+            return NameIr::Unknown;
+        }
+        let next = |inner: &Expr| self.lower_at(inner, depth + 1, binding);
+        match expr {
+            Expr::Lit(lit) => self.literal(&lit.lit, binding, None),
+            Expr::Paren(inner) => next(&inner.expr),
+            Expr::Group(inner) => next(&inner.expr),
+            Expr::Reference(inner) => next(&inner.expr),
+            Expr::Try(inner) => next(&inner.expr),
+            Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => next(&unary.expr),
+            // `0 as _`, `0 as *const u16`: a null pointer.
+            Expr::Cast(cast) if is_zero(&cast.expr) => NameIr::Unnamed,
+            Expr::Cast(cast) => next(&cast.expr),
+            Expr::Block(block) => tail(&block.block).map_or(NameIr::Unknown, next),
+            Expr::Unsafe(block) => tail(&block.block).map_or(NameIr::Unknown, next),
+            Expr::Macro(mac) => self.macro_name(&mac.mac, depth, binding),
+            Expr::Call(call) => self.call(call, depth, binding),
+            Expr::MethodCall(call) => self.method_call(call, depth, binding),
+            Expr::Path(path) => self.path(&path.path, depth),
+            Expr::Binary(binary) if matches!(binary.op, syn::BinOp::Add(_)) => {
+                NameIr::Concat(vec![
+                    self.part(&binary.left, depth + 1, binding),
+                    self.part(&binary.right, depth + 1, binding),
+                ])
+            }
+            _ => NameIr::Unknown,
+        }
+    }
+
+    /// A part of a composed name (`format!` argument, `+` operand): what lowering cannot read
+    /// is classified by what it calls — random and hashed values are unique, process ids and
+    /// user names are predictable — or stays unknown.
+    fn part(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
+        match self.lower_at(expr, depth, binding) {
+            NameIr::Unknown => classify_runtime_value(expr),
+            known => known,
+        }
+    }
+
+    fn literal(
+        &self,
+        lit: &Lit,
+        binding: Option<&Binding>,
+        macro_call: Option<&syn::Macro>,
+    ) -> NameIr {
+        let (value, nul_written) = match lit {
+            Lit::Str(lit) => {
+                let value = lit.value();
+                let nul = value.ends_with('\0');
+                (value, Some(nul))
+            }
+            Lit::ByteStr(lit) => {
+                let value = String::from_utf8_lossy(&lit.value()).into_owned();
+                let nul = value.ends_with('\0');
+                (value, Some(nul))
+            }
+            Lit::CStr(lit) => (lit.value().to_string_lossy().into_owned(), Some(true)),
+            _ => return NameIr::Unknown,
+        };
+        let value = value.trim_end_matches('\0');
+        if value.is_empty() {
+            return NameIr::Unnamed;
+        }
+        NameIr::Literal(Literal {
+            value: value.to_owned(),
+            file: self.file_id,
+            span: self.file.byte_span(lit.span()),
+            macro_call: macro_call.map(|mac| self.file.byte_span(mac.span())),
+            binding: binding.cloned(),
+            // `w!`/`s!`/`h!` and the like add the terminator themselves.
+            terminated: if macro_call.is_some() {
+                Some(true)
+            } else {
+                nul_written
+            },
+            unterminated_pointer: false,
+        })
+    }
+
+    fn macro_name(&self, mac: &syn::Macro, depth: usize, binding: Option<&Binding>) -> NameIr {
+        let Some(name) = mac
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string())
+        else {
+            return NameIr::Unknown;
+        };
+        match name.as_str() {
+            "env" => {
+                return match mac.parse_body::<syn::LitStr>() {
+                    Ok(variable) => NameIr::Env(variable.value()),
+                    Err(_) => NameIr::Unknown,
+                }
+            }
+            "concat" => return self.concat(mac, depth, binding),
+            _ if FORMAT_MACROS.contains(&name.as_str()) => return self.format(mac, depth, binding),
+            _ if NON_LITERAL_MACROS.contains(&name.as_str()) => return NameIr::Unknown,
+            _ => {}
+        }
+        match mac.parse_body::<Lit>() {
+            Ok(lit) => self.literal(&lit, binding, Some(mac)),
+            // `w!(concat!(…))`: the string macro's argument is itself an expression.
+            Err(_) => match mac.parse_body::<Expr>() {
+                Ok(inner @ Expr::Macro(_)) => self.lower_at(&inner, depth + 1, binding),
+                _ => NameIr::Unknown,
+            },
+        }
+    }
+
+    fn concat(&self, mac: &syn::Macro, depth: usize, binding: Option<&Binding>) -> NameIr {
+        let Ok(args) = mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        else {
+            return NameIr::Unknown;
+        };
+        NameIr::Concat(
+            args.iter()
+                .map(|arg| self.lower_at(arg, depth + 1, binding))
+                .collect(),
+        )
+    }
+
+    /// `format!("Global\\{}-{pid}", NAME)`: the template's text pieces are literals (all with the
+    /// template's span, so a fix appends to the template), its placeholders the arguments.
+    fn format(&self, mac: &syn::Macro, depth: usize, binding: Option<&Binding>) -> NameIr {
+        let Ok(args) = mac
+            .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        else {
+            return NameIr::Unknown;
+        };
+        let mut args = args.into_iter();
+        let Some(Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(template),
+            ..
+        })) = args.next()
+        else {
+            return NameIr::Unknown;
+        };
+        let mut positional = Vec::new();
+        let mut named = HashMap::new();
+        for arg in args {
+            match arg {
+                Expr::Assign(assign) => {
+                    if let Expr::Path(path) = &*assign.left {
+                        if let Some(ident) = path.path.get_ident() {
+                            named.insert(ident.to_string(), *assign.right);
+                        }
+                    }
+                }
+                other => positional.push(other),
+            }
+        }
+        let Some(pieces) = template_pieces(&template.value()) else {
+            return NameIr::Unknown;
+        };
+        let span = self.file.byte_span(template.span());
+        let mut parts = Vec::new();
+        let mut next_positional = 0;
+        for piece in pieces {
+            match piece {
+                TemplatePiece::Text(text) => parts.push(NameIr::Literal(Literal {
+                    value: text,
+                    file: self.file_id,
+                    span,
+                    macro_call: None,
+                    binding: binding.cloned(),
+                    terminated: None,
+                    unterminated_pointer: false,
+                })),
+                TemplatePiece::Placeholder(reference) => {
+                    let argument = if reference.is_empty() {
+                        next_positional += 1;
+                        positional.get(next_positional - 1).cloned()
+                    } else if let Ok(index) = reference.parse::<usize>() {
+                        positional.get(index).cloned()
+                    } else if let Some(expr) = named.get(&reference) {
+                        Some(expr.clone())
+                    } else {
+                        // An inline capture: `{name}` reads the variable `name`.
+                        syn::parse_str::<syn::Ident>(&reference).ok().map(|ident| {
+                            Expr::Path(syn::ExprPath {
+                                attrs: Vec::new(),
+                                qself: None,
+                                path: ident.into(),
+                            })
+                        })
+                    };
+                    let Some(argument) = argument else {
+                        return NameIr::Unknown;
+                    };
+                    parts.push(self.part(&argument, depth + 1, binding));
+                }
+            }
+        }
+        NameIr::Concat(parts)
+    }
+
+    fn call(&self, call: &syn::ExprCall, depth: usize, binding: Option<&Binding>) -> NameIr {
+        let Expr::Path(function) = &*call.func else {
+            return NameIr::Unknown;
+        };
+        let segments: Vec<String> = function
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let last = segments.last().map_or("", String::as_str);
+        // `ptr::null()`, `null_mut()`, `PCWSTR::null()`: a null name.
+        if call.args.is_empty() && matches!(last, "null" | "null_mut") {
+            return NameIr::Unnamed;
+        }
+        if call.args.len() != 1 || !passes_through(&segments) {
+            return NameIr::Unknown;
+        }
+        // A one-argument conversion passes its name through: `Some(…)`, `PCWSTR(…)`,
+        // `CString::new(…)`, `HSTRING::from(…)`, `OsStr::new(…)`, a helper like `to_wide(…)`.
+        let inner = self.lower_at(&call.args[0], depth + 1, binding);
+        let terminates = segments.len() >= 2
+            && TERMINATING_CONSTRUCTORS.contains(&segments[segments.len() - 2].as_str());
+        let helper =
+            segments.len() == 1 && !matches!(last, "Some" | "PCWSTR" | "PCSTR" | "PWSTR" | "PSTR");
+        map_literals(inner, |literal| {
+            if terminates {
+                literal.terminated = Some(true);
+            } else if helper {
+                // A helper's buffer is its own business.
+                literal.terminated = None;
+            }
+        })
+    }
+
+    fn method_call(
+        &self,
+        call: &syn::ExprMethodCall,
+        depth: usize,
+        binding: Option<&Binding>,
+    ) -> NameIr {
+        let method = call.method.to_string();
+        let method = method.as_str();
+        let receiver = || self.lower_at(&call.receiver, depth + 1, binding);
+        if TRANSPARENT_METHODS.contains(&method) || method == "collect" {
+            return receiver();
+        }
+        if UTF16_METHODS.contains(&method) {
+            // The UTF-16 sequence keeps a NUL only if the text had one.
+            return receiver();
+        }
+        if TERMINATING_METHODS.contains(&method) {
+            return map_literals(receiver(), |literal| literal.terminated = Some(true));
+        }
+        if POINTER_METHODS.contains(&method) {
+            return map_literals(receiver(), |literal| {
+                if literal.terminated == Some(false) {
+                    literal.unterminated_pointer = true;
+                }
+            });
+        }
+        // `path.unwrap_or("Default")`: when the caller gives no name, the default is it.
+        if matches!(method, "unwrap_or" | "unwrap_or_else") {
+            if let Some(default) = call.args.first() {
+                return match receiver() {
+                    NameIr::Unknown | NameIr::Param(_) if method == "unwrap_or" => {
+                        self.lower_at(default, depth + 1, binding)
+                    }
+                    known => known,
+                };
+            }
+        }
+        NameIr::Unknown
+    }
+
+    fn path(&self, path: &syn::Path, depth: usize) -> NameIr {
+        let segments: Vec<String> = path
+            .segments
+            .iter()
+            .map(|segment| segment.ident.to_string())
+            .collect();
+        if let [ident] = segments.as_slice() {
+            if ident == "None" {
+                return NameIr::Unnamed;
+            }
+            // The latest `let` of that name is the one in scope at the call.
+            if let Some(local) = self.lets.iter().rev().find(|local| &local.name == ident) {
+                let binding = Binding {
+                    kind: BindingKind::Let,
+                    name: local.name.clone(),
+                };
+                return self.lower_at(&local.init, depth + 1, Some(&binding));
+            }
+            if let Some(index) = self.params.iter().position(|param| param == ident) {
+                return NameIr::Param(index);
+            }
+        }
+        let absolute = absolute_path(self.module_path, self.self_type, &segments, Some(self.uses));
+        let local = match (segments.as_slice(), self.function) {
+            ([ident], Some(function)) => {
+                let mut local = self.module_path.to_vec();
+                local.push(function_scope(function));
+                local.push(ident.clone());
+                Some(local)
+            }
+            _ => None,
+        };
+        let written = segments.join("::");
+        NameIr::Item(match local {
+            Some(local) => ItemPath {
+                segments: local,
+                fallback: Some(absolute),
+                written,
+            },
+            None => ItemPath {
+                segments: absolute,
+                fallback: None,
+                written,
+            },
+        })
+    }
+}
+
+/// Whether a one-argument function returns its argument in another form, judged by its name:
+/// a constructor (`CString::new`, `HSTRING::from`), a pointer wrapper (`PCWSTR(…)`, `Some(…)`),
+/// or a helper named for a string conversion (`to_wide`, `to_utf16_nul`). Other functions of one
+/// string — `env::var("NAME")`, `get_arg("server")` — return something else entirely.
+fn passes_through(segments: &[String]) -> bool {
+    let Some(last) = segments.last() else {
+        return false;
+    };
+    if matches!(
+        last.as_str(),
+        "Some" | "PCWSTR" | "PCSTR" | "PWSTR" | "PSTR" | "BSTR"
+    ) {
+        return true;
+    }
+    let is_type = |segment: &String| segment.starts_with(|c: char| c.is_ascii_uppercase());
+    let constructor = matches!(
+        last.as_str(),
+        "new"
+            | "from"
+            | "from_str"
+            | "from_raw"
+            | "from_vec"
+            | "from_os_str"
+            | "from_utf8"
+            | "from_ptr"
+    );
+    if constructor && segments.len() >= 2 && is_type(&segments[segments.len() - 2]) {
+        return true;
+    }
+    let lower = last.to_lowercase();
+    [
+        "wide",
+        "utf16",
+        "wstr",
+        "wstring",
+        "cstr",
+        "cstring",
+        "pcwstr",
+        "pcstr",
+        "hstring",
+        "encode",
+        "nul",
+        "zero_term",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+}
+
+fn tail(block: &syn::Block) -> Option<&Expr> {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(tail, None)) => Some(tail),
+        _ => None,
+    }
+}
+
+fn is_zero(expr: &Expr) -> bool {
+    matches!(expr, Expr::Lit(syn::ExprLit { lit: Lit::Int(int), .. }) if int.base10_digits() == "0")
+}
+
+/// Applies `change` to every literal in a lowered name.
+fn map_literals(name: NameIr, change: impl Fn(&mut Literal) + Copy) -> NameIr {
+    match name {
+        NameIr::Literal(mut literal) => {
+            change(&mut literal);
+            NameIr::Literal(literal)
+        }
+        NameIr::Concat(parts) => NameIr::Concat(
+            parts
+                .into_iter()
+                .map(|part| map_literals(part, change))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+enum TemplatePiece {
+    Text(String),
+    /// The argument reference inside `{…}`, before any `:` format spec.
+    Placeholder(String),
+}
+
+/// Splits a `format!` template into text and placeholders; `None` if it is malformed.
+fn template_pieces(template: &str) -> Option<Vec<TemplatePiece>> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut chars = template.chars().peekable();
+    while let Some(character) = chars.next() {
+        match character {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                let mut inside = String::new();
+                loop {
+                    match chars.next()? {
+                        '}' => break,
+                        other => inside.push(other),
+                    }
+                }
+                if !text.is_empty() {
+                    pieces.push(TemplatePiece::Text(std::mem::take(&mut text)));
+                }
+                let reference = inside
+                    .split(':')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned();
+                pieces.push(TemplatePiece::Placeholder(reference));
+            }
+            other => text.push(other),
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(TemplatePiece::Text(text));
+    }
+    Some(pieces)
+}
+
+/// Words in a run-time expression that make the value impossible to guess.
+const UNIQUE_MARKERS: &[(&str, &str)] = &[
+    ("uuid", "a UUID"),
+    ("guid", "a GUID"),
+    ("getrandom", "a random value"),
+    ("rand", "a random value"),
+    ("random", "a random value"),
+    ("nanoid", "a random value"),
+    ("ulid", "a random value"),
+    ("hash", "a hash"),
+    ("hasher", "a hash"),
+    ("digest", "a hash"),
+    ("sha256", "a hash"),
+    ("blake3", "a hash"),
+];
+
+/// Words in a run-time expression that anyone on the machine can guess.
+const PREDICTABLE_MARKERS: &[(&str, &str)] = &[
+    ("process::id", "the process id"),
+    ("getcurrentprocessid", "the process id"),
+    ("pid", "the process id"),
+    ("username", "the user name"),
+    ("user_name", "the user name"),
+    ("whoami", "the user name"),
+    ("current_exe", "the executable path"),
+    ("hostname", "the computer name"),
+    ("computername", "the computer name"),
+    ("session_id", "the session id"),
+    ("getcurrentthreadid", "the thread id"),
+];
+
+/// Classifies a run-time value by the words its expression uses.
+fn classify_runtime_value(expr: &Expr) -> NameIr {
+    let text = quote::ToTokens::to_token_stream(expr)
+        .to_string()
+        .to_lowercase()
+        .replace(' ', "");
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .filter(|word| !word.is_empty())
+        .collect();
+    let has_word = |marker: &str| {
+        if marker.contains("::") {
+            text.contains(marker)
+        } else {
+            words
+                .iter()
+                .any(|word| word.split("::").any(|segment| segment == marker))
+        }
+    };
+    if let Some((_, what)) = UNIQUE_MARKERS.iter().find(|(marker, _)| has_word(marker)) {
+        return NameIr::Unique((*what).to_owned());
+    }
+    if let Some((_, what)) = PREDICTABLE_MARKERS
+        .iter()
+        .find(|(marker, _)| has_word(marker))
+    {
+        return NameIr::Predictable((*what).to_owned());
+    }
+    NameIr::Unknown
+}

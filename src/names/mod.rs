@@ -1,0 +1,325 @@
+//! Name resolution: what string does a name argument really denote, and where is its literal?
+//!
+//! Resolution runs in two steps. While a file is parsed, [`lower`] turns the name expression
+//! into a [`NameIr`]: plain data, free of syn and of proc-macro2 spans, in which the forms real
+//! code uses (`w!`, NUL-terminated pointers, `CString`, UTF-16 conversions, wrappers, helpers,
+//! `let`s, `format!`, `concat!`, `env!`) are already understood and only paths to `const`s and
+//! `static`s remain. Once every file of a package is read, [`Resolver`] follows those paths
+//! through the package's [`ItemIndex`] and yields an [`ObjectName`].
+//!
+//! The resolver never guesses: whatever it cannot prove is [`ObjectName::Unknown`], which gives
+//! no name finding.
+
+pub mod lower;
+
+use std::collections::HashMap;
+
+use crate::source::ByteSpan;
+
+/// Index of a file in its package's file list.
+pub type FileId = usize;
+
+/// A name expression after lowering: what is known of it from its own file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameIr {
+    /// A null or empty name: the object is unnamed.
+    Unnamed,
+    /// Computed at run time from something objlint cannot classify.
+    Unknown,
+    /// The enclosing function's parameter at this index (receiver excluded).
+    Param(usize),
+    /// Text written in the source.
+    Literal(Literal),
+    /// A path to a `const`/`static`, made absolute within the crate (`["ipc", "NAME"]`).
+    Item(ItemPath),
+    /// `env!("VAR")`.
+    Env(String),
+    /// Text a wrapper adds in front of the caller's name (`Global\`).
+    Added(String),
+    /// A run-time value anyone can guess ("the process id").
+    Predictable(String),
+    /// A run-time value nobody can guess ("a random value").
+    Unique(String),
+    /// Parts joined in order (`concat!`, `format!`, `+`).
+    Concat(Vec<NameIr>),
+}
+
+/// A string literal (or one piece of a `format!` template) and how it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Literal {
+    /// The decoded text, without a trailing NUL terminator.
+    pub value: String,
+    pub file: FileId,
+    /// The literal token, quotes and prefixes included: where a fix rewrites the name.
+    pub span: ByteSpan,
+    /// The string macro the literal is written in (`w!("…")`), shown around a suggestion.
+    pub macro_call: Option<ByteSpan>,
+    /// The `let` or item the name was read through.
+    pub binding: Option<Binding>,
+    /// Whether the buffer handed to the API ends in a NUL, where that is known: `false` for a
+    /// raw pointer to a Rust string or a collected UTF-16 buffer with no terminator.
+    pub terminated: Option<bool>,
+    /// Set when a raw pointer is taken of a buffer known to lack its terminator.
+    pub unterminated_pointer: bool,
+}
+
+/// An absolute path to an item, as `lower` could determine it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ItemPath {
+    /// Crate-relative module path followed by the item's identifier (for a name used inside a
+    /// function, the function's own scope first).
+    pub segments: Vec<String>,
+    /// Where to look when `segments` names nothing: the module's item of that name.
+    pub fallback: Option<Vec<String>>,
+    /// The path as written, for messages.
+    pub written: String,
+}
+
+/// A `let` or item the name was read through, named in the diagnostic's secondary label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub kind: BindingKind,
+    pub name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingKind {
+    Let,
+    Const,
+    Static,
+}
+
+impl std::fmt::Display for Binding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keyword = match self.kind {
+            BindingKind::Let => "let",
+            BindingKind::Const => "const",
+            BindingKind::Static => "static",
+        };
+        write!(f, "`{keyword} {}`", self.name)
+    }
+}
+
+/// Every `const` and `static` of a package whose value could be lowered, by absolute path.
+#[derive(Debug, Default)]
+pub struct ItemIndex {
+    by_path: HashMap<Vec<String>, IndexedItem>,
+    by_ident: HashMap<String, Vec<Vec<String>>>,
+}
+
+#[derive(Debug, Clone)]
+struct IndexedItem {
+    kind: BindingKind,
+    value: NameIr,
+}
+
+impl ItemIndex {
+    pub fn insert(&mut self, path: Vec<String>, kind: BindingKind, value: NameIr) {
+        if let Some(ident) = path.last() {
+            self.by_ident
+                .entry(ident.clone())
+                .or_default()
+                .push(path.clone());
+        }
+        self.by_path.insert(path, IndexedItem { kind, value });
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+
+    /// Whether the index can resolve `path`.
+    pub fn contains(&self, path: &ItemPath) -> bool {
+        self.lookup(path).is_some()
+    }
+
+    fn lookup(&self, path: &ItemPath) -> Option<&IndexedItem> {
+        if let Some(item) = self.by_path.get(&path.segments) {
+            return Some(item);
+        }
+        self.get(path.fallback.as_deref().unwrap_or(&path.segments))
+    }
+
+    /// Calls `visit` with every path that an indexed value refers to and the index cannot
+    /// resolve yet.
+    pub fn unresolved_paths(&self, visit: &mut impl FnMut(&ItemPath)) {
+        for item in self.by_path.values() {
+            item.value.item_paths(&mut |path| {
+                if !self.contains(path) {
+                    visit(path);
+                }
+            });
+        }
+    }
+
+    /// The item at `path`, or else the only item of that identifier in the crate (a path
+    /// through a re-export or a glob import that objlint does not follow).
+    fn get(&self, path: &[String]) -> Option<&IndexedItem> {
+        if let Some(item) = self.by_path.get(path) {
+            return Some(item);
+        }
+        match self.by_ident.get(path.last()?)?.as_slice() {
+            [only] => self.by_path.get(only),
+            _ => None,
+        }
+    }
+}
+
+/// What a name argument denotes, once resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ObjectName {
+    /// A null or empty name: the object is unnamed and cannot collide with anyone's.
+    Unnamed,
+    /// A name objlint can read, to the letter or with predictable run-time parts.
+    Known(KnownName),
+    /// A name with a part nobody can guess (a random value, a UUID, a hash).
+    Unique(String),
+    /// The enclosing function's parameter at this index: the callers decide the name.
+    Param(usize),
+    /// A name computed at run time, or in a form objlint does not follow.
+    Unknown,
+}
+
+/// A name whose text objlint knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnownName {
+    /// The text; predictable run-time parts appear as `{the process id}`.
+    pub value: String,
+    /// The literals the name is made of, in order.
+    pub literals: Vec<Literal>,
+    /// Run-time parts anyone can guess, described ("the process id", "the package name").
+    pub predictable: Vec<String>,
+}
+
+impl KnownName {
+    /// The literal a fix appends the GUID to: the last one written.
+    pub fn fix_literal(&self) -> Option<&Literal> {
+        self.literals.last()
+    }
+
+    /// Whether the name is exactly one literal, with nothing computed around it.
+    pub fn is_single_literal(&self) -> bool {
+        self.literals.len() == 1
+            && self.predictable.is_empty()
+            && self.value == self.literals[0].value
+    }
+
+    /// Whether a raw pointer to the name lacks its NUL terminator.
+    pub fn missing_terminator(&self) -> bool {
+        self.literals
+            .iter()
+            .any(|literal| literal.unterminated_pointer)
+    }
+}
+
+/// Facts about the package that `env!` reads.
+#[derive(Debug, Clone, Default)]
+pub struct PackageFacts {
+    pub name: String,
+    pub version: String,
+}
+
+/// Follows item paths through a package's index.
+pub struct Resolver<'a> {
+    pub items: &'a ItemIndex,
+    pub package: &'a PackageFacts,
+}
+
+/// How deep the resolver follows items before giving up; a cycle of consts must not loop.
+const MAX_DEPTH: usize = 16;
+
+impl Resolver<'_> {
+    pub fn resolve(&self, name: &NameIr) -> ObjectName {
+        let mut parts = Parts::default();
+        match self.collect(name, &mut parts, 0, None) {
+            Err(stop) => stop,
+            Ok(()) if parts.unique.is_some() => {
+                ObjectName::Unique(parts.unique.unwrap_or_default())
+            }
+            Ok(()) if parts.value.trim_end_matches('\0').is_empty() => ObjectName::Unnamed,
+            Ok(()) => ObjectName::Known(KnownName {
+                value: parts.value,
+                literals: parts.literals,
+                predictable: parts.predictable,
+            }),
+        }
+    }
+
+    fn collect(
+        &self,
+        name: &NameIr,
+        parts: &mut Parts,
+        depth: usize,
+        binding: Option<&Binding>,
+    ) -> Result<(), ObjectName> {
+        if depth > MAX_DEPTH {
+            return Err(ObjectName::Unknown);
+        }
+        match name {
+            NameIr::Unnamed => Err(ObjectName::Unnamed),
+            NameIr::Unknown => Err(ObjectName::Unknown),
+            NameIr::Param(index) => Err(ObjectName::Param(*index)),
+            NameIr::Literal(literal) => {
+                parts.value.push_str(&literal.value);
+                let mut literal = literal.clone();
+                if literal.binding.is_none() {
+                    literal.binding = binding.cloned();
+                }
+                parts.literals.push(literal);
+                Ok(())
+            }
+            NameIr::Item(path) => {
+                let item = self.items.lookup(path).ok_or(ObjectName::Unknown)?;
+                let binding = Binding {
+                    kind: item.kind,
+                    name: path.segments.last().cloned().unwrap_or_default(),
+                };
+                self.collect(&item.value, parts, depth + 1, Some(&binding))
+            }
+            NameIr::Env(variable) => {
+                let (value, what) = match variable.as_str() {
+                    "CARGO_PKG_NAME" => (self.package.name.clone(), "the package name"),
+                    "CARGO_CRATE_NAME" => (self.package.name.replace('-', "_"), "the crate name"),
+                    "CARGO_PKG_VERSION" => (self.package.version.clone(), "the package version"),
+                    _ => return Err(ObjectName::Unknown),
+                };
+                parts.value.push_str(&value);
+                parts.predictable.push(what.to_owned());
+                Ok(())
+            }
+            NameIr::Added(text) => {
+                parts.value.push_str(text);
+                Ok(())
+            }
+            NameIr::Predictable(what) => {
+                parts.value.push('{');
+                parts.value.push_str(what);
+                parts.value.push('}');
+                parts.predictable.push(what.clone());
+                Ok(())
+            }
+            NameIr::Unique(what) => {
+                parts.unique.get_or_insert_with(|| what.clone());
+                Ok(())
+            }
+            NameIr::Concat(items) => {
+                for item in items {
+                    self.collect(item, parts, depth + 1, binding)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Parts {
+    value: String,
+    literals: Vec<Literal>,
+    predictable: Vec<String>,
+    unique: Option<String>,
+}

@@ -1,0 +1,219 @@
+//! The Rust crates that wrap the creating Win32 calls: which of the caller's arguments becomes
+//! the object's name, what the crate adds to it, and whether it handles `ERROR_ALREADY_EXISTS`
+//! itself. Each entry was read from the crate's source at the version its comment names.
+
+use std::borrow::Cow;
+
+use crate::apis::{Api, Matcher, ObjectKind, Origin, OwnershipArg};
+
+/// `path!("Type", "function")`: a matcher for calls whose path ends with these segments.
+macro_rules! path {
+    ($($segment:literal),+) => {
+        Matcher::Path(Cow::Borrowed(&[$(Cow::Borrowed($segment)),+]))
+    };
+}
+
+const fn wrapper(
+    crate_name: &'static str,
+    version: &'static str,
+    name: &'static str,
+    matcher: Matcher,
+    kind: ObjectKind,
+    name_arg: usize,
+    reference: &'static str,
+) -> Api {
+    Api {
+        name: Cow::Borrowed(name),
+        matcher,
+        kind,
+        name_arg,
+        ownership: OwnershipArg::None,
+        open_mode_arg: None,
+        added_prefix: "",
+        checks_already_exists: false,
+        sets_first_pipe_instance: false,
+        reference: Cow::Borrowed(reference),
+        origin: Origin::Crate {
+            name: crate_name,
+            version,
+        },
+    }
+}
+
+const fn handles_already_exists(mut api: Api) -> Api {
+    api.checks_already_exists = true;
+    api
+}
+
+const fn adds_prefix(mut api: Api, prefix: &'static str) -> Api {
+    api.added_prefix = prefix;
+    api
+}
+
+const fn owned(mut api: Api) -> Api {
+    api.ownership = OwnershipArg::Always;
+    api
+}
+
+const fn first_instance(mut api: Api) -> Api {
+    api.sets_first_pipe_instance = true;
+    api
+}
+
+const INTERPROCESS_PIPE_CREATORS: &[&str] = &[
+    "create",
+    "create_duplex",
+    "create_recv_only",
+    "create_send_only",
+    "create_tokio",
+    "create_tokio_duplex",
+    "create_tokio_recv_only",
+    "create_tokio_send_only",
+];
+
+/// Every wrapper entry point objlint knows.
+pub static WRAPPERS: &[Api] = &[
+    // single-instance 0.3.3, src/lib.rs: `SingleInstance::new(name)` calls CreateMutexW(null,
+    // FALSE, name) and keeps ERROR_ALREADY_EXISTS for `is_single()`.
+    handles_already_exists(wrapper(
+        "single-instance",
+        "0.3.3",
+        "SingleInstance::new",
+        path!("SingleInstance", "new"),
+        ObjectKind::Mutex,
+        0,
+        "https://docs.rs/single-instance/latest/single_instance/struct.SingleInstance.html",
+    )),
+    // named-lock 0.4.1, src/lib.rs: `NamedLock::create(name)` prepends `Global\` and calls
+    // CreateMutexW unowned; an existing mutex is shared on purpose (it is a lock).
+    adds_prefix(
+        wrapper(
+            "named-lock",
+            "0.4.1",
+            "NamedLock::create",
+            path!("NamedLock", "create"),
+            ObjectKind::Mutex,
+            0,
+            "https://docs.rs/named-lock/latest/named_lock/struct.NamedLock.html",
+        ),
+        "Global\\",
+    ),
+    // winctx 0.0.20, src/named_mutex.rs: `NamedMutex::create_acquired(name)` calls
+    // CreateMutexW(null, TRUE, name) and returns `Ok(None)` on ERROR_ALREADY_EXISTS.
+    handles_already_exists(owned(wrapper(
+        "winctx",
+        "0.0.20",
+        "NamedMutex::create_acquired",
+        path!("NamedMutex", "create_acquired"),
+        ObjectKind::Mutex,
+        0,
+        "https://docs.rs/winctx/latest/winctx/struct.NamedMutex.html",
+    ))),
+    // shared_memory 0.12.4, src/lib.rs and src/windows.rs: `ShmemConf::new().os_id(id)…create()`
+    // maps a file-backed CreateFileMappingW named `id` (without `os_id` the name is random). It
+    // means to refuse an existing mapping; only the name is reported.
+    handles_already_exists(wrapper(
+        "shared_memory",
+        "0.12.4",
+        "ShmemConf::create",
+        Matcher::Builder {
+            root: &["ShmemConf", "new"],
+            create: &["create"],
+            name_method: Some("os_id"),
+        },
+        ObjectKind::FileMapping,
+        0,
+        "https://docs.rs/shared_memory/latest/shared_memory/struct.ShmemConf.html",
+    )),
+    // winmmf 0.6.2, src/mmf.rs: `MemoryMappedFile::new(size, name, namespace, large_pages)`
+    // calls CreateFileMappingW with the namespace's prefix and `name`, and turns code 183 into
+    // an error.
+    handles_already_exists(wrapper(
+        "winmmf",
+        "0.6.2",
+        "MemoryMappedFile::new",
+        path!("MemoryMappedFile", "new"),
+        ObjectKind::FileMapping,
+        1,
+        "https://docs.rs/winmmf/latest/winmmf/struct.MemoryMappedFile.html",
+    )),
+    // winsafe 0.0.29, src/kernel/handles/hevent.rs: `HEVENT::CreateEvent(sa, manual_reset,
+    // initial_state, name: Option<&str>)` and `HEVENT::CreateEventEx(sa, name, flags, access)`.
+    wrapper(
+        "winsafe",
+        "0.0.29",
+        "HEVENT::CreateEvent",
+        path!("HEVENT", "CreateEvent"),
+        ObjectKind::Event,
+        3,
+        "https://docs.rs/winsafe/latest/winsafe/struct.HEVENT.html",
+    ),
+    wrapper(
+        "winsafe",
+        "0.0.29",
+        "HEVENT::CreateEventEx",
+        path!("HEVENT", "CreateEventEx"),
+        ObjectKind::Event,
+        1,
+        "https://docs.rs/winsafe/latest/winsafe/struct.HEVENT.html",
+    ),
+    // winsafe 0.0.29, src/kernel/handles/hfile.rs: `hfile.CreateFileMapping(sa, protect,
+    // max_size, name: Option<&str>)` calls CreateFileMappingFromApp; the name is argument 3
+    // of the method (4 with the receiver).
+    wrapper(
+        "winsafe",
+        "0.0.29",
+        "HFILE::CreateFileMapping",
+        Matcher::Method("CreateFileMapping"),
+        ObjectKind::FileMapping,
+        3,
+        "https://docs.rs/winsafe/latest/winsafe/struct.HFILE.html",
+    ),
+    // interprocess 2.4.7, src/os/windows/named_pipe/listener/options.rs:
+    // `PipeListenerOptions::new().path(p)….create*()` calls CreateNamedPipeW with `p` as the
+    // whole path, FILE_FLAG_FIRST_PIPE_INSTANCE on the first instance; a taken name fails.
+    handles_already_exists(first_instance(wrapper(
+        "interprocess",
+        "2.4.7",
+        "PipeListenerOptions::create",
+        Matcher::Builder {
+            root: &["PipeListenerOptions", "new"],
+            create: INTERPROCESS_PIPE_CREATORS,
+            name_method: Some("path"),
+        },
+        ObjectKind::NamedPipe,
+        0,
+        "https://docs.rs/interprocess/latest/interprocess/os/windows/named_pipe/struct.PipeListenerOptions.html",
+    ))),
+    // interprocess 2.4.7, src/local_socket/listener/options.rs: `ListenerOptions::new().name(n)
+    // .create_sync()` (or `create_tokio()`); on Windows a named pipe `\\.\pipe\<n>` with the
+    // same first-instance flag.
+    handles_already_exists(first_instance(wrapper(
+        "interprocess",
+        "2.4.7",
+        "ListenerOptions::create_sync",
+        Matcher::Builder {
+            root: &["ListenerOptions", "new"],
+            create: &["create_sync", "create_tokio"],
+            name_method: Some("name"),
+        },
+        ObjectKind::NamedPipe,
+        0,
+        "https://docs.rs/interprocess/latest/interprocess/local_socket/struct.ListenerOptions.html",
+    ))),
+    // tokio 1.54.1, src/net/windows/named_pipe.rs: `ServerOptions::new()….create(addr)` calls
+    // CreateNamedPipeW with `addr` as the whole pipe path; `first_pipe_instance` defaults to false.
+    wrapper(
+        "tokio",
+        "1.54.1",
+        "ServerOptions::create",
+        Matcher::Builder {
+            root: &["ServerOptions", "new"],
+            create: &["create", "create_with_security_attributes_raw"],
+            name_method: None,
+        },
+        ObjectKind::NamedPipe,
+        0,
+        "https://docs.rs/tokio/latest/tokio/net/windows/named_pipe/struct.ServerOptions.html",
+    ),
+];

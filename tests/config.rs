@@ -1,0 +1,408 @@
+//! Configuration: where it is found and which source wins, what each key does, the command
+//! line's levels over it, and the errors a bad file gives (file, line and key; exit 2).
+
+use std::path::Path;
+
+use objlint::apis::ObjectKind;
+use objlint::config::{ApiDecl, Config};
+
+use crate::cli::{manifest, mapping_named, name_finding, objlint, Tree, CLASH_MAIN};
+
+/// The level `--list` shows for `non_unique_object_name` when run in `dir`.
+#[track_caller]
+fn listed_level(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--list"];
+    all.extend_from_slice(args);
+    let run = objlint(dir, &all);
+    run.assert_code(0);
+    let line = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("objlint::non_unique_object_name "))
+        .unwrap_or_else(|| panic!("--list lacks the lint\n{run}"));
+    line.split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn levels(level: &str) -> String {
+    format!("[lints]\nnon_unique_object_name = \"{level}\"\n")
+}
+
+fn metadata(table: &str, level: &str) -> String {
+    format!("\n[{table}.metadata.objlint.lints]\nnon_unique_object_name = \"{level}\"\n")
+}
+
+/// A workspace with one member, `member/`, where the runs start.
+fn member_workspace(root_manifest_extra: &str, member_manifest_extra: &str) -> Tree {
+    Tree::new()
+        .file(
+            "Cargo.toml",
+            format!("[workspace]\nmembers = [\"member\"]\n{root_manifest_extra}"),
+        )
+        .file(
+            "member/Cargo.toml",
+            format!("{}{member_manifest_extra}", manifest("member")),
+        )
+        .file("member/src/lib.rs", CLASH_MAIN)
+}
+
+#[test]
+fn the_first_source_found_wins() {
+    // Each case: the winning source says "allow", the one it beats says "warn".
+    let cases: Vec<(&str, Tree)> = vec![
+        (
+            "[package.metadata.objlint] alone",
+            member_workspace("", &metadata("package", "allow")),
+        ),
+        (
+            "[workspace.metadata.objlint] over [package.metadata.objlint]",
+            member_workspace(
+                &metadata("workspace", "allow"),
+                &metadata("package", "warn"),
+            ),
+        ),
+        (
+            ".objlint.toml at the root over [workspace.metadata.objlint]",
+            member_workspace(&metadata("workspace", "warn"), "")
+                .file(".objlint.toml", levels("allow")),
+        ),
+        (
+            "objlint.toml in the current directory over one at the root",
+            member_workspace("", "")
+                .file("objlint.toml", levels("warn"))
+                .file("member/objlint.toml", levels("allow")),
+        ),
+    ];
+    for (case, tree) in cases {
+        assert_eq!(
+            listed_level(&tree.path("member"), &[]),
+            "allow",
+            "case: {case}"
+        );
+    }
+}
+
+#[test]
+fn a_config_above_the_workspace_root_is_not_read() {
+    let tree = Tree::new()
+        .file("objlint.toml", levels("allow"))
+        .file("project/Cargo.toml", manifest("project"))
+        .file("project/src/main.rs", CLASH_MAIN);
+    assert_eq!(listed_level(&tree.path("project"), &[]), "deny");
+}
+
+#[test]
+fn config_flag_overrides_every_file() {
+    let tree = member_workspace(&metadata("workspace", "warn"), "")
+        .file("member/objlint.toml", levels("warn"))
+        .file("ci/objlint-strict.toml", levels("allow"));
+    assert_eq!(
+        listed_level(
+            &tree.path("member"),
+            &["--config", "../ci/objlint-strict.toml"]
+        ),
+        "allow"
+    );
+}
+
+#[test]
+fn both_file_names_in_one_directory_is_an_error() {
+    let tree = Tree::package("both")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("objlint.toml", levels("warn"))
+        .file(".objlint.toml", levels("allow"));
+    objlint(&tree.root, &[])
+        .assert_code(2)
+        .assert_stderr_has("both objlint.toml and .objlint.toml");
+}
+
+#[test]
+fn configured_levels_decide_findings_and_exit_status() {
+    let tree = Tree::package("levels")
+        .file("src/main.rs", CLASH_MAIN)
+        .file(
+            "objlint.toml",
+            "[lints]\nnon_unique_object_name = \"warn\"\n\"objlint::unchecked_already_exists\" = \"allow\"\n",
+        );
+    objlint(&tree.root, &[])
+        .assert_code(0)
+        .assert_stderr_has("warning[objlint::non_unique_object_name]")
+        .assert_stderr_lacks("unchecked_already_exists")
+        .assert_stderr_has("objlint: 0 errors, 1 warning in 1 file checked");
+}
+
+#[test]
+fn command_line_levels_override_the_file_and_the_last_flag_wins() {
+    let tree = Tree::package("flags")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("objlint.toml", levels("allow"));
+    // (flags, level --list shows)
+    let cases: &[(&[&str], &str)] = &[
+        (&[], "allow"),
+        (&["-D", "objlint::non_unique_object_name"], "deny"),
+        (&["-W", "non_unique_object_name"], "warn"),
+        (&["--deny", "non_unique_object_name"], "deny"),
+        (
+            &[
+                "-D",
+                "objlint::non_unique_object_name",
+                "-A",
+                "objlint::non_unique_object_name",
+            ],
+            "allow",
+        ),
+        (
+            &[
+                "-A",
+                "objlint::non_unique_object_name",
+                "-W",
+                "objlint::non_unique_object_name",
+            ],
+            "warn",
+        ),
+    ];
+    for (flags, expected) in cases {
+        assert_eq!(
+            listed_level(&tree.root, flags),
+            *expected,
+            "flags: {flags:?}"
+        );
+    }
+    objlint(&tree.root, &["-W", "objlint::non_unique_object_name"])
+        .assert_code(1)
+        .assert_stderr_has("warning[objlint::non_unique_object_name]")
+        .assert_stderr_has("error[objlint::unchecked_already_exists]");
+}
+
+#[test]
+fn deny_warnings_makes_every_warning_an_error() {
+    let tree = Tree::package("warnings").file("src/main.rs", CLASH_MAIN);
+    let all_warn = [
+        "-W",
+        "objlint::non_unique_object_name",
+        "-W",
+        "objlint::unchecked_already_exists",
+    ];
+    objlint(&tree.root, &all_warn)
+        .assert_code(0)
+        .assert_stderr_lacks("error[");
+    let mut with_deny = all_warn.to_vec();
+    with_deny.extend(["-D", "warnings"]);
+    objlint(&tree.root, &with_deny)
+        .assert_code(1)
+        .assert_stderr_has("error[objlint::non_unique_object_name]")
+        .assert_stderr_has("error[objlint::unchecked_already_exists]");
+}
+
+#[test]
+fn unknown_lint_on_the_command_line_is_an_error() {
+    let tree = Tree::package("unknown").file("src/main.rs", CLASH_MAIN);
+    objlint(&tree.root, &["-D", "objlint::no_such_lint"])
+        .assert_code(2)
+        .assert_stderr_has("-D objlint::no_such_lint")
+        .assert_stderr_has("unknown lint");
+}
+
+#[test]
+fn warn_only_and_exit_zero_are_trial_runs_that_still_fail_on_errors() {
+    let tree = Tree::package("trial").file("src/main.rs", CLASH_MAIN);
+    objlint(&tree.root, &["--warn-only"])
+        .assert_code(0)
+        .assert_stderr_has("warning[objlint::non_unique_object_name]")
+        .assert_stderr_lacks("error[");
+    objlint(&tree.root, &["--exit-zero"])
+        .assert_code(0)
+        .assert_stderr_has("error[objlint::non_unique_object_name]");
+    let broken = Tree::package("trial").file("src/main.rs", "fn main( { CreateEventW\n");
+    objlint(&broken.root, &["--exit-zero"]).assert_code(2);
+    objlint(&broken.root, &["--warn-only"]).assert_code(2);
+}
+
+#[test]
+fn bad_configurations_name_the_file_line_and_key() {
+    // (file contents, the line the error names, text the message must hold)
+    let cases: &[(&str, usize, &str)] = &[
+        ("exclude = []\nexclud = [\"x\"]\n", 2, "exclud"),
+        ("[lints]\nnon_unique_object_name = \"warning\"\n", 2, "warning"),
+        ("[lints]\nno_such_lint = \"warn\"\n", 2, "no_such_lint"),
+        ("\nunique-name-patterns = [\"ok\", \"(unclosed\"]\n", 2, "unique-name-patterns"),
+        ("exclude = [\"src/[a\"]\n", 1, "exclude"),
+        ("require-suppression-reason = \"yes\"\n", 1, "require-suppression-reason"),
+        (
+            "[[api]]\npath = \"shm::create\"\nname-arg = 0\nkind = \"file-mapping\"\n\n[[api]]\npath = \"shm::open\"\nname-arg = 1\nkind = \"mutant\"\n",
+            9,
+            "kind",
+        ),
+        ("[[api]]\npath = \"shm::create\"\nname-arg = -1\nkind = \"mutex\"\n", 3, "name-arg"),
+        ("[[api]]\npath = \"not a path\"\nname-arg = 0\nkind = \"mutex\"\n", 2, "path"),
+        ("[[api]]\npath = \"shm::create\"\nname-arg = 0\nkind = \"mutex\"\nflavour = 1\n", 5, "flavour"),
+        ("[[api]]\npath = \"shm::create\"\nkind = \"mutex\"\n", 1, "name-arg"),
+        ("[lints\n", 1, ""),
+    ];
+    for (contents, line, key) in cases {
+        let tree = Tree::package("bad")
+            .file("src/main.rs", CLASH_MAIN)
+            .file("objlint.toml", contents);
+        let run = objlint(&tree.root, &[]);
+        run.assert_code(2)
+            .assert_stderr_has(&format!("objlint.toml:{line}:"))
+            .assert_stderr_has(key);
+        assert!(
+            !run.stderr.contains("error[objlint::"),
+            "nothing is checked with a bad configuration\n{run}"
+        );
+    }
+}
+
+#[test]
+fn bad_metadata_tables_name_the_manifest_line_and_key() {
+    let tree = Tree::new()
+        .file(
+            "Cargo.toml",
+            format!(
+                "{}\n[package.metadata.objlint]\nunique-name-pattern = [\"x\"]\n",
+                manifest("bad")
+            ),
+        )
+        .file("src/main.rs", CLASH_MAIN);
+    objlint(&tree.root, &[])
+        .assert_code(2)
+        .assert_stderr_has("Cargo.toml:7:")
+        .assert_stderr_has("unique-name-pattern");
+}
+
+#[test]
+fn excluded_files_and_directories_are_not_checked() {
+    let tree = Tree::package("exclude")
+        .file("src/main.rs", mapping_named("Kept"))
+        .file("src/generated/bindings.rs", mapping_named("Generated"))
+        .file("src/legacy.rs", mapping_named("Legacy"))
+        .file("vendor/lib.rs", mapping_named("Vendored"))
+        .file(
+            "objlint.toml",
+            "exclude = [\"src/generated/**\", \"src/legacy.rs\", \"vendor\"]\n",
+        );
+    let run = objlint(&tree.root, &[]);
+    run.assert_code(1)
+        .assert_stderr_has(&name_finding("Kept"))
+        .assert_stderr_lacks("Generated")
+        .assert_stderr_lacks("Legacy")
+        .assert_stderr_lacks("Vendored")
+        .assert_stderr_has("in 1 file checked");
+    // Files given on the command line are excluded too, as pre-commit passes them.
+    objlint(&tree.root, &["src/legacy.rs"])
+        .assert_code(0)
+        .assert_stderr_has("in 0 files checked");
+}
+
+#[test]
+fn names_matching_a_unique_name_pattern_are_accepted() {
+    let tree = Tree::package("patterns")
+        .file(
+            "src/main.rs",
+            format!(
+                "{}{}",
+                mapping_named("Local\\\\com.acme.frames"),
+                mapping_named("Shared").replace("fn open", "fn other")
+            ),
+        )
+        .file(
+            "objlint.toml",
+            "unique-name-patterns = ['^com\\.acme\\.[a-z]+$']\n",
+        );
+    objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_lacks("com.acme.frames` has no unique part")
+        .assert_stderr_has(&name_finding("Shared"))
+        // Only the name finding is dropped: the unchecked creation is still reported, twice.
+        .assert_stderr_has("objlint: 3 errors");
+}
+
+#[test]
+fn api_tables_are_parsed_with_their_lines() {
+    let text = r#"
+[[api]]
+path = "shm::create_shared"
+name-arg = 0
+kind = "file-mapping"
+
+[[api]]
+path = "CreateBoundaryDescriptorW"
+name-arg = 1
+kind = "named-pipe"
+checks-already-exists = true
+"#;
+    let config = Config::parse(text, Path::new("objlint.toml")).expect("a valid configuration");
+    assert_eq!(
+        config.apis,
+        vec![
+            ApiDecl {
+                path: "shm::create_shared".to_owned(),
+                name_arg: 0,
+                kind: ObjectKind::FileMapping,
+                checks_already_exists: false,
+                line: 2,
+            },
+            ApiDecl {
+                path: "CreateBoundaryDescriptorW".to_owned(),
+                name_arg: 1,
+                kind: ObjectKind::NamedPipe,
+                checks_already_exists: true,
+                line: 7,
+            },
+        ]
+    );
+}
+
+/// A declared API is a creation like the Win32 ones: called by full path or after `use`, its
+/// name argument is resolved and both lints apply (or not, as `checks-already-exists` says).
+#[test]
+fn declared_apis_are_found_as_creations() {
+    let config = r#"
+[[api]]
+path = "my_ipc::create_shared"
+name-arg = 0
+kind = "file-mapping"
+
+[[api]]
+path = "my_ipc::exclusive_lock"
+name-arg = 1
+kind = "mutex"
+checks-already-exists = true
+"#;
+    let main = r#"use my_ipc::exclusive_lock;
+
+fn main() {
+    let _frames = my_ipc::create_shared("Frames", 1 << 20);
+    let _lock = exclusive_lock(3, "Writer");
+    let _other = other::create_shared("NotDeclared", 4096);
+}
+"#;
+    let tree = Tree::package("declared")
+        .file("objlint.toml", config)
+        .file("src/main.rs", main);
+    objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_has("file mapping name `Frames` has no unique part")
+        .assert_stderr_has("`my_ipc::create_shared` may return an existing file mapping")
+        .assert_stderr_has("mutex name `Writer` has no unique part")
+        .assert_stderr_has("3 errors, 0 warnings");
+}
+
+#[test]
+fn explain_shows_the_level_in_force() {
+    let tree = Tree::package("explain").file("objlint.toml", levels("warn"));
+    objlint(&tree.root, &["--explain", "non_unique_object_name"])
+        .assert_code(0)
+        .assert_stdout_has(
+            "objlint::non_unique_object_name: warn (default: deny)\n\n# non_unique_object_name\n",
+        );
+    objlint(
+        &tree.root,
+        &["--explain", "objlint::unchecked_already_exists"],
+    )
+    .assert_code(0)
+    .assert_stdout_has("objlint::unchecked_already_exists: deny (the default)\n");
+}
