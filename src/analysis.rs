@@ -7,16 +7,16 @@
 //! trees, so memory stays bounded by what was found.
 
 use std::collections::{BTreeSet, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use aho_corasick::AhoCorasick;
 
-use crate::apis::{Api, Matcher, Origin, OwnershipArg};
+use crate::apis::{Api, Matcher, ObjectKind, Origin, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::creations::{self, Creation, FoundCreation, Via};
 use crate::lints::{self, LintContext};
 use crate::names::{ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
-use crate::source::SourceFile;
+use crate::source::{ByteSpan, SourceFile};
 use crate::workspace::Package;
 use crate::{diagnostic::Diagnostic, FileError};
 
@@ -28,6 +28,34 @@ pub struct PackageFile {
     pub module_path: Vec<String>,
     pub error: Option<FileError>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every known name a creation or opener in this file uses: what `--fix` renames.
+    pub uses: Vec<NameUse>,
+}
+
+impl PackageFile {
+    /// A file to check; `error` is set when it could not be read.
+    pub fn new(source: SourceFile, module_path: Vec<String>, error: Option<FileError>) -> Self {
+        Self {
+            source,
+            module_path,
+            error,
+            diagnostics: Vec::new(),
+            uses: Vec::new(),
+        }
+    }
+}
+
+/// A known name used by a creation or an opener, with the literals it is written in.
+#[derive(Debug, Clone)]
+pub struct NameUse {
+    pub kind: ObjectKind,
+    /// Whether the call opens an existing object rather than creating one.
+    pub opens: bool,
+    pub value: String,
+    /// Whether the name is exactly one literal (nothing composed at run time).
+    pub single_literal: bool,
+    /// Each literal: the path of its file (as the run shows it) and its span.
+    pub literals: Vec<(PathBuf, ByteSpan)>,
 }
 
 /// How many rounds of "a crate function that passes its parameter to a creation" are
@@ -75,9 +103,41 @@ pub fn check_package(package: &Package, files: &mut [PackageFile], catalogue: &C
             already_exists_checked: found.already_exists_checked,
             enclosing_item: found.enclosing_item,
             via: found.via,
+            binding_crate: found.binding_crate,
         })
         .collect();
     lint(package, files, &creations);
+    record_uses(files, &creations);
+}
+
+/// Hands every known name to the file of the call that uses it.
+fn record_uses(files: &mut [PackageFile], creations: &[Creation]) {
+    for creation in creations {
+        let ObjectName::Known(name) = &creation.name else {
+            continue;
+        };
+        let literals = name
+            .literals
+            .iter()
+            .filter(|literal| literal.span.start < literal.span.end)
+            .filter_map(|literal| {
+                Some((
+                    files.get(literal.file)?.source.path().to_owned(),
+                    literal.span,
+                ))
+            })
+            .collect();
+        let use_ = NameUse {
+            kind: creation.api.kind,
+            opens: creation.api.opens_existing,
+            value: name.value.clone(),
+            single_literal: name.is_single_literal(),
+            literals,
+        };
+        if let Some(file) = files.get_mut(creation.file) {
+            file.uses.push(use_);
+        }
+    }
 }
 
 /// Turns the package's functions that pass a parameter to a creation into APIs of their own,
@@ -244,6 +304,7 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
         added_prefix: "",
         checks_already_exists: creation.already_exists_checked || !creation.api.caller_checks(),
         sets_first_pipe_instance: creation.first_pipe_instance == Some(true),
+        opens_existing: creation.api.opens_existing,
         reference: creation.api.reference.clone(),
         origin: Origin::Derived,
     }

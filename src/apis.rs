@@ -179,6 +179,9 @@ pub struct Api {
     pub checks_already_exists: bool,
     /// For pipe servers: whether the function itself asks for the first instance.
     pub sets_first_pipe_instance: bool,
+    /// Whether the function opens an existing object instead of creating one (`OpenMutexW`):
+    /// no lint reports it, but `--fix` renames its name together with the creator's.
+    pub opens_existing: bool,
     /// The page of Microsoft's API reference (or the crate's docs) that documents the function.
     pub reference: Cow<'static, str>,
     pub origin: Origin,
@@ -201,6 +204,7 @@ impl Api {
             added_prefix: "",
             checks_already_exists: false,
             sets_first_pipe_instance: false,
+            opens_existing: false,
             reference: Cow::Borrowed(reference),
             origin: Origin::Win32,
         }
@@ -208,6 +212,11 @@ impl Api {
 
     const fn owned_by(mut self, ownership: OwnershipArg) -> Api {
         self.ownership = ownership;
+        self
+    }
+
+    const fn opener(mut self) -> Api {
+        self.opens_existing = true;
         self
     }
 
@@ -419,21 +428,110 @@ pub fn win32(name: &str) -> Option<&'static Api> {
     WIN32_APIS.iter().find(|api| api.name == name)
 }
 
-/// Functions that open an existing named object, by name and name argument. They create
-/// nothing; `--fix` renames their names together with the creator's.
-pub static OPENERS: &[(&str, usize)] = &[
-    ("OpenFileMappingA", 2),
-    ("OpenFileMappingW", 2),
-    ("OpenMutexA", 2),
-    ("OpenMutexW", 2),
-    ("OpenEventA", 2),
-    ("OpenEventW", 2),
-    ("OpenSemaphoreA", 2),
-    ("OpenSemaphoreW", 2),
-    ("OpenWaitableTimerA", 2),
-    ("OpenWaitableTimerW", 2),
-    ("OpenJobObjectA", 2),
-    ("OpenJobObjectW", 2),
+/// Functions that open an existing named object. They create nothing; `--fix` renames their
+/// names together with the creator's. `CreateFile` opens the client end of a named pipe when
+/// given a `\\.\pipe\` path.
+pub static WIN32_OPENERS: &[Api] = &[
+    // OpenFileMapping(dwDesiredAccess, bInheritHandle, lpName), and the same order for the others.
+    Api::win32(
+        "OpenFileMappingA",
+        FileMapping,
+        2,
+        doc!("winbase/nf-winbase-openfilemappinga"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenFileMappingW",
+        FileMapping,
+        2,
+        doc!("memoryapi/nf-memoryapi-openfilemappingw"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenMutexA",
+        Mutex,
+        2,
+        doc!("synchapi/nf-synchapi-openmutexw"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenMutexW",
+        Mutex,
+        2,
+        doc!("synchapi/nf-synchapi-openmutexw"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenEventA",
+        Event,
+        2,
+        doc!("synchapi/nf-synchapi-openeventa"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenEventW",
+        Event,
+        2,
+        doc!("synchapi/nf-synchapi-openeventw"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenSemaphoreA",
+        Semaphore,
+        2,
+        doc!("winbase/nf-winbase-opensemaphorea"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenSemaphoreW",
+        Semaphore,
+        2,
+        doc!("synchapi/nf-synchapi-opensemaphorew"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenWaitableTimerA",
+        WaitableTimer,
+        2,
+        doc!("winbase/nf-winbase-openwaitabletimera"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenWaitableTimerW",
+        WaitableTimer,
+        2,
+        doc!("synchapi/nf-synchapi-openwaitabletimerw"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenJobObjectA",
+        JobObject,
+        2,
+        doc!("winbase/nf-winbase-openjobobjecta"),
+    )
+    .opener(),
+    Api::win32(
+        "OpenJobObjectW",
+        JobObject,
+        2,
+        doc!("jobapi2/nf-jobapi2-openjobobjectw"),
+    )
+    .opener(),
+    // CreateFile(lpFileName, …): a pipe client when the path is `\\.\pipe\…`.
+    Api::win32(
+        "CreateFileA",
+        NamedPipe,
+        0,
+        doc!("fileapi/nf-fileapi-createfilea"),
+    )
+    .opener(),
+    Api::win32(
+        "CreateFileW",
+        NamedPipe,
+        0,
+        doc!("fileapi/nf-fileapi-createfilew"),
+    )
+    .opener(),
 ];
 
 #[cfg(test)]

@@ -23,7 +23,9 @@ impl Catalogue {
     /// The Win32 functions and the wrapper crates.
     pub fn standard() -> Self {
         let mut catalogue = Catalogue::default();
-        for api in apis::WIN32_APIS.iter().chain(wrappers::WRAPPERS.iter()) {
+        let creators = apis::WIN32_APIS.iter().chain(wrappers::WRAPPERS);
+        let openers = apis::WIN32_OPENERS.iter().chain(wrappers::WRAPPER_OPENERS);
+        for api in creators.chain(openers) {
             catalogue.add(api.clone());
         }
         catalogue
@@ -52,6 +54,7 @@ impl Catalogue {
                 added_prefix: "",
                 checks_already_exists: declared.checks_already_exists,
                 sets_first_pipe_instance: false,
+                opens_existing: false,
                 reference: Cow::Borrowed("objlint.toml [[api]]"),
                 origin: Origin::Config,
             });

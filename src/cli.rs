@@ -26,6 +26,8 @@ use crate::Report;
     version,
     max_term_width = 100
 )]
+#[allow(clippy::struct_excessive_bools)] // Command-line switches are bools by nature.
+#[command(group = clap::ArgGroup::new("fixing").args(["fix", "fix_unsafe"]).multiple(true))]
 pub struct Args {
     /// Files and directories to check instead of the whole workspace.
     #[arg(value_name = "PATHS")]
@@ -33,7 +35,8 @@ pub struct Args {
 
     /// Output format: `human` (rustc style, stderr), `short` (`path:line:col: level[lint]:
     /// message`, stderr), `json` (cargo's `compiler-message` lines, stdout), `sarif` (SARIF
-    /// 2.1.0, stdout), `github` (GitHub Actions annotations, stdout).
+    /// 2.1.0, stdout), `github` (GitHub Actions annotations, stdout), `gitlab` (GitLab
+    /// code-quality report, stdout).
     #[arg(
         long,
         value_enum,
@@ -111,6 +114,20 @@ pub struct Args {
     #[arg(long, value_name = "FILE", help_heading = "Baseline")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Rename every object whose name has no unique part to its suggested name, in every file
+    /// of the workspace that uses the name; renames objlint cannot prove safe are skipped.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// Like `--fix`, and also apply renames of names that appear elsewhere (other strings,
+    /// tests, documents) objlint cannot prove are the same object.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix_unsafe: bool,
+
+    /// With `--fix`: print a unified diff of the changes instead of writing them.
+    #[arg(long, alias = "dry-run", requires = "fixing", help_heading = "Fixes")]
+    pub diff: bool,
+
     /// Print the documentation of a lint, with its level, and exit.
     #[arg(long, value_name = "LINT", conflicts_with_all = ["paths", "list"])]
     pub explain: Option<String>,
@@ -128,6 +145,7 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Gitlab,
 }
 
 /// The values cargo's `--message-format` takes that objlint writes.
@@ -313,6 +331,17 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     if let Some(path) = &args.baseline {
         Baseline::load(&cwd.join(path))?.apply(&mut report);
     }
+    if args.fix || args.fix_unsafe {
+        if let Some(status) =
+            fix_then_recheck(args, &mut report, &paths, &cwd, &config, &mut stdout)?
+        {
+            return Ok(status);
+        }
+    }
+    if matches!(format, Format::Json | Format::Sarif) {
+        let plan = crate::fix::plan(&report);
+        crate::fix::mark_applicability(&mut report, &plan);
+    }
 
     let counts = Counts::of(&report);
     let status = if report.has_errors() {
@@ -332,6 +361,114 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     )?;
     stdout.flush()?;
     Ok(status)
+}
+
+/// Applies `--fix` and checks the tree again into `report`; with `--diff`, prints the diff and
+/// returns the exit status at once.
+fn fix_then_recheck(
+    args: &Args,
+    report: &mut Report,
+    paths: &[PathBuf],
+    cwd: &Path,
+    config: &Config,
+    stdout: &mut impl Write,
+) -> anyhow::Result<Option<ExitStatus>> {
+    match run_fixes(args, report, stdout)? {
+        FixRun::Diffed(changes) => {
+            stdout.flush()?;
+            Ok(Some(if changes {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Success
+            }))
+        }
+        FixRun::Applied { failed } => {
+            // Report what remains after the fixes, as the tree now is.
+            *report = crate::check_paths_with(paths, cwd, config);
+            if let Some(path) = &args.baseline {
+                Baseline::load(&cwd.join(path))?.apply(report);
+            }
+            if failed {
+                report.errors.push((
+                    PathBuf::from("--fix"),
+                    "some files could not be rewritten".to_owned(),
+                ));
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// What `--fix` did.
+enum FixRun {
+    /// `--diff`: printed the diff; whether it shows any change.
+    Diffed(bool),
+    /// Rewrote the files; whether any could not be rewritten.
+    Applied { failed: bool },
+}
+
+/// Plans the renames, says which are skipped and why, and applies (or diffs) the rest.
+fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::Result<FixRun> {
+    let plan = crate::fix::plan(report);
+    let mut stderr = std::io::stderr().lock();
+    for rename in plan.renames.iter().filter(|rename| !rename.is_safe()) {
+        let verb = if args.fix_unsafe {
+            "renaming anyway"
+        } else {
+            "not renaming"
+        };
+        writeln!(
+            stderr,
+            "warning: {verb} {}: {}",
+            crate::diagnostic::quoted(&rename.old),
+            if args.fix_unsafe {
+                "--fix-unsafe was given"
+            } else {
+                "run with --fix-unsafe to rename it anyway"
+            }
+        )?;
+        for blocker in &rename.blockers {
+            writeln!(
+                stderr,
+                "  --> {}:{}:{}: {}",
+                crate::diagnostic::escaped(&blocker.path.display().to_string()),
+                blocker.line,
+                blocker.column,
+                blocker.why
+            )?;
+        }
+    }
+    let edits = crate::fix::chosen_edits(&plan, args.fix_unsafe);
+    if args.diff {
+        let diff = crate::fix::diff(&edits);
+        stdout.write_all(diff.as_bytes())?;
+        return Ok(FixRun::Diffed(!diff.is_empty()));
+    }
+    let mut failed = false;
+    let mut rewritten = 0;
+    for (path, outcome) in crate::fix::apply(&edits) {
+        match outcome {
+            crate::fix::FileOutcome::Rewritten => rewritten += 1,
+            crate::fix::FileOutcome::Failed(message) => {
+                failed = true;
+                writeln!(
+                    stderr,
+                    "error: {}: not fixed: {message}",
+                    crate::diagnostic::escaped(&path.display().to_string())
+                )?;
+            }
+        }
+    }
+    let renamed = plan
+        .renames
+        .iter()
+        .filter(|rename| args.fix_unsafe || rename.is_safe())
+        .count();
+    writeln!(
+        stderr,
+        "objlint: renamed {renamed} name(s) in {rewritten} file(s)"
+    )?;
+    Ok(FixRun::Applied { failed })
 }
 
 /// The configuration found (or given with `--config`), with the command line's levels on top.
@@ -419,6 +556,10 @@ fn render(
         Format::Github => {
             let base = report::repository_root(report);
             stdout.write_all(report::github::render(report, &base).as_bytes())?;
+        }
+        Format::Gitlab => {
+            let base = report::checkout_root(report, "CI_PROJECT_DIR");
+            stdout.write_all(report::gitlab::render(report, &base).as_bytes())?;
         }
     }
     for warning in report::human::stale_warnings(report) {

@@ -50,6 +50,8 @@ pub struct FoundCreation {
     /// For a call of one of the crate's own functions that passes its parameter to a creation:
     /// that creation.
     pub via: Option<Via>,
+    /// The binding crate the file calls Win32 through, for the check the help shows.
+    pub binding_crate: BindingCrate,
 }
 
 /// One creation with its name resolved: the facts every lint sees.
@@ -67,6 +69,34 @@ pub struct Creation {
     pub already_exists_checked: bool,
     pub enclosing_item: String,
     pub via: Option<Via>,
+    /// The binding crate the file calls Win32 through, for the check the help shows.
+    pub binding_crate: BindingCrate,
+}
+
+/// The crate a file reaches Win32 through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindingCrate {
+    Windows,
+    WindowsSys,
+    Winapi,
+    /// None of them: the check is written with `std::io::Error::last_os_error`.
+    Std,
+}
+
+impl BindingCrate {
+    /// Judged by the paths the file mentions; `windows-sys` and `winapi` first, since a file
+    /// using them may also mention `windows` in other words.
+    pub fn of(text: &str) -> Self {
+        if text.contains("windows_sys::") {
+            BindingCrate::WindowsSys
+        } else if text.contains("winapi::") {
+            BindingCrate::Winapi
+        } else if text.contains("windows::") {
+            BindingCrate::Windows
+        } else {
+            BindingCrate::Std
+        }
+    }
 }
 
 /// A function of the checked crate, as callers name it.
@@ -460,6 +490,7 @@ impl CreationFinder<'_> {
             enclosing_item: self.item_path.join("::"),
             enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
             via: None,
+            binding_crate: BindingCrate::of(self.file.parse_text()),
         });
         if let Some(frame) = self.frames.last_mut() {
             frame.creations.push(index);

@@ -115,8 +115,12 @@ impl Diagnostic {
 /// (terminal escapes, line breaks) are shown as escapes instead of acting on the reader's
 /// terminal.
 pub fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('`');
+    format!("`{}`", escaped(text))
+}
+
+/// A string from the scanned tree (a name, a path) with its control characters escaped.
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     for character in text.chars() {
         if character.is_control() {
             out.extend(character.escape_default());
@@ -124,6 +128,5 @@ pub fn quoted(text: &str) -> String {
             out.push(character);
         }
     }
-    out.push('`');
     out
 }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod creations;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod lints;
 pub mod names;
 pub mod report;
@@ -58,12 +59,11 @@ pub fn check_source_with(
 ) -> Result<Vec<Diagnostic>, FileError> {
     let mut stand_in = workspace::stand_in(file.path());
     package.clone_into(&mut stand_in.name);
-    let mut files = vec![PackageFile {
-        source: SourceFile::new(file.path(), file.text.clone()),
-        module_path: Vec::new(),
-        error: None,
-        diagnostics: Vec::new(),
-    }];
+    let mut files = vec![PackageFile::new(
+        SourceFile::new(file.path(), file.text.clone()),
+        Vec::new(),
+        None,
+    )];
     analysis::check_package(&stand_in, &mut files, &Catalogue::for_config(config));
     let [checked] = <[PackageFile; 1]>::try_from(files).expect("one file in, one file out");
     match checked.error {
@@ -128,6 +128,8 @@ pub struct FileReport {
     pub package: Arc<Package>,
     pub diagnostics: Vec<Diagnostic>,
     pub error: Option<FileError>,
+    /// The known names this file's creations and openers use, for `--fix`.
+    pub uses: Vec<analysis::NameUse>,
 }
 
 /// Everything one run found.
@@ -228,12 +230,11 @@ fn check_package_files(
                 Ok(text) => (text, None),
                 Err(error) => (String::new(), Some(error)),
             };
-            PackageFile {
-                source: SourceFile::new(shown_path, text),
-                module_path: analysis::module_path_of(package, absolute_path),
+            PackageFile::new(
+                SourceFile::new(shown_path, text),
+                analysis::module_path_of(package, absolute_path),
                 error,
-                diagnostics: Vec::new(),
-            }
+            )
         })
         .collect();
     analysis::check_package(package, &mut files, catalogue);
@@ -248,6 +249,7 @@ fn check_package_files(
                 package: Arc::clone(package),
                 diagnostics,
                 error: file.error,
+                uses: file.uses,
             };
             (order, report)
         })

@@ -77,7 +77,11 @@ pub fn by_name(name: &str) -> Option<&'static Lint> {
 /// fingerprints identify findings by them.
 pub fn check_all(creations: &[&Creation], context: &LintContext) -> Vec<Diagnostic> {
     let mut acc = Vec::new();
-    for creation in creations {
+    // Openers are facts for `--fix` only: opening an existing object is not a finding.
+    for creation in creations
+        .iter()
+        .filter(|creation| !creation.api.opens_existing)
+    {
         let first = acc.len();
         for lint in LINTS {
             (lint.check)(creation, context, &mut acc);

@@ -32,6 +32,7 @@ const fn wrapper(
         added_prefix: "",
         checks_already_exists: false,
         sets_first_pipe_instance: false,
+        opens_existing: false,
         reference: Cow::Borrowed(reference),
         origin: Origin::Crate {
             name: crate_name,
@@ -52,6 +53,11 @@ const fn adds_prefix(mut api: Api, prefix: &'static str) -> Api {
 
 const fn owned(mut api: Api) -> Api {
     api.ownership = OwnershipArg::Always;
+    api
+}
+
+const fn opener(mut api: Api) -> Api {
+    api.opens_existing = true;
     api
 }
 
@@ -216,4 +222,36 @@ pub static WRAPPERS: &[Api] = &[
         0,
         "https://docs.rs/tokio/latest/tokio/net/windows/named_pipe/struct.ServerOptions.html",
     ),
+];
+
+/// Wrapper calls that open an existing object: renamed with it by `--fix`, never reported.
+pub static WRAPPER_OPENERS: &[Api] = &[
+    // tokio 1.54.1: `ClientOptions::new()….open(addr)` opens the pipe with CreateFileW.
+    opener(wrapper(
+        "tokio",
+        "1.54.1",
+        "ClientOptions::open",
+        Matcher::Builder {
+            root: &["ClientOptions", "new"],
+            create: &["open"],
+            name_method: None,
+        },
+        ObjectKind::NamedPipe,
+        0,
+        "https://docs.rs/tokio/latest/tokio/net/windows/named_pipe/struct.ClientOptions.html",
+    )),
+    // shared_memory 0.12.4: `ShmemConf::new().os_id(id).open()` opens the mapping `id`.
+    opener(wrapper(
+        "shared_memory",
+        "0.12.4",
+        "ShmemConf::open",
+        Matcher::Builder {
+            root: &["ShmemConf", "new"],
+            create: &["open"],
+            name_method: Some("os_id"),
+        },
+        ObjectKind::FileMapping,
+        0,
+        "https://docs.rs/shared_memory/latest/shared_memory/struct.ShmemConf.html",
+    )),
 ];

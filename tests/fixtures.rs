@@ -83,11 +83,15 @@ fn check_fixture(path: &Path) -> Result<(), String> {
     if report.files.is_empty() {
         return Err(format!("{}: no file was checked", relative.display()));
     }
-    let failures: Vec<String> = report
+    let mut failures: Vec<String> = report
         .files
         .iter()
         .filter_map(|file| check_file(file).err())
         .collect();
+    let fixed = path.with_extension("fixed");
+    if fixed.is_file() {
+        failures.extend(check_fixed(&report, relative, &fixed).err());
+    }
     if failures.is_empty() {
         Ok(())
     } else {
@@ -121,6 +125,25 @@ fn check_file(file: &objlint::FileReport) -> Result<(), String> {
         &file.absolute_path.with_extension("stderr"),
         &human::render_file(file),
     )
+}
+
+/// A fixture with a `.fixed` file beside it: `--fix` (all renames, safe or not) must turn the
+/// fixture into exactly that text, which must still parse.
+fn check_fixed(report: &objlint::Report, relative: &Path, fixed: &Path) -> Result<(), String> {
+    let plan = objlint::fix::plan(report);
+    let edits = objlint::fix::chosen_edits(&plan, true);
+    let file = &report.files[0];
+    let text = match edits.get(relative) {
+        Some(edits) => objlint::fix::apply_to_text(&file.file.text, edits)?,
+        None => file.file.text.clone(),
+    };
+    syn::parse_file(text.trim_start_matches('\u{feff}')).map_err(|error| {
+        format!(
+            "{}: the fixed text does not parse: {error}",
+            fixed.display()
+        )
+    })?;
+    check_golden(fixed, &text)
 }
 
 /// The fixtures: directories with a `Cargo.toml`, and every `.rs` file outside them.

@@ -1,14 +1,16 @@
 //! The one integration test binary: fixtures with inline expectations and golden output, the
 //! built CLI end to end, configuration, suppressions, baselines, the output formats, the
-//! pre-commit hook under the real pre-commit, and the consistency of lints, docs, fixtures and
-//! README.
+//! pre-commit hook under the real pre-commit, the README's CI recipes run, and the consistency of
+//! lints, docs, fixtures and README.
 
 mod baseline;
 mod cli;
 mod config;
 mod consistency;
+mod fix;
 mod fixtures;
 mod output;
 mod precommit;
+mod recipes;
 mod support;
 mod suppressions;

@@ -1,6 +1,7 @@
 //! The output formats besides human and JSON (which `cli` covers): `short`, `sarif` (validated
-//! against the official SARIF 2.1.0 schema in `tests/data/`) and `github` (workflow commands that
-//! no scanned string can break out of), and the cargo-style `--message-format` aliases.
+//! against the official SARIF 2.1.0 schema in `tests/data/`), `github` (workflow commands that
+//! no scanned string can break out of) and `gitlab` (code-quality issues with every field GitLab
+//! reads), and the cargo-style `--message-format` aliases.
 
 use std::collections::BTreeSet;
 
@@ -8,7 +9,7 @@ use objlint::lints::{Level, LINTS};
 use objlint::report::github::{escape_data, escape_property};
 use serde_json::Value;
 
-use crate::cli::{line_column, mapping_named, objlint, Tree, CLASH_MAIN};
+use crate::cli::{line_column, mapping_named, name_finding, objlint, Tree, CLASH_MAIN};
 use crate::support::repo_root;
 
 // ---------------------------------------------------------------------------------------------
@@ -65,7 +66,7 @@ fn sarif(run: &crate::cli::Run) -> Value {
 }
 
 /// Every message the official schema has about `log`.
-fn schema_errors(log: &Value) -> Vec<String> {
+pub(crate) fn schema_errors(log: &Value) -> Vec<String> {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(repo_root().join("tests/data/sarif-schema-2.1.0.json"))
             .expect("read the SARIF schema"),
@@ -370,4 +371,173 @@ fn github_paths_are_relative_to_the_checkout() {
     );
     run.assert_code(1)
         .assert_stdout_has("::error file=crates/src/main.rs,");
+}
+
+// ---------------------------------------------------------------------------------------------
+// gitlab
+
+/// The issues of a GitLab code-quality report on stdout.
+fn gitlab(run: &crate::cli::Run) -> Vec<Value> {
+    let report: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|error| panic!("not JSON ({error})\n{run}"));
+    report
+        .as_array()
+        .unwrap_or_else(|| panic!("not a JSON array\n{run}"))
+        .clone()
+}
+
+#[test]
+fn gitlab_issues_have_every_field_gitlab_reads() {
+    let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
+    let run = objlint(&tree.root, &["--format", "gitlab"]);
+    run.assert_code(1);
+    let issues = gitlab(&run);
+    assert_eq!(issues.len(), 2, "{run}");
+    let (line, _) = line_column(CLASH_MAIN, CLASH_MAIN.find("w!(").expect("the name"));
+    let issue = issues
+        .iter()
+        .find(|issue| issue["check_name"] == "objlint::non_unique_object_name")
+        .expect("the name finding");
+    let keys: BTreeSet<&str> = issue
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from([
+            "description",
+            "check_name",
+            "fingerprint",
+            "severity",
+            "location"
+        ])
+    );
+    assert_eq!(issue["description"], name_finding("MyFileMapping"));
+    assert_eq!(issue["severity"], "major");
+    assert_eq!(
+        issue["location"],
+        serde_json::json!({ "path": "src/main.rs", "lines": { "begin": line, "end": line } })
+    );
+    // The fingerprints are SARIF's, finding by finding.
+    let sarif_fingerprints = fingerprints(&sarif(&objlint(&tree.root, &["--format", "sarif"])));
+    let gitlab_fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|issue| issue["fingerprint"].as_str().expect("a fingerprint"))
+        .collect();
+    assert_eq!(gitlab_fingerprints, sarif_fingerprints);
+    // A warning is minor.
+    let run = objlint(
+        &tree.root,
+        &[
+            "--format",
+            "gitlab",
+            "-W",
+            "objlint::non_unique_object_name",
+        ],
+    );
+    let warned = gitlab(&run);
+    let severities: Vec<(&Value, &Value)> = warned
+        .iter()
+        .map(|issue| (&issue["check_name"], &issue["severity"]))
+        .collect();
+    assert_eq!(
+        severities,
+        [
+            (
+                &Value::from("objlint::non_unique_object_name"),
+                &Value::from("minor")
+            ),
+            (
+                &Value::from("objlint::unchecked_already_exists"),
+                &Value::from("major")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn gitlab_report_is_json_whatever_the_names() {
+    // Names and file names with quotes, backslashes, line breaks, control characters and
+    // non-ASCII text must all come out as JSON strings, each path exactly the file's name.
+    let hostile_name = r#"q\"uo\\te\n\t\u{1}ü"#;
+    let paths = [
+        "src/q\"uote.rs",
+        "src/back\\slash.rs",
+        "src/line\nbreak],{\".rs",
+        "src/ctl\u{1}\u{7f}.rs",
+        "src/ünï cødé.rs",
+    ];
+    let mut tree = Tree::package("hostile").file(
+        "src/main.rs",
+        format!(
+            "fn main() {{\n    let _m = unsafe {{ CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 1, w!(\"{hostile_name}\")) }};\n}}\n"
+        ),
+    );
+    for path in paths {
+        tree = tree.file(path, mapping_named("Plain"));
+    }
+    let run = objlint(&tree.root, &["--format", "gitlab"]);
+    run.assert_code(1);
+    let issues = gitlab(&run);
+    let count = |path: &str| {
+        issues
+            .iter()
+            .filter(|issue| issue["location"]["path"] == path)
+            .count()
+    };
+    for path in paths {
+        assert_eq!(count(path), 2, "two issues for {path:?}\n{run}");
+    }
+    // The hostile name (with a backslash, so also an invalid name) gives its findings too.
+    assert!(count("src/main.rs") >= 2, "{run}");
+    assert_eq!(
+        issues.len(),
+        2 * paths.len() + count("src/main.rs"),
+        "every issue has one of the files' paths\n{run}"
+    );
+    let fingerprints: BTreeSet<&str> = issues
+        .iter()
+        .map(|issue| issue["fingerprint"].as_str().expect("a fingerprint"))
+        .collect();
+    assert_eq!(fingerprints.len(), issues.len(), "fingerprints are unique");
+}
+
+#[test]
+fn gitlab_paths_are_relative_to_the_project_dir_and_unchecked_files_are_issues() {
+    let unparsable =
+        "fn ok() {}\nfn worse() { let x = ; CreateMutexW(None, true, w!(\"Lock\")); }\n";
+    let tree = Tree::new()
+        .file("crates/Cargo.toml", crate::cli::manifest("nested"))
+        .file("crates/src/main.rs", CLASH_MAIN)
+        .file("crates/src/bad.rs", unparsable);
+    let run = crate::cli::Run::of(
+        std::process::Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+            .args(["--format", "gitlab"])
+            .current_dir(tree.path("crates"))
+            .env("CI_PROJECT_DIR", &tree.root),
+    );
+    run.assert_code(2);
+    let issues = gitlab(&run);
+    let not_checked = issues
+        .iter()
+        .find(|issue| issue["check_name"] == "objlint")
+        .unwrap_or_else(|| panic!("no issue for the unparsable file\n{run}"));
+    assert_eq!(not_checked["severity"], "critical");
+    assert_eq!(not_checked["location"]["path"], "crates/src/bad.rs");
+    assert_eq!(not_checked["location"]["lines"]["begin"], 2);
+    assert!(
+        not_checked["description"]
+            .as_str()
+            .is_some_and(|description| description.starts_with("file not checked: ")),
+        "{not_checked:#}"
+    );
+    assert!(
+        issues
+            .iter()
+            .filter(|issue| issue["check_name"] != "objlint")
+            .all(|issue| issue["location"]["path"] == "crates/src/main.rs"),
+        "{run}"
+    );
 }

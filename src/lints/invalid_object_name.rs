@@ -109,7 +109,8 @@ fn namespace_problem(value: &str, context: &LintContext) -> Option<String> {
 /// fails with `ERROR_INVALID_HANDLE`.
 fn other_kind(creation: &Creation, context: &LintContext, name: &KnownName) -> Option<String> {
     let first = context.creations.iter().find(|other| {
-        other.api.kind != ObjectKind::NamedPipe
+        !other.api.opens_existing
+            && other.api.kind != ObjectKind::NamedPipe
             && matches!(&other.name, ObjectName::Known(other_name) if other_name.value == name.value)
     })?;
     if first.api.kind == creation.api.kind {

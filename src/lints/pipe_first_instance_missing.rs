@@ -24,7 +24,8 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     }
     // A server that made its first instance with the flag creates the later ones without it.
     let later_instance = context.creations.iter().any(|other| {
-        other.api.kind == ObjectKind::NamedPipe
+        !other.api.opens_existing
+            && other.api.kind == ObjectKind::NamedPipe
             && other.first_pipe_instance == Some(true)
             && same_pipe(other, creation, context)
     });

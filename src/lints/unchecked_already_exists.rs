@@ -2,7 +2,7 @@
 //! own assumption, with no check of it afterwards.
 
 use crate::apis::ObjectKind;
-use crate::creations::Creation;
+use crate::creations::{BindingCrate, Creation};
 use crate::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext};
 use crate::names::ObjectName;
@@ -50,8 +50,9 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
         diagnostic
             .with_help(
                 format!(
-                    "right after the call, compare `GetLastError()` with `ERROR_ALREADY_EXISTS` and \
-                     refuse an existing {noun} (or use it knowingly)"
+                    "right after the call, check for an existing {noun} and refuse it (or use it \
+                     knowingly): {}",
+                    check_for(creation.binding_crate)
                 ),
                 None,
             )
@@ -61,4 +62,26 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
                 reference = creation.api.reference,
             )),
     );
+}
+
+/// The lines that check `ERROR_ALREADY_EXISTS` with the binding the file uses.
+fn check_for(binding: BindingCrate) -> &'static str {
+    match binding {
+        BindingCrate::Windows => {
+            "`use windows::Win32::Foundation::{GetLastError, ERROR_ALREADY_EXISTS};` then \
+             `if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS { … }`"
+        }
+        BindingCrate::WindowsSys => {
+            "`use windows_sys::Win32::Foundation::{GetLastError, ERROR_ALREADY_EXISTS};` then \
+             `if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS { … }`"
+        }
+        BindingCrate::Winapi => {
+            "`use winapi::um::errhandlingapi::GetLastError; use winapi::shared::winerror::ERROR_ALREADY_EXISTS;` \
+             then `if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS { … }`"
+        }
+        BindingCrate::Std => {
+            "`if std::io::Error::last_os_error().raw_os_error() == Some(183) { … }` \
+             (183 is ERROR_ALREADY_EXISTS)"
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! shapes other tools read.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
@@ -15,7 +16,14 @@ use crate::Report;
 /// The directory that GitHub (annotations, code scanning) resolves file names against: the
 /// checkout, `GITHUB_WORKSPACE`, when the Cargo workspace is inside it, else the workspace root.
 pub fn repository_root(report: &Report) -> PathBuf {
-    std::env::var_os("GITHUB_WORKSPACE")
+    checkout_root(report, "GITHUB_WORKSPACE")
+}
+
+/// The directory a CI service resolves file names against: the checkout named by the environment
+/// `variable` (`GITHUB_WORKSPACE`, GitLab's `CI_PROJECT_DIR`) when the Cargo workspace is inside
+/// it, else the workspace root.
+pub fn checkout_root(report: &Report, variable: &str) -> PathBuf {
+    std::env::var_os(variable)
         .map(PathBuf::from)
         .filter(|checkout| checkout.is_absolute() && report.root.starts_with(checkout))
         .unwrap_or_else(|| report.root.clone())

@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lints::{self, Level, Lint};
 use crate::report::{doc_section, relative_path};
 use crate::source::{ByteSpan, SourceFile};
-use crate::Report;
+use crate::{FileReport, Report};
 
 /// The JSON schema URL GitHub's documentation uses for SARIF 2.1.0.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -34,17 +34,7 @@ pub fn render(report: &Report, base: &Path) -> String {
     let mut results = Vec::new();
     for file in &report.files {
         let uri = location_uri(base, &file.absolute_path);
-        let mut occurrences: HashMap<String, usize> = HashMap::new();
-        for diagnostic in &file.diagnostics {
-            let identity = format!(
-                "{}\u{0}{uri}\u{0}{}\u{0}{}",
-                diagnostic.lint.name,
-                diagnostic.enclosing_item.as_deref().unwrap_or_default(),
-                diagnostic.object_name.as_deref().unwrap_or_default(),
-            );
-            let occurrence = occurrences.entry(identity.clone()).or_default();
-            *occurrence += 1;
-            let fingerprint = fingerprint(&format!("{identity}\u{0}{occurrence}"));
+        for (diagnostic, fingerprint) in file.diagnostics.iter().zip(fingerprints(base, file)) {
             results.push(result(&file.file, &uri, diagnostic, &fingerprint));
         }
     }
@@ -261,10 +251,32 @@ fn region(file: &SourceFile, span: ByteSpan) -> Value {
     })
 }
 
-/// A stable fingerprint of a finding's identity (lint, file, enclosing item, object name and
-/// how many such findings precede it in the file): the same on every run and after unrelated
-/// edits move the finding to another line.
-fn fingerprint(identity: &str) -> String {
+/// The fingerprints of a file's findings, in order: a hash of each finding's identity (lint,
+/// file, enclosing item, object name and how many such findings precede it in the file), the same
+/// on every run and after unrelated edits move the finding to another line. `base` is the
+/// repository root file names are relative to. The GitLab report uses the same fingerprints, so a
+/// finding is one alert wherever it is shown.
+pub(super) fn fingerprints(base: &Path, file: &FileReport) -> Vec<String> {
+    let uri = location_uri(base, &file.absolute_path);
+    let mut occurrences: HashMap<String, usize> = HashMap::new();
+    file.diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let identity = format!(
+                "{}\u{0}{uri}\u{0}{}\u{0}{}",
+                diagnostic.lint.name,
+                diagnostic.enclosing_item.as_deref().unwrap_or_default(),
+                diagnostic.object_name.as_deref().unwrap_or_default(),
+            );
+            let occurrence = occurrences.entry(identity.clone()).or_default();
+            *occurrence += 1;
+            fingerprint(&format!("{identity}\u{0}{occurrence}"))
+        })
+        .collect()
+}
+
+/// The fingerprint of an identity string (see [`fingerprints`]).
+pub(super) fn fingerprint(identity: &str) -> String {
     let namespace = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"objlint-fingerprint");
     Uuid::new_v5(&namespace, identity.as_bytes())
         .simple()

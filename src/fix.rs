@@ -1,0 +1,430 @@
+//! `--fix`: renames every object whose name has no unique part — at each literal the name is
+//! written in, and at every other creation and opener of the same name in the workspace — and
+//! rewrites files so that nothing but those literals' bytes changes.
+//!
+//! A rename is *safe* when every place the name appears is one objlint proved to be a use of
+//! the object (a creation or an opener whose name is that literal). Where the name also appears
+//! elsewhere — another string, a test, a document — objlint cannot know whether it is the same
+//! object, so the rename is applied only with `--fix-unsafe`, as ruff separates unsafe fixes.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::analysis::NameUse;
+use crate::diagnostic::Applicability;
+use crate::lints::Level;
+use crate::unique;
+use crate::Report;
+
+/// Everything `--fix` would do.
+#[derive(Debug, Default)]
+pub struct FixPlan {
+    pub renames: Vec<Rename>,
+}
+
+/// One object's new name and where it is written.
+#[derive(Debug)]
+pub struct Rename {
+    pub old: String,
+    pub new: String,
+    pub edits: Vec<Edit>,
+    /// Places the old name appears that objlint cannot prove are this object: while any
+    /// remain, the rename is unsafe.
+    pub blockers: Vec<Blocker>,
+}
+
+impl Rename {
+    pub fn is_safe(&self) -> bool {
+        self.blockers.is_empty()
+    }
+}
+
+/// Replace the bytes of `span` in the file at `path` (a literal) with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub path: PathBuf,
+    pub start: usize,
+    pub end: usize,
+    /// The literal as it was written, checked again before the file is rewritten.
+    pub original: String,
+    pub replacement: String,
+}
+
+/// A place the name appears that no planned edit covers.
+#[derive(Debug, Clone)]
+pub struct Blocker {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub why: String,
+}
+
+/// Plans the renames for every `non_unique_object_name` finding the report shows.
+pub fn plan(report: &Report) -> FixPlan {
+    let mut targets: Vec<(String, String)> = Vec::new();
+    for file in &report.files {
+        for diagnostic in &file.diagnostics {
+            let Some(name) = &diagnostic.object_name else {
+                continue;
+            };
+            if diagnostic.lint.name == "non_unique_object_name"
+                && diagnostic.level != Level::Allow
+                && !targets.iter().any(|(known, _)| known == name)
+            {
+                targets.push((name.clone(), file.package.name.clone()));
+            }
+        }
+    }
+    let uses: Vec<&NameUse> = report.files.iter().flat_map(|file| &file.uses).collect();
+    let texts = Texts::of(report);
+    let renames: Vec<Rename> = targets
+        .into_iter()
+        .map(|(old, package)| plan_rename(&old, &package, &uses, &texts))
+        .collect();
+    let mut plan = FixPlan { renames };
+    find_blockers(&mut plan, &report.root, &texts);
+    plan
+}
+
+/// Sets each `non_unique_object_name` suggestion's applicability from the plan: machine
+/// applicable when its rename is safe.
+pub fn mark_applicability(report: &mut Report, plan: &FixPlan) {
+    for file in &mut report.files {
+        for diagnostic in &mut file.diagnostics {
+            let Some(name) = &diagnostic.object_name else {
+                continue;
+            };
+            let safe = plan
+                .renames
+                .iter()
+                .any(|rename| &rename.old == name && rename.is_safe());
+            for help in &mut diagnostic.helps {
+                if let Some(suggestion) = &mut help.suggestion {
+                    suggestion.applicability = if safe {
+                        Applicability::MachineApplicable
+                    } else {
+                        Applicability::MaybeIncorrect
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// The texts of the report's files, by path, for planning without reading them again.
+struct Texts<'a> {
+    by_path: BTreeMap<&'a Path, &'a str>,
+}
+
+impl<'a> Texts<'a> {
+    fn of(report: &'a Report) -> Self {
+        let by_path = report
+            .files
+            .iter()
+            .filter(|file| file.error.is_none())
+            .map(|file| (file.file.path(), file.file.text.as_str()))
+            .collect();
+        Texts { by_path }
+    }
+
+    fn get(&self, path: &Path) -> Option<&'a str> {
+        self.by_path.get(path).copied()
+    }
+}
+
+fn plan_rename(old: &str, package: &str, uses: &[&NameUse], texts: &Texts) -> Rename {
+    let guid = unique::suggested_guid(package, old);
+    let suffix = format!("-{guid}");
+    let mut rename = Rename {
+        old: old.to_owned(),
+        new: format!("{old}{suffix}"),
+        edits: Vec::new(),
+        blockers: Vec::new(),
+    };
+    let mut seen = HashSet::new();
+    for use_ in uses.iter().filter(|use_| use_.value == old) {
+        let Some((path, span)) = use_.literals.last() else {
+            continue;
+        };
+        if !use_.single_literal {
+            if let Some((path, span)) = use_.literals.first() {
+                let (line, column) = place(texts.get(path).unwrap_or_default(), span.start);
+                rename.blockers.push(Blocker {
+                    path: path.clone(),
+                    line,
+                    column,
+                    why: "the name is composed here at run time; objlint cannot rewrite every part of it".to_owned(),
+                });
+            }
+            continue;
+        }
+        if !seen.insert((path.clone(), span.start)) {
+            continue;
+        }
+        let Some(text) = texts.get(path) else {
+            continue;
+        };
+        let original = &text[span.start..span.end];
+        let Some(replacement) = unique::append_to_literal(original, &suffix) else {
+            continue;
+        };
+        rename.edits.push(Edit {
+            path: path.clone(),
+            start: span.start,
+            end: span.end,
+            original: original.to_owned(),
+            replacement,
+        });
+    }
+    rename
+}
+
+/// Text files objlint looks through for other mentions of a renamed name.
+const MAX_SCANNED_FILE: u64 = 8 * 1024 * 1024;
+
+/// Finds every mention of each renamed name, in every text file of the workspace, that no edit
+/// covers: a string, a test or a document objlint cannot prove names the same object.
+fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
+    if plan.renames.is_empty() {
+        return;
+    }
+    let walker = WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !skipped(entry));
+    for entry in walker.filter_map(Result::ok) {
+        if !entry.file_type().is_file()
+            || entry
+                .metadata()
+                .map_or(true, |meta| meta.len() > MAX_SCANNED_FILE)
+        {
+            continue;
+        }
+        let path = entry.path();
+        let shown = shown_path(path, texts);
+        let owned;
+        let text = if let Some(text) = texts.get(&shown) {
+            text
+        } else {
+            let Ok(read) = fs::read_to_string(path) else {
+                continue;
+            };
+            owned = read;
+            &owned
+        };
+        for rename in &mut plan.renames {
+            let (_, proper) = unique::split_namespace(&rename.old);
+            for (offset, _) in text.match_indices(proper) {
+                let end = offset + proper.len();
+                let whole_word = !text[..offset].ends_with(is_name_char)
+                    && !text[end..].starts_with(is_name_char);
+                let covered = rename
+                    .edits
+                    .iter()
+                    .any(|edit| edit.path == shown && edit.start <= offset && end <= edit.end);
+                if whole_word && !covered {
+                    let (line, column) = place(text, offset);
+                    rename.blockers.push(Blocker {
+                        path: shown.clone(),
+                        line,
+                        column,
+                        why: "the name also appears here, and objlint cannot prove it is the same object".to_owned(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn is_name_char(character: char) -> bool {
+    character.is_alphanumeric() || character == '_' || character == '-'
+}
+
+fn skipped(entry: &walkdir::DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    entry.file_type().is_dir() && (name.starts_with('.') || name == "target")
+}
+
+/// The path a scanned file has in the report (as the run shows it), when it is one of them.
+fn shown_path(path: &Path, texts: &Texts) -> PathBuf {
+    texts
+        .by_path
+        .keys()
+        .find(|shown| {
+            path.ends_with(shown) && path.canonicalize().ok() == shown.canonicalize().ok()
+        })
+        .map_or_else(|| path.to_owned(), |shown| (*shown).to_owned())
+}
+
+/// 1-based line and character column of a byte offset.
+fn place(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |last| last.chars().count())
+        + 1;
+    (line, column)
+}
+
+/// The edits to apply: those of safe renames, and of unsafe ones too with `allow_unsafe`.
+pub fn chosen_edits(plan: &FixPlan, allow_unsafe: bool) -> BTreeMap<PathBuf, Vec<Edit>> {
+    let mut by_file: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
+    for rename in plan
+        .renames
+        .iter()
+        .filter(|rename| allow_unsafe || rename.is_safe())
+    {
+        for edit in &rename.edits {
+            let edits = by_file.entry(edit.path.clone()).or_default();
+            if !edits.contains(edit) {
+                edits.push(edit.clone());
+            }
+        }
+    }
+    by_file
+}
+
+/// A file's text after `edits` (byte ranges of the original text), or why it cannot change.
+pub fn apply_to_text(text: &str, edits: &[Edit]) -> Result<String, String> {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|edit| edit.start);
+    let mut out = String::with_capacity(text.len() + edits.len() * 40);
+    let mut at = 0;
+    for edit in edits {
+        if edit.start < at || text.get(edit.start..edit.end) != Some(edit.original.as_str()) {
+            return Err(format!(
+                "the literal {} at byte {} changed since it was checked",
+                edit.original, edit.start
+            ));
+        }
+        out.push_str(&text[at..edit.start]);
+        out.push_str(&edit.replacement);
+        at = edit.end;
+    }
+    out.push_str(&text[at..]);
+    Ok(out)
+}
+
+/// What applying the edits to one file did.
+#[derive(Debug)]
+pub enum FileOutcome {
+    Rewritten,
+    Failed(String),
+}
+
+/// Rewrites each file: only the literals' bytes change (line endings, BOM and every other byte
+/// stay), the new text must parse before it replaces the old, and it is written to a temporary
+/// file in the same directory with the original's permissions, then renamed into place.
+pub fn apply(edits: &BTreeMap<PathBuf, Vec<Edit>>) -> Vec<(PathBuf, FileOutcome)> {
+    edits
+        .iter()
+        .map(|(path, edits)| {
+            let outcome = match rewrite(path, edits) {
+                Ok(()) => FileOutcome::Rewritten,
+                Err(message) => FileOutcome::Failed(message),
+            };
+            (path.clone(), outcome)
+        })
+        .collect()
+}
+
+fn rewrite(path: &Path, edits: &[Edit]) -> Result<(), String> {
+    let bytes = fs::read(path).map_err(|error| format!("failed to read it again: {error}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "it is no longer valid UTF-8".to_owned())?;
+    let fixed = apply_to_text(&text, edits)?;
+    let parsed = fixed.strip_prefix('\u{feff}').unwrap_or(&fixed);
+    if let Err(error) = syn::parse_file(parsed) {
+        return Err(format!(
+            "the rewritten file would not parse ({error}); it was left as it was"
+        ));
+    }
+    let directory = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |name| name.to_string_lossy());
+    let temporary = directory.join(format!(".{file_name}.objlint-fix.{}", std::process::id()));
+    let permissions = fs::metadata(path)
+        .map_err(|error| error.to_string())?
+        .permissions();
+    let result = (|| -> std::io::Result<()> {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(fixed.as_bytes())?;
+        file.sync_all()?;
+        fs::set_permissions(&temporary, permissions)?;
+        fs::rename(&temporary, path)
+    })();
+    if let Err(error) = result {
+        let _ = fs::remove_file(&temporary);
+        return Err(format!("failed to write it: {error}"));
+    }
+    Ok(())
+}
+
+/// A unified diff of what the edits would change, file by file.
+pub fn diff(edits: &BTreeMap<PathBuf, Vec<Edit>>) -> String {
+    let mut out = String::new();
+    for (path, edits) in edits {
+        let Ok(text) = fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(fixed) = apply_to_text(&text, edits) else {
+            continue;
+        };
+        let shown = path.display().to_string();
+        let diff = similar::TextDiff::from_lines(&text, &fixed);
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                .to_string(),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(start: usize, original: &str, replacement: &str) -> Edit {
+        Edit {
+            path: PathBuf::from("a.rs"),
+            start,
+            end: start + original.len(),
+            original: original.to_owned(),
+            replacement: replacement.to_owned(),
+        }
+    }
+
+    #[test]
+    fn only_the_literals_change() {
+        let text = "\u{feff}a(\"X\");\r\nb(\"Y\");\r\n";
+        let x = text.find("\"X\"").unwrap();
+        let y = text.find("\"Y\"").unwrap();
+        let fixed = apply_to_text(
+            text,
+            &[edit(y, "\"Y\"", "\"Y-1\""), edit(x, "\"X\"", "\"X-1\"")],
+        )
+        .unwrap();
+        assert_eq!(fixed, "\u{feff}a(\"X-1\");\r\nb(\"Y-1\");\r\n");
+    }
+
+    #[test]
+    fn a_literal_that_changed_is_not_overwritten() {
+        let error = apply_to_text("a(\"Z\");", &[edit(2, "\"X\"", "\"X-1\"")]).unwrap_err();
+        assert!(error.contains("changed since it was checked"), "{error}");
+    }
+}

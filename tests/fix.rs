@@ -1,0 +1,183 @@
+//! `--fix` end to end: renames that keep creators and openers agreeing, across the crates of a
+//! workspace, without touching any other byte of a file.
+
+use std::os::unix::fs::PermissionsExt as _;
+
+use serde_json::Value;
+
+use crate::cli::{manifest, objlint, Tree};
+
+const GUID_SUFFIX_LEN: usize = 37;
+
+/// A workspace of two crates: one creates `MyFileMapping` (with a BOM and CRLF line endings),
+/// the other opens it.
+fn two_crates() -> Tree {
+    let creator = "\u{feff}use windows::core::w;\r\nuse windows::Win32::Foundation::*;\r\nuse windows::Win32::System::Memory::*;\r\n\r\npub fn create() {\r\n    let _m = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, w!(\"MyFileMapping\")) };\r\n    if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS {\r\n        return;\r\n    }\r\n}\r\n";
+    let opener = "use windows::core::w;\nuse windows::Win32::System::Memory::{OpenFileMappingW, FILE_MAP_READ};\n\nfn main() {\n    let _m = unsafe { OpenFileMappingW(FILE_MAP_READ.0, false, w!(\"MyFileMapping\")) };\n}\n";
+    Tree::new()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"creator\", \"opener\"]\n",
+        )
+        .file("creator/Cargo.toml", manifest("creator"))
+        .file("creator/src/lib.rs", creator)
+        .file("opener/Cargo.toml", manifest("opener"))
+        .file("opener/src/main.rs", opener)
+}
+
+/// The name a literal `w!("MyFileMapping…")` now holds in `text`.
+fn mapping_name(text: &str) -> String {
+    let start = text
+        .find("w!(\"MyFileMapping")
+        .expect("the literal is still there")
+        + 4;
+    let end = start + text[start..].find('"').expect("a closing quote");
+    text[start..end].to_owned()
+}
+
+#[test]
+fn fix_renames_creator_and_opener_alike_and_keeps_every_other_byte() {
+    let tree = two_crates();
+    let creator_path = tree.path("creator/src/lib.rs");
+    std::fs::set_permissions(&creator_path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let creator_before = std::fs::read(&creator_path).unwrap();
+
+    objlint(&tree.root, &["--fix"])
+        .assert_code(0)
+        .assert_stderr_has("objlint: renamed 1 name(s) in 2 file(s)")
+        .assert_stderr_has("no findings in 2 files checked");
+
+    let creator_after = std::fs::read(&creator_path).unwrap();
+    let creator_text = String::from_utf8(creator_after.clone()).unwrap();
+    let opener_text = tree.read("opener/src/main.rs");
+    let new_name = mapping_name(&creator_text);
+    assert_eq!(
+        new_name.len(),
+        "MyFileMapping".len() + GUID_SUFFIX_LEN,
+        "{new_name}"
+    );
+    assert_eq!(
+        mapping_name(&opener_text),
+        new_name,
+        "the opener must follow the creator"
+    );
+    // Only the literal's bytes changed: the BOM, the CRLF line endings and everything else stay.
+    let replaced = String::from_utf8(creator_before)
+        .unwrap()
+        .replace("\"MyFileMapping\"", &format!("\"{new_name}\""));
+    assert_eq!(creator_text, replaced);
+    assert!(creator_text.starts_with('\u{feff}') && creator_text.matches("\r\n").count() == 10);
+    assert_eq!(
+        std::fs::metadata(&creator_path)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o640
+    );
+    for text in [
+        creator_text.trim_start_matches('\u{feff}'),
+        opener_text.as_str(),
+    ] {
+        syn::parse_file(text).expect("the fixed workspace still parses");
+    }
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(tree.path("creator/src"))
+        .unwrap()
+        .collect();
+    assert_eq!(leftovers.len(), 1);
+
+    // A second run is clean and changes nothing.
+    objlint(&tree.root, &["--fix"])
+        .assert_code(0)
+        .assert_stderr_has("objlint: renamed 0 name(s) in 0 file(s)")
+        .assert_stderr_lacks("non_unique_object_name");
+    assert_eq!(std::fs::read(&creator_path).unwrap(), creator_after);
+    assert_eq!(tree.read("opener/src/main.rs"), opener_text);
+}
+
+#[test]
+fn diff_prints_the_changes_and_writes_nothing() {
+    let tree = two_crates();
+    let before = tree.read("opener/src/main.rs");
+    let run = objlint(&tree.root, &["--fix", "--diff"]);
+    run.assert_code(1)
+        .assert_stdout_has("--- a/opener/src/main.rs")
+        .assert_stdout_has("+++ b/opener/src/main.rs")
+        .assert_stdout_has("-    let _m = unsafe { OpenFileMappingW(FILE_MAP_READ.0, false, w!(\"MyFileMapping\")) };")
+        .assert_stdout_has("+    let _m = unsafe { OpenFileMappingW(FILE_MAP_READ.0, false, w!(\"MyFileMapping-");
+    assert_eq!(tree.read("opener/src/main.rs"), before);
+    objlint(&tree.root, &["--diff"]).assert_code(2);
+}
+
+/// A mention objlint cannot prove is the same object makes the rename unsafe: `--fix` skips
+/// it and says where; `--fix-unsafe` applies it; JSON says which suggestions are safe.
+#[test]
+fn names_mentioned_elsewhere_are_renamed_only_with_fix_unsafe() {
+    let tree = two_crates().file(
+        "docs/protocol.md",
+        "The viewer opens the mapping `MyFileMapping`.\n",
+    );
+    let before = tree.read("creator/src/lib.rs");
+    let json = objlint(&tree.root, &["--message-format", "json"]);
+    let applicability: Vec<Value> = json
+        .json_findings("objlint::non_unique_object_name")
+        .iter()
+        .flat_map(|line| {
+            line["message"]["children"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .flat_map(|child| child["spans"].as_array().cloned().unwrap_or_default())
+        .map(|span| span["suggestion_applicability"].clone())
+        .collect();
+    assert_eq!(applicability, vec![Value::from("MaybeIncorrect")]);
+
+    objlint(&tree.root, &["--fix"])
+        .assert_code(1)
+        .assert_stderr_has(
+            "warning: not renaming `MyFileMapping`: run with --fix-unsafe to rename it anyway",
+        )
+        .assert_stderr_has("docs/protocol.md:1:31: the name also appears here");
+    assert_eq!(tree.read("creator/src/lib.rs"), before);
+
+    objlint(&tree.root, &["--fix-unsafe"]).assert_code(0);
+    assert_ne!(tree.read("creator/src/lib.rs"), before);
+    assert_eq!(
+        tree.read("docs/protocol.md"),
+        "The viewer opens the mapping `MyFileMapping`.\n"
+    );
+}
+
+#[test]
+fn json_marks_safe_renames_machine_applicable() {
+    let tree = two_crates();
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    let spans: Vec<Value> = run
+        .json_findings("objlint::non_unique_object_name")
+        .iter()
+        .flat_map(|line| {
+            line["message"]["children"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .flat_map(|child| child["spans"].as_array().cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0]["suggestion_applicability"], "MachineApplicable");
+    assert!(spans[0]["suggested_replacement"]
+        .as_str()
+        .unwrap()
+        .starts_with("\"MyFileMapping-"));
+}
+
+/// A file that does not parse is never rewritten, even when it mentions the name.
+#[test]
+fn unparseable_files_are_never_rewritten() {
+    let broken = "fn broken( { OpenFileMappingW(FILE_MAP_READ.0, false, w!(\"MyFileMapping\"))\n";
+    let tree = two_crates().file("opener/src/broken.rs", broken);
+    objlint(&tree.root, &["--fix-unsafe"]).assert_code(2);
+    assert_eq!(tree.read("opener/src/broken.rs"), broken);
+}
