@@ -98,8 +98,8 @@ impl ObjectKind {
                  and `lInitialCount` and `lMaximumCount` are ignored"
             }
             ObjectKind::WaitableTimer => {
-                "the existing timer keeps its state, reset mode and security descriptor, \
-                 and `bManualReset` is ignored"
+                "the existing timer keeps its state, its schedule and its security descriptor, \
+                 and whoever created it can set or cancel it"
             }
             ObjectKind::JobObject => {
                 "the existing job keeps its limits, processes and security descriptor, \
@@ -188,15 +188,18 @@ pub struct Api {
 }
 
 impl Api {
-    const fn win32(
+    /// An entry with no ownership, pipe-mode or prefix facts: the builders below add them.
+    pub const fn new(
         name: &'static str,
+        matcher: Matcher,
         kind: ObjectKind,
         name_arg: usize,
         reference: &'static str,
+        origin: Origin,
     ) -> Api {
         Api {
             name: Cow::Borrowed(name),
-            matcher: Matcher::Function(Cow::Borrowed(name)),
+            matcher,
             kind,
             name_arg,
             ownership: OwnershipArg::None,
@@ -206,8 +209,24 @@ impl Api {
             sets_first_pipe_instance: false,
             opens_existing: false,
             reference: Cow::Borrowed(reference),
-            origin: Origin::Win32,
+            origin,
         }
+    }
+
+    const fn win32(
+        name: &'static str,
+        kind: ObjectKind,
+        name_arg: usize,
+        reference: &'static str,
+    ) -> Api {
+        Api::new(
+            name,
+            Matcher::Function(Cow::Borrowed(name)),
+            kind,
+            name_arg,
+            reference,
+            Origin::Win32,
+        )
     }
 
     const fn owned_by(mut self, ownership: OwnershipArg) -> Api {

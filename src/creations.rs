@@ -19,7 +19,7 @@ use syn::{Expr, Token};
 
 use crate::apis::{Api, Matcher, ObjectKind, OwnershipArg};
 use crate::catalogue::Catalogue;
-use crate::names::lower::{absolute_path, function_scope, LetBinding, Site, UseMap};
+use crate::names::lower::{absolute_path, function_scope, path_segments, LetBinding, Site, UseMap};
 use crate::names::{BindingKind, FileId, NameIr};
 use crate::source::{ByteSpan, SourceFile};
 
@@ -522,12 +522,7 @@ impl CreationFinder<'_> {
         }
         let root_path: Vec<String> = match receiver {
             Expr::Call(call) => match &*call.func {
-                Expr::Path(path) => path
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect(),
+                Expr::Path(path) => path_segments(&path.path),
                 _ => return None,
             },
             // `let mut options = ServerOptions::new(); …; options.create(name)`.
@@ -555,12 +550,7 @@ impl CreationFinder<'_> {
                 let Expr::Path(function) = &*call.func else {
                     return None;
                 };
-                function
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect()
+                path_segments(&function.path)
             }
             _ => return None,
         };
@@ -737,12 +727,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         match node {
             Expr::Call(call) => {
                 if let Expr::Path(function) = &*call.func {
-                    let segments: Vec<String> = function
-                        .path
-                        .segments
-                        .iter()
-                        .map(|s| s.ident.to_string())
-                        .collect();
+                    let segments = path_segments(&function.path);
                     let ident = segments.last().cloned().unwrap_or_default();
                     let resolved = self.aliases.get(&ident).cloned();
                     let absolute = absolute_path(

@@ -22,23 +22,17 @@ const fn wrapper(
     name_arg: usize,
     reference: &'static str,
 ) -> Api {
-    Api {
-        name: Cow::Borrowed(name),
+    Api::new(
+        name,
         matcher,
         kind,
         name_arg,
-        ownership: OwnershipArg::None,
-        open_mode_arg: None,
-        added_prefix: "",
-        checks_already_exists: false,
-        sets_first_pipe_instance: false,
-        opens_existing: false,
-        reference: Cow::Borrowed(reference),
-        origin: Origin::Crate {
+        reference,
+        Origin::Crate {
             name: crate_name,
             version,
         },
-    }
+    )
 }
 
 const fn handles_already_exists(mut api: Api) -> Api {

@@ -45,7 +45,11 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
 
 /// What happens when another program created the name first.
 fn consequence(creation: &Creation) -> String {
-    let api = &creation.api.name;
+    // Through the crate's own function, it is the creation that function ends in that opens.
+    let api = creation
+        .via
+        .as_ref()
+        .map_or(&*creation.api.name, |via| via.api_name.as_str());
     let reference = &creation.api.reference;
     match (creation.api.kind, creation.first_pipe_instance) {
         (ObjectKind::NamedPipe, Some(true)) => format!(

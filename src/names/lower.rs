@@ -34,6 +34,14 @@ impl UseMap {
     }
 }
 
+/// The identifiers of a path's segments (`windows::core::w` → `["windows", "core", "w"]`).
+pub fn path_segments(path: &syn::Path) -> Vec<String> {
+    path.segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect()
+}
+
 /// Makes a written path absolute within the crate: `crate::`, `self::`, `super::` and `Self::`
 /// are applied to the module the path is written in; a first segment imported by `use` is
 /// replaced by what it imports; anything else is taken as relative to the current module.
@@ -380,12 +388,7 @@ impl Site<'_> {
         let Expr::Path(function) = &*call.func else {
             return NameIr::Unknown;
         };
-        let segments: Vec<String> = function
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
+        let segments = path_segments(&function.path);
         let last = segments.last().map_or("", String::as_str);
         // `ptr::null()`, `null_mut()`, `PCWSTR::null()`: a null name.
         if call.args.is_empty() && matches!(last, "null" | "null_mut") {
@@ -452,11 +455,7 @@ impl Site<'_> {
     }
 
     fn path(&self, path: &syn::Path, depth: usize) -> NameIr {
-        let segments: Vec<String> = path
-            .segments
-            .iter()
-            .map(|segment| segment.ident.to_string())
-            .collect();
+        let segments = path_segments(path);
         if let [ident] = segments.as_slice() {
             if ident == "None" {
                 return NameIr::Unnamed;
