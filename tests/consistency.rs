@@ -127,3 +127,18 @@ fn readme_usage_is_current() {
     let help = String::from_utf8(output.stdout).unwrap();
     check_generated_section("usage", &format!("```text\n{help}```\n"));
 }
+
+/// The README's sample output is what objlint prints on the demo, the time aside.
+#[test]
+fn readme_demo_output_is_current() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+        .args(["demo/webcam-clash", "--color", "never"])
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "the demo has deny-level findings");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let timing = regex::Regex::new(r"\(\d+\.\d\ds\)").unwrap();
+    let stderr = timing.replace(&stderr, "(0.00s)");
+    check_generated_section("demo", &format!("```text\n{stderr}```\n"));
+}
