@@ -136,7 +136,11 @@ fn readme_demo_output_is_current() {
         .current_dir(repo_root())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1), "the demo has deny-level findings");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the demo has deny-level findings"
+    );
     let stderr = String::from_utf8(output.stderr).unwrap();
     let timing = regex::Regex::new(r"\(\d+\.\d\ds\)").unwrap();
     let stderr = timing.replace(&stderr, "(0.00s)");
