@@ -16,7 +16,7 @@ use crate::catalogue::Catalogue;
 use crate::creations::{self, Creation, FoundCreation, Via};
 use crate::lints::{self, LintContext};
 use crate::names::{ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
-use crate::source::{ByteSpan, SourceFile};
+use crate::source::{ByteSpan, Item, SourceFile};
 use crate::workspace::Package;
 use crate::{diagnostic::Diagnostic, FileError};
 
@@ -70,7 +70,7 @@ pub fn check_package(package: &Package, files: &mut [PackageFile], catalogue: &C
     };
     let mut found = Vec::new();
     let mut items = ItemIndex::default();
-    let mut parsed = vec![false; files.len()];
+    let mut parsed = vec![Parsed::No; files.len()];
     // Stage 1: files that mention a catalogued API.
     scan(
         files,
@@ -78,7 +78,7 @@ pub fn check_package(package: &Package, files: &mut [PackageFile], catalogue: &C
         &mut parsed,
         &mut found,
         &mut items,
-        |_| true,
+        &prefilter(&catalogue.keywords()),
     );
     // Stage 2: the package's own functions that pass a parameter to a creation, and their callers.
     follow_crate_functions(files, &facts, &mut parsed, &mut found, &mut items);
@@ -145,7 +145,7 @@ fn record_uses(files: &mut [PackageFile], creations: &[Creation]) {
 fn follow_crate_functions(
     files: &mut [PackageFile],
     facts: &PackageFacts,
-    parsed: &mut [bool],
+    parsed: &mut [Parsed],
     found: &mut Vec<FoundCreation>,
     items: &mut ItemIndex,
 ) {
@@ -169,11 +169,14 @@ fn follow_crate_functions(
         if derived.is_empty() {
             return;
         }
-        let mut rescanned = vec![false; files.len()];
+        // Files already parsed are parsed again for the calls of the new APIs (only the
+        // items that mention them, in a large file).
+        let mut rescanned = vec![Parsed::No; files.len()];
         let before = found.len();
-        scan(files, &derived, &mut rescanned, found, items, |_| true);
+        let words = prefilter(&derived.keywords());
+        scan(files, &derived, &mut rescanned, found, items, &words);
         for (was_parsed, now) in parsed.iter_mut().zip(rescanned) {
-            *was_parsed |= now;
+            was_parsed.merge(now);
         }
         mark_delegated(found, before);
     }
@@ -183,7 +186,7 @@ fn follow_crate_functions(
 /// nothing new turns up.
 fn read_referenced_items(
     files: &mut [PackageFile],
-    parsed: &mut [bool],
+    parsed: &mut [Parsed],
     found: &[FoundCreation],
     items: &mut ItemIndex,
 ) {
@@ -202,7 +205,7 @@ fn read_referenced_items(
             parsed,
             &mut Vec::new(),
             items,
-            |text| matcher.is_match(text),
+            &matcher,
         );
         if items.len() == before {
             return;
@@ -236,45 +239,238 @@ fn lint(package: &Package, files: &mut [PackageFile], creations: &[Creation]) {
     }
 }
 
-/// Parses the files not parsed yet that `catalogue`'s prefilter (and `also`) selects, and
-/// collects their creations and items.
+/// A file larger than this whose candidate items are a small part of it is parsed item by item
+/// (see [`scan`]): generated bindings (the `windows` crate's are megabytes per file) mention
+/// every API once each, in one small function among thousands.
+const SPLIT_FILES_FROM: usize = 64 * 1024;
+
+/// The deepest nesting (as [`crate::source::Item::depth`] estimates it) objlint parses. syn
+/// parses by recursive descent and its trees are visited and dropped recursively; parsing
+/// threads have [`crate::PARSER_STACK`] bytes of stack, which holds this many levels of the
+/// most stack-hungry construct with room to spare, even in a debug build. Real code stays far
+/// below: the deepest file of the 825 MB of vendored crates measured in ARCHITECTURE.md
+/// reaches about 300.
+pub const MAX_NESTING: usize = 3_000;
+
+/// How far a file has been parsed.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Parsed {
+    #[default]
+    No,
+    /// Some of its top-level items; the `use` items are parsed with every selection.
+    /// `too_deep` is the error the whole file would give.
+    Items {
+        items: Vec<Item>,
+        done: Vec<bool>,
+        too_deep: Option<FileError>,
+    },
+    Whole,
+}
+
+impl Parsed {
+    fn merge(&mut self, other: Parsed) {
+        match (&mut *self, other) {
+            (Parsed::Whole, _) | (_, Parsed::No) => {}
+            (Parsed::Items { done, .. }, Parsed::Items { done: more, .. }) => {
+                for (done, more) in done.iter_mut().zip(more) {
+                    *done |= more;
+                }
+            }
+            (this, other) => *this = other,
+        }
+    }
+}
+
+/// The automaton that finds any of `words` (none: it matches nothing). A DFA: it is built once
+/// per stage and runs over every byte of the tree.
+fn prefilter(words: &[String]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .expect("identifiers make a valid automaton")
+}
+
+/// What parsing one file (or some of its items) contributed.
+type Contribution = (
+    Vec<FoundCreation>,
+    Vec<(Vec<String>, crate::names::BindingKind, NameIr)>,
+);
+
+/// Parses what `words` selects and was not parsed yet — whole files that mention one of them,
+/// or, in a large file, only its top-level items that do, with its `use` items — on the thread
+/// pool, and collects their creations and items in file order.
+///
+/// Selecting items keeps results identical to parsing the whole file: a creation is found only
+/// in an item that names its API (or a `use` that renames it, kept too), and a `const` or
+/// `static` matters only when a name refers to it, which [`read_referenced_items`] finds by the
+/// same selection over the items not parsed yet. Each item keeps its line and column (see
+/// [`SourceFile::masked_parse_text`]), so spans need no translation.
 fn scan(
     files: &mut [PackageFile],
     catalogue: &Catalogue,
-    parsed: &mut [bool],
+    parsed: &mut [Parsed],
     found: &mut Vec<FoundCreation>,
     items: &mut ItemIndex,
-    also: impl Fn(&str) -> bool,
+    words: &AhoCorasick,
 ) {
-    let keywords = catalogue.keywords();
-    let prefilter = (!keywords.is_empty())
-        .then(|| AhoCorasick::new(&keywords).expect("API names make a valid automaton"));
-    for (index, file) in files.iter_mut().enumerate() {
-        if parsed[index] || file.error.is_some() {
-            continue;
-        }
-        let text = file.source.parse_text();
-        let mentions_api = prefilter
-            .as_ref()
-            .is_some_and(|prefilter| prefilter.is_match(text));
-        if !(mentions_api || keywords.is_empty()) || !also(text) {
-            continue;
-        }
-        parsed[index] = true;
-        match syn::parse_file(text) {
-            Ok(syntax) => {
-                let facts =
-                    creations::find(&file.source, index, &file.module_path, &syntax, catalogue);
-                found.extend(facts.creations);
-                for (path, kind, value) in facts.items {
-                    items.insert(path, kind, value);
-                }
+    use rayon::prelude::*;
+    let contributions: Vec<Option<Contribution>> = files
+        .par_iter_mut()
+        .zip(parsed.par_iter_mut())
+        .enumerate()
+        .map(|(index, (file, parsed))| {
+            if file.error.is_some() {
+                return None;
             }
-            Err(error) => file.error = Some(crate::parse_error(&file.source, &error)),
+            let outcome = parse_selected(file, parsed, words)?;
+            let contribution = match outcome {
+                Ok(syntax) => {
+                    let facts =
+                        creations::find(&file.source, index, &file.module_path, &syntax, catalogue);
+                    Some((facts.creations, facts.items))
+                }
+                Err(error) => {
+                    file.error = Some(error);
+                    None
+                }
+            };
+            // proc-macro2 keeps every parsed file's source map per thread until told otherwise;
+            // everything kept from the syntax tree is plain data by now (spans are `ByteSpan`s).
+            proc_macro2::extra::invalidate_current_thread_spans();
+            contribution
+        })
+        .collect();
+    for (creations, file_items) in contributions.into_iter().flatten() {
+        found.extend(creations);
+        for (path, kind, value) in file_items {
+            items.insert(path, kind, value);
         }
-        // proc-macro2 keeps every parsed file's source map per thread until told otherwise;
-        // nothing parsed is kept past this point.
-        proc_macro2::extra::invalidate_current_thread_spans();
+    }
+}
+
+/// Parses the part of `file` that `words` selects and `parsed` says is not parsed yet; `None`
+/// when nothing is selected.
+fn parse_selected(
+    file: &PackageFile,
+    parsed: &mut Parsed,
+    words: &AhoCorasick,
+) -> Option<Result<syn::File, FileError>> {
+    let source = &file.source;
+    match parsed {
+        Parsed::Whole => None,
+        Parsed::No => {
+            if !words.is_match(source.parse_text()) {
+                return None;
+            }
+            let skeleton = source.skeleton();
+            let too_deep = too_deep(skeleton.depth, skeleton.deepest);
+            if source.text.len() < SPLIT_FILES_FROM || skeleton.unbalanced {
+                *parsed = Parsed::Whole;
+                return Some(parse_whole(source, too_deep));
+            }
+            let mut done = vec![false; skeleton.items.len()];
+            let selection = select_items(source, &skeleton.items, &mut done, words);
+            let selected: usize = selection
+                .iter()
+                .map(|item| item.span.end - item.span.start)
+                .sum();
+            if selected * 2 > source.text.len() {
+                *parsed = Parsed::Whole;
+                return Some(parse_whole(source, too_deep));
+            }
+            let result = parse_masked(source, &selection, too_deep.clone());
+            *parsed = Parsed::Items {
+                items: skeleton.items,
+                done,
+                too_deep,
+            };
+            Some(result)
+        }
+        Parsed::Items {
+            items,
+            done,
+            too_deep,
+        } => {
+            let before = done.iter().filter(|&&done| done).count();
+            let selection = select_items(source, items, done, words);
+            if done.iter().filter(|&&done| done).count() == before {
+                return None;
+            }
+            Some(parse_masked(source, &selection, too_deep.clone()))
+        }
+    }
+}
+
+/// Marks the items not done yet that mention one of `words` as done, and returns them with
+/// every `use` item, in order.
+fn select_items(
+    source: &SourceFile,
+    items: &[Item],
+    done: &mut [bool],
+    words: &AhoCorasick,
+) -> Vec<Item> {
+    let mut selection = Vec::new();
+    for (item, done) in items.iter().zip(done) {
+        let text = source.slice(item.span);
+        if !*done && words.is_match(text) {
+            *done = true;
+            selection.push(*item);
+        } else if has_word(text, "use") {
+            selection.push(*item);
+        }
+    }
+    selection
+}
+
+/// Whether `word` occurs in `text` as a whole identifier (in code or a comment: either way the
+/// item is only parsed for nothing).
+fn has_word(text: &str, word: &str) -> bool {
+    let is_ident = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text.as_bytes()[..at]
+            .last()
+            .is_none_or(|&byte| !is_ident(byte));
+        let after = text
+            .as_bytes()
+            .get(at + word.len())
+            .is_none_or(|&byte| !is_ident(byte));
+        before && after
+    })
+}
+
+/// The error for text that nests `depth` deep (at byte `deepest`), when that is more than
+/// [`MAX_NESTING`]: parsing it could overflow the stack.
+fn too_deep(depth: usize, deepest: usize) -> Option<FileError> {
+    (depth > MAX_NESTING).then(|| FileError {
+        message: format!(
+            "could not parse this file: it nests deeper than objlint parses ({MAX_NESTING} levels of delimiters and operator chains)"
+        ),
+        span: Some(ByteSpan::new(deepest, deepest)),
+    })
+}
+
+/// Parses the whole file, unless it nests too deep (`too_deep`).
+fn parse_whole(source: &SourceFile, too_deep: Option<FileError>) -> Result<syn::File, FileError> {
+    if let Some(error) = too_deep {
+        return Err(error);
+    }
+    syn::parse_file(source.parse_text()).map_err(|error| crate::parse_error(source, &error))
+}
+
+/// Parses only `selection`; if that text does not parse, the whole file is parsed instead, so
+/// that an error is reported exactly as without the selection.
+fn parse_masked(
+    source: &SourceFile,
+    selection: &[Item],
+    too_deep_whole: Option<FileError>,
+) -> Result<syn::File, FileError> {
+    if let Some(deepest) = selection.iter().find(|item| item.depth > MAX_NESTING) {
+        return Err(too_deep(deepest.depth, deepest.span.start).expect("deeper than the limit"));
+    }
+    let masked = source.masked_parse_text(selection.iter().map(|item| item.span));
+    match syn::parse_file(&masked) {
+        Ok(syntax) => Ok(syntax),
+        Err(_) => parse_whole(source, too_deep_whole),
     }
 }
 

@@ -164,7 +164,19 @@ impl Catalogue {
         words.extend(self.methods.keys().cloned());
         for api in self.paths.iter().chain(&self.builders) {
             match &api.matcher {
-                Matcher::Path(segments) => words.extend(segments.last().map(ToString::to_string)),
+                // A call through a type (`NamedLock::create`) names the type in the file: in
+                // the call, in the `use` that imports or renames it, or in the `impl` around a
+                // `Self::create`. The type is the exact word; `create` or `new` would select
+                // nearly every file.
+                Matcher::Path(segments) => words.extend(
+                    match &segments[..] {
+                        [.., owner, _] if owner.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                            Some(owner)
+                        }
+                        _ => segments.last(),
+                    }
+                    .map(ToString::to_string),
+                ),
                 Matcher::Builder { root, .. } => {
                     words.extend(root.first().map(|segment| (*segment).to_owned()));
                 }

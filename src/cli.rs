@@ -135,6 +135,10 @@ pub struct Args {
     /// Print every lint with its level and summary, and exit.
     #[arg(long)]
     pub list: bool,
+
+    /// Read and check files on N threads (default, or 0: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// The output formats of `--format`.
@@ -298,6 +302,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     } else {
         args.paths.clone()
     };
+    crate::set_jobs(args.jobs.unwrap_or(0));
     let mut report = crate::check_paths_with(&paths, &cwd, &config);
     let format = args.output_format();
 

@@ -1053,7 +1053,11 @@ fn already_exists_checks(file: &SourceFile, body: TokenStream) -> Vec<usize> {
     let mut checks = Vec::new();
     for (index, token) in tokens.iter().enumerate() {
         let is_check = match &token.kind {
-            FlatKind::Ident(ident) => ident == "ERROR_ALREADY_EXISTS" || ident == "AlreadyExists",
+            FlatKind::Ident(ident) => {
+                ident == "ERROR_ALREADY_EXISTS"
+                    || ident == "AlreadyExists"
+                    || (ident == "GetLastError" && refuses_any_error(&tokens[index + 1..]))
+            }
             FlatKind::Literal(literal) => {
                 is_already_exists_code(literal) && compared(&tokens, index)
             }
@@ -1064,6 +1068,18 @@ fn already_exists_checks(file: &SourceFile, body: TokenStream) -> Vec<usize> {
         }
     }
     checks
+}
+
+/// Whether the tokens after `GetLastError` refuse every error code, 183 among them:
+/// `GetLastError().is_err()`, `GetLastError() != ERROR_SUCCESS`, `GetLastError() != 0`.
+fn refuses_any_error(after: &[FlatToken]) -> bool {
+    let mut words = after.iter().take(4).map(|token| match &token.kind {
+        FlatKind::Ident(text) | FlatKind::Literal(text) | FlatKind::Punct(text) => text.as_str(),
+    });
+    matches!(
+        (words.next(), words.next()),
+        (Some("."), Some("is_err")) | (Some("!="), Some("ERROR_SUCCESS" | "NO_ERROR" | "0"))
+    )
 }
 
 /// Whether an integer literal (any base, separators or suffix) is 183, `ERROR_ALREADY_EXISTS`.

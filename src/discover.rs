@@ -48,7 +48,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 }
 
 fn walk(root: &Path, discovery: &mut Discovery) {
+    // Links are followed, as cargo follows them to modules: a loop or a dangling link is
+    // reported with its path, and the walk goes on.
     let entries = WalkDir::new(root)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_skipped_directory(entry));

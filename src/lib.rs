@@ -26,7 +26,7 @@ pub mod workspace;
 pub mod wrappers;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::analysis::PackageFile;
 use crate::catalogue::Catalogue;
@@ -37,6 +37,38 @@ use crate::source::{ByteSpan, SourceFile};
 use crate::workspace::{Package, Packages};
 
 pub use crate::cli::run;
+
+/// The stack of each thread that parses: syn parses by recursive descent, and this holds
+/// [`analysis::MAX_NESTING`] levels of its most stack-hungry construct several times over even
+/// in a debug build. It is address space, not memory: pages are touched only by deep files.
+pub const PARSER_STACK: usize = 256 << 20;
+
+static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+
+/// Sets how many threads read and check files (0: one per core, the default). Only the first
+/// call before any check has an effect; it returns whether this one did.
+pub fn set_jobs(jobs: usize) -> bool {
+    let mut built = false;
+    POOL.get_or_init(|| {
+        built = true;
+        thread_pool(jobs)
+    });
+    built
+}
+
+/// The threads every file is read, scanned and parsed on.
+fn pool() -> &'static rayon::ThreadPool {
+    POOL.get_or_init(|| thread_pool(0))
+}
+
+fn thread_pool(jobs: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(PARSER_STACK)
+        .thread_name(|index| format!("objlint-{index}"))
+        .build()
+        .expect("the operating system starts threads")
+}
 
 /// A file that could not be checked, with the place in it where syn gave one.
 #[derive(Debug, Clone)]
@@ -53,6 +85,15 @@ pub fn check_source(file: &SourceFile, package: &str) -> Result<Vec<Diagnostic>,
 
 /// Checks one source text as the only file of package `package` under `config`.
 pub fn check_source_with(
+    file: &SourceFile,
+    package: &str,
+    config: &Config,
+) -> Result<Vec<Diagnostic>, FileError> {
+    // Parsing needs a parser thread's stack, whichever thread calls.
+    pool().install(|| check_source_on_pool(file, package, config))
+}
+
+fn check_source_on_pool(
     file: &SourceFile,
     package: &str,
     config: &Config,
@@ -87,7 +128,7 @@ fn finish(file: &SourceFile, mut diagnostics: Vec<Diagnostic>, config: &Config) 
     // The lints keep no syntax tree, and most files are never parsed; a file can hold a
     // suppression only if it says `objlint`, and only such a file is parsed (again) here. One
     // that does not parse was reported by the lints if it mattered, and suppresses nothing.
-    if file.text.contains("objlint") {
+    if file.text.contains("objlint") && file.skeleton().depth <= analysis::MAX_NESTING {
         if let Ok(syntax) = syn::parse_file(file.parse_text()) {
             let suppressions = suppress::collect(file, &syntax);
             diagnostics = suppressions.apply(diagnostics, file, config.require_suppression_reason);
@@ -166,6 +207,11 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path) -> Report {
 /// Checks the given paths (files or directories) under `config`, skipping the files it
 /// excludes; `cwd` makes printed paths relative.
 pub fn check_paths_with(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
+    pool().install(|| check_paths_on_pool(paths, cwd, config))
+}
+
+fn check_paths_on_pool(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
+    use rayon::prelude::*;
     let mut discovery = discover::discover(paths);
     discovery
         .files
@@ -195,12 +241,14 @@ pub fn check_paths_with(paths: &[PathBuf], cwd: &Path, config: &Config) -> Repor
         }
     }
     let catalogue = Catalogue::for_config(config);
-    let mut checked: Vec<(usize, FileReport)> = Vec::new();
-    for (package, paths) in by_package {
-        checked.extend(check_package_files(
-            &package, paths, &catalogue, cwd, config,
-        ));
-    }
+    // Packages are checked in parallel, and within a package files are read and parsed in
+    // parallel; the order of the report does not depend on it.
+    let mut checked: Vec<(usize, FileReport)> = by_package
+        .into_par_iter()
+        .flat_map_iter(|(package, paths)| {
+            check_package_files(&package, paths, &catalogue, cwd, config)
+        })
+        .collect();
     checked.sort_by_key(|(order, _)| *order);
     report.files = checked.into_iter().map(|(_, file)| file).collect();
     report.errors.extend(
@@ -222,8 +270,9 @@ fn check_package_files(
     cwd: &Path,
     config: &Config,
 ) -> Vec<(usize, FileReport)> {
+    use rayon::prelude::*;
     let mut files: Vec<PackageFile> = paths
-        .iter()
+        .par_iter()
         .map(|(_, path, absolute_path)| {
             let shown_path = display_path(path, cwd);
             let (text, error) = match read_source(path) {
@@ -238,13 +287,29 @@ fn check_package_files(
         })
         .collect();
     analysis::check_package(package, &mut files, catalogue);
+    // Files a name's literal lies in, which `--fix` edits.
+    let literal_files: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .flat_map(|file| &file.uses)
+        .flat_map(|name_use| name_use.literals.iter().map(|(path, _)| path.clone()))
+        .collect();
     paths
-        .into_iter()
+        .into_par_iter()
         .zip(files)
         .map(|((order, _, absolute_path), file)| {
             let diagnostics = finish(&file.source, file.diagnostics, config);
+            // A report keeps the text of a file only where it shows or edits something in it,
+            // so that the run's memory does not grow with the tree.
+            let keep_text = !diagnostics.is_empty()
+                || file.error.is_some()
+                || literal_files.contains(file.source.path());
+            let source = if keep_text {
+                file.source
+            } else {
+                SourceFile::new(file.source.path, String::new())
+            };
             let report = FileReport {
-                file: file.source,
+                file: source,
                 absolute_path,
                 package: Arc::clone(package),
                 diagnostics,

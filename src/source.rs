@@ -35,8 +35,9 @@ pub struct SourceFile {
     /// The path shown in diagnostics (relative to the current directory where possible).
     pub path: PathBuf,
     pub text: String,
-    /// Byte offset at which each line starts, for the text after any BOM.
-    line_starts: Vec<usize>,
+    /// Byte offset at which each line starts, for the text after any BOM; made when first
+    /// needed, since most files are only scanned.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// 3 when the file starts with a UTF-8 byte-order mark, else 0. syn and rustc both skip the
     /// BOM, so spans and columns are counted from after it while byte offsets include it.
     bom_len: usize,
@@ -45,20 +46,23 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
         let bom_len = if text.starts_with(BOM) { BOM.len() } else { 0 };
-        let mut line_starts = vec![bom_len];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .skip(bom_len)
-                .filter(|&(_, byte)| byte == b'\n')
-                .map(|(index, _)| index + 1),
-        );
         Self {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             bom_len,
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut line_starts = vec![self.bom_len];
+            line_starts.extend(
+                memchr::memchr_iter(b'\n', &self.text.as_bytes()[self.bom_len..])
+                    .map(|index| self.bom_len + index + 1),
+            );
+            line_starts
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -90,7 +94,7 @@ impl SourceFile {
     }
 
     fn offset_of(&self, line: usize, char_column: usize) -> usize {
-        let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&line_start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len();
         };
         let rest = &self.text[line_start..];
@@ -102,8 +106,8 @@ impl SourceFile {
     /// The 1-based line and character column of a byte offset, as rustc prints them.
     pub fn line_column(&self, offset: usize) -> LineColumn {
         let offset = offset.clamp(self.bom_len, self.text.len());
-        let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let line_start = self.line_starts[line_index];
+        let line_index = self.line_starts().partition_point(|&start| start <= offset) - 1;
+        let line_start = self.line_starts()[line_index];
         let column = self.text[line_start..offset].chars().count() + 1;
         LineColumn {
             line: line_index + 1,
@@ -113,12 +117,393 @@ impl SourceFile {
 
     /// The whole text of the 1-based line `line`, without its line terminator.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts()[line - 1];
         let end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .map_or(self.text.len(), |&next| next - 1);
         self.text[start..end].trim_end_matches('\r')
+    }
+}
+
+/// What a cheap lexical pass sees in a file: where its top-level items are, how deeply a parser
+/// would recurse into it, and whether its tokens are balanced. Comments, strings, raw strings and
+/// character literals are skipped; nothing is allocated per token.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Skeleton {
+    /// Each top-level item (its attributes included, doc comments not), in order.
+    pub items: Vec<Item>,
+    /// The largest nesting estimate of the file (see [`Item::depth`]), and where it is reached.
+    pub depth: usize,
+    pub deepest: usize,
+    /// A delimiter, comment or literal that is not closed or not matched: the parser will
+    /// report it, so nothing should be inferred from `items`.
+    pub unbalanced: bool,
+}
+
+impl SourceFile {
+    /// The file's [`Skeleton`], in byte offsets of the real text.
+    pub fn skeleton(&self) -> Skeleton {
+        let mut skeleton = skeleton(self.parse_text());
+        for item in &mut skeleton.items {
+            item.span.start += self.bom_len;
+            item.span.end += self.bom_len;
+        }
+        skeleton.deepest += self.bom_len;
+        skeleton
+    }
+
+    /// The text a parser should see when only `keep` (sorted, disjoint spans of this file) are
+    /// wanted: everything else becomes nothing but its line breaks, plus spaces up to the first
+    /// kept character on a line, so every kept token keeps its line and character column.
+    pub fn masked_parse_text(&self, keep: impl IntoIterator<Item = ByteSpan>) -> String {
+        let text = self.parse_text();
+        let mut out = String::new();
+        let mut position = 0;
+        for span in keep {
+            let start = span.start - self.bom_len;
+            mask_into(&mut out, &text[position..start]);
+            out.push_str(&text[start..span.end - self.bom_len]);
+            position = span.end - self.bom_len;
+        }
+        // The tail is dropped except for its line count, which no span can point into anyway.
+        out.extend(
+            text[position..]
+                .bytes()
+                .filter(|&byte| byte == b'\n')
+                .map(char::from),
+        );
+        out
+    }
+}
+
+fn mask_into(out: &mut String, masked: &str) {
+    match masked.rfind('\n') {
+        Some(last) => {
+            out.extend(masked.bytes().filter(|&byte| byte == b'\n').map(char::from));
+            out.extend(masked[last + 1..].chars().map(|_| ' '));
+        }
+        None => out.extend(masked.chars().map(|_| ' ')),
+    }
+}
+
+/// A top-level item of a [`Skeleton`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub span: ByteSpan,
+    /// An upper estimate of how deeply a recursive-descent parser nests inside the item: the
+    /// largest, over its tokens, of the sum over enclosing delimiters of one for the delimiter
+    /// plus the tokens since the last `;` or `,` (or the end of a block statement) at its level.
+    /// A chain like `!!!!x`, `|| || x` or `a = b = c` nests with its length, as syn recurses.
+    pub depth: usize,
+}
+
+/// One open delimiter of the scan: its closing byte and the tokens counted at its level.
+struct Level {
+    close: u8,
+    tokens: usize,
+}
+
+// One loop over the bytes with one arm per kind of token reads better than helpers that would
+// each need most of its state.
+#[allow(clippy::too_many_lines)]
+fn skeleton(text: &str) -> Skeleton {
+    let bytes = text.as_bytes();
+    let mut out = Skeleton::default();
+    // The open delimiters; level 0 (the file) is implicit and counts in `top_tokens`.
+    let mut levels: Vec<Level> = Vec::new();
+    let mut top_tokens = 0usize;
+    // The sum over `levels` of (1 + tokens), plus `top_tokens`.
+    let mut running = 0usize;
+    let mut item_start: Option<usize> = None;
+    let mut item_depth = 0usize;
+    // A `}` just closed a group at the top level: the item ends there unless an operator or
+    // `;` follows (`const X: T = T { … };`).
+    let mut closed_block_at: Option<usize> = None;
+    // A `}` just closed a group inside a block: the statement ends unless `else` follows.
+    let mut statement_closed = false;
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte.is_ascii_whitespace() {
+            index += 1;
+            continue;
+        }
+        if byte == b'/' && bytes.get(index + 1) == Some(&b'/') {
+            index = memchr_newline(bytes, index);
+            continue;
+        }
+        if byte == b'/' && bytes.get(index + 1) == Some(&b'*') {
+            let Some(end) = block_comment_end(bytes, index) else {
+                out.unbalanced = true;
+                break;
+            };
+            index = end;
+            continue;
+        }
+        let token_start = index;
+        // Top-level bookkeeping before the token is consumed.
+        if levels.is_empty() {
+            if let Some(end) = closed_block_at.take() {
+                let continues =
+                    byte.is_ascii_punctuation() && byte != b'#' && byte != b'"' && byte != b'\'';
+                if !continues {
+                    if let Some(start) = item_start.take() {
+                        push_item(&mut out, start, end, &mut item_depth);
+                    }
+                    running -= top_tokens;
+                    top_tokens = 0;
+                }
+            }
+            item_start.get_or_insert(token_start);
+        } else if std::mem::take(&mut statement_closed) && !starts_word(bytes, index, b"else") {
+            let level = levels.last_mut().expect("inside a group");
+            running -= level.tokens;
+            level.tokens = 0;
+        }
+        let next = match byte {
+            b'"' => {
+                let Some(end) = string_end(bytes, index + 1) else {
+                    out.unbalanced = true;
+                    break;
+                };
+                end
+            }
+            b'\'' => quote_end(bytes, index),
+            b'(' | b'[' | b'{' => {
+                count_token(&mut levels, &mut top_tokens, &mut running);
+                levels.push(Level {
+                    close: match byte {
+                        b'(' => b')',
+                        b'[' => b']',
+                        _ => b'}',
+                    },
+                    tokens: 0,
+                });
+                running += 1;
+                item_depth = item_depth.max(running);
+                if running > out.depth {
+                    out.depth = running;
+                    out.deepest = index;
+                }
+                index += 1;
+                continue;
+            }
+            b')' | b']' | b'}' => {
+                let Some(level) = levels.pop() else {
+                    out.unbalanced = true;
+                    break;
+                };
+                if level.close != byte {
+                    out.unbalanced = true;
+                    break;
+                }
+                running -= 1 + level.tokens;
+                if byte == b'}' {
+                    if levels.is_empty() {
+                        closed_block_at = Some(index + 1);
+                    } else {
+                        statement_closed = true;
+                    }
+                }
+                index += 1;
+                continue;
+            }
+            b';' | b',' => {
+                if let Some(level) = levels.last_mut() {
+                    running -= level.tokens;
+                    level.tokens = 0;
+                } else {
+                    running -= top_tokens;
+                    top_tokens = 0;
+                    if byte == b';' {
+                        if let Some(start) = item_start.take() {
+                            push_item(&mut out, start, index + 1, &mut item_depth);
+                        }
+                    }
+                }
+                index += 1;
+                continue;
+            }
+            _ if is_word_byte(byte) => {
+                let end = word_end(bytes, index);
+                let word = &bytes[index..end];
+                if matches!(word, b"r" | b"br" | b"cr")
+                    && matches!(bytes.get(end), Some(b'"' | b'#'))
+                {
+                    match raw_string_end(bytes, end) {
+                        Some(raw_end) => raw_end,
+                        // `r#ident`, a raw identifier.
+                        None if bytes.get(end) == Some(&b'#') => word_end(bytes, end + 1),
+                        None => {
+                            out.unbalanced = true;
+                            break;
+                        }
+                    }
+                } else if bytes.get(end) == Some(&b'"') {
+                    // `b"…"`, `c"…"`: the prefix and its string are one token.
+                    let Some(string_end) = string_end(bytes, end + 1) else {
+                        out.unbalanced = true;
+                        break;
+                    };
+                    string_end
+                } else if bytes.get(end) == Some(&b'\'') && word == b"b" {
+                    quote_end(bytes, end)
+                } else {
+                    end
+                }
+            }
+            _ => index + text[index..].chars().next().map_or(1, char::len_utf8),
+        };
+        count_token(&mut levels, &mut top_tokens, &mut running);
+        item_depth = item_depth.max(running);
+        if running > out.depth {
+            out.depth = running;
+            out.deepest = token_start;
+        }
+        index = next;
+    }
+    if !levels.is_empty() {
+        out.unbalanced = true;
+    }
+    if !out.unbalanced {
+        if let Some(start) = item_start {
+            let end = closed_block_at.unwrap_or(bytes.len());
+            push_item(&mut out, start, end, &mut item_depth);
+        }
+    }
+    out
+}
+
+fn push_item(out: &mut Skeleton, start: usize, end: usize, depth: &mut usize) {
+    out.items.push(Item {
+        span: ByteSpan::new(start, end),
+        depth: std::mem::take(depth),
+    });
+}
+
+fn count_token(levels: &mut [Level], top_tokens: &mut usize, running: &mut usize) {
+    match levels.last_mut() {
+        Some(level) => level.tokens += 1,
+        None => *top_tokens += 1,
+    }
+    *running += 1;
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+/// The end of the identifier, keyword or number starting at `index` (non-ASCII characters
+/// are taken as identifier characters: the parser judges them).
+fn word_end(bytes: &[u8], index: usize) -> usize {
+    let mut end = index;
+    while end < bytes.len() && is_word_byte(bytes[end]) {
+        end += 1;
+    }
+    end
+}
+
+fn starts_word(bytes: &[u8], index: usize, word: &[u8]) -> bool {
+    bytes[index..].starts_with(word)
+        && bytes
+            .get(index + word.len())
+            .is_none_or(|&byte| !is_word_byte(byte))
+}
+
+fn memchr_newline(bytes: &[u8], index: usize) -> usize {
+    bytes[index..]
+        .iter()
+        .position(|&byte| byte == b'\n')
+        .map_or(bytes.len(), |offset| index + offset + 1)
+}
+
+/// The end of the (nested) block comment opening at `index`.
+fn block_comment_end(bytes: &[u8], index: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut position = index;
+    while position + 1 < bytes.len() {
+        match (bytes[position], bytes[position + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                position += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                position += 2;
+                if depth == 0 {
+                    return Some(position);
+                }
+            }
+            _ => position += 1,
+        }
+    }
+    None
+}
+
+/// The end of a string whose contents start at `index` (after the opening quote).
+fn string_end(bytes: &[u8], index: usize) -> Option<usize> {
+    let mut position = index;
+    while position < bytes.len() {
+        match bytes[position] {
+            b'\\' => position += 2,
+            b'"' => return Some(word_end(bytes, position + 1)),
+            _ => position += 1,
+        }
+    }
+    None
+}
+
+/// The end of a raw string whose `#`s or quote start at `index`; `None` if it is not one.
+fn raw_string_end(bytes: &[u8], index: usize) -> Option<usize> {
+    let hashes = bytes[index..]
+        .iter()
+        .take_while(|&&byte| byte == b'#')
+        .count();
+    if bytes.get(index + hashes) != Some(&b'"') {
+        return None;
+    }
+    let mut position = index + hashes + 1;
+    while position < bytes.len() {
+        if bytes[position] == b'"'
+            && bytes[position + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&byte| byte == b'#')
+                .count()
+                == hashes
+            && bytes.len() >= position + 1 + hashes
+        {
+            return Some(word_end(bytes, position + 1 + hashes));
+        }
+        position += 1;
+    }
+    None
+}
+
+/// The end of a character literal or lifetime whose quote is at `index`.
+fn quote_end(bytes: &[u8], index: usize) -> usize {
+    let after = index + 1;
+    if bytes.get(after) == Some(&b'\\') {
+        // An escaped character: up to the closing quote.
+        let mut position = after + 2;
+        while position < bytes.len() && bytes[position] != b'\'' && bytes[position] != b'\n' {
+            position += 1;
+        }
+        return (position + 1).min(bytes.len());
+    }
+    // `'x'` (x possibly several bytes long), else a lifetime or label `'a`.
+    let width = match bytes.get(after) {
+        Some(&byte) if byte < 0x80 => 1,
+        Some(&byte) if byte >= 0xf0 => 4,
+        Some(&byte) if byte >= 0xe0 => 3,
+        Some(_) => 2,
+        None => return bytes.len(),
+    };
+    if bytes.get(after + width) == Some(&b'\'') {
+        after + width + 1
+    } else {
+        word_end(bytes, after)
     }
 }
 

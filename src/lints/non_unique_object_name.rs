@@ -94,7 +94,7 @@ fn with_fix(
     };
     let shown = shown_replacement(creation, context, literal, &replacement);
     diagnostic.with_help(
-        format!("{help}: `{shown}`"),
+        format!("{help}: {}", quoted(&shown)),
         Some(Suggestion {
             span: literal.span,
             replacement,

@@ -29,7 +29,15 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
             && other.first_pipe_instance == Some(true)
             && same_pipe(other, creation, context)
     });
-    if later_instance {
+    // Without any claim, only the first creation of a pipe is reported: the later ones are its
+    // further instances, which must not claim it.
+    let earlier_unclaimed = context.creations.iter().any(|other| {
+        !other.api.opens_existing
+            && other.api.kind == ObjectKind::NamedPipe
+            && (other.file, other.call.start) < (creation.file, creation.call.start)
+            && same_pipe(other, creation, context)
+    });
+    if later_instance || earlier_unclaimed {
         return;
     }
     let help = match creation.api.origin {

@@ -114,7 +114,12 @@ struct IndexedItem {
 }
 
 impl ItemIndex {
+    /// Adds an item; of two items at one path (`#[cfg]` variants, a file read twice) the first
+    /// is kept.
     pub fn insert(&mut self, path: Vec<String>, kind: BindingKind, value: NameIr) {
+        if self.by_path.contains_key(&path) {
+            return;
+        }
         if let Some(ident) = path.last() {
             self.by_ident
                 .entry(ident.clone())

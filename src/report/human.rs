@@ -23,7 +23,7 @@ pub fn render(report: &Report, elapsed: Duration, color: bool) -> Vec<u8> {
         Buffer::no_color()
     };
     for (path, message) in &report.errors {
-        emit_plain_error(&mut buffer, &format!("{}: {message}", path.display()));
+        emit_plain_error(&mut buffer, &format!("{}: {message}", shown(path)));
     }
     for file in &report.files {
         render_file_into(&mut buffer, file);
@@ -115,29 +115,33 @@ fn to_codespan(file: &SourceFile, diagnostic: &Diagnostic) -> Rendered<()> {
         Level::Warn | Level::Allow => Severity::Warning,
     };
     let primary = &diagnostic.primary;
-    let mut labels =
-        vec![Label::primary((), range(file, primary.span)).with_message(&primary.message)];
-    labels.extend(
-        diagnostic.secondary.iter().map(|label| {
-            Label::secondary((), range(file, label.span)).with_message(&label.message)
-        }),
-    );
+    let mut labels = vec![
+        Label::primary((), range(file, primary.span)).with_message(printable(&primary.message))
+    ];
+    labels.extend(diagnostic.secondary.iter().map(|label| {
+        Label::secondary((), range(file, label.span)).with_message(printable(&label.message))
+    }));
     let mut notes: Vec<String> = diagnostic
         .helps
         .iter()
-        .map(|help| format!("help: {}", help.message))
+        .map(|help| format!("help: {}", printable(&help.message)))
         .collect();
-    notes.extend(diagnostic.notes.iter().map(|note| format!("note: {note}")));
+    notes.extend(
+        diagnostic
+            .notes
+            .iter()
+            .map(|note| format!("note: {}", printable(note))),
+    );
     Rendered::new(severity)
         .with_code(diagnostic.code())
-        .with_message(&diagnostic.message)
+        .with_message(printable(&diagnostic.message))
         .with_labels(labels)
         .with_notes(notes)
 }
 
 fn error_to_codespan(file: &SourceFile, error: &FileError) -> Rendered<()> {
     let rendered =
-        Rendered::error().with_message(format!("{}: {}", file.path.display(), error.message));
+        Rendered::error().with_message(format!("{}: {}", shown(&file.path), error.message));
     match error.span {
         Some(span) => rendered.with_labels(vec![Label::primary((), range(file, span))]),
         None => rendered,
@@ -145,11 +149,48 @@ fn error_to_codespan(file: &SourceFile, error: &FileError) -> Rendered<()> {
 }
 
 fn emit(buffer: &mut Buffer, file: &SourceFile, diagnostic: &Rendered<()>) {
-    let files = SimpleFile::new(file.path.display().to_string(), file.parse_text());
+    let files = SimpleFile::new(shown(&file.path), inert(file.parse_text()));
     let styles = Styles::default();
     let mut writer = StylesWriter::new(buffer as &mut dyn WriteColor, &styles);
     term::emit_to_write_style(&mut writer, &Config::default(), &files, diagnostic)
         .expect("spans lie inside their file");
+}
+
+/// The source text as codespan quotes it: every control character but line feeds and tabs
+/// replaced by a character of the same UTF-8 length (`?`, or `¿` for the two-byte C1 controls),
+/// so that byte offsets still hold and a crafted file cannot write terminal escapes.
+fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_active = |character: char| character.is_control() && !matches!(character, '\n' | '\t');
+    if !text.contains(is_active) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut characters = text.chars().peekable();
+    let mut out = String::with_capacity(text.len());
+    while let Some(character) = characters.next() {
+        out.push(match character {
+            // A line ending, which codespan handles; a lone carriage return would overwrite.
+            '\r' if characters.peek() == Some(&'\n') => '\r',
+            _ if !is_active(character) => character,
+            _ if character.len_utf8() == 1 => '?',
+            _ => '¿',
+        });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A message as printed: its text may quote the scanned source (a suggested literal), so its
+/// control characters are escaped too; its line breaks are its own.
+fn printable(message: &str) -> String {
+    message
+        .split('\n')
+        .map(crate::diagnostic::escaped)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A path as printed: a file name from the checked tree can hold control characters too.
+fn shown(path: &std::path::Path) -> String {
+    crate::diagnostic::escaped(&path.display().to_string())
 }
 
 fn emit_plain_error(buffer: &mut Buffer, message: &str) {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{escaped, Diagnostic};
 use crate::lints::Level;
 use crate::{FileReport, Report};
 
@@ -11,7 +11,11 @@ use crate::{FileReport, Report};
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for (path, message) in &report.errors {
-        let _ = writeln!(out, "{}: error: {message}", path.display());
+        let _ = writeln!(
+            out,
+            "{}: error: {message}",
+            escaped(&path.display().to_string())
+        );
     }
     for file in &report.files {
         render_file_into(&mut out, file);
@@ -20,7 +24,7 @@ pub fn render(report: &Report) -> String {
 }
 
 fn render_file_into(out: &mut String, file: &FileReport) {
-    let path = file.file.path.display();
+    let path = escaped(&file.file.path.display().to_string());
     if let Some(error) = &file.error {
         match error.span {
             Some(span) => {

@@ -1,0 +1,528 @@
+//! Hostile input (issue 6): whatever a tree holds, objlint reports it with its path (and place),
+//! keeps checking every other file, exits 2 when it could not check something, never panics,
+//! never runs anything from the tree, and prints nothing that acts on the reader's terminal or
+//! CI. Each test builds its tree and runs the built binary, as `cli` does.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::os::unix::ffi::OsStrExt as _;
+use std::os::unix::fs::{symlink, PermissionsExt as _};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::cli::{manifest, name_finding, objlint, Run, Tree, CLASH_MAIN};
+
+/// The real finding every mixed tree holds, and that must always be reported.
+fn assert_real_finding(run: &Run) {
+    run.assert_stderr_has("src/main.rs:")
+        .assert_stderr_has(&name_finding("MyFileMapping"));
+}
+
+/// No run may end in a panic or a signal, whatever the input.
+#[track_caller]
+fn assert_no_crash(run: &Run) {
+    assert!(run.code.is_some(), "killed by a signal\n{run}");
+    assert!(!run.stderr.contains("panicked"), "panicked\n{run}");
+    assert!(!run.stderr.contains("stack overflow"), "overflowed\n{run}");
+}
+
+/// A file that mentions an API inside `depth` nested `open`…`close` pairs.
+fn nested(depth: usize, open: &str, close: &str) -> String {
+    format!(
+        "fn deep() {{ let _ = unsafe {{ CreateMutexW(None, true, w!(\"Lock\")) }}; let _ = {}0{}; }}\n",
+        open.repeat(depth),
+        close.repeat(depth)
+    )
+}
+
+#[test]
+fn a_tree_mixing_every_hostile_input_reports_the_real_finding_and_exits_2() {
+    let tree = Tree::package("hostile")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("src/latin1.rs", b"fn f() { CreateMutexW }\n// caf\xe9\n")
+        .file("src/bom.rs", "\u{feff}fn f() {}\n")
+        .file("src/empty.rs", "")
+        .file("src/crlf.rs", "fn f() {\r\n}\n\r\n")
+        .file("src/broken.rs", "fn broken( { CreateEventW\n")
+        .file(
+            "src/newer.rs",
+            "fn f() { let _ = gen { yield CreateEventW(); }; }\n",
+        )
+        .file("src/parens.rs", nested(100_000, "(", ")"))
+        .file("src/blocks.rs", nested(100_000, "{", "}"))
+        .file(
+            "src/nots.rs",
+            format!("fn f() {{ CreateEventW({}x); }}\n", "!".repeat(100_000)),
+        )
+        .file(
+            "src/binary.rs",
+            b"\x7fELF\x02\x01\x01\0\0\0\0\0\xff\xfe CreateMutexW\0\0",
+        )
+        .file("src/nul.rs", "fn f() {}\0\0\0 CreateMutexW\n")
+        .dir("src/x.rs");
+    symlink("loop", tree.path("src/loop")).expect("make a symlink loop");
+    symlink("missing.rs", tree.path("src/dangling.rs")).expect("make a dangling symlink");
+    symlink(".", tree.path("src/self")).expect("make a directory loop");
+    let run = objlint(&tree.root, &[]);
+    assert_no_crash(&run);
+    run.assert_code(2);
+    assert_real_finding(&run);
+    for (path, why) in [
+        (
+            "src/latin1.rs",
+            "not valid UTF-8 (invalid byte at line 2, column 7)",
+        ),
+        ("src/broken.rs", "could not parse this file"),
+        ("src/parens.rs", "nests deeper than objlint parses"),
+        ("src/blocks.rs", "nests deeper than objlint parses"),
+        ("src/nots.rs", "nests deeper than objlint parses"),
+        ("src/binary.rs", "not valid UTF-8"),
+        ("src/nul.rs", "could not parse this file"),
+        ("src/dangling.rs", "No such file or directory"),
+        ("src/loop", "Too many levels of symbolic links"),
+        ("src/self", "loop"),
+    ] {
+        let reported = run
+            .stderr
+            .lines()
+            .any(|line| line.contains(path) && line.contains(why));
+        assert!(
+            reported,
+            "expected `{path}` to be reported with `{why}`\n{run}"
+        );
+    }
+    // Each error has its place.
+    for place in [
+        "src/broken.rs:1:",
+        "src/parens.rs:1:",
+        "src/blocks.rs:1:",
+        "src/nots.rs:1:",
+        "src/nul.rs:1:",
+    ] {
+        run.assert_stderr_has(place);
+    }
+    // A walk that loops is reported once where it loops, and the walk goes on; a directory
+    // named like a Rust file is walked, not read.
+    run.assert_stderr_lacks("src/self/self")
+        .assert_stderr_lacks("src/x.rs:");
+    assert!(
+        !run.stderr.contains('\u{0}'),
+        "a NUL from the source reached the terminal\n{run}"
+    );
+}
+
+#[test]
+fn each_hostile_input_alone_says_what_is_wrong_and_where() {
+    let cases: Vec<(&str, Vec<u8>, i32, &str)> = vec![
+        ("empty.rs", Vec::new(), 0, "in 1 file checked"),
+        ("bom-only.rs", "\u{feff}".into(), 0, "in 1 file checked"),
+        (
+            "latin1.rs",
+            b"// caf\xe9\nfn f() {}\n".to_vec(),
+            2,
+            "latin1.rs: this file is not valid UTF-8 (invalid byte at line 1, column 7)",
+        ),
+        (
+            "broken.rs",
+            b"fn f() { let x = ; CreateMutexW(); }\n".to_vec(),
+            2,
+            "broken.rs:1:18",
+        ),
+        ("deep.rs", nested(100_000, "[", "]").into(), 2, "deep.rs:1:"),
+        (
+            "closures.rs",
+            format!("fn f() {{ CreateEventW({}0); }}\n", "|| ".repeat(100_000)).into(),
+            2,
+            "nests deeper",
+        ),
+        (
+            "else.rs",
+            format!(
+                "fn f() {{ CreateEventW(); if a {{}}{} }}\n",
+                " else if a {}".repeat(100_000)
+            )
+            .into(),
+            2,
+            "nests deeper",
+        ),
+    ];
+    for (name, contents, code, needle) in cases {
+        let tree = Tree::new().file(name, &contents);
+        let run = objlint(&tree.root, &[name]);
+        assert_no_crash(&run);
+        run.assert_code(code).assert_stderr_has(needle);
+    }
+}
+
+#[test]
+fn deeply_nested_files_without_an_api_are_only_scanned() {
+    // Nothing in them can be a finding, so they are not parsed, deep or not; one that holds a
+    // suppression comment is not parsed for it either.
+    let tree = Tree::new()
+        .file(
+            "blocks.rs",
+            format!("fn f() {}{}", "{".repeat(100_000), "}".repeat(100_000)),
+        )
+        .file(
+            "noted.rs",
+            format!(
+                "// objlint: allow-file(non_unique_object_name)\nfn f() {}{}",
+                "(".repeat(100_000),
+                ")".repeat(100_000)
+            ),
+        );
+    let run = objlint(&tree.root, &["blocks.rs", "noted.rs"]);
+    assert_no_crash(&run);
+    run.assert_code(0).assert_stderr_has("in 2 files checked");
+}
+
+#[test]
+fn nesting_real_code_reaches_is_parsed_in_full() {
+    // 300 levels: deeper than any file of the vendored crates measured, well under the limit.
+    let tree = Tree::package("nested").file(
+        "src/main.rs",
+        format!(
+            "fn main() {{ let _ = {}unsafe {{ CreateMutexW(None, true, w!(\"Lock\")) }}{}; }}\n",
+            "(".repeat(300),
+            ")".repeat(300)
+        ),
+    );
+    let run = objlint(&tree.root, &[]);
+    run.assert_code(1)
+        .assert_stderr_has("mutex name `Lock` has no unique part");
+}
+
+#[test]
+fn library_callers_on_small_stacks_survive_deep_input() {
+    // The test harness's threads have 2 MiB stacks; parsing happens on objlint's own threads.
+    let text = nested(100_000, "(", ")");
+    let file = objlint::source::SourceFile::new("deep.rs", text);
+    let error = objlint::check_source(&file, "deep").expect_err("too deep to parse");
+    assert!(error.message.contains("nests deeper"), "{}", error.message);
+    assert!(error.span.is_some(), "the error has a place");
+}
+
+#[test]
+fn a_fifty_megabyte_file_is_checked_and_its_one_finding_reported() {
+    let mut text = String::with_capacity(52 << 20);
+    let mut index = 0usize;
+    while text.len() < 25 << 20 {
+        let _ = writeln!(
+            text,
+            "pub fn filler_{index}(x: u32) -> u32 {{ x.wrapping_mul({index}) }}"
+        );
+        index += 1;
+    }
+    text.push_str(CLASH_MAIN);
+    while text.len() < 50 << 20 {
+        let _ = writeln!(
+            text,
+            "pub const FILLER_{index}: &str = \"not a name {index}\";"
+        );
+        index += 1;
+    }
+    let tree = Tree::new().file("huge.rs", &text);
+    let started = Instant::now();
+    let run = objlint(&tree.root, &["huge.rs"]);
+    assert_no_crash(&run);
+    run.assert_code(1)
+        .assert_stderr_has(&name_finding("MyFileMapping"))
+        .assert_stderr_has("huge.rs:");
+    // Generous for a debug build on a busy machine; whole-file parsing took minutes.
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn columns_count_characters_after_tabs_wide_characters_and_mixed_line_endings() {
+    let source = "// 漢字 and 🦀\r\nfn a() {}\n\r\nfn main() {\r\n\t/* 🦀🦀 */ let _m = unsafe { CreateMutexW(None, true, w!(\"Lock\")) };\r\n}\r\n";
+    let tree = Tree::package("columns").file("src/main.rs", source);
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    let finding = run.json_message("mutex name `Lock`");
+    let span = &finding["message"]["spans"][0];
+    let line = source.split('\n').nth(4).expect("line 5");
+    let column = line[..line.find("w!").expect("the name")].chars().count() + 1;
+    assert_eq!(span["line_start"], 5, "{finding:#}");
+    assert_eq!(
+        span["column_start"].as_u64(),
+        Some(column as u64),
+        "{finding:#}"
+    );
+    let human = objlint(&tree.root, &["--color", "never"]);
+    human.assert_stderr_has(&format!("src/main.rs:5:{column}"));
+}
+
+#[test]
+fn a_non_utf8_file_name_is_reported_and_json_stays_valid() {
+    let tree = Tree::package("names");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.rs");
+    fs::create_dir_all(tree.path("src")).expect("src");
+    fs::write(tree.path("src").join(name), CLASH_MAIN).expect("write a non-UTF-8 file name");
+    let run = objlint(&tree.root, &[]);
+    assert_no_crash(&run);
+    run.assert_code(1).assert_stderr_has("src/caf\u{fffd}.rs:");
+    let json = objlint(&tree.root, &["--message-format", "json"]);
+    json.assert_code(1);
+    assert!(
+        !json
+            .json_findings("objlint::non_unique_object_name")
+            .is_empty(),
+        "{json}"
+    );
+    let sarif = objlint(&tree.root, &["--format", "sarif"]);
+    serde_json::from_str::<Value>(&sarif.stdout).expect("SARIF is JSON");
+}
+
+#[test]
+fn permission_denied_is_reported_and_the_rest_checked() {
+    let tree = Tree::package("locked")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("src/secret.rs", "fn f() {}\n")
+        .dir("src/sealed")
+        .file("src/sealed/inner.rs", "fn f() {}\n");
+    fs::set_permissions(
+        tree.path("src/secret.rs"),
+        fs::Permissions::from_mode(0o000),
+    )
+    .expect("chmod");
+    fs::set_permissions(tree.path("src/sealed"), fs::Permissions::from_mode(0o000)).expect("chmod");
+    let run = if is_root() {
+        // Root reads anything: run as `nobody`, which needs to reach the tree.
+        if Command::new("setpriv").arg("--version").output().is_err() {
+            eprintln!("skipped permission_denied_is_reported_and_the_rest_checked: running as root without setpriv");
+            return;
+        }
+        let mut ancestor = tree.root.as_path();
+        fs::set_permissions(ancestor, fs::Permissions::from_mode(0o755)).expect("chmod the tree");
+        while let Some(parent) = ancestor.parent() {
+            ancestor = parent;
+            if fs::metadata(ancestor)
+                .is_ok_and(|metadata| metadata.permissions().mode() & 0o001 == 0)
+            {
+                eprintln!("skipped permission_denied_is_reported_and_the_rest_checked: `nobody` cannot reach {}", ancestor.display());
+                return;
+            }
+        }
+        for path in ["Cargo.toml", "src/main.rs"] {
+            fs::set_permissions(tree.path(path), fs::Permissions::from_mode(0o644)).expect("chmod");
+        }
+        fs::set_permissions(tree.path("src"), fs::Permissions::from_mode(0o755)).expect("chmod");
+        Run::of(
+            Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(env!("CARGO_BIN_EXE_cargo-objlint"))
+                .current_dir(&tree.root),
+        )
+    } else {
+        objlint(&tree.root, &[])
+    };
+    fs::set_permissions(tree.path("src/sealed"), fs::Permissions::from_mode(0o755))
+        .expect("restore");
+    assert_no_crash(&run);
+    run.assert_code(2)
+        .assert_stderr_has("src/secret.rs: failed to read this file: Permission denied")
+        .assert_stderr_has("src/sealed: Permission denied");
+    assert_real_finding(&run);
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
+}
+
+#[test]
+fn files_deleted_or_truncated_during_the_run_are_reported_never_a_panic() {
+    // The race is real: a thread deletes and truncates files while objlint reads them. Whatever
+    // it wins, each file is either checked or reported as unreadable, and the run ends normally.
+    for round in 0..5 {
+        let mut tree = Tree::package("racy").file("src/main.rs", CLASH_MAIN);
+        for index in 0..400 {
+            tree = tree.file(&format!("src/m{index}.rs"), format!("fn f() {{ let _ = unsafe {{ CreateMutexW(None, true, w!(\"Lock{index}\")) }}; }}\n"));
+        }
+        let root = tree.root.clone();
+        let vandal = std::thread::spawn(move || {
+            for index in (0..400).rev() {
+                let path = root.join(format!("src/m{index}.rs"));
+                if index % 2 == 0 {
+                    let _ = fs::remove_file(path);
+                } else {
+                    let _ = fs::write(path, "fn f() { Create");
+                }
+            }
+        });
+        let run = objlint(&tree.root, &["--jobs", "2"]);
+        vandal.join().expect("the vandal thread finishes");
+        assert_no_crash(&run);
+        assert!(matches!(run.code, Some(1 | 2)), "round {round}\n{run}");
+        assert_real_finding(&run);
+        for line in run
+            .stderr
+            .lines()
+            .filter(|line| line.contains("failed to read"))
+        {
+            assert!(
+                line.contains("src/m"),
+                "an unreadable file is named: {line}\n{run}"
+            );
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_names_and_paths_never_reach_the_terminal_or_ci_raw() {
+    let evil_name = "Bad\u{1b}]0;pwned\u{7}\u{1b}[2J\r\n::error::injected";
+    let source = format!(
+        "fn main() {{ let _ = unsafe {{ CreateMutexW(None, true, w!(\"{}\")) }}; }}\n",
+        evil_name.escape_default()
+    );
+    let raw_source = "fn main() { let _ = unsafe { CreateEventW(None, true, false, w!(\"Raw\u{1b}[31mRed\")) }; }\n";
+    let tree = Tree::package("evil")
+        .file("src/main.rs", &source)
+        .file("src/raw.rs", raw_source);
+    let path_name = std::ffi::OsStr::from_bytes(b"ev\x1b[31mil\n::error::x.rs");
+    fs::write(tree.path("src").join(path_name), &source).expect("write a file named with escapes");
+    for format in ["human", "short"] {
+        let run = objlint(&tree.root, &["--format", format, "--color", "never"]);
+        assert_no_crash(&run);
+        run.assert_code(1);
+        assert!(
+            !run.stderr.contains('\u{1b}')
+                && !run.stderr.contains('\u{7}')
+                && !run.stderr.contains('\r'),
+            "raw control characters in {format} output\n{run}"
+        );
+        run.assert_stderr_has("Bad\\u{1b}]0;pwned\\u{7}")
+            .assert_stderr_has("ev\\u{1b}[31mil\\n::error::x.rs");
+    }
+    let json = objlint(&tree.root, &["--message-format", "json"]);
+    assert!(
+        json.json_findings("objlint::non_unique_object_name").len() >= 3,
+        "{json}"
+    );
+    let sarif = objlint(&tree.root, &["--format", "sarif"]);
+    serde_json::from_str::<Value>(&sarif.stdout).expect("SARIF is JSON");
+    let gitlab = objlint(&tree.root, &["--format", "gitlab"]);
+    serde_json::from_str::<Value>(&gitlab.stdout).expect("the GitLab report is JSON");
+    let github = objlint(&tree.root, &["--format", "github"]);
+    for line in github.stdout.lines() {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "a line that is not one of objlint's commands: {line:?}\n{github}"
+        );
+    }
+    assert!(
+        github.stdout.contains("il%0A%3A%3Aerror%3A%3Ax.rs,"),
+        "a line feed in a file name is escaped as the Actions toolkit does\n{github}"
+    );
+}
+
+#[test]
+fn nothing_from_the_checked_repository_runs() {
+    // A build script, a proc macro and a `cargo`/`rustc` first on PATH would each leave a
+    // marker if objlint ran them.
+    let marker =
+        |tool: &str| format!("#!/bin/sh\ntouch \"$(dirname \"$0\")/../ran-{tool}\"\nexit 1\n");
+    let tree = Tree::new()
+        .file("Cargo.toml", format!("{}build = \"build.rs\"\n\n[lib]\nproc-macro = true\n", manifest("runs")))
+        .file("build.rs", "fn main() { std::fs::write(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/ran-build\"), \"\").unwrap(); }\n")
+        .file("src/lib.rs", CLASH_MAIN)
+        .file(".cargo/config.toml", "[build]\nrustc-wrapper = \"bin/rustc\"\n[alias]\nobjlint = \"run --bin evil\"\n")
+        .file("bin/cargo", marker("cargo"))
+        .file("bin/rustc", marker("rustc"));
+    for tool in ["cargo", "rustc"] {
+        fs::set_permissions(
+            tree.path(&format!("bin/{tool}")),
+            fs::Permissions::from_mode(0o755),
+        )
+        .expect("chmod");
+    }
+    let path = format!(
+        "{}:{}",
+        tree.path("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for args in [&[][..], &["--message-format", "json"], &["--fix", "--diff"]] {
+        let run = Run::of(
+            Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+                .args(args)
+                .current_dir(&tree.root)
+                .env("PATH", &path),
+        );
+        assert_no_crash(&run);
+        assert!(run.code == Some(1), "{run}");
+    }
+    for tool in ["build", "cargo", "rustc"] {
+        assert!(
+            !tree.path(&format!("ran-{tool}")).exists(),
+            "objlint ran the repository's {tool}"
+        );
+    }
+}
+
+#[test]
+fn configured_regexes_run_in_linear_time() {
+    // `(a*)*b` backtracks exponentially in a backtracking engine; the `regex` crate guarantees
+    // time linear in the pattern and the input.
+    let name = "a".repeat(50_000);
+    let tree = Tree::package("regex")
+        .file(
+            "objlint.toml",
+            "unique-name-patterns = [\"(a*)*b\", \"^(a|aa)+$x\"]\n",
+        )
+        .file(
+            "src/main.rs",
+            format!(
+                "fn main() {{ let _ = unsafe {{ CreateMutexW(None, true, w!(\"{name}\")) }}; }}\n"
+            ),
+        );
+    let started = Instant::now();
+    let run = objlint(&tree.root, &[]);
+    assert_no_crash(&run);
+    run.assert_code(1);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn jobs_do_not_change_the_report() {
+    let mut tree = Tree::package("jobs").file("src/main.rs", CLASH_MAIN);
+    for index in 0..50 {
+        tree = tree.file(&format!("src/m{index}.rs"), format!("fn f() {{ let _ = unsafe {{ CreateMutexW(None, true, w!(\"Lock{index}\")) }}; }}\n"));
+    }
+    let strip_time = |run: &Run| {
+        run.stderr
+            .rsplit_once(" (")
+            .map(|(before, _)| before.to_owned())
+            .unwrap_or_default()
+    };
+    let one = objlint(&tree.root, &["--jobs", "1", "--color", "never"]);
+    let many = objlint(&tree.root, &["-j", "4", "--color", "never"]);
+    one.assert_code(1);
+    assert_eq!(
+        strip_time(&one),
+        strip_time(&many),
+        "--jobs changed the report"
+    );
+}
+
+#[test]
+fn hostile_paths_given_on_the_command_line_are_errors_with_their_path() {
+    let tree = Tree::new().dir("dir.rs").file("ok.rs", "fn f() {}\n");
+    symlink("nowhere.rs", tree.path("dangling.rs")).expect("symlink");
+    let run = objlint(&tree.root, &["dir.rs", "dangling.rs", "ok.rs"]);
+    assert_no_crash(&run);
+    run.assert_code(2)
+        .assert_stderr_has("dir.rs: no Rust source file")
+        .assert_stderr_has("dangling.rs: No such file or directory")
+        .assert_stderr_has("in 1 file checked");
+}
