@@ -25,6 +25,21 @@ fn two_crates() -> Tree {
         .file("opener/src/main.rs", opener)
 }
 
+/// The spans of the suggestions `non_unique_object_name` makes in JSON output.
+fn suggestion_spans(tree: &Tree) -> Vec<Value> {
+    objlint(&tree.root, &["--message-format", "json"])
+        .json_findings("objlint::non_unique_object_name")
+        .iter()
+        .flat_map(|line| {
+            line["message"]["children"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .flat_map(|child| child["spans"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
 /// The name a literal `w!("MyFileMapping…")` now holds in `text`.
 fn mapping_name(text: &str) -> String {
     let start = text
@@ -119,17 +134,8 @@ fn names_mentioned_elsewhere_are_renamed_only_with_fix_unsafe() {
         "The viewer opens the mapping `MyFileMapping`.\n",
     );
     let before = tree.read("creator/src/lib.rs");
-    let json = objlint(&tree.root, &["--message-format", "json"]);
-    let applicability: Vec<Value> = json
-        .json_findings("objlint::non_unique_object_name")
+    let applicability: Vec<Value> = suggestion_spans(&tree)
         .iter()
-        .flat_map(|line| {
-            line["message"]["children"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        })
-        .flat_map(|child| child["spans"].as_array().cloned().unwrap_or_default())
         .map(|span| span["suggestion_applicability"].clone())
         .collect();
     assert_eq!(applicability, vec![Value::from("MaybeIncorrect")]);
@@ -153,18 +159,7 @@ fn names_mentioned_elsewhere_are_renamed_only_with_fix_unsafe() {
 #[test]
 fn json_marks_safe_renames_machine_applicable() {
     let tree = two_crates();
-    let run = objlint(&tree.root, &["--message-format", "json"]);
-    let spans: Vec<Value> = run
-        .json_findings("objlint::non_unique_object_name")
-        .iter()
-        .flat_map(|line| {
-            line["message"]["children"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        })
-        .flat_map(|child| child["spans"].as_array().cloned().unwrap_or_default())
-        .collect();
+    let spans = suggestion_spans(&tree);
     assert_eq!(spans.len(), 1);
     assert_eq!(spans[0]["suggestion_applicability"], "MachineApplicable");
     assert!(spans[0]["suggested_replacement"]

@@ -5,13 +5,13 @@
 //! pre-commit builds the hook with `cargo install`, which takes a minute or two on a cold machine, so
 //! one test covers every case, and all its builds share one cargo target directory under `target/`.
 
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use tempfile::TempDir;
 
+use crate::cli::Run;
 use crate::support::repo_root;
 
 // ---------------------------------------------------------------------------------------------
@@ -289,46 +289,18 @@ impl Sandbox {
     }
 }
 
-/// What one run of a command did.
-struct Run {
-    command: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+/// Reading pre-commit's and git's output, which a hook's findings reach on either stream.
+trait PreCommitOutput {
+    fn output(&self) -> String;
+    fn assert_output_has(&self, needle: &str) -> &Self;
+    fn assert_hook_result(&self, result: &str) -> &Self;
 }
 
-impl Run {
-    fn of(command: &mut Command) -> Run {
-        let description = format!("{command:?}");
-        let Output {
-            status,
-            stdout,
-            stderr,
-        } = command
-            .output()
-            .unwrap_or_else(|error| panic!("could not run {description}: {error}"));
-        Run {
-            command: description,
-            code: status.code(),
-            stdout: String::from_utf8_lossy(&stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        }
-    }
-
+impl PreCommitOutput for Run {
     /// Stdout and stderr together: pre-commit prints a hook's output on stdout, and git prints a
     /// commit hook's output on stderr.
     fn output(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
-    }
-
-    #[track_caller]
-    fn assert_code(&self, expected: i32) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(expected),
-            "expected exit status {expected}\n{self}"
-        );
-        self
     }
 
     #[track_caller]
@@ -351,16 +323,6 @@ impl Run {
             "expected pre-commit's `objlint....{result}` line\n{self}"
         );
         self
-    }
-}
-
-impl fmt::Display for Run {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "--- command: {}\n--- exit status: {:?}\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.command, self.code, self.stdout, self.stderr
-        )
     }
 }
 
