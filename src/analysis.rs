@@ -577,18 +577,3 @@ pub fn module_path_of(package: &Package, file: &Path) -> Vec<String> {
     }
     segments
 }
-
-impl NameIr {
-    /// Calls `visit` with every item path in the name.
-    pub fn item_paths(&self, visit: &mut impl FnMut(&crate::names::ItemPath)) {
-        match self {
-            NameIr::Item(path) => visit(path),
-            NameIr::Concat(parts) => {
-                for part in parts {
-                    part.item_paths(visit);
-                }
-            }
-            _ => {}
-        }
-    }
-}

@@ -442,11 +442,6 @@ pub static WIN32_APIS: &[Api] = &[
     .open_mode(1),
 ];
 
-/// The Win32 catalogue entry for a function name, if it is one of the creating functions.
-pub fn win32(name: &str) -> Option<&'static Api> {
-    WIN32_APIS.iter().find(|api| api.name == name)
-}
-
 /// Functions that open an existing named object. They create nothing; `--fix` renames their
 /// names together with the creator's. `CreateFile` opens the client end of a named pipe when
 /// given a `\\.\pipe\` path.
@@ -556,6 +551,10 @@ pub static WIN32_OPENERS: &[Api] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn win32(name: &str) -> Option<&'static Api> {
+        WIN32_APIS.iter().find(|api| api.name == name)
+    }
 
     #[test]
     fn look_alikes_are_not_apis() {

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::analysis::NameUse;
+use crate::apis::ObjectKind;
 use crate::diagnostic::Applicability;
 use crate::lints::Level;
 use crate::unique;
@@ -30,6 +31,8 @@ pub struct FixPlan {
 #[derive(Debug)]
 pub struct Rename {
     pub old: String,
+    /// What the name is searched for elsewhere: the name after its namespace or pipe prefix.
+    pub proper: String,
     pub new: String,
     pub edits: Vec<Edit>,
     /// Places the old name appears that objlint cannot prove are this object: while any
@@ -115,9 +118,12 @@ pub fn mark_applicability(report: &mut Report, plan: &FixPlan) {
     }
 }
 
-/// The texts of the report's files, by path, for planning without reading them again.
+/// The texts the report kept (of files with findings or edited literals), by the path the run
+/// shows, and every checked file's shown path by its absolute path.
 struct Texts<'a> {
     by_path: BTreeMap<&'a Path, &'a str>,
+    shown: BTreeMap<&'a Path, &'a Path>,
+    cwd: Option<PathBuf>,
 }
 
 impl<'a> Texts<'a> {
@@ -125,22 +131,51 @@ impl<'a> Texts<'a> {
         let by_path = report
             .files
             .iter()
-            .filter(|file| file.error.is_none())
+            // The report drops the texts of files it shows nothing in; an empty text is read
+            // again from disk when needed.
+            .filter(|file| file.error.is_none() && !file.file.text.is_empty())
             .map(|file| (file.file.path(), file.file.text.as_str()))
             .collect();
-        Texts { by_path }
+        let shown = report
+            .files
+            .iter()
+            .map(|file| (file.absolute_path.as_path(), file.file.path()))
+            .collect();
+        Texts {
+            by_path,
+            shown,
+            cwd: std::env::current_dir().ok(),
+        }
     }
 
     fn get(&self, path: &Path) -> Option<&'a str> {
         self.by_path.get(path).copied()
+    }
+
+    /// The path the run shows for a file found by the walk (absolute), else the walk's path
+    /// relative to the current directory, as the run shows paths.
+    fn shown_path(&self, path: &Path) -> PathBuf {
+        if let Some(shown) = self.shown.get(path) {
+            return (*shown).to_owned();
+        }
+        self.cwd
+            .as_deref()
+            .and_then(|cwd| path.strip_prefix(cwd).ok())
+            .unwrap_or(path)
+            .to_owned()
     }
 }
 
 fn plan_rename(old: &str, package: &str, uses: &[&NameUse], texts: &Texts) -> Rename {
     let guid = unique::suggested_guid(package, old);
     let suffix = format!("-{guid}");
+    let kind = uses
+        .iter()
+        .find(|use_| use_.value == old)
+        .map_or(ObjectKind::Mutex, |use_| use_.kind);
     let mut rename = Rename {
         old: old.to_owned(),
+        proper: unique::split_object_name(kind, old).1.to_owned(),
         new: format!("{old}{suffix}"),
         edits: Vec::new(),
         blockers: Vec::new(),
@@ -205,7 +240,7 @@ fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
             continue;
         }
         let path = entry.path();
-        let shown = shown_path(path, texts);
+        let shown = texts.shown_path(path);
         let owned;
         let text = if let Some(text) = texts.get(&shown) {
             text
@@ -217,7 +252,7 @@ fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
             &owned
         };
         for rename in &mut plan.renames {
-            let (_, proper) = unique::split_namespace(&rename.old);
+            let proper = rename.proper.as_str();
             for (offset, _) in text.match_indices(proper) {
                 let end = offset + proper.len();
                 let whole_word = !text[..offset].ends_with(is_name_char)
@@ -247,17 +282,6 @@ fn is_name_char(character: char) -> bool {
 fn skipped(entry: &walkdir::DirEntry) -> bool {
     let name = entry.file_name().to_string_lossy();
     entry.file_type().is_dir() && (name.starts_with('.') || name == "target")
-}
-
-/// The path a scanned file has in the report (as the run shows it), when it is one of them.
-fn shown_path(path: &Path, texts: &Texts) -> PathBuf {
-    texts
-        .by_path
-        .keys()
-        .find(|shown| {
-            path.ends_with(shown) && path.canonicalize().ok() == shown.canonicalize().ok()
-        })
-        .map_or_else(|| path.to_owned(), |shown| (*shown).to_owned())
 }
 
 /// 1-based line and character column of a byte offset.

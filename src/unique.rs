@@ -53,11 +53,6 @@ pub fn split_object_name(kind: ObjectKind, name: &str) -> (&str, &str) {
     split_namespace(name)
 }
 
-/// Whether the part of the name after its namespace prefix holds a GUID.
-pub fn has_guid(name: &str) -> bool {
-    GUID.is_match(split_namespace(name).1)
-}
-
 /// Whether a name proper (after [`split_object_name`]) holds a GUID.
 pub fn contains_guid(name_proper: &str) -> bool {
     GUID.is_match(name_proper)
@@ -97,6 +92,10 @@ pub fn append_to_literal(literal: &str, suffix: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn has_guid(name: &str) -> bool {
+        contains_guid(split_namespace(name).1)
+    }
 
     #[test]
     fn guid_after_the_prefix() {

@@ -176,3 +176,31 @@ fn unparseable_files_are_never_rewritten() {
     objlint(&tree.root, &["--fix-unsafe"]).assert_code(2);
     assert_eq!(tree.read("opener/src/broken.rs"), broken);
 }
+
+/// A pipe's name is what follows `\\.\pipe\`: a mention of that part elsewhere makes the rename
+/// unsafe, however the path is written.
+#[test]
+fn a_pipe_name_mentioned_elsewhere_blocks_its_rename() {
+    let server = "use tokio::net::windows::named_pipe::ServerOptions;\n\npub fn serve() {\n    let _ = ServerOptions::new().first_pipe_instance(true).create(r\"\\\\.\\pipe\\Telemetry\");\n}\n";
+    let tree = Tree::package("pipes")
+        .file("src/lib.rs", server)
+        .file("README.md", "Clients connect to the `Telemetry` pipe.\n");
+    objlint(&tree.root, &["--fix"])
+        .assert_code(1)
+        .assert_stderr_has("not renaming")
+        .assert_stderr_has("README.md:1:25: the name also appears here");
+    assert_eq!(tree.read("src/lib.rs"), server);
+}
+
+/// A checked file with no finding of its own still counts: a test that spells the name in a
+/// string makes the rename unsafe.
+#[test]
+fn a_name_in_another_checked_file_blocks_its_rename() {
+    let tree = two_crates().file(
+        "opener/tests/names.rs",
+        "#[test]\nfn name() {\n    assert_eq!(\"MyFileMapping\".len(), 13);\n}\n",
+    );
+    objlint(&tree.root, &["--fix"])
+        .assert_code(1)
+        .assert_stderr_has("opener/tests/names.rs:3:17: the name also appears here");
+}

@@ -44,6 +44,21 @@ pub enum NameIr {
     Concat(Vec<NameIr>),
 }
 
+impl NameIr {
+    /// Calls `visit` with every item path in the name.
+    pub fn item_paths(&self, visit: &mut impl FnMut(&ItemPath)) {
+        match self {
+            NameIr::Item(path) => visit(path),
+            NameIr::Concat(parts) => {
+                for part in parts {
+                    part.item_paths(visit);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A string literal (or one piece of a `format!` template) and how it is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Literal {
