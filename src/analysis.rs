@@ -16,6 +16,7 @@ use crate::catalogue::Catalogue;
 use crate::creations::{self, Creation, FoundCreation, Via};
 use crate::lints::{self, LintContext};
 use crate::names::{ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
+use crate::read;
 use crate::source::{ByteSpan, Item, SourceFile};
 use crate::workspace::Package;
 use crate::{diagnostic::Diagnostic, FileError};
@@ -23,13 +24,19 @@ use crate::{diagnostic::Diagnostic, FileError};
 /// A file of the package, and what checking it produced.
 #[derive(Debug)]
 pub struct PackageFile {
+    /// Its text is empty while `dropped_from` is set.
     pub source: SourceFile,
+    /// Where its text is read again from, when its first read found nothing to keep it for: a
+    /// later stage that looks for other words scans it again (see [`PackageFile::load_if`]).
+    pub dropped_from: Option<PathBuf>,
     /// Its crate-relative module path (`["ipc"]` for `src/ipc.rs`).
     pub module_path: Vec<String>,
     pub error: Option<FileError>,
     pub diagnostics: Vec<Diagnostic>,
     /// Every known name a creation or opener in this file uses: what `--fix` renames.
     pub uses: Vec<NameUse>,
+    /// Stage 1, once done: in a run over paths, as soon as the file is read.
+    first_scan: Option<FirstScan>,
 }
 
 impl PackageFile {
@@ -37,10 +44,116 @@ impl PackageFile {
     pub fn new(source: SourceFile, module_path: Vec<String>, error: Option<FileError>) -> Self {
         Self {
             source,
+            dropped_from: None,
             module_path,
             error,
             diagnostics: Vec::new(),
             uses: Vec::new(),
+            first_scan: None,
+        }
+    }
+
+    /// Stage 1 for this file, the one at `index` in its package: parses what mentions a
+    /// catalogued API. It needs nothing from the package's other files, so a run over paths
+    /// does it as soon as the file is read.
+    pub fn scan_for_apis(&mut self, index: usize, catalogue: &Catalogue, prefilter: &Prefilter) {
+        if self.first_scan.is_some() {
+            return;
+        }
+        let mut parsed = Parsed::No;
+        let contribution = scan_file(
+            self,
+            index,
+            catalogue,
+            &mut parsed,
+            &prefilter.apis,
+            Dropped::Skip,
+        );
+        self.first_scan = Some(FirstScan {
+            parsed,
+            contribution: contribution.unwrap_or_default(),
+        });
+    }
+
+    /// Reads the file of `package` at `path`, shown as `shown_path`; its text is kept only
+    /// when `prefilter` says the run may need it.
+    pub fn read(
+        shown_path: PathBuf,
+        path: PathBuf,
+        package: &Package,
+        prefilter: &Prefilter,
+    ) -> Self {
+        match read::text_if_mentions(&path, &prefilter.kept) {
+            Ok(Some(text)) => Self::new(
+                SourceFile::new(shown_path, text),
+                module_path_of(package, &path),
+                None,
+            ),
+            // The module path is worked out when the text is read again, if ever.
+            Ok(None) => Self {
+                dropped_from: Some(path),
+                ..Self::new(SourceFile::new(shown_path, String::new()), Vec::new(), None)
+            },
+            Err(error) => Self::new(
+                SourceFile::new(shown_path, String::new()),
+                Vec::new(),
+                Some(error),
+            ),
+        }
+    }
+
+    /// Whether the file can mention one of `words`: a dropped text is read again, and kept
+    /// if it does.
+    fn load_if(&mut self, words: &AhoCorasick, package: &Package) -> bool {
+        let Some(path) = &self.dropped_from else {
+            return self.error.is_none();
+        };
+        match read::text_if_mentions(path, words) {
+            Ok(Some(text)) => {
+                self.module_path = module_path_of(package, path);
+                self.source = SourceFile::new(std::mem::take(&mut self.source.path), text);
+                self.dropped_from = None;
+                true
+            }
+            Ok(None) => false,
+            // It changed since the first read.
+            Err(error) => {
+                self.error = Some(error);
+                false
+            }
+        }
+    }
+}
+
+/// The byte-level scans of a run, built once from its catalogue: every file is scanned once
+/// by `kept` as it is read, and the few it keeps by `apis`.
+pub struct Prefilter {
+    /// Every word of the catalogue: a file or item that mentions none is not parsed.
+    apis: AhoCorasick,
+    /// The same words and `objlint`, which suppressions start with ([`crate::finish`] parses
+    /// for them): a file that mentions none of them has its text dropped after the first read.
+    kept: AhoCorasick,
+}
+
+impl Prefilter {
+    pub fn new(catalogue: &Catalogue) -> Self {
+        let mut words = catalogue.keywords();
+        let apis = prefilter(&words);
+        words.push("objlint".to_owned());
+        // A word that contains another (`CreateFileMappingW`, `CreateFileMapping`) adds nothing
+        // to "does the file mention one": fewer words make a faster search.
+        let shortest: Vec<String> = words
+            .iter()
+            .filter(|word| {
+                !words
+                    .iter()
+                    .any(|other| other.len() < word.len() && word.contains(other.as_str()))
+            })
+            .cloned()
+            .collect();
+        Self {
+            apis,
+            kept: prefilter(&shortest),
         }
     }
 }
@@ -63,27 +176,37 @@ pub struct NameUse {
 const MAX_DERIVED_ROUNDS: usize = 3;
 
 /// Checks every file of one package; `files` come with their read errors already set.
-pub fn check_package(package: &Package, files: &mut [PackageFile], catalogue: &Catalogue) {
+pub fn check_package(
+    package: &Package,
+    files: &mut [PackageFile],
+    catalogue: &Catalogue,
+    prefilter: &Prefilter,
+) {
+    use rayon::prelude::*;
     let facts = PackageFacts {
         name: package.name.clone(),
         version: package.version.clone(),
     };
     let mut found = Vec::new();
     let mut items = ItemIndex::default();
-    let mut parsed = vec![Parsed::No; files.len()];
-    // Stage 1: files that mention a catalogued API.
-    scan(
-        files,
-        catalogue,
-        &mut parsed,
-        &mut found,
-        &mut items,
-        &prefilter(&catalogue.keywords()),
-    );
+    // Stage 1: files that mention a catalogued API (done already for files read from a path).
+    files
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(index, file)| file.scan_for_apis(index, catalogue, prefilter));
+    let mut parsed = Vec::with_capacity(files.len());
+    for file in files.iter_mut() {
+        let first_scan = file
+            .first_scan
+            .take()
+            .expect("every file went through stage 1");
+        parsed.push(first_scan.parsed);
+        first_scan.contribution.add_to(&mut found, &mut items);
+    }
     // Stage 2: the package's own functions that pass a parameter to a creation, and their callers.
-    follow_crate_functions(files, &facts, &mut parsed, &mut found, &mut items);
+    follow_crate_functions(package, files, &facts, &mut parsed, &mut found, &mut items);
     // Stage 3: the `const`s and `static`s names refer to, in files not read yet.
-    read_referenced_items(files, &mut parsed, &found, &mut items);
+    read_referenced_items(package, files, &mut parsed, &found, &mut items);
     // Stage 4: resolve and lint.
     let resolver = Resolver {
         items: &items,
@@ -143,6 +266,7 @@ fn record_uses(files: &mut [PackageFile], creations: &[Creation]) {
 /// Turns the package's functions that pass a parameter to a creation into APIs of their own,
 /// and finds their calls, to a few levels.
 fn follow_crate_functions(
+    package: &Package,
     files: &mut [PackageFile],
     facts: &PackageFacts,
     parsed: &mut [Parsed],
@@ -174,7 +298,15 @@ fn follow_crate_functions(
         let mut rescanned = vec![Parsed::No; files.len()];
         let before = found.len();
         let words = prefilter(&derived.keywords());
-        scan(files, &derived, &mut rescanned, found, items, &words);
+        scan(
+            files,
+            &derived,
+            &mut rescanned,
+            found,
+            items,
+            &words,
+            Dropped::ReadAgain(package),
+        );
         for (was_parsed, now) in parsed.iter_mut().zip(rescanned) {
             was_parsed.merge(now);
         }
@@ -185,6 +317,7 @@ fn follow_crate_functions(
 /// Parses the files that declare the items names refer to, until every reference is found or
 /// nothing new turns up.
 fn read_referenced_items(
+    package: &Package,
     files: &mut [PackageFile],
     parsed: &mut [Parsed],
     found: &[FoundCreation],
@@ -195,9 +328,7 @@ fn read_referenced_items(
         if words.is_empty() {
             return;
         }
-        let Ok(matcher) = AhoCorasick::new(&words) else {
-            return;
-        };
+        let matcher = prefilter(&words);
         let before = items.len();
         scan(
             files,
@@ -206,6 +337,7 @@ fn read_referenced_items(
             &mut Vec::new(),
             items,
             &matcher,
+            Dropped::ReadAgain(package),
         );
         if items.len() == before {
             return;
@@ -281,20 +413,40 @@ impl Parsed {
     }
 }
 
-/// The automaton that finds any of `words` (none: it matches nothing). A DFA: it is built once
-/// per stage and runs over every byte of the tree.
+/// The automaton that finds any of `words` (none: it matches nothing). It runs over every byte
+/// of the tree, so it is built for speed: leftmost-first matching is what lets aho-corasick
+/// put its SIMD "packed" searcher (Teddy) in front of the automaton — with the default
+/// (standard) semantics it falls back to a byte-at-a-time DFA, ten times slower on these
+/// words. Which word matches first does not matter here, only whether one does.
 fn prefilter(words: &[String]) -> AhoCorasick {
     AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
         .build(words)
         .expect("identifiers make a valid automaton")
 }
 
 /// What parsing one file (or some of its items) contributed.
-type Contribution = (
-    Vec<FoundCreation>,
-    Vec<(Vec<String>, crate::names::BindingKind, NameIr)>,
-);
+#[derive(Debug, Default)]
+struct Contribution {
+    creations: Vec<FoundCreation>,
+    items: Vec<(Vec<String>, crate::names::BindingKind, NameIr)>,
+}
+
+impl Contribution {
+    fn add_to(self, found: &mut Vec<FoundCreation>, items: &mut ItemIndex) {
+        found.extend(self.creations);
+        for (path, kind, value) in self.items {
+            items.insert(path, kind, value);
+        }
+    }
+}
+
+/// Stage 1 for one file: what its items that mention a catalogued API hold.
+#[derive(Debug)]
+pub struct FirstScan {
+    parsed: Parsed,
+    contribution: Contribution,
+}
 
 /// Parses what `words` selects and was not parsed yet — whole files that mention one of them,
 /// or, in a large file, only its top-level items that do, with its `use` items — on the thread
@@ -312,40 +464,63 @@ fn scan(
     found: &mut Vec<FoundCreation>,
     items: &mut ItemIndex,
     words: &AhoCorasick,
+    dropped: Dropped<'_>,
 ) {
     use rayon::prelude::*;
     let contributions: Vec<Option<Contribution>> = files
         .par_iter_mut()
         .zip(parsed.par_iter_mut())
         .enumerate()
-        .map(|(index, (file, parsed))| {
-            if file.error.is_some() {
-                return None;
-            }
-            let outcome = parse_selected(file, parsed, words)?;
-            let contribution = match outcome {
-                Ok(syntax) => {
-                    let facts =
-                        creations::find(&file.source, index, &file.module_path, &syntax, catalogue);
-                    Some((facts.creations, facts.items))
-                }
-                Err(error) => {
-                    file.error = Some(error);
-                    None
-                }
-            };
-            // proc-macro2 keeps every parsed file's source map per thread until told otherwise;
-            // everything kept from the syntax tree is plain data by now (spans are `ByteSpan`s).
-            proc_macro2::extra::invalidate_current_thread_spans();
-            contribution
-        })
+        .map(|(index, (file, parsed))| scan_file(file, index, catalogue, parsed, words, dropped))
         .collect();
-    for (creations, file_items) in contributions.into_iter().flatten() {
-        found.extend(creations);
-        for (path, kind, value) in file_items {
-            items.insert(path, kind, value);
-        }
+    for contribution in contributions.into_iter().flatten() {
+        contribution.add_to(found, items);
     }
+}
+
+/// [`scan`] for the file at `index` of the package.
+fn scan_file(
+    file: &mut PackageFile,
+    index: usize,
+    catalogue: &Catalogue,
+    parsed: &mut Parsed,
+    words: &AhoCorasick,
+    dropped: Dropped<'_>,
+) -> Option<Contribution> {
+    let loaded = match dropped {
+        Dropped::Skip => file.dropped_from.is_none() && file.error.is_none(),
+        Dropped::ReadAgain(package) => file.load_if(words, package),
+    };
+    if !loaded {
+        return None;
+    }
+    let outcome = parse_selected(file, parsed, words)?;
+    let contribution = match outcome {
+        Ok(syntax) => {
+            let facts = creations::find(&file.source, index, &file.module_path, &syntax, catalogue);
+            Some(Contribution {
+                creations: facts.creations,
+                items: facts.items,
+            })
+        }
+        Err(error) => {
+            file.error = Some(error);
+            None
+        }
+    };
+    // proc-macro2 keeps every parsed file's source map per thread until told otherwise;
+    // everything kept from the syntax tree is plain data by now (spans are `ByteSpan`s).
+    proc_macro2::extra::invalidate_current_thread_spans();
+    contribution
+}
+
+/// What [`scan`] does with a file whose text was dropped after its first read.
+#[derive(Clone, Copy)]
+enum Dropped<'a> {
+    /// Passes over it: the words are the catalogue's, which the first read looked for.
+    Skip,
+    /// Reads it again, in case it mentions one of the words; it is a file of this package.
+    ReadAgain(&'a Package),
 }
 
 /// Parses the part of `file` that `words` selects and `parsed` says is not parsed yet; `None`
@@ -531,19 +706,17 @@ fn mark_delegated(found: &mut [FoundCreation], first: usize) {
     }
 }
 
-/// Identifiers of items that names refer to and the index does not hold yet.
+/// Identifiers of items that names refer to, directly or through other items, and the index
+/// does not hold yet.
 fn wanted_items(found: &[FoundCreation], items: &ItemIndex) -> BTreeSet<String> {
-    let mut wanted = BTreeSet::new();
+    let mut roots = Vec::new();
     for creation in found {
-        creation.name.item_paths(&mut |path| {
-            if !items.contains(path) {
-                if let Some(ident) = path.segments.last() {
-                    wanted.insert(ident.clone());
-                }
-            }
-        });
+        creation
+            .name
+            .item_paths(&mut |path| roots.push(path.clone()));
     }
-    items.unresolved_paths(&mut |path| {
+    let mut wanted = BTreeSet::new();
+    items.missing_paths(roots, &mut |path| {
         if let Some(ident) = path.segments.last() {
             wanted.insert(ident.clone());
         }

@@ -4,11 +4,13 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-/// The files to check, and the paths that could not be walked.
-#[derive(Debug, Default)]
-pub struct Discovery {
-    pub files: Vec<PathBuf>,
-    pub errors: Vec<(PathBuf, String)>,
+/// What the walk reaches, in order.
+#[derive(Debug)]
+pub enum Found {
+    /// A file to check.
+    File(PathBuf),
+    /// A path that could not be walked, and why.
+    Error(PathBuf, String),
 }
 
 /// The root of the Cargo workspace enclosing `start`: the first ancestor whose `Cargo.toml` has a
@@ -24,30 +26,31 @@ pub fn workspace_root(start: &Path) -> Option<PathBuf> {
     Some(workspace.unwrap_or(nearest).to_owned())
 }
 
-/// Every `.rs` file under each path (a file path is taken as it is), sorted within each
-/// directory; `target/` of a package, `.git/` and hidden directories are skipped. An explicit
-/// path that holds no Rust file is an error.
-pub fn discover(paths: &[PathBuf]) -> Discovery {
-    let mut discovery = Discovery::default();
+/// Hands `found` every `.rs` file under each path (a file path is taken as it is) as the walk
+/// reaches it, sorted within each directory, depth first; `target/` of a package, `.git/` and
+/// hidden directories are skipped. An explicit path that holds no Rust file is an error.
+pub fn discover(paths: &[PathBuf], found: &mut impl FnMut(Found)) {
     for path in paths {
-        let before = discovery.files.len();
-        let errors_before = discovery.errors.len();
+        let mut any = false;
+        let mut found_here = |item: Found| {
+            any = true;
+            found(item);
+        };
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, &mut discovery),
-            Ok(_) => discovery.files.push(path.clone()),
-            Err(error) => discovery.errors.push((path.clone(), error.to_string())),
+            Ok(metadata) if metadata.is_dir() => walk(path, &mut found_here),
+            Ok(_) => found_here(Found::File(path.clone())),
+            Err(error) => found_here(Found::Error(path.clone(), error.to_string())),
         }
-        if discovery.files.len() == before && discovery.errors.len() == errors_before {
-            discovery.errors.push((
+        if !any {
+            found(Found::Error(
                 path.clone(),
                 "no Rust source file (`*.rs`) in this path".to_owned(),
             ));
         }
     }
-    discovery
 }
 
-fn walk(root: &Path, discovery: &mut Discovery) {
+fn walk(root: &Path, found: &mut impl FnMut(Found)) {
     // Links are followed, as cargo follows them to modules: a loop or a dangling link is
     // reported with its path, and the walk goes on.
     let entries = WalkDir::new(root)
@@ -63,7 +66,7 @@ fn walk(root: &Path, discovery: &mut Discovery) {
                     .extension()
                     .is_some_and(|extension| extension == "rs");
                 if is_rust && entry.file_type().is_file() {
-                    discovery.files.push(entry.into_path());
+                    found(Found::File(entry.into_path()));
                 }
             }
             Err(error) => {
@@ -71,7 +74,7 @@ fn walk(root: &Path, discovery: &mut Discovery) {
                 let message = error
                     .io_error()
                     .map_or_else(|| error.to_string(), ToString::to_string);
-                discovery.errors.push((path, message));
+                found(Found::Error(path, message));
             }
         }
     }

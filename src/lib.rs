@@ -18,6 +18,8 @@ pub mod discover;
 pub mod fix;
 pub mod lints;
 pub mod names;
+mod pipeline;
+pub mod read;
 pub mod report;
 pub mod source;
 pub mod suppress;
@@ -34,7 +36,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::lints::Level;
 use crate::source::{ByteSpan, SourceFile};
-use crate::workspace::{Package, Packages};
+use crate::workspace::Package;
 
 pub use crate::cli::run;
 
@@ -105,7 +107,9 @@ fn check_source_on_pool(
         Vec::new(),
         None,
     )];
-    analysis::check_package(&stand_in, &mut files, &Catalogue::for_config(config));
+    let catalogue = Catalogue::for_config(config);
+    let prefilter = analysis::Prefilter::new(&catalogue);
+    analysis::check_package(&stand_in, &mut files, &catalogue, &prefilter);
     let [checked] = <[PackageFile; 1]>::try_from(files).expect("one file in, one file out");
     match checked.error {
         Some(error) => Err(error),
@@ -207,158 +211,5 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path) -> Report {
 /// Checks the given paths (files or directories) under `config`, skipping the files it
 /// excludes; `cwd` makes printed paths relative.
 pub fn check_paths_with(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
-    pool().install(|| check_paths_on_pool(paths, cwd, config))
-}
-
-fn check_paths_on_pool(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
-    use rayon::prelude::*;
-    let mut discovery = discover::discover(paths);
-    discovery
-        .files
-        .retain(|path| !config.is_excluded(&absolute(path, cwd)));
-    let mut packages = Packages::default();
-    let mut report = Report {
-        root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
-        errors: discovery
-            .errors
-            .into_iter()
-            .map(|(path, message)| (display_path(&path, cwd), message))
-            .collect(),
-        ..Report::default()
-    };
-    // Files are checked package by package (a name may live in another file of the crate) and
-    // reported in the order they were discovered.
-    let mut by_package: Vec<(Arc<Package>, Vec<DiscoveredFile>)> = Vec::new();
-    for (order, path) in discovery.files.into_iter().enumerate() {
-        let absolute_path = absolute(&path, cwd);
-        let package = packages.for_file(&absolute_path);
-        match by_package
-            .iter_mut()
-            .find(|(known, _)| Arc::ptr_eq(known, &package))
-        {
-            Some((_, files)) => files.push((order, path, absolute_path)),
-            None => by_package.push((package, vec![(order, path, absolute_path)])),
-        }
-    }
-    let catalogue = Catalogue::for_config(config);
-    // Packages are checked in parallel, and within a package files are read and parsed in
-    // parallel; the order of the report does not depend on it.
-    let mut checked: Vec<(usize, FileReport)> = by_package
-        .into_par_iter()
-        .flat_map_iter(|(package, paths)| {
-            check_package_files(&package, paths, &catalogue, cwd, config)
-        })
-        .collect();
-    checked.sort_by_key(|(order, _)| *order);
-    report.files = checked.into_iter().map(|(_, file)| file).collect();
-    report.errors.extend(
-        packages
-            .errors
-            .into_iter()
-            .map(|(path, error)| (display_path(&path, cwd), format!("{error:#}"))),
-    );
-    report
-}
-
-/// A file to check: its place in discovery order, its path as given, and its absolute path.
-type DiscoveredFile = (usize, PathBuf, PathBuf);
-
-fn check_package_files(
-    package: &Arc<Package>,
-    paths: Vec<DiscoveredFile>,
-    catalogue: &Catalogue,
-    cwd: &Path,
-    config: &Config,
-) -> Vec<(usize, FileReport)> {
-    use rayon::prelude::*;
-    let mut files: Vec<PackageFile> = paths
-        .par_iter()
-        .map(|(_, path, absolute_path)| {
-            let shown_path = display_path(path, cwd);
-            let (text, error) = match read_source(path) {
-                Ok(text) => (text, None),
-                Err(error) => (String::new(), Some(error)),
-            };
-            PackageFile::new(
-                SourceFile::new(shown_path, text),
-                analysis::module_path_of(package, absolute_path),
-                error,
-            )
-        })
-        .collect();
-    analysis::check_package(package, &mut files, catalogue);
-    // Files a name's literal lies in, which `--fix` edits.
-    let literal_files: std::collections::HashSet<PathBuf> = files
-        .iter()
-        .flat_map(|file| &file.uses)
-        .flat_map(|name_use| name_use.literals.iter().map(|(path, _)| path.clone()))
-        .collect();
-    paths
-        .into_par_iter()
-        .zip(files)
-        .map(|((order, _, absolute_path), file)| {
-            let diagnostics = finish(&file.source, file.diagnostics, config);
-            // A report keeps the text of a file only where it shows or edits something in it,
-            // so that the run's memory does not grow with the tree.
-            let keep_text = !diagnostics.is_empty()
-                || file.error.is_some()
-                || literal_files.contains(file.source.path());
-            let source = if keep_text {
-                file.source
-            } else {
-                SourceFile::new(file.source.path, String::new())
-            };
-            let report = FileReport {
-                file: source,
-                absolute_path,
-                package: Arc::clone(package),
-                diagnostics,
-                error: file.error,
-                uses: file.uses,
-            };
-            (order, report)
-        })
-        .collect()
-}
-
-fn read_source(path: &Path) -> Result<String, FileError> {
-    let bytes = std::fs::read(path).map_err(|error| FileError {
-        message: format!("failed to read this file: {error}"),
-        span: None,
-    })?;
-    String::from_utf8(bytes).map_err(|error| {
-        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
-        let line_start = valid
-            .iter()
-            .rposition(|&byte| byte == b'\n')
-            .map_or(0, |index| index + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
-        FileError {
-            message: format!(
-                "this file is not valid UTF-8 (invalid byte at line {line}, column {column})"
-            ),
-            span: None,
-        }
-    })
-}
-
-fn absolute(path: &Path, cwd: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_owned()
-    } else {
-        cwd.join(path)
-    }
-}
-
-/// The path as the user should read it: relative to the current directory when inside it.
-fn display_path(path: &Path, cwd: &Path) -> PathBuf {
-    let path = path.strip_prefix("./").unwrap_or(path);
-    match path.strip_prefix(cwd) {
-        Ok(relative) if !relative.as_os_str().is_empty() => relative.to_owned(),
-        _ => path.to_owned(),
-    }
+    pool().install(|| pipeline::check_paths(paths, cwd, config))
 }

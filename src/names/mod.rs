@@ -164,15 +164,22 @@ impl ItemIndex {
         self.get(path.fallback.as_deref().unwrap_or(&path.segments))
     }
 
-    /// Calls `visit` with every path that an indexed value refers to and the index cannot
-    /// resolve yet.
-    pub fn unresolved_paths(&self, visit: &mut impl FnMut(&ItemPath)) {
-        for item in self.by_path.values() {
-            item.value.item_paths(&mut |path| {
-                if !self.contains(path) {
-                    visit(path);
-                }
-            });
+    /// Calls `visit` with every path the index cannot resolve yet that `roots` lead to, directly
+    /// or through the values of indexed items. Items nothing leads to are not followed: a
+    /// crate's other constants cost nothing.
+    pub fn missing_paths(&self, roots: Vec<ItemPath>, visit: &mut impl FnMut(&ItemPath)) {
+        let mut seen = std::collections::HashSet::new();
+        let mut to_visit = roots;
+        while let Some(path) = to_visit.pop() {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            match self.lookup(&path) {
+                Some(item) => item
+                    .value
+                    .item_paths(&mut |next| to_visit.push(next.clone())),
+                None => visit(&path),
+            }
         }
     }
 

@@ -1,0 +1,248 @@
+//! A run over paths, as a stream: the walk hands each file to the thread pool as it finds it;
+//! the file is read and scanned at once (and its text dropped unless it mentions something
+//! objlint looks for); and each package goes through the later stages as soon as the walk has
+//! left it and the last of its files has been read. No stage waits for the whole tree, and
+//! memory follows the files that matter.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::analysis::{self, PackageFile, Prefilter};
+use crate::catalogue::Catalogue;
+use crate::config::Config;
+use crate::discover::{self, Found};
+use crate::source::SourceFile;
+use crate::workspace::{Package, Packages};
+use crate::{FileReport, Report};
+
+/// What every task of a run shares.
+struct Run<'a> {
+    cwd: &'a Path,
+    config: &'a Config,
+    catalogue: Catalogue,
+    prefilter: Prefilter,
+    /// Each checked file with its place in the walk's order.
+    checked: Mutex<Vec<(usize, FileReport)>>,
+}
+
+/// Checks `paths` on the current thread pool; see the module documentation.
+pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
+    let catalogue = Catalogue::for_config(config);
+    let run = Run {
+        cwd,
+        config,
+        prefilter: Prefilter::new(&catalogue),
+        catalogue,
+        checked: Mutex::new(Vec::new()),
+    };
+    let mut report = Report {
+        root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
+        ..Report::default()
+    };
+    let mut packages = Packages::default();
+    rayon::in_place_scope(|scope| {
+        let run = &run;
+        let mut open = OpenPackages {
+            packages: Vec::new(),
+            // With several paths, a later one may hold more files of a package.
+            close_early: paths.len() == 1,
+        };
+        let mut order = 0;
+        discover::discover(paths, &mut |found| match found {
+            Found::File(path) => {
+                let absolute_path = absolute(&path, cwd);
+                if config.is_excluded(&absolute_path) {
+                    return;
+                }
+                let package = packages.for_file(&absolute_path);
+                for left in open.left_for(&absolute_path) {
+                    left.walk_done(run);
+                }
+                let work = open.work_for(package);
+                work.pending.fetch_add(1, Ordering::AcqRel);
+                let index = work.found.fetch_add(1, Ordering::Relaxed);
+                scope.spawn(move |_| work.read(run, order, index, &path, absolute_path));
+                order += 1;
+            }
+            Found::Error(path, message) => {
+                report.errors.push((display_path(&path, cwd), message));
+            }
+        });
+        for work in open.packages {
+            work.walk_done(run);
+        }
+    });
+    let mut checked = run
+        .checked
+        .into_inner()
+        .expect("no task panicked while holding it");
+    checked.sort_by_key(|(order, _)| *order);
+    report.files = checked.into_iter().map(|(_, file)| file).collect();
+    report.errors.extend(
+        packages
+            .errors
+            .into_iter()
+            .map(|(path, error)| (display_path(&path, cwd), format!("{error:#}"))),
+    );
+    report
+}
+
+/// The packages whose files the walk may still find.
+struct OpenPackages {
+    packages: Vec<Arc<PackageWork>>,
+    /// Whether a package is complete once the walk finds a file outside its directory: true
+    /// for one walk, which goes depth first and never comes back to a directory it left.
+    close_early: bool,
+}
+
+impl OpenPackages {
+    /// Takes out the packages that a walk now at `file` has left for good.
+    fn left_for(&mut self, file: &Path) -> Vec<Arc<PackageWork>> {
+        if !self.close_early {
+            return Vec::new();
+        }
+        let (left, still_open) = std::mem::take(&mut self.packages)
+            .into_iter()
+            .partition(|work| {
+                !work
+                    .package
+                    .manifest_path
+                    .parent()
+                    .is_some_and(|directory| file.starts_with(directory))
+            });
+        self.packages = still_open;
+        left
+    }
+
+    fn work_for(&mut self, package: Arc<Package>) -> Arc<PackageWork> {
+        if let Some(work) = self
+            .packages
+            .iter()
+            .find(|work| Arc::ptr_eq(&work.package, &package))
+        {
+            return Arc::clone(work);
+        }
+        let work = Arc::new(PackageWork {
+            package,
+            files: Mutex::new(Vec::new()),
+            found: AtomicUsize::new(0),
+            pending: AtomicUsize::new(1),
+        });
+        self.packages.push(Arc::clone(&work));
+        work
+    }
+}
+
+/// A package whose files are being read.
+struct PackageWork {
+    package: Arc<Package>,
+    /// Each file read so far: its place in the walk, its absolute path, and the file.
+    files: Mutex<Vec<(usize, PathBuf, PackageFile)>>,
+    /// How many of its files the walk has found: the next one's index in the package (the
+    /// stages see the files in the walk's order).
+    found: AtomicUsize,
+    /// Reads not finished yet, plus one while the walk may find more files of the package.
+    /// Whoever brings it to zero checks the package.
+    pending: AtomicUsize,
+}
+
+impl PackageWork {
+    /// The first read of the file at `index` in the package, and its stage 1.
+    fn read(&self, run: &Run, order: usize, index: usize, path: &Path, absolute_path: PathBuf) {
+        let mut file = PackageFile::read(
+            display_path(path, run.cwd),
+            absolute_path.clone(),
+            &self.package,
+            &run.prefilter,
+        );
+        file.scan_for_apis(index, &run.catalogue, &run.prefilter);
+        self.files
+            .lock()
+            .expect("no task panicked while holding it")
+            .push((order, absolute_path, file));
+        self.one_done(run);
+    }
+
+    /// The walk will find no more files of the package.
+    fn walk_done(&self, run: &Run) {
+        self.one_done(run);
+    }
+
+    fn one_done(&self, run: &Run) {
+        if self.pending.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let files = std::mem::take(&mut *self.files.lock().expect("no task panicked"));
+            let reports = check_package(&self.package, files, run);
+            run.checked
+                .lock()
+                .expect("no task panicked while holding it")
+                .extend(reports);
+        }
+    }
+}
+
+/// The later stages of one package whose files have all been read, then each file's findings
+/// through [`crate::finish`].
+fn check_package(
+    package: &Arc<Package>,
+    mut files: Vec<(usize, PathBuf, PackageFile)>,
+    run: &Run,
+) -> Vec<(usize, FileReport)> {
+    use rayon::prelude::*;
+    // The stages see the files in the walk's order, whatever order the reads finished in.
+    files.sort_by_key(|(order, _, _)| *order);
+    let (places, mut files): (Vec<(usize, PathBuf)>, Vec<PackageFile>) = files
+        .into_iter()
+        .map(|(order, absolute_path, file)| ((order, absolute_path), file))
+        .unzip();
+    analysis::check_package(package, &mut files, &run.catalogue, &run.prefilter);
+    // Files a name's literal lies in, which `--fix` edits.
+    let literal_files: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .flat_map(|file| &file.uses)
+        .flat_map(|name_use| name_use.literals.iter().map(|(path, _)| path.clone()))
+        .collect();
+    places
+        .into_par_iter()
+        .zip(files)
+        .map(|((order, absolute_path), file)| {
+            let diagnostics = crate::finish(&file.source, file.diagnostics, run.config);
+            // A report keeps the text of a file only where it shows or edits something in it,
+            // so that the run's memory does not grow with the tree.
+            let keep_text = !diagnostics.is_empty()
+                || file.error.is_some()
+                || literal_files.contains(file.source.path());
+            let source = if keep_text {
+                file.source
+            } else {
+                SourceFile::new(file.source.path, String::new())
+            };
+            let report = FileReport {
+                file: source,
+                absolute_path,
+                package: Arc::clone(package),
+                diagnostics,
+                error: file.error,
+                uses: file.uses,
+            };
+            (order, report)
+        })
+        .collect()
+}
+
+fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_owned()
+    } else {
+        cwd.join(path)
+    }
+}
+
+/// The path as the user should read it: relative to the current directory when inside it.
+fn display_path(path: &Path, cwd: &Path) -> PathBuf {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    match path.strip_prefix(cwd) {
+        Ok(relative) if !relative.as_os_str().is_empty() => relative.to_owned(),
+        _ => path.to_owned(),
+    }
+}

@@ -1,0 +1,118 @@
+//! Reading source files. Most files of a tree mention nothing objlint looks for, so a file is
+//! first streamed through the prefilter in small chunks — the way ripgrep reads — and its whole
+//! text is read (again, from the page cache) only when it mentions one of the words. A file
+//! that is only scanned costs no allocation, and its bytes pass through a buffer that stays in
+//! the CPU's cache.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use aho_corasick::AhoCorasick;
+
+use crate::FileError;
+
+/// How many bytes one `read` asks for while scanning (ripgrep's buffer size).
+const CHUNK: usize = 64 * 1024;
+
+/// The longest UTF-8 sequence less one: an incomplete character at a chunk's end is carried
+/// into the next chunk whole.
+const UTF8_CARRY: usize = 3;
+
+thread_local! {
+    static CHUNK_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The text of the file at `path` when it mentions one of `words` (`None` when it does not),
+/// or why it cannot be read: an I/O error, or the place of the first byte that is not UTF-8.
+pub fn text_if_mentions(path: &Path, words: &AhoCorasick) -> Result<Option<String>, FileError> {
+    let mentions = scan(path, words).map_err(|error| match error {
+        ScanError::Io(error) => read_error(&error),
+        ScanError::NotUtf8 => match std::fs::read(path) {
+            Ok(bytes) => not_utf8(&bytes),
+            Err(error) => read_error(&error),
+        },
+    })?;
+    if !mentions {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(path).map_err(|error| read_error(&error))?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|error| not_utf8(error.as_bytes()))
+}
+
+enum ScanError {
+    Io(io::Error),
+    NotUtf8,
+}
+
+/// Whether the file mentions one of `words`, read chunk by chunk. Each chunk is searched with
+/// the last bytes of the one before (a word cut in two is found whole) and checked to be UTF-8
+/// to its end (a character cut in two is checked with the next chunk).
+fn scan(path: &Path, words: &AhoCorasick) -> Result<bool, ScanError> {
+    let mut file = File::open(path).map_err(ScanError::Io)?;
+    let overlap = words.max_pattern_len().saturating_sub(1).max(UTF8_CARRY);
+    CHUNK_BUFFER.with_borrow_mut(|buffer| {
+        buffer.resize(overlap + CHUNK, 0);
+        // Bytes at the start of `buffer` carried from the chunk before, and how many of them
+        // are not yet known to be valid UTF-8 (an incomplete last character).
+        let mut carried = 0;
+        let mut unchecked = 0;
+        loop {
+            let read = match file.read(&mut buffer[carried..]) {
+                Ok(read) => read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(ScanError::Io(error)),
+            };
+            if read == 0 {
+                return if unchecked == 0 {
+                    Ok(false)
+                } else {
+                    Err(ScanError::NotUtf8)
+                };
+            }
+            let end = carried + read;
+            let window = &buffer[..end];
+            unchecked = match std::str::from_utf8(&window[carried - unchecked..]) {
+                Ok(_) => 0,
+                Err(error) if error.error_len().is_none() => {
+                    window.len() - (carried - unchecked) - error.valid_up_to()
+                }
+                Err(_) => return Err(ScanError::NotUtf8),
+            };
+            if words.is_match(window) {
+                return Ok(true);
+            }
+            carried = overlap.min(end);
+            buffer.copy_within(end - carried..end, 0);
+        }
+    })
+}
+
+fn read_error(error: &io::Error) -> FileError {
+    FileError {
+        message: format!("failed to read this file: {error}"),
+        span: None,
+    }
+}
+
+/// The error for `bytes`, which are not UTF-8: where the first invalid byte is.
+fn not_utf8(bytes: &[u8]) -> FileError {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes,
+        Err(error) => &bytes[..error.valid_up_to()],
+    };
+    let line = memchr::memchr_iter(b'\n', valid).count() + 1;
+    let line_start = memchr::memrchr(b'\n', valid).map_or(0, |index| index + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count()
+        + 1;
+    FileError {
+        message: format!(
+            "this file is not valid UTF-8 (invalid byte at line {line}, column {column})"
+        ),
+        span: None,
+    }
+}
