@@ -15,6 +15,7 @@ use crate::apis::{Api, Matcher, ObjectKind, Origin, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::creations::{self, Creation, FoundCreation, Via};
 use crate::lints::{self, LintContext};
+use crate::mentions::Mentions;
 use crate::names::{ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
 use crate::read;
 use crate::source::{ByteSpan, Item, SourceFile};
@@ -66,7 +67,7 @@ impl PackageFile {
             index,
             catalogue,
             &mut parsed,
-            &prefilter.apis,
+            prefilter.calls(),
             Dropped::Skip,
         );
         self.first_scan = Some(FirstScan {
@@ -128,8 +129,10 @@ impl PackageFile {
 /// The byte-level scans of a run, built once from its catalogue: every file is scanned once
 /// by `kept` as it is read, and the few it keeps by `apis`.
 pub struct Prefilter {
-    /// Every word of the catalogue: a file or item that mentions none is not parsed.
+    /// Every word of the catalogue: a file or item that mentions none (as [`Mentions::Calls`]
+    /// counts them) is not parsed.
     apis: AhoCorasick,
+    win32_functions: HashSet<String>,
     /// The same words and `objlint`, which suppressions start with ([`crate::finish`] parses
     /// for them): a file that mentions none of them has its text dropped after the first read.
     kept: AhoCorasick,
@@ -153,7 +156,16 @@ impl Prefilter {
             .collect();
         Self {
             apis,
+            win32_functions: catalogue.win32_functions(),
             kept: prefilter(&shortest),
+        }
+    }
+
+    /// What stage 1 counts as a mention.
+    fn calls(&self) -> Mentions<'_> {
+        Mentions::Calls {
+            words: &self.apis,
+            win32_functions: &self.win32_functions,
         }
     }
 }
@@ -304,7 +316,7 @@ fn follow_crate_functions(
             &mut rescanned,
             found,
             items,
-            &words,
+            Mentions::Any(&words),
             Dropped::ReadAgain(package),
         );
         for (was_parsed, now) in parsed.iter_mut().zip(rescanned) {
@@ -336,7 +348,7 @@ fn read_referenced_items(
             parsed,
             &mut Vec::new(),
             items,
-            &matcher,
+            Mentions::Any(&matcher),
             Dropped::ReadAgain(package),
         );
         if items.len() == before {
@@ -414,13 +426,13 @@ impl Parsed {
 }
 
 /// The automaton that finds any of `words` (none: it matches nothing). It runs over every byte
-/// of the tree, so it is built for speed: leftmost-first matching is what lets aho-corasick
-/// put its SIMD "packed" searcher (Teddy) in front of the automaton — with the default
-/// (standard) semantics it falls back to a byte-at-a-time DFA, ten times slower on these
-/// words. Which word matches first does not matter here, only whether one does.
+/// of the tree, so it is built for speed: leftmost matching is what lets aho-corasick put its
+/// SIMD "packed" searcher (Teddy) in front of the automaton — with the default (standard)
+/// semantics it falls back to a byte-at-a-time DFA, ten times slower on these words. Longest,
+/// so that [`Mentions::Calls`] sees `CreateFileMappingW`, not `CreateFileMapping` in it.
 fn prefilter(words: &[String]) -> AhoCorasick {
     AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
         .build(words)
         .expect("identifiers make a valid automaton")
 }
@@ -463,7 +475,7 @@ fn scan(
     parsed: &mut [Parsed],
     found: &mut Vec<FoundCreation>,
     items: &mut ItemIndex,
-    words: &AhoCorasick,
+    words: Mentions<'_>,
     dropped: Dropped<'_>,
 ) {
     use rayon::prelude::*;
@@ -484,12 +496,12 @@ fn scan_file(
     index: usize,
     catalogue: &Catalogue,
     parsed: &mut Parsed,
-    words: &AhoCorasick,
+    words: Mentions<'_>,
     dropped: Dropped<'_>,
 ) -> Option<Contribution> {
     let loaded = match dropped {
         Dropped::Skip => file.dropped_from.is_none() && file.error.is_none(),
-        Dropped::ReadAgain(package) => file.load_if(words, package),
+        Dropped::ReadAgain(package) => file.load_if(words.words(), package),
     };
     if !loaded {
         return None;
@@ -528,18 +540,29 @@ enum Dropped<'a> {
 fn parse_selected(
     file: &PackageFile,
     parsed: &mut Parsed,
-    words: &AhoCorasick,
+    words: Mentions<'_>,
 ) -> Option<Result<syn::File, FileError>> {
     let source = &file.source;
     match parsed {
         Parsed::Whole => None,
         Parsed::No => {
-            if !words.is_match(source.parse_text()) {
+            if !words.words().is_match(source.parse_text()) {
                 return None;
             }
             let skeleton = source.skeleton();
             let too_deep = too_deep(skeleton.depth, skeleton.deepest);
-            if source.text.len() < SPLIT_FILES_FROM || skeleton.unbalanced {
+            if skeleton.unbalanced {
+                *parsed = Parsed::Whole;
+                return Some(parse_whole(source, too_deep));
+            }
+            if source.text.len() < SPLIT_FILES_FROM {
+                let mentioned = skeleton
+                    .items
+                    .iter()
+                    .any(|item| words.in_item(source.slice(item.span)));
+                if !mentioned {
+                    return None;
+                }
                 *parsed = Parsed::Whole;
                 return Some(parse_whole(source, too_deep));
             }
@@ -553,13 +576,14 @@ fn parse_selected(
                 *parsed = Parsed::Whole;
                 return Some(parse_whole(source, too_deep));
             }
-            let result = parse_masked(source, &selection, too_deep.clone());
+            let any_selected = done.contains(&true);
             *parsed = Parsed::Items {
                 items: skeleton.items,
                 done,
-                too_deep,
+                too_deep: too_deep.clone(),
             };
-            Some(result)
+            // `use` items alone hold no call and no constant.
+            any_selected.then(|| parse_masked(source, &selection, too_deep))
         }
         Parsed::Items {
             items,
@@ -582,12 +606,12 @@ fn select_items(
     source: &SourceFile,
     items: &[Item],
     done: &mut [bool],
-    words: &AhoCorasick,
+    words: Mentions<'_>,
 ) -> Vec<Item> {
     let mut selection = Vec::new();
     for (item, done) in items.iter().zip(done) {
         let text = source.slice(item.span);
-        if !*done && words.is_match(text) {
+        if !*done && words.in_item(text) {
             *done = true;
             selection.push(*item);
         } else if has_word(text, "use") {

@@ -159,6 +159,15 @@ impl Catalogue {
     }
 
     /// Words at least one of which a file must contain to call anything in the catalogue.
+    /// The words that name a Win32 function (each the function's own name).
+    pub fn win32_functions(&self) -> std::collections::HashSet<String> {
+        self.functions
+            .iter()
+            .filter(|(word, api)| api.origin == Origin::Win32 && api.name == word.as_str())
+            .map(|(word, _)| word.clone())
+            .collect()
+    }
+
     pub fn keywords(&self) -> Vec<String> {
         let mut words: Vec<String> = self.functions.keys().cloned().collect();
         words.extend(self.methods.keys().cloned());

@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fix;
 pub mod lints;
+pub mod mentions;
 pub mod names;
 mod pipeline;
 pub mod read;

@@ -167,24 +167,25 @@ impl SourceFile {
             position = span.end - self.bom_len;
         }
         // The tail is dropped except for its line count, which no span can point into anyway.
-        out.extend(
-            text[position..]
-                .bytes()
-                .filter(|&byte| byte == b'\n')
-                .map(char::from),
-        );
+        push_newlines(&mut out, &text[position..]);
         out
     }
 }
 
 fn mask_into(out: &mut String, masked: &str) {
-    match masked.rfind('\n') {
+    match memchr::memrchr(b'\n', masked.as_bytes()) {
         Some(last) => {
-            out.extend(masked.bytes().filter(|&byte| byte == b'\n').map(char::from));
+            push_newlines(out, masked);
             out.extend(masked[last + 1..].chars().map(|_| ' '));
         }
         None => out.extend(masked.chars().map(|_| ' ')),
     }
+}
+
+/// Appends as many line breaks as `masked` holds.
+fn push_newlines(out: &mut String, masked: &str) {
+    let count = memchr::memchr_iter(b'\n', masked.as_bytes()).count();
+    out.extend(std::iter::repeat_n('\n', count));
 }
 
 /// A top-level item of a [`Skeleton`].
@@ -227,6 +228,9 @@ fn skeleton(text: &str) -> Skeleton {
         let byte = bytes[index];
         if byte.is_ascii_whitespace() {
             index += 1;
+            while bytes.get(index).is_some_and(u8::is_ascii_whitespace) {
+                index += 1;
+            }
             continue;
         }
         if byte == b'/' && bytes.get(index + 1) == Some(&b'/') {
@@ -353,6 +357,7 @@ fn skeleton(text: &str) -> Skeleton {
                     end
                 }
             }
+            _ if byte < 0x80 => index + 1,
             _ => index + text[index..].chars().next().map_or(1, char::len_utf8),
         };
         count_token(&mut levels, &mut top_tokens, &mut running);
@@ -390,18 +395,30 @@ fn count_token(levels: &mut [Level], top_tokens: &mut usize, running: &mut usize
     *running += 1;
 }
 
-fn is_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+/// Whether each byte value can be part of an identifier, keyword or number; a table, since
+/// identifiers are most of the bytes the skeleton pass reads.
+static WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        byte += 1;
+    }
+    table
+};
+
+pub(crate) fn is_word_byte(byte: u8) -> bool {
+    WORD_BYTES[usize::from(byte)]
 }
 
 /// The end of the identifier, keyword or number starting at `index` (non-ASCII characters
 /// are taken as identifier characters: the parser judges them).
-fn word_end(bytes: &[u8], index: usize) -> usize {
-    let mut end = index;
-    while end < bytes.len() && is_word_byte(bytes[end]) {
-        end += 1;
-    }
-    end
+pub(crate) fn word_end(bytes: &[u8], index: usize) -> usize {
+    bytes[index..]
+        .iter()
+        .position(|&byte| !is_word_byte(byte))
+        .map_or(bytes.len(), |offset| index + offset)
 }
 
 fn starts_word(bytes: &[u8], index: usize, word: &[u8]) -> bool {
@@ -412,10 +429,7 @@ fn starts_word(bytes: &[u8], index: usize, word: &[u8]) -> bool {
 }
 
 fn memchr_newline(bytes: &[u8], index: usize) -> usize {
-    bytes[index..]
-        .iter()
-        .position(|&byte| byte == b'\n')
-        .map_or(bytes.len(), |offset| index + offset + 1)
+    memchr::memchr(b'\n', &bytes[index..]).map_or(bytes.len(), |offset| index + offset + 1)
 }
 
 /// The end of the (nested) block comment opening at `index`.
@@ -442,13 +456,13 @@ fn block_comment_end(bytes: &[u8], index: usize) -> Option<usize> {
 }
 
 /// The end of a string whose contents start at `index` (after the opening quote).
-fn string_end(bytes: &[u8], index: usize) -> Option<usize> {
+pub(crate) fn string_end(bytes: &[u8], index: usize) -> Option<usize> {
     let mut position = index;
     while position < bytes.len() {
+        position += memchr::memchr2(b'\\', b'"', &bytes[position..])?;
         match bytes[position] {
             b'\\' => position += 2,
-            b'"' => return Some(word_end(bytes, position + 1)),
-            _ => position += 1,
+            _ => return Some(word_end(bytes, position + 1)),
         }
     }
     None

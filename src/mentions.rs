@@ -1,0 +1,240 @@
+//! What counts as a file (or item) mentioning a word, before anything is parsed.
+//!
+//! Stage 1 looks for calls, so it counts only the mentions that can be one: a whole identifier
+//! (`CreateEventW`, not a piece of `CreateEventWrapper`), not the declaration of a foreign
+//! function (`fn CreateEventW(…);` in an `extern` block or a `link!`), and not a Win32
+//! function mentioned inside the function that binds it (`pub unsafe fn CreateEventW(…)`
+//! calling its own `extern` declaration). The finder skips the last two as well (see
+//! `CreationFinder::inside_binding_of`), so leaving them out changes no result; it spares the
+//! parser the generated binding crates (`windows`, `windows-sys`), which mention every API that
+//! way and nowhere else.
+
+use std::collections::HashSet;
+
+use aho_corasick::AhoCorasick;
+
+use crate::source::{is_word_byte, string_end, word_end};
+
+/// How a stage decides that a text mentions what it looks for.
+#[derive(Clone, Copy)]
+pub enum Mentions<'a> {
+    /// Any occurrence of a word.
+    Any(&'a AhoCorasick),
+    /// The occurrences that can be calls (stage 1). `words` must find the longest word at a
+    /// place (leftmost-longest); `win32_functions` are the words that name a Win32 function.
+    Calls {
+        words: &'a AhoCorasick,
+        win32_functions: &'a HashSet<String>,
+    },
+}
+
+impl<'a> Mentions<'a> {
+    /// The automaton behind either rule: what a text must contain to mention anything.
+    pub fn words(self) -> &'a AhoCorasick {
+        match self {
+            Mentions::Any(words) | Mentions::Calls { words, .. } => words,
+        }
+    }
+
+    /// Whether `item` — one top-level item of a file, or text that can be no more than one —
+    /// mentions a word.
+    pub fn in_item(self, item: &str) -> bool {
+        match self {
+            Mentions::Any(words) => words.is_match(item),
+            Mentions::Calls {
+                words,
+                win32_functions,
+            } => {
+                let own_function = declared_fn_name(item);
+                words.find_iter(item).any(|found| {
+                    let word = &item[found.range()];
+                    is_whole_identifier(item, found.start(), found.end())
+                        && !follows_fn(item, found.start())
+                        && !own_function.is_some_and(|function| {
+                            win32_functions.contains(word) && binds(function, word)
+                        })
+                })
+            }
+        }
+    }
+}
+
+/// Whether a function named `function` is the binding of the Win32 function `api`: it has its
+/// name, or is the `Create…` family it belongs to (`CreateFileMapping` for
+/// `CreateFileMappingFromApp`) — the rule of `CreationFinder::inside_binding_of`.
+fn binds(function: &str, api: &str) -> bool {
+    api == function || (function.starts_with("Create") && api.starts_with(function))
+}
+
+fn is_whole_identifier(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    !bytes[..start]
+        .last()
+        .is_some_and(|&byte| is_word_byte(byte))
+        && !bytes.get(end).is_some_and(|&byte| is_word_byte(byte))
+}
+
+/// Whether the keyword `fn` comes right before `at` (the name of a declared function).
+fn follows_fn(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end();
+    before.strip_suffix("fn").is_some_and(|rest| {
+        !rest
+            .as_bytes()
+            .last()
+            .is_some_and(|&byte| is_word_byte(byte))
+    })
+}
+
+/// The name of the function `item` defines, when it is a function item: after its attributes,
+/// comments and qualifiers (`pub(…)`, `const`, `async`, `unsafe`, `safe`, `default`,
+/// `extern "abi"`) comes `fn` and the name. `None` for any other item, or one this cannot read.
+pub fn declared_fn_name(item: &str) -> Option<&str> {
+    let bytes = item.as_bytes();
+    let mut index = 0;
+    loop {
+        index = skip_trivia(bytes, index);
+        if bytes.get(index) == Some(&b'#') {
+            index = attribute_end(bytes, index)?;
+            continue;
+        }
+        let end = word_end(bytes, index);
+        match &item[index..end] {
+            "pub" => {
+                index = skip_trivia(bytes, end);
+                if bytes.get(index) == Some(&b'(') {
+                    index += 1 + memchr::memchr(b')', &bytes[index..])?;
+                }
+            }
+            "const" | "async" | "unsafe" | "safe" | "default" => index = end,
+            "extern" => {
+                index = skip_trivia(bytes, end);
+                if bytes.get(index) == Some(&b'"') {
+                    index = string_end(bytes, index + 1)?;
+                }
+            }
+            "fn" => {
+                let start = skip_trivia(bytes, end);
+                let name_end = word_end(bytes, start);
+                return (name_end > start).then(|| &item[start..name_end]);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Skips whitespace and comments from `index`.
+fn skip_trivia(bytes: &[u8], mut index: usize) -> usize {
+    loop {
+        while bytes.get(index).is_some_and(u8::is_ascii_whitespace) {
+            index += 1;
+        }
+        match bytes.get(index..index + 2) {
+            Some(b"//") => {
+                index = memchr::memchr(b'\n', &bytes[index..]).map_or(bytes.len(), |at| index + at);
+            }
+            Some(b"/*") => {
+                // Not nested: a comment this cannot skip makes the item unreadable below.
+                match memchr::memmem::find(&bytes[index + 2..], b"*/") {
+                    Some(at) => index += 2 + at + 2,
+                    None => return bytes.len(),
+                }
+            }
+            _ => return index,
+        }
+    }
+}
+
+/// The end of the attribute (`#[…]` or `#![…]`) starting at `index`; strings inside may hold
+/// brackets.
+fn attribute_end(bytes: &[u8], index: usize) -> Option<usize> {
+    let mut position = index + 1;
+    if bytes.get(position) == Some(&b'!') {
+        position += 1;
+    }
+    if bytes.get(position) != Some(&b'[') {
+        return None;
+    }
+    let mut depth = 0usize;
+    while let Some(&byte) = bytes.get(position) {
+        match byte {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(position + 1);
+                }
+            }
+            b'"' => {
+                position = string_end(bytes, position + 1)?;
+                continue;
+            }
+            _ => {}
+        }
+        position += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(text: &str) -> bool {
+        let words = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build([
+                "CreateEventW",
+                "CreateFileMapping",
+                "CreateFileMappingFromApp",
+                "NamedLock",
+            ])
+            .unwrap();
+        let win32_functions: HashSet<String> = ["CreateEventW", "CreateFileMappingFromApp"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        Mentions::Calls {
+            words: &words,
+            win32_functions: &win32_functions,
+        }
+        .in_item(text)
+    }
+
+    #[test]
+    fn calls_count_and_bindings_do_not() {
+        assert!(calls(
+            "fn main() { CreateEventW(None, true, false, name); }"
+        ));
+        assert!(calls(
+            "use windows::Win32::System::Threading::CreateEventW as make;"
+        ));
+        assert!(calls("fn helper() { let _ = NamedLock::create(\"x\"); }"));
+        // Another function of the same item calls the API.
+        assert!(calls(
+            "impl X { fn CreateEventW() {} fn other() { CreateEventW(); } }"
+        ));
+        assert!(!calls(
+            "extern \"system\" { pub fn CreateEventW(a: *const u8) -> isize; }"
+        ));
+        assert!(!calls(
+            "::windows_targets::link!(\"kernel32.dll\" \"system\" fn CreateEventW(a: u32) -> HANDLE);"
+        ));
+        assert!(!calls(
+            "#[doc = \"*Required [features]*\"]\n#[inline]\npub unsafe fn CreateEventW<P0>(a: P0) -> HANDLE {\n    windows_link::link!(\"kernel32.dll\" \"system\" fn CreateEventW(a: u32) -> HANDLE);\n    unsafe { CreateEventW(a) }\n}"
+        ));
+        assert!(!calls(
+            "pub fn CreateFileMapping(h: u32) { CreateFileMappingFromApp(h) }"
+        ));
+        assert!(!calls("fn CreateEventWrapper() { let CreateEventWx = 1; }"));
+    }
+
+    #[test]
+    fn function_names_are_read_past_attributes_and_qualifiers() {
+        assert_eq!(
+            declared_fn_name("/// doc\n#[cfg(all(windows, feature = \"a]\"))]\npub(crate) const unsafe extern \"system\" fn Name() {}"),
+            Some("Name")
+        );
+        assert_eq!(declared_fn_name("const NAME: &str = \"fn x\";"), None);
+        assert_eq!(declared_fn_name("impl X { fn y() {} }"), None);
+    }
+}
