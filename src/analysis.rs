@@ -134,7 +134,8 @@ pub struct Prefilter {
     apis: AhoCorasick,
     win32_functions: HashSet<String>,
     /// The same words and `objlint`, which suppressions start with ([`crate::finish`] parses
-    /// for them): a file that mentions none of them has its text dropped after the first read.
+    /// for them): a file that mentions none of them (as whole identifiers, see
+    /// [`read::text_if_mentions`]) has its text dropped after the first read.
     kept: AhoCorasick,
 }
 
@@ -143,21 +144,10 @@ impl Prefilter {
         let mut words = catalogue.keywords();
         let apis = prefilter(&words);
         words.push("objlint".to_owned());
-        // A word that contains another (`CreateFileMappingW`, `CreateFileMapping`) adds nothing
-        // to "does the file mention one": fewer words make a faster search.
-        let shortest: Vec<String> = words
-            .iter()
-            .filter(|word| {
-                !words
-                    .iter()
-                    .any(|other| other.len() < word.len() && word.contains(other.as_str()))
-            })
-            .cloned()
-            .collect();
         Self {
             apis,
             win32_functions: catalogue.win32_functions(),
-            kept: prefilter(&shortest),
+            kept: prefilter(&words),
         }
     }
 
@@ -546,7 +536,7 @@ fn parse_selected(
     match parsed {
         Parsed::Whole => None,
         Parsed::No => {
-            if !words.words().is_match(source.parse_text()) {
+            if !words.may_be_in(source.parse_text()) {
                 return None;
             }
             let skeleton = source.skeleton();

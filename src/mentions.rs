@@ -36,6 +36,21 @@ impl<'a> Mentions<'a> {
         }
     }
 
+    /// Whether a file may mention a word as [`Mentions::in_item`] counts it: the same test
+    /// without the rule that needs to know the enclosing item. Cheap enough for a whole file,
+    /// it spares a large file whose words are only parts of longer identifiers
+    /// (`HEVENT` in `DISPID_HTMLELEMENTEVENTS2_ONDEACTIVATEEVENT`) or declarations the
+    /// lexical pass that finds its items.
+    pub fn may_be_in(self, text: &str) -> bool {
+        match self {
+            Mentions::Any(words) => words.is_match(text),
+            Mentions::Calls { words, .. } => words.find_iter(text).any(|found| {
+                is_whole_identifier(text, found.start(), found.end())
+                    && !follows_fn(text, found.start())
+            }),
+        }
+    }
+
     /// Whether `item` — one top-level item of a file, or text that can be no more than one —
     /// mentions a word.
     pub fn in_item(self, item: &str) -> bool {
@@ -226,6 +241,26 @@ mod tests {
             "pub fn CreateFileMapping(h: u32) { CreateFileMappingFromApp(h) }"
         ));
         assert!(!calls("fn CreateEventWrapper() { let CreateEventWx = 1; }"));
+    }
+
+    #[test]
+    fn the_file_level_test_keeps_every_item_that_counts() {
+        let words = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(["CreateEventW", "HEVENT"])
+            .unwrap();
+        let win32_functions = HashSet::from(["CreateEventW".to_owned()]);
+        let calls = Mentions::Calls {
+            words: &words,
+            win32_functions: &win32_functions,
+        };
+        assert!(!calls.may_be_in(
+            "pub const DISPID_ONATTACHEVENT: u32 = 1;\nextern \"system\" { fn CreateEventW(); }"
+        ));
+        assert!(calls.may_be_in("fn f() -> HEVENT { todo!() }"));
+        // A binding passes the file-level test; only the item-level one knows it is one.
+        let binding = "pub unsafe fn CreateEventW() { CreateEventW() }";
+        assert!(calls.may_be_in(binding) && !calls.in_item(binding));
     }
 
     #[test]

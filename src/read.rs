@@ -10,6 +10,7 @@ use std::path::Path;
 
 use aho_corasick::AhoCorasick;
 
+use crate::source::is_word_byte;
 use crate::FileError;
 
 /// How many bytes one `read` asks for while scanning (ripgrep's buffer size).
@@ -25,6 +26,11 @@ thread_local! {
 
 /// The text of the file at `path` when it mentions one of `words` (`None` when it does not),
 /// or why it cannot be read: an I/O error, or the place of the first byte that is not UTF-8.
+///
+/// The words are identifiers, and a mention is a whole one: `HEVENT` inside
+/// `DISPID_ONATTACHEVENT` is not a mention (no call, path, constant or suppression can be). The
+/// search must find the longest word at a place (leftmost-longest), so that a longer word is
+/// not hidden by a shorter one it starts with.
 pub fn text_if_mentions(path: &Path, words: &AhoCorasick) -> Result<Option<String>, FileError> {
     let mentions = scan(path, words).map_err(|error| match error {
         ScanError::Io(error) => read_error(&error),
@@ -60,7 +66,7 @@ fn scan(path: &Path, words: &AhoCorasick) -> Result<bool, ScanError> {
         let mut carried = 0;
         let mut unchecked = 0;
         loop {
-            let read = match file.read(&mut buffer[carried..]) {
+            let read = match file.read(&mut buffer[carried..carried + CHUNK]) {
                 Ok(read) => read,
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
                 Err(error) => return Err(ScanError::Io(error)),
@@ -81,7 +87,15 @@ fn scan(path: &Path, words: &AhoCorasick) -> Result<bool, ScanError> {
                 }
                 Err(_) => return Err(ScanError::NotUtf8),
             };
-            if words.is_match(window) {
+            // Where a byte next to a match is not in the window (before the bytes carried from
+            // the chunk before, after the bytes read so far), the match counts.
+            let mentioned = words.find_iter(window).any(|found| {
+                let before = found.start().checked_sub(1).map(|at| window[at]);
+                let after = window.get(found.end()).copied();
+                before.is_none_or(|byte| !is_word_byte(byte))
+                    && after.is_none_or(|byte| !is_word_byte(byte))
+            });
+            if mentioned {
                 return Ok(true);
             }
             carried = overlap.min(end);
@@ -114,5 +128,82 @@ fn not_utf8(bytes: &[u8]) -> FileError {
             "this file is not valid UTF-8 (invalid byte at line {line}, column {column})"
         ),
         span: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words() -> AhoCorasick {
+        AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(["CreateEventW", "HEVENT"])
+            .unwrap()
+    }
+
+    /// The file holding `text`, read as objlint reads it.
+    fn read(text: &[u8]) -> Result<Option<String>, FileError> {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        text_if_mentions(file.path(), &words())
+    }
+
+    /// Filler of `length` bytes that mentions nothing: blank lines, which cut anywhere leave no
+    /// identifier to run into what follows.
+    fn filler(length: usize) -> String {
+        "          \n".repeat(length / 11 + 1)[..length].to_owned()
+    }
+
+    #[test]
+    fn a_word_cut_between_two_chunks_is_found() {
+        for cut in 1.."CreateEventW".len() {
+            let text = format!("{}CreateEventW(a);", filler(CHUNK - cut));
+            assert_eq!(
+                read(text.as_bytes()).unwrap(),
+                Some(text),
+                "cut after {cut} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn part_of_a_longer_identifier_is_no_mention() {
+        let text = format!(
+            "const DISPID_ONATTACHEVENT: u32 = 1;\n{}",
+            filler(3 * CHUNK)
+        );
+        assert_eq!(read(text.as_bytes()).unwrap(), None);
+        assert!(read(b"fn f() -> HEVENT {}").unwrap().is_some());
+        assert!(read(b"let e = CreateEventW;").unwrap().is_some());
+    }
+
+    #[test]
+    fn a_character_cut_between_two_chunks_is_valid() {
+        for cut in 1..4 {
+            let text = format!("{}\u{10348}{}", filler(CHUNK - cut), filler(100));
+            assert_eq!(
+                read(text.as_bytes()).unwrap(),
+                None,
+                "cut after {cut} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn an_invalid_byte_is_placed_by_line_and_column_in_any_chunk() {
+        let mut text = filler(2 * CHUNK + 7).into_bytes();
+        let line = text.iter().filter(|&&byte| byte == b'\n').count() + 1;
+        let column = text.len() - text.iter().rposition(|&byte| byte == b'\n').unwrap();
+        text.extend_from_slice(b"\xff rest");
+        let error = read(&text).unwrap_err();
+        assert_eq!(
+            error.message,
+            format!("this file is not valid UTF-8 (invalid byte at line {line}, column {column})")
+        );
+        // A file that ends inside a character.
+        let mut truncated = filler(CHUNK + 5).into_bytes();
+        truncated.extend_from_slice(&"\u{10348}".as_bytes()[..2]);
+        assert!(read(&truncated).is_err());
     }
 }
