@@ -9,13 +9,11 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use aho_corasick::AhoCorasick;
-
 use crate::apis::{Api, Matcher, ObjectKind, Origin, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::creations::{self, Creation, FoundCreation, Via};
 use crate::lints::{self, LintContext};
-use crate::mentions::Mentions;
+use crate::mentions::{Mentions, WordSearch};
 use crate::names::{ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
 use crate::read;
 use crate::source::{ByteSpan, Item, SourceFile};
@@ -105,7 +103,7 @@ impl PackageFile {
 
     /// Whether the file can mention one of `words`: a dropped text is read again, and kept
     /// if it does.
-    fn load_if(&mut self, words: &AhoCorasick, package: &Package) -> bool {
+    fn load_if(&mut self, words: &WordSearch, package: &Package) -> bool {
         let Some(path) = &self.dropped_from else {
             return self.error.is_none();
         };
@@ -131,23 +129,22 @@ impl PackageFile {
 pub struct Prefilter {
     /// Every word of the catalogue: a file or item that mentions none (as [`Mentions::Calls`]
     /// counts them) is not parsed.
-    apis: AhoCorasick,
+    apis: WordSearch,
     win32_functions: HashSet<String>,
     /// The same words and `objlint`, which suppressions start with ([`crate::finish`] parses
-    /// for them): a file that mentions none of them (as whole identifiers, see
-    /// [`read::text_if_mentions`]) has its text dropped after the first read.
-    kept: AhoCorasick,
+    /// for them): a file that mentions none of them has its text dropped after the first read.
+    kept: WordSearch,
 }
 
 impl Prefilter {
     pub fn new(catalogue: &Catalogue) -> Self {
         let mut words = catalogue.keywords();
-        let apis = prefilter(&words);
+        let apis = WordSearch::new(&words);
         words.push("objlint".to_owned());
         Self {
             apis,
             win32_functions: catalogue.win32_functions(),
-            kept: prefilter(&words),
+            kept: WordSearch::new(&words),
         }
     }
 
@@ -299,7 +296,7 @@ fn follow_crate_functions(
         // items that mention them, in a large file).
         let mut rescanned = vec![Parsed::No; files.len()];
         let before = found.len();
-        let words = prefilter(&derived.keywords());
+        let words = WordSearch::new(&derived.keywords());
         scan(
             files,
             &derived,
@@ -330,7 +327,7 @@ fn read_referenced_items(
         if words.is_empty() {
             return;
         }
-        let matcher = prefilter(&words);
+        let matcher = WordSearch::new(&words);
         let before = items.len();
         scan(
             files,
@@ -413,18 +410,6 @@ impl Parsed {
             (this, other) => *this = other,
         }
     }
-}
-
-/// The automaton that finds any of `words` (none: it matches nothing). It runs over every byte
-/// of the tree, so it is built for speed: leftmost matching is what lets aho-corasick put its
-/// SIMD "packed" searcher (Teddy) in front of the automaton — with the default (standard)
-/// semantics it falls back to a byte-at-a-time DFA, ten times slower on these words. Longest,
-/// so that [`Mentions::Calls`] sees `CreateFileMappingW`, not `CreateFileMapping` in it.
-fn prefilter(words: &[String]) -> AhoCorasick {
-    AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(words)
-        .expect("identifiers make a valid automaton")
 }
 
 /// What parsing one file (or some of its items) contributed.

@@ -8,9 +8,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use aho_corasick::AhoCorasick;
-
-use crate::source::is_word_byte;
+use crate::mentions::WordSearch;
 use crate::FileError;
 
 /// How many bytes one `read` asks for while scanning (ripgrep's buffer size).
@@ -26,12 +24,7 @@ thread_local! {
 
 /// The text of the file at `path` when it mentions one of `words` (`None` when it does not),
 /// or why it cannot be read: an I/O error, or the place of the first byte that is not UTF-8.
-///
-/// The words are identifiers, and a mention is a whole one: `HEVENT` inside
-/// `DISPID_ONATTACHEVENT` is not a mention (no call, path, constant or suppression can be). The
-/// search must find the longest word at a place (leftmost-longest), so that a longer word is
-/// not hidden by a shorter one it starts with.
-pub fn text_if_mentions(path: &Path, words: &AhoCorasick) -> Result<Option<String>, FileError> {
+pub fn text_if_mentions(path: &Path, words: &WordSearch) -> Result<Option<String>, FileError> {
     let mentions = scan(path, words).map_err(|error| match error {
         ScanError::Io(error) => read_error(&error),
         ScanError::NotUtf8 => match std::fs::read(path) {
@@ -56,9 +49,10 @@ enum ScanError {
 /// Whether the file mentions one of `words`, read chunk by chunk. Each chunk is searched with
 /// the last bytes of the one before (a word cut in two is found whole) and checked to be UTF-8
 /// to its end (a character cut in two is checked with the next chunk).
-fn scan(path: &Path, words: &AhoCorasick) -> Result<bool, ScanError> {
+fn scan(path: &Path, words: &WordSearch) -> Result<bool, ScanError> {
     let mut file = File::open(path).map_err(ScanError::Io)?;
-    let overlap = words.max_pattern_len().saturating_sub(1).max(UTF8_CARRY);
+    // A word cut by the chunk's end is found in the next window, and so is the byte after it.
+    let overlap = words.longest().max(UTF8_CARRY);
     CHUNK_BUFFER.with_borrow_mut(|buffer| {
         buffer.resize(overlap + CHUNK, 0);
         // Bytes at the start of `buffer` carried from the chunk before, and how many of them
@@ -87,14 +81,7 @@ fn scan(path: &Path, words: &AhoCorasick) -> Result<bool, ScanError> {
                 }
                 Err(_) => return Err(ScanError::NotUtf8),
             };
-            // Where a byte next to a match is not in the window (before the bytes carried from
-            // the chunk before, after the bytes read so far), the match counts.
-            let mentioned = words.find_iter(window).any(|found| {
-                let before = found.start().checked_sub(1).map(|at| window[at]);
-                let after = window.get(found.end()).copied();
-                before.is_none_or(|byte| !is_word_byte(byte))
-                    && after.is_none_or(|byte| !is_word_byte(byte))
-            });
+            let mentioned = words.is_in(window);
             if mentioned {
                 return Ok(true);
             }
@@ -135,11 +122,8 @@ fn not_utf8(bytes: &[u8]) -> FileError {
 mod tests {
     use super::*;
 
-    fn words() -> AhoCorasick {
-        AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(["CreateEventW", "HEVENT"])
-            .unwrap()
+    fn words() -> WordSearch {
+        WordSearch::new(&["CreateEventW".to_owned(), "HEVENT".to_owned()])
     }
 
     /// The file holding `text`, read as objlint reads it.
