@@ -27,14 +27,15 @@ pub fn workspace_root(start: &Path) -> Option<PathBuf> {
 }
 
 /// Hands `found` every `.rs` file under each path (a file path is taken as it is) as the walk
-/// reaches it, sorted within each directory, depth first; `target/` of a package, `.git/` and
-/// hidden directories are skipped. An explicit path that holds no Rust file is an error.
-pub fn discover(paths: &[PathBuf], found: &mut impl FnMut(Found)) {
-    for path in paths {
+/// reaches it, with the index of the path: path by path, sorted within each directory, depth
+/// first; `target/` of a package, `.git/` and hidden directories are skipped. An explicit path
+/// that holds no Rust file is an error.
+pub fn discover(paths: &[PathBuf], found: &mut impl FnMut(usize, Found)) {
+    for (index, path) in paths.iter().enumerate() {
         let mut any = false;
         let mut found_here = |item: Found| {
             any = true;
-            found(item);
+            found(index, item);
         };
         match std::fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => walk(path, &mut found_here),
@@ -42,10 +43,13 @@ pub fn discover(paths: &[PathBuf], found: &mut impl FnMut(Found)) {
             Err(error) => found_here(Found::Error(path.clone(), error.to_string())),
         }
         if !any {
-            found(Found::Error(
-                path.clone(),
-                "no Rust source file (`*.rs`) in this path".to_owned(),
-            ));
+            found(
+                index,
+                Found::Error(
+                    path.clone(),
+                    "no Rust source file (`*.rs`) in this path".to_owned(),
+                ),
+            );
         }
     }
 }

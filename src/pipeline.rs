@@ -4,7 +4,7 @@
 //! left it and the last of its files has been read. No stage waits for the whole tree, and
 //! memory follows the files that matter.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -43,20 +43,16 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
     let mut packages = Packages::default();
     rayon::in_place_scope(|scope| {
         let run = &run;
-        let mut open = OpenPackages {
-            packages: Vec::new(),
-            // With several paths, a later one may hold more files of a package.
-            close_early: paths.len() == 1,
-        };
+        let mut open = OpenPackages::new(paths, cwd);
         let mut order = 0;
-        discover::discover(paths, &mut |found| match found {
+        discover::discover(paths, &mut |argument, found| match found {
             Found::File(path) => {
                 let absolute_path = absolute(&path, cwd);
                 if config.is_excluded(&absolute_path) {
                     return;
                 }
                 let package = packages.for_file(&absolute_path);
-                for left in open.left_for(&absolute_path) {
+                for left in open.left_for(argument, &absolute_path) {
                     left.walk_done(run);
                 }
                 let work = open.work_for(package);
@@ -69,7 +65,7 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
                 report.errors.push((display_path(&path, cwd), message));
             }
         });
-        for work in open.packages {
+        for (work, _) in open.packages {
             work.walk_done(run);
         }
     });
@@ -89,48 +85,97 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
 }
 
 /// The packages whose files the walk may still find.
+///
+/// The walk goes through its paths in order, and through each directory depth first, never
+/// coming back to a directory it has left. So a package is complete once the walk is past the
+/// last path that can hold its files and, within that path, outside the package's directory.
 struct OpenPackages {
-    packages: Vec<Arc<PackageWork>>,
-    /// Whether a package is complete once the walk finds a file outside its directory: true
-    /// for one walk, which goes depth first and never comes back to a directory it left.
-    close_early: bool,
+    /// Each open package, with the index of the last path that can hold its files.
+    packages: Vec<(Arc<PackageWork>, usize)>,
+    /// The paths, absolute, as bytes; `None` when one is not written plainly (`.`, `..`, a
+    /// doubled separator), where comparing bytes could tell a path apart from itself — then
+    /// every package waits for the end of the walk.
+    paths: Option<Vec<Vec<u8>>>,
 }
 
 impl OpenPackages {
-    /// Takes out the packages that a walk now at `file` has left for good.
-    fn left_for(&mut self, file: &Path) -> Vec<Arc<PackageWork>> {
-        if !self.close_early {
-            return Vec::new();
+    fn new(paths: &[PathBuf], cwd: &Path) -> Self {
+        let plain = |path: &Path| {
+            path.components().collect::<PathBuf>().as_os_str() == path.as_os_str()
+                && !path
+                    .components()
+                    .any(|part| matches!(part, Component::CurDir | Component::ParentDir))
+        };
+        let paths = paths
+            .iter()
+            .map(|path| absolute(path, cwd))
+            .map(|path| plain(&path).then(|| path.into_os_string().into_encoded_bytes()))
+            .collect();
+        Self {
+            packages: Vec::new(),
+            paths,
         }
-        let (left, still_open) = std::mem::take(&mut self.packages)
+    }
+
+    /// Takes out the packages that the walk, now at `file` of the path at `argument`, has left
+    /// for good.
+    fn left_for(&mut self, argument: usize, file: &Path) -> Vec<Arc<PackageWork>> {
+        let (left, still_open): (Vec<_>, Vec<_>) = std::mem::take(&mut self.packages)
             .into_iter()
-            .partition(|work| {
-                !work
-                    .package
-                    .manifest_path
-                    .parent()
-                    .is_some_and(|directory| file.starts_with(directory))
+            .partition(|(work, last)| {
+                argument > *last
+                    || (argument == *last
+                        && !work
+                            .package
+                            .manifest_path
+                            .parent()
+                            .is_some_and(|directory| file.starts_with(directory)))
             });
         self.packages = still_open;
-        left
+        left.into_iter().map(|(work, _)| work).collect()
     }
 
     fn work_for(&mut self, package: Arc<Package>) -> Arc<PackageWork> {
-        if let Some(work) = self
+        if let Some((work, _)) = self
             .packages
             .iter()
-            .find(|work| Arc::ptr_eq(&work.package, &package))
+            .find(|(work, _)| Arc::ptr_eq(&work.package, &package))
         {
             return Arc::clone(work);
         }
+        let last = self.last_path_holding(&package);
         let work = Arc::new(PackageWork {
             package,
             files: Mutex::new(Vec::new()),
             found: AtomicUsize::new(0),
             pending: AtomicUsize::new(1),
         });
-        self.packages.push(Arc::clone(&work));
+        self.packages.push((Arc::clone(&work), last));
         work
+    }
+
+    /// The index of the last path that can hold files of `package`: one inside its directory,
+    /// or a directory around it. Paths are compared as bytes, since pre-commit passes
+    /// thousands.
+    fn last_path_holding(&self, package: &Package) -> usize {
+        let Some(paths) = &self.paths else {
+            return usize::MAX;
+        };
+        let Some(directory) = package.manifest_path.parent() else {
+            return usize::MAX;
+        };
+        let directory = directory.as_os_str().as_encoded_bytes();
+        let separator = |byte: &u8| std::path::is_separator(char::from(*byte));
+        let within = |inner: &[u8], outer: &[u8]| {
+            inner.starts_with(outer)
+                && (inner.len() == outer.len()
+                    || inner.get(outer.len()).is_some_and(separator)
+                    || outer.last().is_some_and(separator))
+        };
+        paths
+            .iter()
+            .rposition(|path| within(path, directory) || within(directory, path))
+            .unwrap_or(usize::MAX)
     }
 }
 

@@ -440,6 +440,33 @@ fn explicit_paths_check_exactly_those() {
 }
 
 #[test]
+fn a_package_given_in_pieces_is_checked_as_one() {
+    // The name is a constant in another file of the crate, and another package's file comes
+    // between the two, as in the argument lists pre-commit passes.
+    let tree = Tree::new()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        )
+        .file("a/Cargo.toml", manifest("a"))
+        .file(
+            "a/src/lib.rs",
+            "pub mod names;\npub fn open() {\n    let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, crate::names::SHARED) };\n}\n",
+        )
+        .file("a/src/names.rs", "pub const SHARED: PCWSTR = w!(\"SharedAcrossFiles\");\n")
+        .file("b/Cargo.toml", manifest("b"))
+        .file("b/src/main.rs", mapping_named("MemberB"));
+    objlint(
+        &tree.root,
+        &["a/src/lib.rs", "b/src/main.rs", "a/src/names.rs"],
+    )
+    .assert_code(1)
+    .assert_stderr_has(&name_finding("SharedAcrossFiles"))
+    .assert_stderr_has(&name_finding("MemberB"))
+    .assert_stderr_has("in 3 files checked");
+}
+
+#[test]
 fn missing_path_is_an_error_naming_it() {
     let tree = Tree::package("clash").file("src/main.rs", CLASH_FIXED);
     objlint(&tree.root, &["src/main.rs", "src/nowhere.rs"])
