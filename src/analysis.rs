@@ -309,6 +309,7 @@ fn follow_crate_functions(
         for (was_parsed, now) in parsed.iter_mut().zip(rescanned) {
             was_parsed.merge(now);
         }
+        drop_known_calls(found, before);
         mark_delegated(found, before);
     }
 }
@@ -678,6 +679,21 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
         reference: creation.api.reference.clone(),
         origin: Origin::Derived,
     }
+}
+
+/// Drops the calls found from index `first` on that an earlier stage found already: a wrapper
+/// crate's own examples call its entry point both as a catalogued wrapper and as a function of
+/// the crate that passes the name on.
+fn drop_known_calls(found: &mut Vec<FoundCreation>, first: usize) {
+    let known: HashSet<(usize, ByteSpan)> = found[..first]
+        .iter()
+        .map(|creation| (creation.file, creation.call))
+        .collect();
+    let mut index = 0;
+    found.retain(|creation| {
+        index += 1;
+        index <= first || !known.contains(&(creation.file, creation.call))
+    });
 }
 
 /// Creations found through a crate function (from index `first` on) point at the creation

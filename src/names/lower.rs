@@ -460,13 +460,19 @@ impl Site<'_> {
             if ident == "None" {
                 return NameIr::Unnamed;
             }
-            // The latest `let` of that name is the one in scope at the call.
-            if let Some(local) = self.lets.iter().rev().find(|local| &local.name == ident) {
+            // The latest `let` of that name is the one in scope at the call; its initialiser
+            // sees only the `let`s before it (`let name = to_wide(name);` reads the parameter).
+            if let Some(position) = self.lets.iter().rposition(|local| &local.name == ident) {
+                let local = self.lets[position];
                 let binding = Binding {
                     kind: BindingKind::Let,
                     name: local.name.clone(),
                 };
-                return self.lower_at(&local.init, depth + 1, Some(&binding));
+                let before = Site {
+                    lets: &self.lets[..position],
+                    ..*self
+                };
+                return before.lower_at(&local.init, depth + 1, Some(&binding));
             }
             if let Some(index) = self.params.iter().position(|param| param == ident) {
                 return NameIr::Param(index);
