@@ -81,8 +81,7 @@ fn scan(path: &Path, words: &WordSearch) -> Result<bool, ScanError> {
                 }
                 Err(_) => return Err(ScanError::NotUtf8),
             };
-            let mentioned = words.is_in(window);
-            if mentioned {
+            if words.is_in(window) {
                 return Ok(true);
             }
             carried = overlap.min(end);
