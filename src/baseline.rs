@@ -58,6 +58,18 @@ pub struct Outcome {
 
 type Key = (String, String, String, Option<String>);
 
+impl Entry {
+    fn of(((lint, file, item, name), count): (Key, usize)) -> Self {
+        Entry {
+            lint,
+            file,
+            item,
+            name,
+            count,
+        }
+    }
+}
+
 impl Baseline {
     /// Every finding of a run.
     pub fn of(report: &Report) -> Baseline {
@@ -69,16 +81,7 @@ impl Baseline {
         }
         Baseline {
             version: VERSION,
-            findings: counts
-                .into_iter()
-                .map(|((lint, file, item, name), count)| Entry {
-                    lint,
-                    file,
-                    item,
-                    name,
-                    count,
-                })
-                .collect(),
+            findings: counts.into_iter().map(Entry::of).collect(),
         }
     }
 
@@ -164,13 +167,7 @@ impl Baseline {
         let stale = remaining
             .into_iter()
             .filter(|((_, file, _, _), count)| *count > 0 && checked.contains(file))
-            .map(|((lint, file, item, name), count)| Entry {
-                lint,
-                file,
-                item,
-                name,
-                count,
-            })
+            .map(Entry::of)
             .collect();
         report.baseline = Some(Outcome { baselined, stale });
     }

@@ -200,6 +200,17 @@ impl Run {
         lines
     }
 
+    /// Asserts that the JSON output ends with `build-finished` and its `success`.
+    #[track_caller]
+    pub(crate) fn assert_json_build_finished(&self, success: bool) -> &Self {
+        assert_eq!(
+            self.json().last(),
+            Some(&json!({"reason": "build-finished", "success": success})),
+            "{self}"
+        );
+        self
+    }
+
     /// The JSON `compiler-message` whose message text contains `needle`.
     #[track_caller]
     pub(crate) fn json_message(&self, needle: &str) -> Value {
@@ -362,11 +373,7 @@ fn cargo_subcommand_reports_findings() {
         1,
         "{run}"
     );
-    assert_eq!(
-        run.json().last(),
-        Some(&json!({"reason": "build-finished", "success": false})),
-        "{run}"
-    );
+    run.assert_json_build_finished(false);
 }
 
 #[test]
@@ -566,11 +573,7 @@ fn unparsable_file_in_json_mode() {
         1,
         "{run}"
     );
-    assert_eq!(
-        run.json().last(),
-        Some(&json!({"reason": "build-finished", "success": false})),
-        "{run}"
-    );
+    run.assert_json_build_finished(false);
 }
 
 #[test]
@@ -593,11 +596,7 @@ fn non_utf8_file_is_reported_and_others_are_still_checked() {
 fn clash_json_finding(tree: &Tree) -> Value {
     let run = objlint(&tree.root, &["--message-format", "json"]);
     run.assert_code(1);
-    assert_eq!(
-        run.json().last(),
-        Some(&json!({"reason": "build-finished", "success": false})),
-        "{run}"
-    );
+    run.assert_json_build_finished(false);
     let [finding] = &run.json_findings("objlint::non_unique_object_name")[..] else {
         panic!("expected one non_unique_object_name finding\n{run}");
     };
@@ -976,12 +975,7 @@ fn find_or_install_clippy_sarif() -> Result<PathBuf, String> {
     let executable = format!("clippy-sarif{}", std::env::consts::EXE_SUFFIX);
     let root = repo_root().join("target/tools");
     let installed = root.join("bin").join(&executable);
-    let on_path = std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|directory| directory.join(&executable))
-        .find(|path| path.is_file());
-    if let Some(found) = on_path.or_else(|| installed.is_file().then(|| installed.clone())) {
+    if let Some(found) = crate::support::tool(&executable, &installed) {
         return Ok(found);
     }
     eprintln!(

@@ -337,12 +337,7 @@ fn pre_commit() -> PathBuf {
     let installed = venv
         .join(if cfg!(windows) { "Scripts" } else { "bin" })
         .join(&executable);
-    let on_path = std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|directory| directory.join(&executable))
-        .find(|path| path.is_file());
-    if let Some(found) = on_path.or_else(|| installed.is_file().then(|| installed.clone())) {
+    if let Some(found) = crate::support::tool(&executable, &installed) {
         return found;
     }
     eprintln!(

@@ -9,6 +9,17 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// Whether goldens should be rewritten instead of compared (`cargo bless`).
+/// A tool the tests run: `executable` from `PATH`, else the copy installed at `installed` by an
+/// earlier test run; `None` when neither exists (the caller installs it).
+pub fn tool(executable: &str, installed: &Path) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|directory| directory.join(executable))
+        .find(|path| path.is_file())
+        .or_else(|| installed.is_file().then(|| installed.to_owned()))
+}
+
 pub fn blessing() -> bool {
     std::env::var_os("OBJLINT_BLESS").is_some_and(|value| value == "1")
 }
