@@ -371,10 +371,16 @@ fn lint(package: &Package, files: &mut [PackageFile], creations: &[Creation]) {
     }
 }
 
-/// A file larger than this whose candidate items are a small part of it is parsed item by item
-/// (see [`scan`]): generated bindings (the `windows` crate's are megabytes per file) mention
-/// every API once each, in one small function among thousands.
-const SPLIT_FILES_FROM: usize = 64 * 1024;
+/// A file larger than this is parsed item by item (see [`scan`]), unless nearly all of it is
+/// selected. Generated bindings (the `windows` crate's are megabytes per file) mention every
+/// API once each, in one small function among thousands; and in a wrapper crate's source the
+/// items that name its type are often half the file or less. The lexical pass that finds the
+/// items runs about a hundred times faster than syn, so below this size it is not worth it.
+const SPLIT_FILES_FROM: usize = 8 * 1024;
+
+/// A file whose selected items are more than this share of it (in tenths) is parsed whole:
+/// the later stages then have nothing left to select in it.
+const WHOLE_FROM_TENTHS: usize = 9;
 
 /// The deepest nesting (as [`crate::source::Item::depth`] estimates it) objlint parses. syn
 /// parses by recursive descent and its trees are visited and dropped recursively; parsing
@@ -548,7 +554,7 @@ fn parse_selected(
                 .iter()
                 .map(|item| item.span.end - item.span.start)
                 .sum();
-            if selected * 2 > source.text.len() {
+            if selected * 10 > source.text.len() * WHOLE_FROM_TENTHS {
                 *parsed = Parsed::Whole;
                 return Some(parse_whole(source, too_deep));
             }

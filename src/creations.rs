@@ -534,7 +534,7 @@ impl CreationFinder<'_> {
                     .flatten()
                     .rev()
                     .find(|local| local.name == ident)?;
-                let mut init = &local.init;
+                let mut init = local.init.as_ref()?;
                 while let Expr::MethodCall(inner) = init {
                     chain.push((inner.method.to_string(), inner.args.first().cloned()));
                     init = &inner.receiver;
@@ -707,6 +707,49 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         self.scopes.pop();
     }
 
+    fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
+        self.with_pattern_bindings(node.inputs.iter(), |finder| {
+            finder.visit_expr(&node.body);
+        });
+    }
+
+    fn visit_expr_for_loop(&mut self, node: &'ast syn::ExprForLoop) {
+        self.visit_expr(&node.expr);
+        self.with_pattern_bindings([&*node.pat], |finder| finder.visit_block(&node.body));
+    }
+
+    fn visit_arm(&mut self, node: &'ast syn::Arm) {
+        self.with_pattern_bindings([&node.pat], |finder| {
+            if let Some((_, guard)) = &node.guard {
+                finder.visit_expr(guard);
+            }
+            finder.visit_expr(&node.body);
+        });
+    }
+
+    fn visit_expr_if(&mut self, node: &'ast syn::ExprIf) {
+        let Expr::Let(condition) = &*node.cond else {
+            visit::visit_expr_if(self, node);
+            return;
+        };
+        self.visit_expr(&condition.expr);
+        self.with_pattern_bindings([&*condition.pat], |finder| {
+            finder.visit_block(&node.then_branch);
+        });
+        if let Some((_, otherwise)) = &node.else_branch {
+            self.visit_expr(otherwise);
+        }
+    }
+
+    fn visit_expr_while(&mut self, node: &'ast syn::ExprWhile) {
+        let Expr::Let(condition) = &*node.cond else {
+            visit::visit_expr_while(self, node);
+            return;
+        };
+        self.visit_expr(&condition.expr);
+        self.with_pattern_bindings([&*condition.pat], |finder| finder.visit_block(&node.body));
+    }
+
     fn visit_local(&mut self, node: &'ast syn::Local) {
         // The initialiser runs before the binding exists.
         visit::visit_local(self, node);
@@ -714,7 +757,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         if let Some(name) = bound_identifier(&node.pat) {
             let binding = LetBinding {
                 name,
-                init: (*init.expr).clone(),
+                init: Some((*init.expr).clone()),
             };
             self.scopes
                 .last_mut()
@@ -834,6 +877,27 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
 }
 
 impl CreationFinder<'_> {
+    /// Visits what `visit` visits with the identifiers `patterns` bind in scope, their values
+    /// unknown: a name read from one of them is no constant to look for.
+    fn with_pattern_bindings<'p>(
+        &mut self,
+        patterns: impl IntoIterator<Item = &'p syn::Pat>,
+        visit: impl FnOnce(&mut Self),
+    ) {
+        let mut bindings = Vec::new();
+        for pattern in patterns {
+            pattern_identifiers(pattern, &mut bindings);
+        }
+        self.scopes.push(
+            bindings
+                .into_iter()
+                .map(|name| LetBinding { name, init: None })
+                .collect(),
+        );
+        visit(self);
+        self.scopes.pop();
+    }
+
     /// Visits the code inside a macro invocation, whatever the macro: its tokens are tried as
     /// comma-separated expressions (`vec!`, `assert!`, `println!`), then as statements and items
     /// (`thread_local!`), then piece by piece (`lazy_static!`'s `static ref X: T = expr;`).
@@ -960,6 +1024,47 @@ fn bound_identifier(pattern: &syn::Pat) -> Option<String> {
         syn::Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
         syn::Pat::Type(typed) => bound_identifier(&typed.pat),
         _ => None,
+    }
+}
+
+/// The identifiers `pattern` binds. An identifier written in capitals is a constant the
+/// pattern compares with (`MAX => …`), not a binding.
+fn pattern_identifiers(pattern: &syn::Pat, out: &mut Vec<String>) {
+    use syn::Pat;
+    match pattern {
+        Pat::Ident(ident) => {
+            let name = ident.ident.to_string();
+            if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                out.push(name);
+            }
+            if let Some((_, inner)) = &ident.subpat {
+                pattern_identifiers(inner, out);
+            }
+        }
+        Pat::Or(or) => or
+            .cases
+            .iter()
+            .for_each(|case| pattern_identifiers(case, out)),
+        Pat::Paren(inner) => pattern_identifiers(&inner.pat, out),
+        Pat::Reference(inner) => pattern_identifiers(&inner.pat, out),
+        Pat::Type(typed) => pattern_identifiers(&typed.pat, out),
+        Pat::Slice(slice) => slice
+            .elems
+            .iter()
+            .for_each(|elem| pattern_identifiers(elem, out)),
+        Pat::Tuple(tuple) => tuple
+            .elems
+            .iter()
+            .for_each(|elem| pattern_identifiers(elem, out)),
+        Pat::TupleStruct(tuple) => tuple
+            .elems
+            .iter()
+            .for_each(|elem| pattern_identifiers(elem, out)),
+        Pat::Struct(fields) => fields
+            .fields
+            .iter()
+            .for_each(|field| pattern_identifiers(&field.pat, out)),
+        _ => {}
     }
 }
 

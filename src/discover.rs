@@ -7,6 +7,11 @@ use walkdir::WalkDir;
 /// What the walk reaches, in order.
 #[derive(Debug)]
 pub enum Found {
+    /// A directory path about to be walked: every directory under it is listed by the walk.
+    Root(PathBuf),
+    /// A `Cargo.toml` file of a listed directory, reached before anything else in that
+    /// directory, so a directory whose files come without one has none.
+    Manifest(PathBuf),
     /// A file to check.
     File(PathBuf),
     /// A path that could not be walked, and why.
@@ -28,17 +33,20 @@ pub fn workspace_root(start: &Path) -> Option<PathBuf> {
 
 /// Hands `found` every `.rs` file under each path (a file path is taken as it is) as the walk
 /// reaches it, with the index of the path: path by path, sorted within each directory, depth
-/// first; `target/` of a package, `.git/` and hidden directories are skipped. An explicit path
-/// that holds no Rust file is an error.
+/// first; `target/` of a package, cargo's tagged build directories, `.git/` and hidden
+/// directories are skipped. An explicit path that holds no Rust file is an error.
 pub fn discover(paths: &[PathBuf], found: &mut impl FnMut(usize, Found)) {
     for (index, path) in paths.iter().enumerate() {
         let mut any = false;
         let mut found_here = |item: Found| {
-            any = true;
+            any |= matches!(item, Found::File(_) | Found::Error(..));
             found(index, item);
         };
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, &mut found_here),
+            Ok(metadata) if metadata.is_dir() => {
+                found_here(Found::Root(path.clone()));
+                walk(path, &mut found_here);
+            }
             Ok(_) => found_here(Found::File(path.clone())),
             Err(error) => found_here(Found::Error(path.clone(), error.to_string())),
         }
@@ -57,22 +65,24 @@ pub fn discover(paths: &[PathBuf], found: &mut impl FnMut(usize, Found)) {
 fn walk(root: &Path, found: &mut impl FnMut(Found)) {
     // Links are followed, as cargo follows them to modules: a loop or a dangling link is
     // reported with its path, and the walk goes on.
-    let entries = WalkDir::new(root)
+    let mut entries = WalkDir::new(root)
         .follow_links(true)
-        .sort_by_file_name()
+        .sort_by(|a, b| listing_order(a).cmp(&listing_order(b)))
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_skipped_directory(entry));
-    for entry in entries {
+    while let Some(entry) = entries.next() {
         match entry {
-            Ok(entry) => {
-                let is_rust = entry
-                    .path()
-                    .extension()
-                    .is_some_and(|extension| extension == "rs");
-                if is_rust && entry.file_type().is_file() {
+            Ok(entry) if entry.file_type().is_file() => {
+                let name = entry.file_name();
+                if name == CACHEDIR_TAG && entry.depth() > 1 {
+                    entries.skip_current_dir();
+                } else if name == "Cargo.toml" {
+                    found(Found::Manifest(entry.into_path()));
+                } else if entry.path().extension() == Some("rs".as_ref()) {
                     found(Found::File(entry.into_path()));
                 }
             }
+            Ok(_) => {}
             Err(error) => {
                 let path = error.path().unwrap_or(root).to_owned();
                 let message = error
@@ -84,6 +94,18 @@ fn walk(root: &Path, found: &mut impl FnMut(Found)) {
     }
 }
 
+/// The file cargo (and other tools) put in a build directory, so that tools leave it alone.
+const CACHEDIR_TAG: &str = "CACHEDIR.TAG";
+
+/// Where an entry comes in its directory's listing: by name, but the two names the walk
+/// decides on come first — a build directory's tag, so the walk leaves it before reading
+/// anything else in it, and `Cargo.toml`, so a package's files come after its manifest.
+/// Neither is a `.rs` file, so the order of the files checked is the order of their names.
+fn listing_order(entry: &walkdir::DirEntry) -> (bool, &std::ffi::OsStr) {
+    let name = entry.file_name();
+    (name != CACHEDIR_TAG && name != "Cargo.toml", name)
+}
+
 fn is_skipped_directory(entry: &walkdir::DirEntry) -> bool {
     if !entry.file_type().is_dir() {
         return false;
@@ -92,12 +114,11 @@ fn is_skipped_directory(entry: &walkdir::DirEntry) -> bool {
     if name.starts_with('.') {
         return true;
     }
-    // A directory named `target` is cargo's build output only beside a manifest (or when cargo
-    // tagged it); elsewhere it may be a source module.
+    // A directory named `target` is cargo's build output only beside a manifest (a tagged one
+    // is left when the walk reaches its tag); elsewhere it may be a source module.
     name == "target"
         && entry
             .path()
             .parent()
             .is_some_and(|parent| parent.join("Cargo.toml").is_file())
-        || entry.path().join("CACHEDIR.TAG").is_file()
 }

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
-use crate::source::{is_word_byte, string_end, word_end};
+use crate::source::{is_word_byte, string_end, word_end, CodeCursor};
 
 /// Words that share a prefix at least this long are searched for by that prefix (their stem).
 const MIN_STEM: usize = 8;
@@ -132,19 +132,26 @@ impl<'a> Mentions<'a> {
     /// it spares a large file whose words are only declarations the lexical pass that finds
     /// its items.
     pub fn may_be_in(self, text: &str) -> bool {
+        let mut code = CodeCursor::new(text);
         match self {
-            Mentions::Any(words) => words.is_in(text.as_bytes()),
+            Mentions::Any(words) => words
+                .find_iter(text.as_bytes())
+                .any(|found| code.is_code(found.start)),
             Mentions::Calls { words, .. } => words
                 .find_iter(text.as_bytes())
-                .any(|found| !follows_fn(text, found.start)),
+                .any(|found| !follows_fn(text, found.start) && code.is_code(found.start)),
         }
     }
 
     /// Whether `item` — one top-level item of a file, or text that can be no more than one —
-    /// mentions a word.
+    /// mentions a word. A word in a comment or a literal is no mention: it can be no call, no
+    /// path and no constant.
     pub fn in_item(self, item: &str) -> bool {
+        let mut code = CodeCursor::new(item);
         match self {
-            Mentions::Any(words) => words.is_in(item.as_bytes()),
+            Mentions::Any(words) => words
+                .find_iter(item.as_bytes())
+                .any(|found| code.is_code(found.start)),
             Mentions::Calls {
                 words,
                 win32_functions,
@@ -156,6 +163,7 @@ impl<'a> Mentions<'a> {
                         && !own_function.is_some_and(|function| {
                             win32_functions.contains(word) && binds(function, word)
                         })
+                        && code.is_code(found.start)
                 })
             }
         }
@@ -322,6 +330,22 @@ mod tests {
             "pub fn CreateFileMapping(h: u32) { CreateFileMappingFromApp(h) }"
         ));
         assert!(!calls("fn CreateEventWrapper() { let CreateEventWx = 1; }"));
+    }
+
+    #[test]
+    fn words_in_comments_and_literals_are_no_mentions() {
+        assert!(!calls(
+            "/// Made with [`NamedLock::create`].\nfn helper() {}"
+        ));
+        assert!(!calls(
+            "fn helper() { /* CreateEventW */ let s = \"CreateEventW\"; let r = r#\"NamedLock\"#; }"
+        ));
+        assert!(calls(
+            "fn helper() { let url = \"http://x\"; CreateEventW(); }"
+        ));
+        let words = search(&["NamedLock"]);
+        assert!(!Mentions::Any(&words).may_be_in("// NamedLock\nfn f() {}"));
+        assert!(Mentions::Any(&words).may_be_in("// NamedLock\nfn f() { NamedLock::create() }"));
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
                 scope.spawn(move |_| work.read(run, order, index, &path, absolute_path));
                 order += 1;
             }
+            Found::Root(path) => packages.walking(&absolute(&path, cwd)),
+            Found::Manifest(path) => packages.listed_manifest(&absolute(&path, cwd)),
             Found::Error(path, message) => {
                 report.errors.push((display_path(&path, cwd), message));
             }

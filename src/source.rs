@@ -380,6 +380,89 @@ fn skeleton(text: &str) -> Skeleton {
     out
 }
 
+/// Tells, for offsets asked in increasing order, which are in code rather than inside a
+/// comment or a string, character or byte literal, by reading the text (a file, or one of its
+/// top-level items: text that starts in code) the way [`skeleton`] does, once, up to the last
+/// offset asked.
+pub(crate) struct CodeCursor<'a> {
+    text: &'a str,
+    /// Where reading stopped: the start of a token, or the end of the text.
+    position: usize,
+    /// The end of the comment or literal the last offset asked was inside.
+    skipped_to: usize,
+    /// A comment or literal that does not close: what follows is taken as code, so that the
+    /// parser sees the file and reports it.
+    unclosed: bool,
+}
+
+impl<'a> CodeCursor<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            position: 0,
+            skipped_to: 0,
+            unclosed: false,
+        }
+    }
+
+    /// Whether `at`, the start of a token, is in code; never less than an offset asked before.
+    pub(crate) fn is_code(&mut self, at: usize) -> bool {
+        if at < self.skipped_to {
+            return false;
+        }
+        let bytes = self.text.as_bytes();
+        while !self.unclosed && self.position < at {
+            let start = self.position;
+            let byte = bytes[start];
+            let skipped = match byte {
+                b'/' if bytes.get(start + 1) == Some(&b'/') => Some(memchr_newline(bytes, start)),
+                b'/' if bytes.get(start + 1) == Some(&b'*') => block_comment_end(bytes, start)
+                    .or_else(|| {
+                        self.unclosed = true;
+                        None
+                    }),
+                b'"' => string_end(bytes, start + 1).or_else(|| {
+                    self.unclosed = true;
+                    None
+                }),
+                b'\'' => Some(quote_end(bytes, start)),
+                _ if is_word_byte(byte) => {
+                    let end = word_end(bytes, start);
+                    let word = &bytes[start..end];
+                    let literal_end = if matches!(word, b"r" | b"br" | b"cr") {
+                        raw_string_end(bytes, end)
+                    } else if bytes.get(end) == Some(&b'"') && matches!(word, b"b" | b"c") {
+                        string_end(bytes, end + 1)
+                    } else if bytes.get(end) == Some(&b'\'') && word == b"b" {
+                        Some(quote_end(bytes, end))
+                    } else {
+                        None
+                    };
+                    self.position = end;
+                    literal_end
+                }
+                _ if byte < 0x80 => {
+                    self.position = start + 1;
+                    None
+                }
+                _ => {
+                    self.position =
+                        start + self.text[start..].chars().next().map_or(1, char::len_utf8);
+                    None
+                }
+            };
+            if let Some(end) = skipped {
+                self.position = end;
+                if end > at {
+                    self.skipped_to = end;
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
 fn push_item(out: &mut Skeleton, start: usize, end: usize, depth: &mut usize) {
     out.items.push(Item {
         span: ByteSpan::new(start, end),
@@ -524,6 +607,26 @@ fn quote_end(bytes: &[u8], index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_code_cursor_tells_code_from_comments_and_literals() {
+        let text = "a /* b */ c // d\n\"e // f\" g r#\"h\"# i 'j' b'k' 'l: m /* /* n */ o */ p";
+        let mut code = CodeCursor::new(text);
+        let answers: Vec<(char, bool)> = "abcdefghijklmnop"
+            .chars()
+            .filter_map(|letter| text.find(letter).map(|at| (letter, code.is_code(at))))
+            .collect();
+        let in_code: String = answers
+            .iter()
+            .filter(|(_, is_code)| *is_code)
+            .map(|(letter, _)| *letter)
+            .collect();
+        // A label (`'l`) is no more a mention than a character literal.
+        assert_eq!(in_code, "acgimp");
+        // A literal that does not close leaves the rest to the parser, which reports it.
+        let mut code = CodeCursor::new("x \"y z");
+        assert!(code.is_code(3) && code.is_code(5));
+    }
 
     #[test]
     fn columns_count_characters_and_skip_the_bom() {

@@ -2,7 +2,7 @@
 //! file belongs to (its name seeds suggested GUIDs) and the target JSON output names, as cargo
 //! writes them in `compiler-message` lines.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -101,6 +101,14 @@ fn file_url(path: &Path) -> String {
 #[derive(Default)]
 pub struct Packages {
     by_directory: HashMap<PathBuf, Option<Arc<Package>>>,
+    /// The directory of the file asked about last, and its package: the walk gives a
+    /// directory's files one after another.
+    last: Option<(PathBuf, Arc<Package>)>,
+    /// Directories being walked, as bytes: the walk lists every directory under them, and
+    /// [`Packages::listed_manifest`] is told of each `Cargo.toml` it lists.
+    walked: Vec<Vec<u8>>,
+    /// The directories under `walked` that the walk found a `Cargo.toml` in.
+    listed_manifests: HashSet<PathBuf>,
     /// Manifests that could not be read, reported once each.
     pub errors: Vec<(PathBuf, anyhow::Error)>,
 }
@@ -110,10 +118,30 @@ impl Packages {
     /// file's directory when no `Cargo.toml` with a `[package]` is above it.
     pub fn for_file(&mut self, file: &Path) -> Arc<Package> {
         let directory = file.parent().unwrap_or(Path::new("/"));
-        if let Some(package) = self.for_directory(directory) {
-            return package;
+        if let Some((last, package)) = &self.last {
+            if last.as_os_str() == directory.as_os_str() {
+                return Arc::clone(package);
+            }
         }
-        Arc::new(stand_in(file))
+        let package = self
+            .for_directory(directory)
+            .unwrap_or_else(|| Arc::new(stand_in(file)));
+        self.last = Some((directory.to_owned(), Arc::clone(&package)));
+        package
+    }
+
+    /// The walk is about to list every directory under `root` (an absolute path): whether
+    /// they hold a `Cargo.toml` is known from the walk, not asked of the file system.
+    pub fn walking(&mut self, root: &Path) {
+        self.walked
+            .push(root.as_os_str().as_encoded_bytes().to_vec());
+    }
+
+    /// The walk listed this `Cargo.toml` (an absolute path), before the rest of its directory.
+    pub fn listed_manifest(&mut self, manifest: &Path) {
+        if let Some(directory) = manifest.parent() {
+            self.listed_manifests.insert(directory.to_owned());
+        }
     }
 
     fn for_directory(&mut self, directory: &Path) -> Option<Arc<Package>> {
@@ -121,7 +149,12 @@ impl Packages {
             return known.clone();
         }
         let manifest = directory.join("Cargo.toml");
-        let found = if manifest.is_file() {
+        let has_manifest = if self.is_walked(directory) {
+            self.listed_manifests.contains(directory)
+        } else {
+            manifest.is_file()
+        };
+        let found = if has_manifest {
             match read_package(&manifest) {
                 Ok(Some(package)) => Some(Arc::new(package)),
                 Ok(None) => directory
@@ -140,6 +173,17 @@ impl Packages {
         self.by_directory
             .insert(directory.to_owned(), found.clone());
         found
+    }
+
+    /// Whether the walk lists `directory`: it is one of the walked roots or under one.
+    fn is_walked(&self, directory: &Path) -> bool {
+        let directory = directory.as_os_str().as_encoded_bytes();
+        self.walked.iter().any(|root| {
+            directory.starts_with(root)
+                && (directory.len() == root.len()
+                    || directory.get(root.len()).is_some_and(|&byte| byte == b'/')
+                    || root.last() == Some(&b'/'))
+        })
     }
 }
 

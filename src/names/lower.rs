@@ -8,11 +8,13 @@ use syn::{Expr, Lit};
 use super::{Binding, BindingKind, FileId, ItemPath, Literal, NameIr};
 use crate::source::SourceFile;
 
-/// A `let` binding visible at the call, in the order the function declares them.
+/// A local binding visible at the call, in the order the function declares them.
 #[derive(Clone, Debug)]
 pub struct LetBinding {
     pub name: String,
-    pub init: Expr,
+    /// The `let`'s initialiser; `None` for a binding whose value is not known at the call: a
+    /// closure's parameter, or what a `for`, `match` arm, `if let` or `while let` pattern binds.
+    pub init: Option<Expr>,
 }
 
 /// The `use` declarations of a file: for each module, the identifiers it imports and the
@@ -464,6 +466,9 @@ impl Site<'_> {
             // sees only the `let`s before it (`let name = to_wide(name);` reads the parameter).
             if let Some(position) = self.lets.iter().rposition(|local| &local.name == ident) {
                 let local = self.lets[position];
+                let Some(init) = &local.init else {
+                    return NameIr::Unknown;
+                };
                 let binding = Binding {
                     kind: BindingKind::Let,
                     name: local.name.clone(),
@@ -472,7 +477,7 @@ impl Site<'_> {
                     lets: &self.lets[..position],
                     ..*self
                 };
-                return before.lower_at(&local.init, depth + 1, Some(&binding));
+                return before.lower_at(init, depth + 1, Some(&binding));
             }
             if let Some(index) = self.params.iter().position(|param| param == ident) {
                 return NameIr::Param(index);
