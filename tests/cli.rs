@@ -388,8 +388,8 @@ fn cargo_subcommand_help() {
 // Which files are checked.
 
 /// A workspace of two members, `a` (a library) and `b` (a binary), with files in places that must
-/// be skipped (build output, `.git`, hidden directories) and one that must not (a module named
-/// `target`).
+/// be skipped (build output, a directory cargo tagged as one, `.git`, hidden directories) and
+/// one that must not (a module named `target`).
 fn workspace() -> Tree {
     Tree::new()
         .file(
@@ -409,6 +409,14 @@ fn workspace() -> Tree {
         .file("a/target/debug/out.rs", mapping_named("MemberTargetDir"))
         .file(".git/hooks/hook.rs", mapping_named("GitDir"))
         .file("b/.hidden/stash.rs", mapping_named("HiddenDir"))
+        // A build directory elsewhere (`CARGO_TARGET_DIR=build-out`), which cargo tags; its
+        // file sorts before the tag.
+        .file(
+            "build-out/CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n",
+        )
+        .file("build-out/A.rs", mapping_named("TaggedDirFile"))
+        .file("build-out/debug/out.rs", mapping_named("TaggedDir"))
 }
 
 #[test]
@@ -422,12 +430,24 @@ fn workspace_is_checked_from_a_member_subdirectory_skipping_build_and_hidden_dir
     for skipped in [
         "WorkspaceTargetDir",
         "MemberTargetDir",
+        "TaggedDirFile",
+        "TaggedDir",
         "GitDir",
         "HiddenDir",
     ] {
         run.assert_stderr_lacks(&name_finding(skipped));
     }
     run.assert_stderr_has("in 3 files checked");
+}
+
+#[test]
+fn a_tagged_build_directory_given_as_the_path_is_checked() {
+    let tree = workspace();
+    objlint(&tree.root, &["build-out"])
+        .assert_code(1)
+        .assert_stderr_has(&name_finding("TaggedDirFile"))
+        .assert_stderr_has(&name_finding("TaggedDir"))
+        .assert_stderr_has("in 2 files checked");
 }
 
 #[test]
