@@ -635,7 +635,7 @@ fn parse_whole(source: &SourceFile, too_deep: Option<FileError>) -> Result<syn::
     if let Some(error) = too_deep {
         return Err(error);
     }
-    syn::parse_file(source.parse_text()).map_err(|error| crate::parse_error(source, &error))
+    syn::parse_file(&source.code_parse_text()).map_err(|error| crate::parse_error(source, &error))
 }
 
 /// Parses only `selection`; if that text does not parse, the whole file is parsed instead, so

@@ -74,7 +74,7 @@ fn scan(path: &Path, words: &WordSearch) -> Result<bool, ScanError> {
             }
             let end = carried + read;
             let window = &buffer[..end];
-            unchecked = match std::str::from_utf8(&window[carried - unchecked..]) {
+            unchecked = match simdutf8::compat::from_utf8(&window[carried - unchecked..]) {
                 Ok(_) => 0,
                 Err(error) if error.error_len().is_none() => {
                     window.len() - (carried - unchecked) - error.valid_up_to()

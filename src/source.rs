@@ -142,6 +142,14 @@ pub struct Skeleton {
 }
 
 impl SourceFile {
+    /// The whole text a parser should see: [`SourceFile::parse_text`] with its comments
+    /// blanked (see [`push_blanking_comments`]).
+    pub fn code_parse_text(&self) -> String {
+        let mut out = String::with_capacity(self.parse_text().len());
+        push_blanking_comments(&mut out, self.parse_text());
+        out
+    }
+
     /// The file's [`Skeleton`], in byte offsets of the real text.
     pub fn skeleton(&self) -> Skeleton {
         let mut skeleton = skeleton(self.parse_text());
@@ -155,7 +163,8 @@ impl SourceFile {
 
     /// The text a parser should see when only `keep` (sorted, disjoint spans of this file) are
     /// wanted: everything else becomes nothing but its line breaks, plus spaces up to the first
-    /// kept character on a line, so every kept token keeps its line and character column.
+    /// kept character on a line, so every kept token keeps its line and character column; and
+    /// comments are blanked (see [`push_blanking_comments`]).
     pub fn masked_parse_text(&self, keep: impl IntoIterator<Item = ByteSpan>) -> String {
         let text = self.parse_text();
         let mut out = String::new();
@@ -163,7 +172,7 @@ impl SourceFile {
         for span in keep {
             let start = span.start - self.bom_len;
             mask_into(&mut out, &text[position..start]);
-            out.push_str(&text[start..span.end - self.bom_len]);
+            push_blanking_comments(&mut out, &text[start..span.end - self.bom_len]);
             position = span.end - self.bom_len;
         }
         // The tail is dropped except for its line count, which no span can point into anyway.
@@ -380,13 +389,62 @@ fn skeleton(text: &str) -> Skeleton {
     out
 }
 
+/// What a stretch of text starting in code is, as [`lexeme_at`] reads it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lexeme {
+    /// A token, or a byte between tokens.
+    Code,
+    Comment,
+    /// A string, character or byte literal, or a lifetime.
+    Literal,
+    /// A comment or string that does not close: it runs to the end of the text.
+    Unclosed,
+}
+
+/// The lexeme starting at `start` (in code) and where it ends.
+fn lexeme_at(text: &str, start: usize) -> (usize, Lexeme) {
+    let bytes = text.as_bytes();
+    let byte = bytes[start];
+    let closed =
+        |end: Option<usize>, kind| end.map_or((bytes.len(), Lexeme::Unclosed), |end| (end, kind));
+    match byte {
+        b'/' if bytes.get(start + 1) == Some(&b'/') => {
+            (memchr_newline(bytes, start), Lexeme::Comment)
+        }
+        b'/' if bytes.get(start + 1) == Some(&b'*') => {
+            closed(block_comment_end(bytes, start), Lexeme::Comment)
+        }
+        b'"' => closed(string_end(bytes, start + 1), Lexeme::Literal),
+        b'\'' => (quote_end(bytes, start), Lexeme::Literal),
+        _ if is_word_byte(byte) => {
+            let end = word_end(bytes, start);
+            let word = &bytes[start..end];
+            let literal_end = if matches!(word, b"r" | b"br" | b"cr") {
+                raw_string_end(bytes, end)
+            } else if bytes.get(end) == Some(&b'"') && matches!(word, b"b" | b"c") {
+                string_end(bytes, end + 1)
+            } else if bytes.get(end) == Some(&b'\'') && word == b"b" {
+                Some(quote_end(bytes, end))
+            } else {
+                None
+            };
+            literal_end.map_or((end, Lexeme::Code), |end| (end, Lexeme::Literal))
+        }
+        _ if byte < 0x80 => (start + 1, Lexeme::Code),
+        _ => (
+            start + text[start..].chars().next().map_or(1, char::len_utf8),
+            Lexeme::Code,
+        ),
+    }
+}
+
 /// Tells, for offsets asked in increasing order, which are in code rather than inside a
 /// comment or a string, character or byte literal, by reading the text (a file, or one of its
 /// top-level items: text that starts in code) the way [`skeleton`] does, once, up to the last
 /// offset asked.
 pub(crate) struct CodeCursor<'a> {
     text: &'a str,
-    /// Where reading stopped: the start of a token, or the end of the text.
+    /// Where reading stopped: the start of a lexeme, or the end of the text.
     position: usize,
     /// The end of the comment or literal the last offset asked was inside.
     skipped_to: usize,
@@ -410,57 +468,44 @@ impl<'a> CodeCursor<'a> {
         if at < self.skipped_to {
             return false;
         }
-        let bytes = self.text.as_bytes();
         while !self.unclosed && self.position < at {
-            let start = self.position;
-            let byte = bytes[start];
-            let skipped = match byte {
-                b'/' if bytes.get(start + 1) == Some(&b'/') => Some(memchr_newline(bytes, start)),
-                b'/' if bytes.get(start + 1) == Some(&b'*') => block_comment_end(bytes, start)
-                    .or_else(|| {
-                        self.unclosed = true;
-                        None
-                    }),
-                b'"' => string_end(bytes, start + 1).or_else(|| {
-                    self.unclosed = true;
-                    None
-                }),
-                b'\'' => Some(quote_end(bytes, start)),
-                _ if is_word_byte(byte) => {
-                    let end = word_end(bytes, start);
-                    let word = &bytes[start..end];
-                    let literal_end = if matches!(word, b"r" | b"br" | b"cr") {
-                        raw_string_end(bytes, end)
-                    } else if bytes.get(end) == Some(&b'"') && matches!(word, b"b" | b"c") {
-                        string_end(bytes, end + 1)
-                    } else if bytes.get(end) == Some(&b'\'') && word == b"b" {
-                        Some(quote_end(bytes, end))
-                    } else {
-                        None
-                    };
-                    self.position = end;
-                    literal_end
-                }
-                _ if byte < 0x80 => {
-                    self.position = start + 1;
-                    None
-                }
-                _ => {
-                    self.position =
-                        start + self.text[start..].chars().next().map_or(1, char::len_utf8);
-                    None
-                }
-            };
-            if let Some(end) = skipped {
-                self.position = end;
-                if end > at {
+            let (end, lexeme) = lexeme_at(self.text, self.position);
+            self.position = end;
+            match lexeme {
+                Lexeme::Code => {}
+                Lexeme::Unclosed => self.unclosed = true,
+                Lexeme::Comment | Lexeme::Literal if end > at => {
                     self.skipped_to = end;
                     return false;
                 }
+                Lexeme::Comment | Lexeme::Literal => {}
             }
         }
         true
     }
+}
+
+/// Appends `text` (which starts in code) to `out` with each character of its comments, doc
+/// comments included, turned into a space, line breaks kept: every token keeps its line and
+/// character column. Doc comments become attributes in syn, and nothing objlint looks for is
+/// in them; in documented code they are most of what the parser would read.
+pub(crate) fn push_blanking_comments(out: &mut String, text: &str) {
+    let mut copied = 0;
+    let mut position = 0;
+    while position < text.len() {
+        let (end, lexeme) = lexeme_at(text, position);
+        if lexeme == Lexeme::Comment {
+            out.push_str(&text[copied..position]);
+            out.extend(
+                text[position..end]
+                    .chars()
+                    .map(|c| if c == '\n' { '\n' } else { ' ' }),
+            );
+            copied = end;
+        }
+        position = end;
+    }
+    out.push_str(&text[copied..]);
 }
 
 fn push_item(out: &mut Skeleton, start: usize, end: usize, depth: &mut usize) {
