@@ -158,7 +158,6 @@ impl Catalogue {
             .cloned()
     }
 
-    /// Words at least one of which a file must contain to call anything in the catalogue.
     /// The words that name a Win32 function (each the function's own name).
     pub fn win32_functions(&self) -> std::collections::HashSet<String> {
         self.functions
@@ -168,6 +167,7 @@ impl Catalogue {
             .collect()
     }
 
+    /// Words at least one of which a file must contain to call anything in the catalogue.
     pub fn keywords(&self) -> Vec<String> {
         let mut words: Vec<String> = self.functions.keys().cloned().collect();
         words.extend(self.methods.keys().cloned());
@@ -195,5 +195,24 @@ impl Catalogue {
         words.sort();
         words.dedup();
         words
+    }
+
+    /// The methods of the catalogue's builder chains: the ones that create, the one that
+    /// names, and those that make a pipe the first instance. A chain on a `let`-bound builder
+    /// (`options.create(name)`) names no catalogue word where these methods are called.
+    pub fn builder_methods(&self) -> Vec<&'static str> {
+        let mut methods = vec!["max_instances", "first_pipe_instance"];
+        for api in &self.builders {
+            if let Matcher::Builder {
+                create,
+                name_method,
+                ..
+            } = &api.matcher
+            {
+                methods.extend(create.iter().copied());
+                methods.extend(*name_method);
+            }
+        }
+        methods
     }
 }

@@ -6,7 +6,7 @@
 //! `let`s in scope, the enclosing function and the module path, so that names and
 //! `ERROR_ALREADY_EXISTS` checks can be resolved.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -21,7 +21,7 @@ use crate::apis::{Api, Matcher, ObjectKind, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::names::lower::{absolute_path, function_scope, path_segments, LetBinding, Site, UseMap};
 use crate::names::{BindingKind, FileId, NameIr};
-use crate::source::{ByteSpan, SourceFile};
+use crate::source::{code_words, ByteSpan, SourceFile};
 
 /// One call that creates a (possibly) named kernel object, as found in its file.
 #[derive(Debug, Clone)]
@@ -147,10 +147,21 @@ pub fn find(
     };
     collector.visit_file(syntax);
     let items = collector.lower_items();
+    let mut macro_words: HashSet<String> = catalogue.keywords().into_iter().collect();
+    macro_words.extend(
+        catalogue
+            .builder_methods()
+            .into_iter()
+            .chain(["Self"])
+            .chain(collector.aliases.keys().map(String::as_str))
+            .chain(collector.uses.renames())
+            .map(str::to_owned),
+    );
     let mut finder = CreationFinder {
         file,
         file_id,
         catalogue,
+        macro_words,
         aliases: collector.aliases,
         uses: collector.uses,
         module_path: module_path.to_vec(),
@@ -328,6 +339,9 @@ struct CreationFinder<'a> {
     file: &'a SourceFile,
     file_id: FileId,
     catalogue: &'a Catalogue,
+    /// The words a macro's tokens must name for a creation to be among them (see
+    /// [`CreationFinder::visit_macro`]).
+    macro_words: HashSet<String>,
     /// `use … as alias` renames of catalogued functions: alias → function name.
     aliases: HashMap<String, String>,
     uses: UseMap,
@@ -859,6 +873,15 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
     }
 
     fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        // Trying a macro's tokens as code means parsing them again, up to three ways; a macro
+        // that names none of the words a creation is found by (the catalogue's, the builder
+        // chains' methods, `Self`, and the file's renames) holds none.
+        let body = self
+            .file
+            .slice(self.file.byte_span(node.delimiter.span().join()));
+        if !code_words(body).any(|word| self.macro_words.contains(word)) {
+            return;
+        }
         if node.path.is_ident("macro_rules") {
             // A macro definition's body is patterns and templates with `$` fragments; its
             // templates are still tried piece by piece below, like any other tokens.

@@ -438,6 +438,23 @@ fn lexeme_at(text: &str, start: usize) -> (usize, Lexeme) {
     }
 }
 
+/// The identifiers (and keywords) of `text`, which starts in code, outside its comments and
+/// literals.
+pub(crate) fn code_words(text: &str) -> impl Iterator<Item = &str> {
+    let mut position = 0;
+    std::iter::from_fn(move || {
+        while position < text.len() {
+            let start = position;
+            let (end, lexeme) = lexeme_at(text, start);
+            position = end;
+            if lexeme == Lexeme::Code && is_word_byte(text.as_bytes()[start]) {
+                return Some(&text[start..end]);
+            }
+        }
+        None
+    })
+}
+
 /// Tells, for offsets asked in increasing order, which are in code rather than inside a
 /// comment or a string, character or byte literal, by reading the text (a file, or one of its
 /// top-level items: text that starts in code) the way [`skeleton`] does, once, up to the last

@@ -34,6 +34,14 @@ impl UseMap {
     fn get(&self, module_path: &[String], ident: &str) -> Option<&Vec<String>> {
         self.imports.get(&(module_path.to_vec(), ident.to_owned()))
     }
+
+    /// The identifiers imported under a name of their own (`use a::B as C` gives `C`).
+    pub fn renames(&self) -> impl Iterator<Item = &str> {
+        self.imports
+            .iter()
+            .filter(|((_, ident), path)| path.last() != Some(ident))
+            .map(|((_, ident), _)| ident.as_str())
+    }
 }
 
 /// The identifiers of a path's segments (`windows::core::w` → `["windows", "core", "w"]`).
