@@ -489,13 +489,12 @@ impl<'a> CodeCursor<'a> {
             let (end, lexeme) = lexeme_at(self.text, self.position);
             self.position = end;
             match lexeme {
-                Lexeme::Code => {}
                 Lexeme::Unclosed => self.unclosed = true,
                 Lexeme::Comment | Lexeme::Literal if end > at => {
                     self.skipped_to = end;
                     return false;
                 }
-                Lexeme::Comment | Lexeme::Literal => {}
+                Lexeme::Code | Lexeme::Comment | Lexeme::Literal => {}
             }
         }
         true
