@@ -3,6 +3,7 @@
 //! writes them in `compiler-message` lines.
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -100,7 +101,8 @@ fn file_url(path: &Path) -> String {
 /// Finds and caches the package of each directory.
 #[derive(Default)]
 pub struct Packages {
-    by_directory: HashMap<PathBuf, Option<Arc<Package>>>,
+    /// Keyed by the path's bytes: hashing a `Path` walks its components.
+    by_directory: HashMap<OsString, Option<Arc<Package>>>,
     /// The directory of the file asked about last, and its package: the walk gives a
     /// directory's files one after another.
     last: Option<(PathBuf, Arc<Package>)>,
@@ -108,7 +110,7 @@ pub struct Packages {
     /// [`Packages::listed_manifest`] is told of each `Cargo.toml` it lists.
     walked: Vec<Vec<u8>>,
     /// The directories under `walked` that the walk found a `Cargo.toml` in.
-    listed_manifests: HashSet<PathBuf>,
+    listed_manifests: HashSet<OsString>,
     /// Manifests that could not be read, reported once each.
     pub errors: Vec<(PathBuf, anyhow::Error)>,
 }
@@ -140,17 +142,17 @@ impl Packages {
     /// The walk listed this `Cargo.toml` (an absolute path), before the rest of its directory.
     pub fn listed_manifest(&mut self, manifest: &Path) {
         if let Some(directory) = manifest.parent() {
-            self.listed_manifests.insert(directory.to_owned());
+            self.listed_manifests.insert(directory.as_os_str().to_owned());
         }
     }
 
     fn for_directory(&mut self, directory: &Path) -> Option<Arc<Package>> {
-        if let Some(known) = self.by_directory.get(directory) {
+        if let Some(known) = self.by_directory.get(directory.as_os_str()) {
             return known.clone();
         }
         let manifest = directory.join("Cargo.toml");
         let has_manifest = if self.is_walked(directory) {
-            self.listed_manifests.contains(directory)
+            self.listed_manifests.contains(directory.as_os_str())
         } else {
             manifest.is_file()
         };
@@ -171,7 +173,7 @@ impl Packages {
                 .and_then(|parent| self.for_directory(parent))
         };
         self.by_directory
-            .insert(directory.to_owned(), found.clone());
+            .insert(directory.as_os_str().to_owned(), found.clone());
         found
     }
 
@@ -215,11 +217,57 @@ pub fn stand_in(file: &Path) -> Package {
     }
 }
 
+/// The tables of a manifest objlint reads: the package and its targets, and the workspace.
 pub(crate) fn read_manifest(manifest: &Path) -> Result<Table> {
     let text = fs::read_to_string(manifest)
         .with_context(|| format!("failed to read {}", manifest.display()))?;
-    text.parse::<Table>()
+    // Large manifests are mostly features and dependencies (the `windows` crate lists
+    // thousands of features), which objlint never reads: it parses the rest. Should that
+    // not parse (a section boundary misread), the whole text is parsed, for its own error.
+    read_tables(&text)
+        .parse::<Table>()
+        .or_else(|_| text.parse::<Table>())
         .with_context(|| format!("failed to parse {}", manifest.display()))
+}
+
+/// The top-level tables objlint reads from a manifest.
+const READ_TABLES: &[&str] = &[
+    "package",
+    "workspace",
+    "lib",
+    "bin",
+    "example",
+    "test",
+    "bench",
+];
+
+/// `text` without the sections of tables objlint does not read: the keys before the first
+/// header, then each `[table]` or `[[table]]` (and its sub-tables) named in [`READ_TABLES`].
+fn read_tables(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut keeping = true;
+    let mut in_multiline_string = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if !in_multiline_string && trimmed.starts_with('[') {
+            let first_key = trimmed
+                .trim_start_matches('[')
+                .split(['.', ']'])
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_matches(['"', '\'']);
+            keeping = READ_TABLES.contains(&first_key);
+        }
+        if keeping {
+            kept.push_str(line);
+        }
+        // A header-like line inside a multi-line string is text, not a header.
+        if (line.matches(r#"""""#).count() + line.matches("'''").count()) % 2 == 1 {
+            in_multiline_string = !in_multiline_string;
+        }
+    }
+    kept
 }
 
 /// Reads a package manifest; `Ok(None)` for a virtual workspace manifest.
@@ -440,4 +488,34 @@ fn conventional_targets(folder: &Path) -> Vec<(String, PathBuf)> {
         .collect();
     found.sort();
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_tables_objlint_reads_are_parsed() {
+        let manifest = r#"cargo-features = ["x"]
+[package]
+name = "a"
+description = """
+[features]
+"""
+[features]
+big = [
+  "one",
+]
+[[bin]]
+name = "b"
+[target.'cfg(windows)'.dependencies]
+windows = "1"
+[ "lib" ]
+path = "src/l.rs"
+"#;
+        let table: Table = read_tables(manifest).parse().unwrap();
+        let keys: Vec<&String> = table.keys().collect();
+        assert_eq!(keys, ["bin", "cargo-features", "lib", "package"]);
+        assert_eq!(table["package"]["description"].as_str(), Some("[features]\n"));
+    }
 }
