@@ -16,7 +16,7 @@ use crate::lints::{self, LintContext};
 use crate::mentions::{Mentions, WordSearch};
 use crate::names::{ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
 use crate::read;
-use crate::source::{ByteSpan, Item, SourceFile};
+use crate::source::{code_words, ByteSpan, Item, Piece, SourceFile};
 use crate::workspace::Package;
 use crate::{diagnostic::Diagnostic, FileError};
 
@@ -548,8 +548,9 @@ fn parse_selected(
                 *parsed = Parsed::Whole;
                 return Some(parse_whole(source, too_deep));
             }
-            let mut done = vec![false; skeleton.items.len()];
-            let selection = select_items(source, &skeleton.items, &mut done, words);
+            let items = source.split_blocks(skeleton.items);
+            let mut done = vec![false; items.len()];
+            let selection = select_items(source, &items, &mut done, words);
             let selected: usize = selection
                 .iter()
                 .map(|item| item.span.end - item.span.start)
@@ -560,7 +561,7 @@ fn parse_selected(
             }
             let any_selected = done.contains(&true);
             *parsed = Parsed::Items {
-                items: skeleton.items,
+                items,
                 done,
                 too_deep: too_deep.clone(),
             };
@@ -583,24 +584,57 @@ fn parse_selected(
 }
 
 /// Marks the items not done yet that mention one of `words` as done, and returns them with
-/// every `use` item, in order.
+/// every `use` item, in order. An item inside a split block (see [`SourceFile::split_blocks`])
+/// comes with the block's opening and closing pieces and the block's `use` items; inside a
+/// block whose opening names a word (`impl NamedLock {`), `Self` is that word.
 fn select_items(
     source: &SourceFile,
     items: &[Item],
     done: &mut [bool],
     words: Mentions<'_>,
 ) -> Vec<Item> {
-    let mut selection = Vec::new();
-    for (item, done) in items.iter().zip(done) {
+    let mut chosen = vec![false; items.len()];
+    let mut open_names_word = false;
+    for (index, item) in items.iter().enumerate() {
         let text = source.slice(item.span);
-        if !*done && words.in_item(text) {
-            *done = true;
-            selection.push(*item);
-        } else if has_word(text, "use") {
-            selection.push(*item);
+        match item.piece {
+            Piece::Whole => {
+                if !done[index] && words.in_item(text) {
+                    done[index] = true;
+                    chosen[index] = true;
+                } else {
+                    chosen[index] = has_word(text, "use");
+                }
+            }
+            Piece::Open => open_names_word = words.in_item(text),
+            Piece::Inner { open } => {
+                if !done[index]
+                    && (words.in_item(text)
+                        || open_names_word && code_words(text).any(|word| word == "Self"))
+                {
+                    done[index] = true;
+                    chosen[index] = true;
+                    chosen[open] = true;
+                }
+            }
+            Piece::Close { .. } => {}
         }
     }
-    selection
+    // The pieces that hold each chosen inner item together.
+    for (index, item) in items.iter().enumerate() {
+        match item.piece {
+            Piece::Inner { open } if chosen[open] && !chosen[index] => {
+                chosen[index] = has_word(source.slice(item.span), "use");
+            }
+            Piece::Close { open } => chosen[index] = chosen[open],
+            _ => {}
+        }
+    }
+    items
+        .iter()
+        .zip(chosen)
+        .filter_map(|(item, chosen)| chosen.then_some(*item))
+        .collect()
 }
 
 /// Whether `word` occurs in `text` as a whole identifier (in code or a comment: either way the

@@ -197,7 +197,7 @@ fn push_newlines(out: &mut String, masked: &str) {
     out.extend(std::iter::repeat_n('\n', count));
 }
 
-/// A top-level item of a [`Skeleton`].
+/// A top-level item of a [`Skeleton`], or a piece of one (see [`SourceFile::split_blocks`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Item {
     pub span: ByteSpan,
@@ -206,6 +206,158 @@ pub struct Item {
     /// plus the tokens since the last `;` or `,` (or the end of a block statement) at its level.
     /// A chain like `!!!!x`, `|| || x` or `a = b = c` nests with its length, as syn recurses.
     pub depth: usize,
+    pub piece: Piece,
+}
+
+/// What part of a top-level item an [`Item`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece {
+    Whole,
+    /// An `impl`, `mod` or `trait` block up to and with its `{`.
+    Open,
+    /// An item inside the block opened by the [`Piece::Open`] at index `open`.
+    Inner {
+        open: usize,
+    },
+    /// The block's `}`.
+    Close {
+        open: usize,
+    },
+}
+
+/// A block item at least this long is split into its inner items by
+/// [`SourceFile::split_blocks`]: a wrapper type's `impl` holds many documented methods, of
+/// which a few create something.
+const SPLIT_BLOCKS_FROM: usize = 2 * 1024;
+
+impl SourceFile {
+    /// `items` (a [`Skeleton`]'s) with each large `impl`, `mod` or `trait` block split into the
+    /// piece that opens it, its inner items and its `}`, so that a parser can be given only
+    /// the inner items that matter, inside their block.
+    pub fn split_blocks(&self, items: Vec<Item>) -> Vec<Item> {
+        let mut split = Vec::with_capacity(items.len());
+        for item in items {
+            let Some((open, inner, close)) = self.block_pieces(item) else {
+                split.push(item);
+                continue;
+            };
+            let open_index = split.len();
+            split.push(open);
+            split.extend(inner.into_iter().map(|inner| Item {
+                piece: Piece::Inner { open: open_index },
+                ..inner
+            }));
+            split.push(Item {
+                piece: Piece::Close { open: open_index },
+                ..close
+            });
+        }
+        split
+    }
+
+    /// The pieces of `item` when it is a large block item whose body reads as items.
+    fn block_pieces(&self, item: Item) -> Option<(Item, Vec<Item>, Item)> {
+        let text = self.slice(item.span);
+        if text.len() < SPLIT_BLOCKS_FROM
+            || !matches!(leading_keyword(text), Some("impl" | "mod" | "trait"))
+        {
+            return None;
+        }
+        let (open_brace, close_brace) = outer_braces(text)?;
+        if close_brace + 1 != text.len() {
+            // The `{` of a const generic argument, or a block that does not end the item.
+            return None;
+        }
+        let body_start = item.span.start + open_brace + 1;
+        let inner = skeleton(&text[open_brace + 1..close_brace]);
+        if inner.unbalanced {
+            return None;
+        }
+        let piece = |start, end, depth| Item {
+            span: ByteSpan::new(start, end),
+            depth,
+            piece: Piece::Open,
+        };
+        let inner = inner
+            .items
+            .into_iter()
+            .map(|inner| {
+                piece(
+                    body_start + inner.span.start,
+                    body_start + inner.span.end,
+                    inner.depth + 1,
+                )
+            })
+            .collect();
+        Some((
+            piece(item.span.start, body_start, 1),
+            inner,
+            piece(item.span.end - 1, item.span.end, 1),
+        ))
+    }
+}
+
+/// The keyword that says what an item is: its first word after attributes, visibility and
+/// the qualifiers `unsafe`, `default` and `auto`.
+fn leading_keyword(item: &str) -> Option<&str> {
+    let mut depth = 0usize;
+    for (_, token) in code_tokens(item) {
+        match token {
+            "[" | "(" => depth += 1,
+            "]" | ")" => depth = depth.checked_sub(1)?,
+            _ if depth > 0 => {}
+            "#" | "!" | "pub" | "unsafe" | "default" | "auto" => {}
+            _ => return Some(token),
+        }
+    }
+    None
+}
+
+/// The offsets of the first `{` of `text` and of the `}` that closes it.
+fn outer_braces(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut open = None;
+    for (at, token) in code_tokens(text) {
+        match token {
+            "{" => {
+                open.get_or_insert(at);
+                depth += 1;
+            }
+            "}" => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some((open?, at));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The tokens of `text`, which starts in code, with their offsets: each word, and each other
+/// byte or character that is not whitespace, outside comments and literals.
+fn code_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut position = 0;
+    std::iter::from_fn(move || {
+        while position < text.len() {
+            let start = position;
+            let (end, lexeme) = lexeme_at(text, start);
+            position = end;
+            if lexeme == Lexeme::Code && !text.as_bytes()[start].is_ascii_whitespace() {
+                return Some((start, &text[start..end]));
+            }
+        }
+        None
+    })
+}
+
+/// The identifiers (and keywords) of `text`, which starts in code, outside its comments and
+/// literals.
+pub(crate) fn code_words(text: &str) -> impl Iterator<Item = &str> {
+    code_tokens(text)
+        .map(|(_, token)| token)
+        .filter(|token| is_word_byte(token.as_bytes()[0]))
 }
 
 /// One open delimiter of the scan: its closing byte and the tokens counted at its level.
@@ -438,23 +590,6 @@ fn lexeme_at(text: &str, start: usize) -> (usize, Lexeme) {
     }
 }
 
-/// The identifiers (and keywords) of `text`, which starts in code, outside its comments and
-/// literals.
-pub(crate) fn code_words(text: &str) -> impl Iterator<Item = &str> {
-    let mut position = 0;
-    std::iter::from_fn(move || {
-        while position < text.len() {
-            let start = position;
-            let (end, lexeme) = lexeme_at(text, start);
-            position = end;
-            if lexeme == Lexeme::Code && is_word_byte(text.as_bytes()[start]) {
-                return Some(&text[start..end]);
-            }
-        }
-        None
-    })
-}
-
 /// Tells, for offsets asked in increasing order, which are in code rather than inside a
 /// comment or a string, character or byte literal, by reading the text (a file, or one of its
 /// top-level items: text that starts in code) the way [`skeleton`] does, once, up to the last
@@ -528,6 +663,7 @@ fn push_item(out: &mut Skeleton, start: usize, end: usize, depth: &mut usize) {
     out.items.push(Item {
         span: ByteSpan::new(start, end),
         depth: std::mem::take(depth),
+        piece: Piece::Whole,
     });
 }
 
@@ -668,6 +804,37 @@ fn quote_end(bytes: &[u8], index: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_blocks_are_split_into_their_inner_items() {
+        use std::fmt::Write as _;
+        let mut methods = String::new();
+        for n in 0..60 {
+            let _ = writeln!(
+                methods,
+                "    /// Doc {{ with a brace.\n    fn m{n}(&self) -> u32 {{ {n} }}"
+            );
+        }
+        let text = format!(
+            "use a::b;\n#[cfg(windows)]\npub(crate) unsafe impl<T> X<T> {{\n{methods}}}\nimpl Small {{ fn f() {{}} }}\nimpl<const N: usize> Y<{{ N }}> {{\n{methods}}}\n"
+        );
+        let file = SourceFile::new("a.rs", text);
+        let items = file.split_blocks(file.skeleton().items);
+        let pieces: Vec<Piece> = items.iter().map(|item| item.piece).collect();
+        // `use`, the split `impl` (its opening, 60 methods, its `}`), the small `impl` and the
+        // one whose first `{` is a const generic argument, whole.
+        assert_eq!(pieces.len(), 1 + 1 + 60 + 1 + 2);
+        assert_eq!(pieces[1], Piece::Open);
+        assert!(pieces[2..62]
+            .iter()
+            .all(|piece| *piece == Piece::Inner { open: 1 }));
+        assert_eq!(pieces[62], Piece::Close { open: 1 });
+        // Doc comments are not part of an item (the parser is not given them).
+        assert_eq!(file.slice(items[2].span), "fn m0(&self) -> u32 { 0 }");
+        assert!(file.slice(items[1].span).ends_with("impl<T> X<T> {"));
+        assert_eq!(file.slice(items[62].span), "}");
+        assert_eq!(&pieces[63..], [Piece::Whole, Piece::Whole]);
+    }
 
     #[test]
     fn the_code_cursor_tells_code_from_comments_and_literals() {

@@ -142,7 +142,8 @@ impl Packages {
     /// The walk listed this `Cargo.toml` (an absolute path), before the rest of its directory.
     pub fn listed_manifest(&mut self, manifest: &Path) {
         if let Some(directory) = manifest.parent() {
-            self.listed_manifests.insert(directory.as_os_str().to_owned());
+            self.listed_manifests
+                .insert(directory.as_os_str().to_owned());
         }
     }
 
@@ -516,6 +517,9 @@ path = "src/l.rs"
         let table: Table = read_tables(manifest).parse().unwrap();
         let keys: Vec<&String> = table.keys().collect();
         assert_eq!(keys, ["bin", "cargo-features", "lib", "package"]);
-        assert_eq!(table["package"]["description"].as_str(), Some("[features]\n"));
+        assert_eq!(
+            table["package"]["description"].as_str(),
+            Some("[features]\n")
+        );
     }
 }
