@@ -36,13 +36,18 @@ pub fn workspace_root(start: &Path) -> Option<PathBuf> {
 /// first; `target/` of a package, cargo's tagged build directories, `.git/` and hidden
 /// directories are skipped. An explicit path that holds no Rust file is an error.
 pub fn discover(paths: &[PathBuf], found: &mut impl FnMut(usize, Found)) {
-    for (index, path) in paths.iter().enumerate() {
+    // What each path is, asked on the thread pool: a pre-commit hook passes thousands.
+    let kinds: Vec<std::io::Result<std::fs::Metadata>> = {
+        use rayon::prelude::*;
+        paths.par_iter().map(std::fs::metadata).collect()
+    };
+    for ((index, path), kind) in paths.iter().enumerate().zip(kinds) {
         let mut any = false;
         let mut found_here = |item: Found| {
             any |= matches!(item, Found::File(_) | Found::Error(..));
             found(index, item);
         };
-        match std::fs::metadata(path) {
+        match kind {
             Ok(metadata) if metadata.is_dir() => {
                 found_here(Found::Root(path.clone()));
                 walk(path, &mut found_here);

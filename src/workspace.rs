@@ -111,6 +111,9 @@ pub struct Packages {
     walked: Vec<Vec<u8>>,
     /// The directories under `walked` that the walk found a `Cargo.toml` in.
     listed_manifests: HashSet<OsString>,
+    /// Directories outside the walk already looked up, with the `Cargo.toml` read in each
+    /// (`None` when there is none; see [`Packages::look_up`]).
+    looked_up: HashMap<OsString, Option<Result<Option<Package>>>>,
     /// Manifests that could not be read, reported once each.
     pub errors: Vec<(PathBuf, anyhow::Error)>,
 }
@@ -147,18 +150,58 @@ impl Packages {
         }
     }
 
+    /// Looks up, on the thread pool, the packages of the files and directories `paths`
+    /// (absolute): which of their ancestors hold a `Cargo.toml`, up to the nearest package,
+    /// and reads those. A pre-commit hook passes thousands of files from as many
+    /// directories, and the walk, which hands out one file at a time, would otherwise stop
+    /// at each to ask the file system while the other threads wait.
+    pub fn look_up(&mut self, paths: &[PathBuf]) {
+        use rayon::prelude::*;
+        let mut round: Vec<&Path> = paths.iter().filter_map(|path| path.parent()).collect();
+        while !round.is_empty() {
+            round.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+            round.dedup();
+            round.retain(|directory| !self.looked_up.contains_key(directory.as_os_str()));
+            let found: Vec<(&Path, Option<Result<Option<Package>>>)> = round
+                .par_iter()
+                .map(|&directory| {
+                    let manifest = directory.join("Cargo.toml");
+                    (
+                        directory,
+                        manifest.is_file().then(|| read_package(&manifest)),
+                    )
+                })
+                .collect();
+            // Up from a directory without a package (no manifest, or a workspace's).
+            round = found
+                .iter()
+                .filter(|(_, package)| matches!(package, None | Some(Ok(None))))
+                .filter_map(|(directory, _)| directory.parent())
+                .collect();
+            self.looked_up.extend(
+                found
+                    .into_iter()
+                    .map(|(directory, package)| (directory.as_os_str().to_owned(), package)),
+            );
+        }
+    }
+
     fn for_directory(&mut self, directory: &Path) -> Option<Arc<Package>> {
         if let Some(known) = self.by_directory.get(directory.as_os_str()) {
             return known.clone();
         }
         let manifest = directory.join("Cargo.toml");
-        let has_manifest = if self.is_walked(directory) {
-            self.listed_manifests.contains(directory.as_os_str())
+        let package = if self.is_walked(directory) {
+            self.listed_manifests
+                .contains(directory.as_os_str())
+                .then(|| read_package(&manifest))
+        } else if let Some(package) = self.looked_up.remove(directory.as_os_str()) {
+            package
         } else {
-            manifest.is_file()
+            manifest.is_file().then(|| read_package(&manifest))
         };
-        let found = if has_manifest {
-            match read_package(&manifest) {
+        let found = if let Some(package) = package {
+            match package {
                 Ok(Some(package)) => Some(Arc::new(package)),
                 Ok(None) => directory
                     .parent()
@@ -405,7 +448,13 @@ fn discover_targets(
         }
         found.extend(conventional_targets(&directory.join(folder)));
         for (name, path) in found {
-            if !targets.iter().any(|target| target.src_path == path) {
+            // Paths are compared as bytes: they are all joined to `directory` the same way,
+            // and comparing `Path`s component by component made this quadratic loop slow on
+            // packages with hundreds of tests (tokio).
+            if !targets
+                .iter()
+                .any(|target| target.src_path.as_os_str() == path.as_os_str())
+            {
                 targets.push(Target::new(
                     name,
                     kind,
@@ -475,9 +524,14 @@ fn conventional_targets(folder: &Path) -> Vec<(String, PathBuf)> {
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let path = entry.path();
-            if path.extension().is_some_and(|extension| extension == "rs") && path.is_file() {
+            // The listing tells a file from a directory; only a link needs asking.
+            let (is_file, is_dir) = match entry.file_type() {
+                Ok(kind) if !kind.is_symlink() => (kind.is_file(), kind.is_dir()),
+                _ => (path.is_file(), path.is_dir()),
+            };
+            if path.extension().is_some_and(|extension| extension == "rs") && is_file {
                 Some((path.file_stem()?.to_string_lossy().into_owned(), path))
-            } else if path.join("main.rs").is_file() {
+            } else if is_dir && path.join("main.rs").is_file() {
                 Some((
                     entry.file_name().to_string_lossy().into_owned(),
                     path.join("main.rs"),
