@@ -16,8 +16,8 @@
 # Usage: cargo build --release && benches/vs-ripgrep.sh
 # Environment: JOBS (default: the number of cores), RUNS (default 10), OBJLINT (the binary,
 # default target/release/cargo-objlint), RG (default rg), CASES (default `whole none small five
-# memory`;
-# a case left out keeps the timings of its last run).
+# memory`; a case left out keeps the timings of its last run), IN_MEMORY (default 1: the trees
+# are copied to /dev/shm and read from there; 0 reads them where they are).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,6 +67,28 @@ if [[ ! -f $five/.complete ]]; then
     (cd "$corpus" && xargs -d '\n' cp -l --parents -t "$five" <"$out/5000.txt")
     (cd "$corpus" && for manifest in */Cargo.toml; do [[ -d $five/${manifest%/Cargo.toml} ]] && cp -l --parents "$manifest" "$five"; done)
     : >"$five/.complete"
+fi
+
+# The trees are read from a copy in memory (tmpfs), unless IN_MEMORY=0: this VM trims its page
+# cache in the background, so a tree read from disk is partly read from the disk again in some
+# runs and not others, which makes single runs vary by ±15% and can favour either tool. Both
+# tools read the same copy.
+place=""
+if [[ ${IN_MEMORY:-1} == 1 && -d /dev/shm ]]; then
+    memory=/dev/shm/objlint-vs-ripgrep
+    if [[ ! -f $memory/.complete ]]; then
+        rm -rf "$memory"
+        mkdir -p "$memory"
+        cp -r "$corpus" "$memory/corpus"
+        cp -r "$five" "$memory/five"
+        : >"$memory/.complete"
+    fi
+    trap 'rm -rf "$memory"' EXIT
+    no_candidate=$memory/corpus/${no_candidate#"$corpus"/}
+    small_file=$memory/corpus/${small_file#"$corpus"/}
+    corpus=$memory/corpus
+    five=$memory/five
+    place="; trees read from a copy in /dev/shm (tmpfs; IN_MEMORY=0 reads them from disk)"
 fi
 mapfile -t five_files < <(sed "s|^|$five/|" "$out/5000.txt")
 
@@ -143,5 +165,5 @@ cat <<EOF
 | The same 5,000 as a directory | | $(ms five-objlint-dir) | $(ms five-rg-dir) | $(ratio five-objlint-dir five-rg-dir) | arguments ≤ directory: $(ratio five-objlint-args five-objlint-dir) |
 | Peak memory, whole corpus | | $objlint_peak | $rg_peak | | < 100 MB |
 
-Medians of $runs alternating runs after one warm-up; $threads_note; $(nproc) cores.
+Medians of $runs alternating runs after one warm-up; $threads_note; $(nproc) cores$place.
 EOF

@@ -16,7 +16,7 @@ use crate::lints::{self, LintContext};
 use crate::mentions::{Mentions, WordSearch};
 use crate::names::{ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
 use crate::read;
-use crate::source::{code_words, ByteSpan, Item, Piece, SourceFile};
+use crate::source::{code_words, is_use_item, ByteSpan, Item, Piece, SourceFile};
 use crate::workspace::Package;
 use crate::{diagnostic::Diagnostic, FileError};
 
@@ -603,7 +603,7 @@ fn select_items(
                     done[index] = true;
                     chosen[index] = true;
                 } else {
-                    chosen[index] = has_word(text, "use");
+                    chosen[index] = is_use_item(text);
                 }
             }
             Piece::Open => open_names_word = words.in_item(text),
@@ -624,7 +624,7 @@ fn select_items(
     for (index, item) in items.iter().enumerate() {
         match item.piece {
             Piece::Inner { open } if chosen[open] && !chosen[index] => {
-                chosen[index] = has_word(source.slice(item.span), "use");
+                chosen[index] = is_use_item(source.slice(item.span));
             }
             Piece::Close { open } => chosen[index] = chosen[open],
             _ => {}
@@ -635,22 +635,6 @@ fn select_items(
         .zip(chosen)
         .filter_map(|(item, chosen)| chosen.then_some(*item))
         .collect()
-}
-
-/// Whether `word` occurs in `text` as a whole identifier (in code or a comment: either way the
-/// item is only parsed for nothing).
-fn has_word(text: &str, word: &str) -> bool {
-    let is_ident = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
-    text.match_indices(word).any(|(at, _)| {
-        let before = text.as_bytes()[..at]
-            .last()
-            .is_none_or(|&byte| !is_ident(byte));
-        let after = text
-            .as_bytes()
-            .get(at + word.len())
-            .is_none_or(|&byte| !is_ident(byte));
-        before && after
-    })
 }
 
 /// The error for text that nests `depth` deep (at byte `deepest`), when that is more than

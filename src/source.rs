@@ -297,6 +297,12 @@ impl SourceFile {
     }
 }
 
+/// Whether `item` is a `use` declaration: those are parsed with every selection of items, for
+/// the paths they import.
+pub(crate) fn is_use_item(item: &str) -> bool {
+    leading_keyword(item) == Some("use")
+}
+
 /// The keyword that says what an item is: its first word after attributes, visibility and
 /// the qualifiers `unsafe`, `default` and `auto`.
 fn leading_keyword(item: &str) -> Option<&str> {
