@@ -74,15 +74,17 @@ impl PackageFile {
         });
     }
 
-    /// Reads the file of `package` at `path`, shown as `shown_path`; its text is kept only
-    /// when `prefilter` says the run may need it.
+    /// Reads the file of `package` at `path` (absolute), shown as `shown_path`, through
+    /// `read_path` (the same file, by the path the process can open it by with the fewest
+    /// lookups); its text is kept only when `prefilter` says the run may need it.
     pub fn read(
         shown_path: PathBuf,
+        read_path: &Path,
         path: PathBuf,
         package: &Package,
         prefilter: &Prefilter,
     ) -> Self {
-        match read::text_if_mentions(&path, &prefilter.kept) {
+        match read::text_if_mentions(read_path, &prefilter.kept) {
             Ok(Some(text)) => Self::new(
                 SourceFile::new(shown_path, text),
                 module_path_of(package, &path),

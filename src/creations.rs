@@ -1071,18 +1071,11 @@ fn pattern_identifiers(pattern: &syn::Pat, out: &mut Vec<String>) {
         Pat::Paren(inner) => pattern_identifiers(&inner.pat, out),
         Pat::Reference(inner) => pattern_identifiers(&inner.pat, out),
         Pat::Type(typed) => pattern_identifiers(&typed.pat, out),
-        Pat::Slice(slice) => slice
-            .elems
-            .iter()
-            .for_each(|elem| pattern_identifiers(elem, out)),
-        Pat::Tuple(tuple) => tuple
-            .elems
-            .iter()
-            .for_each(|elem| pattern_identifiers(elem, out)),
-        Pat::TupleStruct(tuple) => tuple
-            .elems
-            .iter()
-            .for_each(|elem| pattern_identifiers(elem, out)),
+        Pat::Slice(syn::PatSlice { elems, .. })
+        | Pat::Tuple(syn::PatTuple { elems, .. })
+        | Pat::TupleStruct(syn::PatTupleStruct { elems, .. }) => {
+            elems.iter().for_each(|elem| pattern_identifiers(elem, out));
+        }
         Pat::Struct(fields) => fields
             .fields
             .iter()

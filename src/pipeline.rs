@@ -19,6 +19,10 @@ use crate::{FileReport, Report};
 /// What every task of a run shares.
 struct Run<'a> {
     cwd: &'a Path,
+    /// Whether `cwd` is the process's current directory: then a file is opened by the path
+    /// the walk gave, which the kernel resolves from there, not from the root (a pre-commit
+    /// hook's relative paths cost fewer lookups).
+    cwd_is_current: bool,
     config: &'a Config,
     catalogue: Catalogue,
     prefilter: Prefilter,
@@ -31,6 +35,7 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
     let catalogue = Catalogue::for_config(config);
     let run = Run {
         cwd,
+        cwd_is_current: std::env::current_dir().is_ok_and(|current| current == cwd),
         config,
         prefilter: Prefilter::new(&catalogue),
         catalogue,
@@ -199,8 +204,14 @@ struct PackageWork {
 impl PackageWork {
     /// The first read of the file at `index` in the package, and its stage 1.
     fn read(&self, run: &Run, order: usize, index: usize, path: &Path, absolute_path: PathBuf) {
+        let read_path = if run.cwd_is_current {
+            path
+        } else {
+            &absolute_path
+        };
         let mut file = PackageFile::read(
             display_path(path, run.cwd),
+            read_path,
             absolute_path.clone(),
             &self.package,
             &run.prefilter,
