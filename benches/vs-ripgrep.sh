@@ -9,8 +9,9 @@
 # objlint has `--jobs`; else it is noted and objlint runs with its default).
 #
 # Cases: the whole corpus; a vendored crate with none of the names (libc); start-up plus one
-# small file (a real call site); 5,000 files given as arguments against the same files as a
-# directory. Runs alternate (objlint, rg, objlint, rg, …) and medians are reported, then peak
+# small file (a real call site); 5,000 files given as arguments (relative to their tree's
+# root, run from there, as a pre-commit hook gives them) against the same files as a directory
+# (`.`, from the same place). Runs alternate (objlint, rg, objlint, rg, …) and medians are reported, then peak
 # memory on the whole corpus with /usr/bin/time -v.
 #
 # Usage: cargo build --release && benches/vs-ripgrep.sh
@@ -90,7 +91,9 @@ if [[ ${IN_MEMORY:-1} == 1 && -d /dev/shm ]]; then
     five=$memory/five
     place="; trees read from a copy in /dev/shm (tmpfs; IN_MEMORY=0 reads them from disk)"
 fi
-mapfile -t five_files < <(sed "s|^|$five/|" "$out/5000.txt")
+# Given as a pre-commit hook gives them: relative to the tree's root, run from there (the
+# directory case is `.` from the same place).
+mapfile -t five_files <"$out/5000.txt"
 
 # median FILE: the median of the numbers in FILE, one a line.
 median() { sort -n "$1" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -125,10 +128,10 @@ none-objlint() { "$objlint" "${objlint_args[@]}" "$no_candidate"; }
 none-rg() { "$rg" "${rg_args[@]}" "$no_candidate"; }
 small-objlint() { "$objlint" "${objlint_args[@]}" "$small_file"; }
 small-rg() { "$rg" "${rg_args[@]}" "$small_file"; }
-five-objlint-args() { "$objlint" "${objlint_args[@]}" "${five_files[@]}"; }
-five-objlint-dir() { "$objlint" "${objlint_args[@]}" "$five"; }
-five-rg-args() { "$rg" "${rg_args[@]}" "${five_files[@]}"; }
-five-rg-dir() { "$rg" "${rg_args[@]}" "$five"; }
+five-objlint-args() { (cd "$five" && "$objlint" "${objlint_args[@]}" "${five_files[@]}"); }
+five-objlint-dir() { (cd "$five" && "$objlint" "${objlint_args[@]}" .); }
+five-rg-args() { (cd "$five" && "$rg" "${rg_args[@]}" "${five_files[@]}"); }
+five-rg-dir() { (cd "$five" && "$rg" "${rg_args[@]}" .); }
 
 echo "vs-ripgrep: $(nproc) cores, $threads_note, $runs alternating runs each, ${#names[@]} names" >&2
 cases=${CASES:-whole none small five memory}

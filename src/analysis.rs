@@ -539,7 +539,13 @@ fn parse_selected(
                 *parsed = Parsed::Whole;
                 return Some(parse_whole(source, too_deep));
             }
-            if source.text.len() < SPLIT_FILES_FROM {
+            // The later stages look for words few items name (a crate function, a constant):
+            // there, even a small file is parsed item by item.
+            let split_from = match words {
+                Mentions::Calls { .. } => SPLIT_FILES_FROM,
+                Mentions::Any(_) => 0,
+            };
+            if source.text.len() < split_from {
                 let mentioned = skeleton
                     .items
                     .iter()
