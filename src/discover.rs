@@ -78,12 +78,12 @@ fn walk(root: &Path, found: &mut impl FnMut(Found)) {
     while let Some(entry) = entries.next() {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                let name = entry.file_name();
-                if name == CACHEDIR_TAG && entry.depth() > 1 {
+                let name = file_name(&entry);
+                if name == CACHEDIR_TAG.as_bytes() && entry.depth() > 1 {
                     entries.skip_current_dir();
-                } else if name == "Cargo.toml" {
+                } else if name == b"Cargo.toml" {
                     found(Found::Manifest(entry.into_path()));
-                } else if entry.path().extension() == Some("rs".as_ref()) {
+                } else if name.len() > 3 && name.ends_with(b".rs") {
                     found(Found::File(entry.into_path()));
                 }
             }
@@ -106,9 +106,24 @@ const CACHEDIR_TAG: &str = "CACHEDIR.TAG";
 /// decides on come first — a build directory's tag, so the walk leaves it before reading
 /// anything else in it, and `Cargo.toml`, so a package's files come after its manifest.
 /// Neither is a `.rs` file, so the order of the files checked is the order of their names.
-fn listing_order(entry: &walkdir::DirEntry) -> (bool, &std::ffi::OsStr) {
-    let name = entry.file_name();
-    (name != CACHEDIR_TAG && name != "Cargo.toml", name)
+/// Names compare as the paths' bytes: siblings share everything before their names.
+fn listing_order(entry: &walkdir::DirEntry) -> (bool, &[u8]) {
+    let name = file_name(entry);
+    (
+        name != CACHEDIR_TAG.as_bytes() && name != b"Cargo.toml",
+        entry.path().as_os_str().as_encoded_bytes(),
+    )
+}
+
+/// The entry's name, as bytes: what follows the last separator of its path (`Path::file_name`
+/// parses the whole path, for every comparison of a sort).
+fn file_name(entry: &walkdir::DirEntry) -> &[u8] {
+    let path = entry.path().as_os_str().as_encoded_bytes();
+    let start = path
+        .iter()
+        .rposition(|&byte| std::path::is_separator(char::from(byte)))
+        .map_or(0, |separator| separator + 1);
+    &path[start..]
 }
 
 fn is_skipped_directory(entry: &walkdir::DirEntry) -> bool {
