@@ -556,7 +556,9 @@ fn parse_selected(
                 *parsed = Parsed::Whole;
                 return Some(parse_whole(source, too_deep));
             }
-            let items = source.split_blocks(skeleton.items);
+            // A block that mentions nothing is not split: nothing in it is selected now, and a
+            // later stage that wants something in it parses it whole.
+            let items = source.split_blocks(skeleton.items, |block| words.in_item(block));
             let mut done = vec![false; items.len()];
             let selection = select_items(source, &items, &mut done, words);
             let selected: usize = selection

@@ -231,13 +231,21 @@ pub enum Piece {
 const SPLIT_BLOCKS_FROM: usize = 2 * 1024;
 
 impl SourceFile {
-    /// `items` (a [`Skeleton`]'s) with each large `impl`, `mod` or `trait` block split into the
-    /// piece that opens it, its inner items and its `}`, so that a parser can be given only
-    /// the inner items that matter, inside their block.
-    pub fn split_blocks(&self, items: Vec<Item>) -> Vec<Item> {
+    /// `items` (a [`Skeleton`]'s) with each large `impl`, `mod` or `trait` block for which
+    /// `worth_splitting` holds split into the piece that opens it, its inner items and its
+    /// `}`, so that a parser can be given only the inner items that matter, inside their block.
+    pub fn split_blocks(
+        &self,
+        items: Vec<Item>,
+        worth_splitting: impl Fn(&str) -> bool,
+    ) -> Vec<Item> {
         let mut split = Vec::with_capacity(items.len());
         for item in items {
-            let Some((open, inner, close)) = self.block_pieces(item) else {
+            let pieces = (item.span.end - item.span.start >= SPLIT_BLOCKS_FROM
+                && worth_splitting(self.slice(item.span)))
+            .then(|| self.block_pieces(item))
+            .flatten();
+            let Some((open, inner, close)) = pieces else {
                 split.push(item);
                 continue;
             };
@@ -255,12 +263,10 @@ impl SourceFile {
         split
     }
 
-    /// The pieces of `item` when it is a large block item whose body reads as items.
+    /// The pieces of `item` when it is a block item whose body reads as items.
     fn block_pieces(&self, item: Item) -> Option<(Item, Vec<Item>, Item)> {
         let text = self.slice(item.span);
-        if text.len() < SPLIT_BLOCKS_FROM
-            || !matches!(leading_keyword(text), Some("impl" | "mod" | "trait"))
-        {
+        if !matches!(leading_keyword(text), Some("impl" | "mod" | "trait")) {
             return None;
         }
         let (open_brace, close_brace) = outer_braces(text)?;
@@ -825,7 +831,7 @@ mod tests {
             "use a::b;\n#[cfg(windows)]\npub(crate) unsafe impl<T> X<T> {{\n{methods}}}\nimpl Small {{ fn f() {{}} }}\nimpl<const N: usize> Y<{{ N }}> {{\n{methods}}}\n"
         );
         let file = SourceFile::new("a.rs", text);
-        let items = file.split_blocks(file.skeleton().items);
+        let items = file.split_blocks(file.skeleton().items, |_| true);
         let pieces: Vec<Piece> = items.iter().map(|item| item.piece).collect();
         // `use`, the split `impl` (its opening, 60 methods, its `}`), the small `impl` and the
         // one whose first `{` is a const generic argument, whole.
