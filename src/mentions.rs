@@ -132,41 +132,40 @@ impl<'a> Mentions<'a> {
     /// it spares a large file whose words are only declarations the lexical pass that finds
     /// its items.
     pub fn may_be_in(self, text: &str) -> bool {
-        let mut code = CodeCursor::new(text);
-        match self {
-            Mentions::Any(words) => words
-                .find_iter(text.as_bytes())
-                .any(|found| code.is_code(found.start)),
-            Mentions::Calls { words, .. } => words
-                .find_iter(text.as_bytes())
-                .any(|found| !follows_fn(text, found.start) && code.is_code(found.start)),
-        }
+        self.any_in_code(text, |found| match self {
+            Mentions::Any(_) => true,
+            Mentions::Calls { .. } => !follows_fn(text, found.start),
+        })
     }
 
     /// Whether `item` — one top-level item of a file, or text that can be no more than one —
     /// mentions a word. A word in a comment or a literal is no mention: it can be no call, no
     /// path and no constant.
     pub fn in_item(self, item: &str) -> bool {
-        let mut code = CodeCursor::new(item);
         match self {
-            Mentions::Any(words) => words
-                .find_iter(item.as_bytes())
-                .any(|found| code.is_code(found.start)),
+            Mentions::Any(_) => self.any_in_code(item, |_| true),
             Mentions::Calls {
-                words,
-                win32_functions,
+                win32_functions, ..
             } => {
                 let own_function = declared_fn_name(item);
-                words.find_iter(item.as_bytes()).any(|found| {
+                self.any_in_code(item, |found| {
                     let word = &item[found.start..found.end];
                     !follows_fn(item, found.start)
                         && !own_function.is_some_and(|function| {
                             win32_functions.contains(word) && binds(function, word)
                         })
-                        && code.is_code(found.start)
                 })
             }
         }
+    }
+
+    /// Whether `text` holds, in code, a mention that `counts`; `counts` is asked first, the
+    /// cheaper test.
+    fn any_in_code(self, text: &str, counts: impl Fn(Mention) -> bool) -> bool {
+        let mut code = CodeCursor::new(text);
+        self.words()
+            .find_iter(text.as_bytes())
+            .any(|found| counts(found) && code.is_code(found.start))
     }
 }
 

@@ -46,8 +46,10 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
         ..Report::default()
     };
     let mut packages = Packages::default();
-    let absolute_paths: Vec<PathBuf> = paths.iter().map(|path| absolute(path, cwd)).collect();
-    packages.look_up(&absolute_paths);
+    if paths.len() > 1 {
+        let absolute_paths: Vec<PathBuf> = paths.iter().map(|path| absolute(path, cwd)).collect();
+        packages.look_up(&absolute_paths);
+    }
     rayon::in_place_scope(|scope| {
         let run = &run;
         let mut open = OpenPackages::new(paths, cwd);
