@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
-use crate::source::{is_word_byte, string_end, word_end, CodeCursor};
+use crate::source::{is_word_byte, item_head, CodeCursor};
 
 /// Words that share a prefix at least this long are searched for by that prefix (their stem).
 const MIN_STEM: usize = 8;
@@ -189,92 +189,18 @@ fn follows_fn(text: &str, at: usize) -> bool {
 
 /// The name of the function `item` defines, when it is a function item: after its attributes,
 /// comments and qualifiers (`pub(…)`, `const`, `async`, `unsafe`, `safe`, `default`,
-/// `extern "abi"`) comes `fn` and the name. `None` for any other item, or one this cannot read.
+/// `extern "abi"`) comes `fn` and the name. `None` for any other item.
 pub fn declared_fn_name(item: &str) -> Option<&str> {
-    let bytes = item.as_bytes();
-    let mut index = 0;
-    loop {
-        index = skip_trivia(bytes, index);
-        if bytes.get(index) == Some(&b'#') {
-            index = attribute_end(bytes, index)?;
-            continue;
-        }
-        let end = word_end(bytes, index);
-        match &item[index..end] {
-            "pub" => {
-                index = skip_trivia(bytes, end);
-                if bytes.get(index) == Some(&b'(') {
-                    index += 1 + memchr::memchr(b')', &bytes[index..])?;
-                }
-            }
-            "const" | "async" | "unsafe" | "safe" | "default" => index = end,
-            "extern" => {
-                index = skip_trivia(bytes, end);
-                if bytes.get(index) == Some(&b'"') {
-                    index = string_end(bytes, index + 1)?;
-                }
-            }
-            "fn" => {
-                let start = skip_trivia(bytes, end);
-                let name_end = word_end(bytes, start);
-                return (name_end > start).then(|| &item[start..name_end]);
-            }
-            _ => return None,
-        }
-    }
-}
-
-/// Skips whitespace and comments from `index`.
-fn skip_trivia(bytes: &[u8], mut index: usize) -> usize {
-    loop {
-        while bytes.get(index).is_some_and(u8::is_ascii_whitespace) {
-            index += 1;
-        }
-        match bytes.get(index..index + 2) {
-            Some(b"//") => {
-                index = memchr::memchr(b'\n', &bytes[index..]).map_or(bytes.len(), |at| index + at);
-            }
-            Some(b"/*") => {
-                // Not nested: a comment this cannot skip makes the item unreadable below.
-                match memchr::memmem::find(&bytes[index + 2..], b"*/") {
-                    Some(at) => index += 2 + at + 2,
-                    None => return bytes.len(),
-                }
-            }
-            _ => return index,
-        }
-    }
-}
-
-/// The end of the attribute (`#[…]` or `#![…]`) starting at `index`; strings inside may hold
-/// brackets.
-fn attribute_end(bytes: &[u8], index: usize) -> Option<usize> {
-    let mut position = index + 1;
-    if bytes.get(position) == Some(&b'!') {
-        position += 1;
-    }
-    if bytes.get(position) != Some(&b'[') {
-        return None;
-    }
-    let mut depth = 0usize;
-    while let Some(&byte) = bytes.get(position) {
-        match byte {
-            b'[' => depth += 1,
-            b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(position + 1);
-                }
-            }
-            b'"' => {
-                position = string_end(bytes, position + 1)?;
-                continue;
-            }
-            _ => {}
-        }
-        position += 1;
-    }
-    None
+    let mut head = item_head(item).skip_while(|word| {
+        matches!(
+            *word,
+            "pub" | "const" | "async" | "unsafe" | "safe" | "default" | "extern"
+        )
+    });
+    (head.next() == Some("fn"))
+        .then(|| head.next())
+        .flatten()
+        .filter(|name| is_word_byte(name.as_bytes()[0]))
 }
 
 #[cfg(test)]

@@ -312,17 +312,25 @@ pub(crate) fn is_use_item(item: &str) -> bool {
 /// The keyword that says what an item is: its first word after attributes, visibility and
 /// the qualifiers `unsafe`, `default` and `auto`.
 fn leading_keyword(item: &str) -> Option<&str> {
+    item_head(item).find(|word| !matches!(*word, "pub" | "unsafe" | "default" | "auto"))
+}
+
+/// The tokens that say what `item` (text that starts in code) is: its tokens outside comments,
+/// literals, attributes (`#[…]`, `#![…]`) and parentheses (`pub(crate)`), in order — `pub`,
+/// `unsafe`, `fn`, its name, … An unmatched `)` or `]` ends them.
+pub(crate) fn item_head(item: &str) -> impl Iterator<Item = &str> {
     let mut depth = 0usize;
-    for (_, token) in code_tokens(item) {
-        match token {
-            "[" | "(" => depth += 1,
-            "]" | ")" => depth = depth.checked_sub(1)?,
-            _ if depth > 0 => {}
-            "#" | "!" | "pub" | "unsafe" | "default" | "auto" => {}
-            _ => return Some(token),
-        }
-    }
-    None
+    code_tokens(item)
+        .map_while(move |(_, token)| {
+            match token {
+                "[" | "(" => depth += 1,
+                "]" | ")" => depth = depth.checked_sub(1)?,
+                _ if depth == 0 && !matches!(token, "#" | "!") => return Some(Some(token)),
+                _ => {}
+            }
+            Some(None)
+        })
+        .flatten()
 }
 
 /// The offsets of the first `{` of `text` and of the `}` that closes it.
@@ -357,7 +365,9 @@ fn code_tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
             let (end, lexeme) = lexeme_at(text, start);
             position = end;
             if lexeme == Lexeme::Code && !text.as_bytes()[start].is_ascii_whitespace() {
-                return Some((start, &text[start..end]));
+                let token = &text[start..end];
+                // A raw identifier is its identifier: `r#CreateEventW` names `CreateEventW`.
+                return Some((start, token.strip_prefix("r#").unwrap_or(token)));
             }
         }
         None
@@ -502,34 +512,13 @@ fn skeleton(text: &str) -> Skeleton {
                 index += 1;
                 continue;
             }
-            _ if is_word_byte(byte) => {
-                let end = word_end(bytes, index);
-                let word = &bytes[index..end];
-                if matches!(word, b"r" | b"br" | b"cr")
-                    && matches!(bytes.get(end), Some(b'"' | b'#'))
-                {
-                    match raw_string_end(bytes, end) {
-                        Some(raw_end) => raw_end,
-                        // `r#ident`, a raw identifier.
-                        None if bytes.get(end) == Some(&b'#') => word_end(bytes, end + 1),
-                        None => {
-                            out.unbalanced = true;
-                            break;
-                        }
-                    }
-                } else if bytes.get(end) == Some(&b'"') {
-                    // `b"…"`, `c"…"`: the prefix and its string are one token.
-                    let Some(string_end) = string_end(bytes, end + 1) else {
-                        out.unbalanced = true;
-                        break;
-                    };
-                    string_end
-                } else if bytes.get(end) == Some(&b'\'') && word == b"b" {
-                    quote_end(bytes, end)
-                } else {
-                    end
+            _ if is_word_byte(byte) => match word_token(bytes, index) {
+                WordToken::Word(end) | WordToken::Literal(end) => end,
+                WordToken::Unclosed => {
+                    out.unbalanced = true;
+                    break;
                 }
-            }
+            },
             _ if byte < 0x80 => index + 1,
             _ => index + text[index..].chars().next().map_or(1, char::len_utf8),
         };
@@ -551,6 +540,36 @@ fn skeleton(text: &str) -> Skeleton {
         }
     }
     out
+}
+
+/// A token that starts with an identifier byte, as the lexical passes read it.
+enum WordToken {
+    /// An identifier, keyword or number (a raw identifier `r#ident` included), ending here.
+    Word(usize),
+    /// A literal behind a prefix — `r"…"`, `br#"…"#`, `b"…"`, `c"…"`, `b'x'` — ending here:
+    /// the prefix and its literal are one token.
+    Literal(usize),
+    /// A prefixed literal that does not close.
+    Unclosed,
+}
+
+/// The token that starts with the identifier byte at `start`.
+fn word_token(bytes: &[u8], start: usize) -> WordToken {
+    let end = word_end(bytes, start);
+    let word = &bytes[start..end];
+    if matches!(word, b"r" | b"br" | b"cr") && matches!(bytes.get(end), Some(b'"' | b'#')) {
+        match raw_string_end(bytes, end) {
+            Some(raw_end) => WordToken::Literal(raw_end),
+            None if bytes.get(end) == Some(&b'#') => WordToken::Word(word_end(bytes, end + 1)),
+            None => WordToken::Unclosed,
+        }
+    } else if bytes.get(end) == Some(&b'"') {
+        string_end(bytes, end + 1).map_or(WordToken::Unclosed, WordToken::Literal)
+    } else if bytes.get(end) == Some(&b'\'') && word == b"b" {
+        WordToken::Literal(quote_end(bytes, end))
+    } else {
+        WordToken::Word(end)
+    }
 }
 
 /// What a stretch of text starting in code is, as [`lexeme_at`] reads it.
@@ -580,20 +599,11 @@ fn lexeme_at(text: &str, start: usize) -> (usize, Lexeme) {
         }
         b'"' => closed(string_end(bytes, start + 1), Lexeme::Literal),
         b'\'' => (quote_end(bytes, start), Lexeme::Literal),
-        _ if is_word_byte(byte) => {
-            let end = word_end(bytes, start);
-            let word = &bytes[start..end];
-            let literal_end = if matches!(word, b"r" | b"br" | b"cr") {
-                raw_string_end(bytes, end)
-            } else if bytes.get(end) == Some(&b'"') && matches!(word, b"b" | b"c") {
-                string_end(bytes, end + 1)
-            } else if bytes.get(end) == Some(&b'\'') && word == b"b" {
-                Some(quote_end(bytes, end))
-            } else {
-                None
-            };
-            literal_end.map_or((end, Lexeme::Code), |end| (end, Lexeme::Literal))
-        }
+        _ if is_word_byte(byte) => match word_token(bytes, start) {
+            WordToken::Word(end) => (end, Lexeme::Code),
+            WordToken::Literal(end) => (end, Lexeme::Literal),
+            WordToken::Unclosed => (bytes.len(), Lexeme::Unclosed),
+        },
         _ if byte < 0x80 => (start + 1, Lexeme::Code),
         _ => (
             start + text[start..].chars().next().map_or(1, char::len_utf8),
@@ -706,7 +716,7 @@ pub(crate) fn is_word_byte(byte: u8) -> bool {
 
 /// The end of the identifier, keyword or number starting at `index` (non-ASCII characters
 /// are taken as identifier characters: the parser judges them).
-pub(crate) fn word_end(bytes: &[u8], index: usize) -> usize {
+fn word_end(bytes: &[u8], index: usize) -> usize {
     bytes[index..]
         .iter()
         .position(|&byte| !is_word_byte(byte))
@@ -748,7 +758,7 @@ fn block_comment_end(bytes: &[u8], index: usize) -> Option<usize> {
 }
 
 /// The end of a string whose contents start at `index` (after the opening quote).
-pub(crate) fn string_end(bytes: &[u8], index: usize) -> Option<usize> {
+fn string_end(bytes: &[u8], index: usize) -> Option<usize> {
     let mut position = index;
     while position < bytes.len() {
         position += memchr::memchr2(b'\\', b'"', &bytes[position..])?;
