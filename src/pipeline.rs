@@ -5,13 +5,13 @@
 //! memory follows the files that matter.
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::analysis::{self, PackageFile, Prefilter};
 use crate::catalogue::Catalogue;
 use crate::config::Config;
-use crate::discover::{self, Found};
+use crate::discover::{self, Found, PathKinds};
 use crate::source::SourceFile;
 use crate::workspace::{Package, Packages};
 use crate::{FileReport, Report};
@@ -28,10 +28,27 @@ struct Run<'a> {
     prefilter: Prefilter,
     /// Each checked file with its place in the walk's order.
     checked: Mutex<Vec<(usize, FileReport)>>,
+    /// Whether a path taken as a file by its name ([`Found::NamedFile`]) is not one.
+    misnamed: AtomicBool,
 }
 
 /// Checks `paths` on the current thread pool; see the module documentation.
 pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
+    check_paths_as(paths, cwd, config, PathKinds::ByName).unwrap_or_else(|| {
+        // A path taken as a file by its name is not one (a directory named `*.rs`, a missing
+        // file): the run starts again, asking what every path is.
+        check_paths_as(paths, cwd, config, PathKinds::Asked)
+            .expect("no path is taken by its name when every path is asked")
+    })
+}
+
+/// The run, or `None` if a path taken as a file by its name turns out not to be one.
+fn check_paths_as(
+    paths: &[PathBuf],
+    cwd: &Path,
+    config: &Config,
+    kinds: PathKinds,
+) -> Option<Report> {
     let catalogue = Catalogue::for_config(config);
     let run = Run {
         cwd,
@@ -40,6 +57,7 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
         prefilter: Prefilter::new(&catalogue),
         catalogue,
         checked: Mutex::new(Vec::new()),
+        misnamed: AtomicBool::new(false),
     };
     let mut report = Report {
         root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
@@ -54,32 +72,43 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
         let run = &run;
         let mut open = OpenPackages::new(paths, cwd);
         let mut order = 0;
-        discover::discover(paths, &mut |argument, found| match found {
-            Found::File(path) => {
-                let absolute_path = absolute(&path, cwd);
-                if config.is_excluded(&absolute_path) {
-                    return;
+        discover::discover(paths, kinds, &mut |argument, found| {
+            let (path, by_name) = match found {
+                Found::File(path) => (path, false),
+                Found::NamedFile(path) => (path, true),
+                Found::Root(path) => return packages.walking(&absolute(&path, cwd)),
+                Found::Manifest(path) => return packages.listed_manifest(&absolute(&path, cwd)),
+                Found::Error(path, message) => {
+                    return report.errors.push((display_path(&path, cwd), message));
                 }
-                let package = packages.for_file(&absolute_path);
-                for left in open.left_for(argument, &absolute_path) {
-                    left.walk_done(run);
-                }
-                let work = open.work_for(package);
-                work.pending.fetch_add(1, Ordering::AcqRel);
-                let index = work.found.fetch_add(1, Ordering::Relaxed);
-                scope.spawn(move |_| work.read(run, order, index, &path, absolute_path));
-                order += 1;
+            };
+            let absolute_path = absolute(&path, cwd);
+            if config.is_excluded(&absolute_path) {
+                return;
             }
-            Found::Root(path) => packages.walking(&absolute(&path, cwd)),
-            Found::Manifest(path) => packages.listed_manifest(&absolute(&path, cwd)),
-            Found::Error(path, message) => {
-                report.errors.push((display_path(&path, cwd), message));
+            let package = packages.for_file(&absolute_path);
+            for left in open.left_for(argument, &absolute_path) {
+                left.walk_done(run);
             }
+            let work = open.work_for(package);
+            work.pending.fetch_add(1, Ordering::AcqRel);
+            let file = FoundFile {
+                order,
+                index: work.found.fetch_add(1, Ordering::Relaxed),
+                path,
+                absolute_path,
+                by_name,
+            };
+            scope.spawn(move |_| work.read(run, file));
+            order += 1;
         });
         for (work, _) in open.packages {
             work.walk_done(run);
         }
     });
+    if run.misnamed.into_inner() {
+        return None;
+    }
     let mut checked = run
         .checked
         .into_inner()
@@ -92,7 +121,7 @@ pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
             .into_iter()
             .map(|(path, error)| (display_path(&path, cwd), format!("{error:#}"))),
     );
-    report
+    Some(report)
 }
 
 /// The packages whose files the walk may still find.
@@ -203,26 +232,47 @@ struct PackageWork {
     pending: AtomicUsize,
 }
 
+/// A file the walk found, on its way to be read.
+struct FoundFile {
+    /// Its place in the walk.
+    order: usize,
+    /// Its place among its package's files.
+    index: usize,
+    /// As the walk gave it.
+    path: PathBuf,
+    absolute_path: PathBuf,
+    /// Whether it was taken as a file by its name ([`Found::NamedFile`]).
+    by_name: bool,
+}
+
 impl PackageWork {
-    /// The first read of the file at `index` in the package, and its stage 1.
-    fn read(&self, run: &Run, order: usize, index: usize, path: &Path, absolute_path: PathBuf) {
+    /// The first read of `found`, and its stage 1.
+    fn read(&self, run: &Run, found: FoundFile) {
         let read_path = if run.cwd_is_current {
-            path
+            &found.path
         } else {
-            &absolute_path
+            &found.absolute_path
         };
         let mut file = PackageFile::read(
-            display_path(path, run.cwd),
+            display_path(&found.path, run.cwd),
             read_path,
-            absolute_path.clone(),
+            found.absolute_path.clone(),
             &self.package,
             &run.prefilter,
         );
-        file.scan_for_apis(index, &run.catalogue, &run.prefilter);
+        // What asking would have said of the path (see `discover::discover`): a file, whose
+        // read error stands, or not.
+        if found.by_name
+            && file.error.is_some()
+            && !std::fs::metadata(read_path).is_ok_and(|metadata| !metadata.is_dir())
+        {
+            run.misnamed.store(true, Ordering::Relaxed);
+        }
+        file.scan_for_apis(found.index, &run.catalogue, &run.prefilter);
         self.files
             .lock()
             .expect("no task panicked while holding it")
-            .push((order, absolute_path, file));
+            .push((found.order, found.absolute_path, file));
         self.one_done(run);
     }
 

@@ -467,6 +467,30 @@ fn explicit_paths_check_exactly_those() {
 }
 
 #[test]
+fn a_directory_named_like_a_source_file_is_walked_in_its_place() {
+    // A path named `*.rs` is taken as a file without asking the file system; this one is a
+    // directory, found out when it cannot be read, and the run starts again asking.
+    let tree = Tree::package("clash")
+        .file("src/first.rs", mapping_named("BeforeIt"))
+        .file("src/odd.rs/inner.rs", mapping_named("InsideIt"))
+        .file("src/last.rs", mapping_named("AfterIt"));
+    let run = objlint(&tree.root, &["src/first.rs", "src/odd.rs", "src/last.rs"]);
+    run.assert_code(1)
+        .assert_stderr_lacks("failed to read")
+        .assert_stderr_has("in 3 files checked");
+    let place = |name: &str| {
+        run.stderr
+            .find(&name_finding(name))
+            .unwrap_or_else(|| panic!("no finding for {name}:\n{}", run.stderr))
+    };
+    assert!(
+        place("BeforeIt") < place("InsideIt") && place("InsideIt") < place("AfterIt"),
+        "not in the order of the paths:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_package_given_in_pieces_is_checked_as_one() {
     // The name is a constant in another file of the crate, and another package's file comes
     // between the two, as in the argument lists pre-commit passes.
