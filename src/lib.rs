@@ -193,6 +193,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// The files with something to show: a finding or an error (a run over a tree checks
+    /// thousands of files that have neither).
+    pub fn files_shown(&self) -> impl Iterator<Item = &FileReport> {
+        self.files
+            .iter()
+            .filter(|file| file.error.is_some() || !file.diagnostics.is_empty())
+    }
+
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.files.iter().flat_map(|file| &file.diagnostics)
     }

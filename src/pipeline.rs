@@ -4,7 +4,7 @@
 //! left it and the last of its files has been read. No stage waits for the whole tree, and
 //! memory follows the files that matter.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -140,16 +140,10 @@ struct OpenPackages {
 
 impl OpenPackages {
     fn new(paths: &[PathBuf], cwd: &Path) -> Self {
-        let plain = |path: &Path| {
-            path.components().collect::<PathBuf>().as_os_str() == path.as_os_str()
-                && !path
-                    .components()
-                    .any(|part| matches!(part, Component::CurDir | Component::ParentDir))
-        };
         let paths = paths
             .iter()
             .map(|path| absolute(path, cwd))
-            .map(|path| plain(&path).then(|| path.into_os_string().into_encoded_bytes()))
+            .map(|path| is_plain(&path).then(|| path.into_os_string().into_encoded_bytes()))
             .collect();
         Self {
             packages: Vec::new(),
@@ -342,6 +336,22 @@ fn check_package(
         .collect()
 }
 
+/// Whether the absolute `path` is written as its components would write it: no `.` or `..`,
+/// no doubled or trailing separator, only the main separator. Read as bytes: pre-commit
+/// passes thousands of paths.
+fn is_plain(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let separator = |byte: &u8| std::path::is_separator(char::from(*byte));
+    let main_separator_only = bytes
+        .iter()
+        .all(|&byte| !separator(&byte) || char::from(byte) == std::path::MAIN_SEPARATOR);
+    main_separator_only
+        && bytes
+            .split(separator)
+            .skip(1)
+            .all(|part| !part.is_empty() && part != b"." && part != b"..")
+}
+
 fn absolute(path: &Path, cwd: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_owned()
@@ -356,5 +366,27 @@ fn display_path(path: &Path, cwd: &Path) -> PathBuf {
     match path.strip_prefix(cwd) {
         Ok(relative) if !relative.as_os_str().is_empty() => relative.to_owned(),
         _ => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain;
+    use std::path::Path;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_is_plain_when_its_components_write_it_the_same() {
+        assert!(is_plain(Path::new("/work/crate/src/lib.rs")));
+        assert!(is_plain(Path::new("/work/crate/src")));
+        for unplain in [
+            "/work/./crate/src",
+            "/work/crate/../crate/src",
+            "/work//crate",
+            "/work/crate/",
+            "/work/crate/.",
+        ] {
+            assert!(!is_plain(Path::new(unplain)), "{unplain} taken as plain");
+        }
     }
 }

@@ -28,7 +28,7 @@ pub fn render(report: &Report, base: &Path) -> String {
             message,
         );
     }
-    for file in &report.files {
+    for file in report.files_shown() {
         let path = relative_path(base, &file.absolute_path);
         if let Some(error) = &file.error {
             let mut properties = vec![("file", path.clone())];

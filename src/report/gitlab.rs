@@ -23,7 +23,7 @@ pub fn render(report: &Report, base: &Path) -> String {
         let path = path.to_string_lossy();
         issues.push(not_checked(&path, 1, message));
     }
-    for file in &report.files {
+    for file in report.files_shown() {
         let path = relative_path(base, &file.absolute_path);
         if let Some(error) = &file.error {
             let line = error

@@ -25,7 +25,7 @@ pub fn render(report: &Report, elapsed: Duration, color: bool) -> Vec<u8> {
     for (path, message) in &report.errors {
         emit_plain_error(&mut buffer, &format!("{}: {message}", shown(path)));
     }
-    for file in &report.files {
+    for file in report.files_shown() {
         render_file_into(&mut buffer, file);
     }
     for warning in stale_warnings(report) {

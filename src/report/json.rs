@@ -36,7 +36,7 @@ pub fn render(report: &Report, success: bool) -> String {
         let package = workspace::stand_in(&report.root.join(path));
         push_line(&mut out, &wrap(&package, &package.targets[0], &diagnostic));
     }
-    for file in &report.files {
+    for file in report.files_shown() {
         for message in file_messages(file, &report.root) {
             push_line(&mut out, &message);
         }

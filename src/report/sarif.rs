@@ -32,7 +32,7 @@ const FINGERPRINT_KEY: &str = "objlint/v1";
 pub fn render(report: &Report, base: &Path) -> String {
     let rules: Vec<Value> = lints::LINTS.iter().map(|lint| rule(lint)).collect();
     let mut results = Vec::new();
-    for file in &report.files {
+    for file in report.files_shown() {
         let uri = location_uri(base, &file.absolute_path);
         for (diagnostic, fingerprint) in file.diagnostics.iter().zip(fingerprints(base, file)) {
             results.push(result(&file.file, &uri, diagnostic, &fingerprint));

@@ -17,7 +17,7 @@ pub fn render(report: &Report) -> String {
             escaped(&path.display().to_string())
         );
     }
-    for file in &report.files {
+    for file in report.files_shown() {
         render_file_into(&mut out, file);
     }
     out
