@@ -87,8 +87,9 @@ fn check_paths_as(
                 return;
             }
             let package = packages.for_file(&absolute_path);
+            // On the pool: the package may be checked at once, and the walk goes on.
             for left in open.left_for(argument, &absolute_path) {
-                left.walk_done(run);
+                scope.spawn(move |_| left.walk_done(run));
             }
             let work = open.work_for(package);
             work.pending.fetch_add(1, Ordering::AcqRel);
@@ -103,7 +104,7 @@ fn check_paths_as(
             order += 1;
         });
         for (work, _) in open.packages {
-            work.walk_done(run);
+            scope.spawn(move |_| work.walk_done(run));
         }
     });
     if run.misnamed.into_inner() {
