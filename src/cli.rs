@@ -297,13 +297,14 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
         return Ok(ExitStatus::Success);
     }
 
-    let paths = if args.paths.is_empty() {
-        vec![root.clone()]
+    let root_only = [root.clone()];
+    let paths: &[PathBuf] = if args.paths.is_empty() {
+        &root_only
     } else {
-        args.paths.clone()
+        &args.paths
     };
     crate::set_jobs(args.jobs.unwrap_or(0));
-    let mut report = crate::check_paths_with(&paths, &cwd, &config);
+    let mut report = crate::check_paths_with(paths, &cwd, &config);
     let format = args.output_format();
 
     if let Some(path) = &args.write_baseline {
@@ -338,7 +339,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     }
     if args.fix || args.fix_unsafe {
         if let Some(status) =
-            fix_then_recheck(args, &mut report, &paths, &cwd, &config, &mut stdout)?
+            fix_then_recheck(args, &mut report, paths, &cwd, &config, &mut stdout)?
         {
             return Ok(status);
         }
