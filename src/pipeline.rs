@@ -353,11 +353,22 @@ fn is_plain(path: &Path) -> bool {
             .all(|part| !part.is_empty() && part != b"." && part != b"..")
 }
 
+/// `path` from `cwd`, without a leading `.` (`cargo objlint .` walks `./src/…`): cargo writes
+/// none in its manifest paths and package ids, and packages are told apart from the paths by
+/// their bytes (see [`OpenPackages`]).
 fn absolute(path: &Path, cwd: &Path) -> PathBuf {
     if path.is_absolute() {
-        path.to_owned()
-    } else {
-        cwd.join(path)
+        return path.to_owned();
+    }
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let from_dot = bytes.first() == Some(&b'.')
+        && bytes
+            .get(1)
+            .is_none_or(|&byte| std::path::is_separator(char::from(byte)));
+    match path.strip_prefix(".") {
+        Ok(rest) if from_dot && rest.as_os_str().is_empty() => cwd.to_owned(),
+        Ok(rest) if from_dot => cwd.join(rest),
+        _ => cwd.join(path),
     }
 }
 
@@ -372,8 +383,36 @@ fn display_path(path: &Path, cwd: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::is_plain;
+    use super::{absolute, is_plain};
     use std::path::Path;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_from_the_current_directory_has_no_dot() {
+        let cwd = Path::new("/work/crate");
+        assert_eq!(absolute(Path::new("."), cwd), Path::new("/work/crate"));
+        assert_eq!(
+            absolute(Path::new("./src/lib.rs"), cwd),
+            Path::new("/work/crate/src/lib.rs")
+        );
+        assert_eq!(
+            absolute(Path::new("src/lib.rs"), cwd),
+            Path::new("/work/crate/src/lib.rs")
+        );
+        assert_eq!(
+            absolute(Path::new("../other"), cwd),
+            Path::new("/work/crate/../other")
+        );
+        assert_eq!(
+            absolute(Path::new(".hidden.rs"), cwd),
+            Path::new("/work/crate/.hidden.rs")
+        );
+        assert_eq!(
+            absolute(Path::new("/elsewhere/a.rs"), cwd),
+            Path::new("/elsewhere/a.rs")
+        );
+        assert!(is_plain(&absolute(Path::new("./src/lib.rs"), cwd)));
+    }
 
     #[cfg(unix)]
     #[test]

@@ -638,7 +638,14 @@ fn non_utf8_file_is_reported_and_others_are_still_checked() {
 
 /// The JSON run of the example crate and its one `non_unique_object_name` finding.
 fn clash_json_finding(tree: &Tree) -> Value {
-    let run = objlint(&tree.root, &["--message-format", "json"]);
+    clash_json_finding_of(tree, &[])
+}
+
+/// The one finding of `tree`'s clash, with `paths` given.
+fn clash_json_finding_of(tree: &Tree, paths: &[&str]) -> Value {
+    let mut args = vec!["--message-format", "json"];
+    args.extend(paths);
+    let run = objlint(&tree.root, &args);
     run.assert_code(1);
     run.assert_json_build_finished(false);
     let [finding] = &run.json_findings("objlint::non_unique_object_name")[..] else {
@@ -650,22 +657,43 @@ fn clash_json_finding(tree: &Tree) -> Value {
 #[test]
 fn json_finding_names_its_package_and_target_as_cargo_does() {
     let tree = Tree::package("clash").file("src/main.rs", CLASH_MAIN);
-    let finding = clash_json_finding(&tree);
+    assert_package_and_target(&tree.root, &clash_json_finding(&tree));
+}
+
+#[test]
+fn json_package_paths_have_no_dot_whatever_path_is_given() {
+    // A member below the directory given as `.` is walked as `./member/…`; cargo writes its
+    // paths without the `.`.
+    let tree = Tree::new()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"clash\"]\nresolver = \"2\"\n",
+        )
+        .file("clash/Cargo.toml", manifest("clash"))
+        .file("clash/src/main.rs", CLASH_MAIN);
+    for paths in [&[][..], &["."], &["./clash"], &["./clash/src/main.rs"]] {
+        assert_package_and_target(&tree.path("clash"), &clash_json_finding_of(&tree, paths));
+    }
+}
+
+/// `finding` names the package at `package_root`, named `clash`, and its binary.
+fn assert_package_and_target(package_root: &Path, finding: &Value) {
     let utf8 = |relative: &str| {
-        tree.path(relative)
+        package_root
+            .join(relative)
             .to_str()
             .expect("a UTF-8 path")
             .to_owned()
     };
     assert_fields(
-        &finding,
+        finding,
         &[
             ("/reason", json!("compiler-message")),
             (
                 "/package_id",
                 json!(format!(
                     "path+file://{}#clash@0.1.0",
-                    tree.root.to_str().expect("a UTF-8 path")
+                    package_root.to_str().expect("a UTF-8 path")
                 )),
             ),
             ("/manifest_path", json!(utf8("Cargo.toml"))),
