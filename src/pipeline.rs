@@ -365,10 +365,13 @@ fn absolute(path: &Path, cwd: &Path) -> PathBuf {
         && bytes
             .get(1)
             .is_none_or(|&byte| std::path::is_separator(char::from(byte)));
+    if !from_dot {
+        return cwd.join(path);
+    }
     match path.strip_prefix(".") {
-        Ok(rest) if from_dot && rest.as_os_str().is_empty() => cwd.to_owned(),
-        Ok(rest) if from_dot => cwd.join(rest),
-        _ => cwd.join(path),
+        Ok(rest) if rest.as_os_str().is_empty() => cwd.to_owned(),
+        Ok(rest) => cwd.join(rest),
+        Err(_) => cwd.join(path),
     }
 }
 
