@@ -393,27 +393,20 @@ mod tests {
     #[test]
     fn a_path_from_the_current_directory_has_no_dot() {
         let cwd = Path::new("/work/crate");
-        assert_eq!(absolute(Path::new("."), cwd), Path::new("/work/crate"));
-        assert_eq!(
-            absolute(Path::new("./src/lib.rs"), cwd),
-            Path::new("/work/crate/src/lib.rs")
-        );
-        assert_eq!(
-            absolute(Path::new("src/lib.rs"), cwd),
-            Path::new("/work/crate/src/lib.rs")
-        );
-        assert_eq!(
-            absolute(Path::new("../other"), cwd),
-            Path::new("/work/crate/../other")
-        );
-        assert_eq!(
-            absolute(Path::new(".hidden.rs"), cwd),
-            Path::new("/work/crate/.hidden.rs")
-        );
-        assert_eq!(
-            absolute(Path::new("/elsewhere/a.rs"), cwd),
-            Path::new("/elsewhere/a.rs")
-        );
+        for (given, expected) in [
+            (".", "/work/crate"),
+            ("./src/lib.rs", "/work/crate/src/lib.rs"),
+            ("src/lib.rs", "/work/crate/src/lib.rs"),
+            ("../other", "/work/crate/../other"),
+            (".hidden.rs", "/work/crate/.hidden.rs"),
+            ("/elsewhere/a.rs", "/elsewhere/a.rs"),
+        ] {
+            assert_eq!(
+                absolute(Path::new(given), cwd),
+                Path::new(expected),
+                "{given}"
+            );
+        }
         assert!(is_plain(&absolute(Path::new("./src/lib.rs"), cwd)));
     }
 

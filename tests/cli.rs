@@ -64,6 +64,15 @@ pub(crate) fn manifest(package: &str) -> String {
     format!("[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
 }
 
+/// A virtual workspace's manifest with these members.
+fn workspace_manifest(members: &[&str]) -> String {
+    let members: Vec<String> = members.iter().map(|member| format!("{member:?}")).collect();
+    format!(
+        "[workspace]\nmembers = [{}]\nresolver = \"2\"\n",
+        members.join(", ")
+    )
+}
+
 // ---------------------------------------------------------------------------------------------
 // Harness.
 
@@ -392,10 +401,7 @@ fn cargo_subcommand_help() {
 /// one that must not (a module named `target`).
 fn workspace() -> Tree {
     Tree::new()
-        .file(
-            "Cargo.toml",
-            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
-        )
+        .file("Cargo.toml", workspace_manifest(&["a", "b"]))
         .file("a/Cargo.toml", manifest("a"))
         .file("a/src/lib.rs", mapping_named("MemberA"))
         // A module directory named `target` is source, not cargo's build output.
@@ -495,10 +501,7 @@ fn a_package_given_in_pieces_is_checked_as_one() {
     // The name is a constant in another file of the crate, and another package's file comes
     // between the two, as in the argument lists pre-commit passes.
     let tree = Tree::new()
-        .file(
-            "Cargo.toml",
-            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
-        )
+        .file("Cargo.toml", workspace_manifest(&["a", "b"]))
         .file("a/Cargo.toml", manifest("a"))
         .file(
             "a/src/lib.rs",
@@ -665,10 +668,7 @@ fn json_package_paths_have_no_dot_whatever_path_is_given() {
     // A member below the directory given as `.` is walked as `./member/…`; cargo writes its
     // paths without the `.`.
     let tree = Tree::new()
-        .file(
-            "Cargo.toml",
-            "[workspace]\nmembers = [\"clash\"]\nresolver = \"2\"\n",
-        )
+        .file("Cargo.toml", workspace_manifest(&["clash"]))
         .file("clash/Cargo.toml", manifest("clash"))
         .file("clash/src/main.rs", CLASH_MAIN);
     for paths in [&[][..], &["."], &["./clash"], &["./clash/src/main.rs"]] {
