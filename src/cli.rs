@@ -207,9 +207,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     if args.get(1).is_some_and(|arg| arg == "objlint") {
         args.remove(1);
     }
+    // The flags' order is read first: `from_arg_matches_mut` takes the values out (where
+    // `from_arg_matches` would copy every one of a pre-commit hook's thousands of paths).
     let parsed = Args::command()
         .try_get_matches_from(args)
-        .and_then(|matches| Ok((Args::from_arg_matches(&matches)?, level_flags(&matches))));
+        .and_then(|mut matches| {
+            let level_flags = level_flags(&matches);
+            Ok((Args::from_arg_matches_mut(&mut matches)?, level_flags))
+        });
     let (args, level_flags) = match parsed {
         Ok(parsed) => parsed,
         Err(error) => {
