@@ -642,16 +642,31 @@ impl<'a> CodeCursor<'a> {
         if at < self.skipped_to {
             return false;
         }
+        let bytes = self.text.as_bytes();
         while !self.unclosed && self.position < at {
-            let (end, lexeme) = lexeme_at(self.text, self.position);
-            self.position = end;
-            match lexeme {
-                Lexeme::Unclosed => self.unclosed = true,
-                Lexeme::Comment | Lexeme::Literal if end > at => {
-                    self.skipped_to = end;
-                    return false;
+            // Only a `/`, `"` or `'` starts a comment or literal (with the word right before
+            // it, for a prefixed literal: `r#"…"#`, `b'x'`): the code up to the next one is
+            // passed over unread, and the lexemes are read from that word on.
+            let Some(found) = memchr::memchr3(b'/', b'"', b'\'', &bytes[self.position..at]) else {
+                self.position = at;
+                break;
+            };
+            let candidate = self.position + found;
+            self.position = bytes[self.position..candidate]
+                .iter()
+                .rposition(|&byte| !is_word_byte(byte) && byte != b'#')
+                .map_or(self.position, |before| self.position + before + 1);
+            while !self.unclosed && self.position <= candidate {
+                let (end, lexeme) = lexeme_at(self.text, self.position);
+                self.position = end;
+                match lexeme {
+                    Lexeme::Unclosed => self.unclosed = true,
+                    Lexeme::Comment | Lexeme::Literal if end > at => {
+                        self.skipped_to = end;
+                        return false;
+                    }
+                    Lexeme::Code | Lexeme::Comment | Lexeme::Literal => {}
                 }
-                Lexeme::Code | Lexeme::Comment | Lexeme::Literal => {}
             }
         }
         true
@@ -876,6 +891,48 @@ mod tests {
         // A literal that does not close leaves the rest to the parser, which reports it.
         let mut code = CodeCursor::new("x \"y z");
         assert!(code.is_code(3) && code.is_code(5));
+    }
+
+    /// The cursor as it read every lexeme, before it passed over code unread.
+    fn is_code_lexeme_by_lexeme(text: &str, at: usize) -> bool {
+        let mut position = 0;
+        while position < at {
+            let (end, lexeme) = lexeme_at(text, position);
+            match lexeme {
+                Lexeme::Unclosed => return true,
+                Lexeme::Comment | Lexeme::Literal if end > at => return false,
+                Lexeme::Code | Lexeme::Comment | Lexeme::Literal => position = end,
+            }
+        }
+        true
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_code_cursor_reads_as_the_lexer_does(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "r", "b", "br", "cr", "c", "r#", "#", "##", "x1", "é", " ", "\n", "/", "//",
+                "/*", "*/", "\"", "\\", "'", "'a", "'\\n'", "b'", "r\"", "r#\"", "\"#",
+                "(", ")", "{", "}", ";", "<", ">", ".", "CreateFile", "1.0e5",
+            ]), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            let bytes = text.as_bytes();
+            let starts: Vec<usize> = (0..bytes.len())
+                .filter(|&at| text.is_char_boundary(at))
+                .filter(|&at| is_word_byte(bytes[at]) && (at == 0 || !is_word_byte(bytes[at - 1])))
+                .collect();
+            let mut code = CodeCursor::new(&text);
+            for at in starts {
+                proptest::prop_assert_eq!(
+                    code.is_code(at),
+                    is_code_lexeme_by_lexeme(&text, at),
+                    "at {} in {:?}",
+                    at,
+                    text
+                );
+            }
+        }
     }
 
     #[test]
