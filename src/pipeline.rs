@@ -63,14 +63,14 @@ fn check_paths_as(
         root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
         ..Report::default()
     };
+    let absolute_paths: Vec<PathBuf> = paths.iter().map(|path| absolute(path, cwd)).collect();
     let mut packages = Packages::default();
     if paths.len() > 1 {
-        let absolute_paths: Vec<PathBuf> = paths.iter().map(|path| absolute(path, cwd)).collect();
         packages.look_up(&absolute_paths);
     }
+    let mut open = OpenPackages::new(absolute_paths);
     rayon::in_place_scope(|scope| {
         let run = &run;
-        let mut open = OpenPackages::new(paths, cwd);
         let mut order = 0;
         discover::discover(paths, kinds, &mut |argument, found| {
             let (path, by_name) = match found {
@@ -140,10 +140,10 @@ struct OpenPackages {
 }
 
 impl OpenPackages {
-    fn new(paths: &[PathBuf], cwd: &Path) -> Self {
+    /// `paths` are absolute.
+    fn new(paths: Vec<PathBuf>) -> Self {
         let paths = paths
-            .iter()
-            .map(|path| absolute(path, cwd))
+            .into_iter()
             .map(|path| is_plain(&path).then(|| path.into_os_string().into_encoded_bytes()))
             .collect();
         Self {
