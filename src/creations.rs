@@ -203,7 +203,11 @@ struct ItemCollector<'a> {
 impl ItemCollector<'_> {
     fn add(&mut self, ident: &syn::Ident, kind: BindingKind, value: &Expr, owner: Option<String>) {
         let mut path = self.module_path.clone();
-        path.extend(self.function.as_deref().map(function_scope));
+        path.extend(
+            self.function
+                .as_deref()
+                .map(|function| function_scope(function, self.file_id)),
+        );
         path.extend(owner);
         path.push(ident.to_string());
         let item = (

@@ -109,9 +109,11 @@ pub struct Site<'a> {
     pub function: Option<&'a str>,
 }
 
-/// The path segment under which a function's own items are indexed.
-pub fn function_scope(function: &str) -> String {
-    format!("{function}()")
+/// The path segment under which a function's own items are indexed. A function body lies in
+/// one file, and the file is part of the scope: each of a package's examples, tests and
+/// binaries is a crate of its own, whose `fn main` is at the same module path as the others'.
+pub fn function_scope(function: &str, file: FileId) -> String {
+    format!("{function}()@{file}")
 }
 
 /// How deep lowering follows wrappers and `let`s; real code needs fewer than ten.
@@ -495,7 +497,7 @@ impl Site<'_> {
         let local = match (segments.as_slice(), self.function) {
             ([ident], Some(function)) => {
                 let mut local = self.module_path.to_vec();
-                local.push(function_scope(function));
+                local.push(function_scope(function, self.file_id));
                 local.push(ident.clone());
                 Some(local)
             }
