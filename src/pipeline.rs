@@ -26,11 +26,15 @@ struct Run<'a> {
     config: &'a Config,
     catalogue: Catalogue,
     prefilter: Prefilter,
-    /// Each checked file with its place in the walk's order.
-    checked: Mutex<Vec<(usize, FileReport)>>,
+    /// Each checked file with its [`Place`].
+    checked: Mutex<Vec<(Place, FileReport)>>,
     /// Whether a path taken as a file by its name ([`Found::NamedFile`]) is not one.
     misnamed: AtomicBool,
 }
+
+/// Where a file comes in the report: the index of the path it was found under, as the paths
+/// were given, and its place in that path's walk.
+type Place = (usize, usize);
 
 /// Checks `paths` on the current thread pool; see the module documentation.
 pub fn check_paths(paths: &[PathBuf], cwd: &Path, config: &Config) -> Report {
@@ -63,23 +67,46 @@ fn check_paths_as(
         root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
         ..Report::default()
     };
+    // The paths are walked sorted (what lies under one directory is then one stretch of the
+    // walk, so each package is complete as soon as the walk leaves it, whatever the order
+    // they were given in, as pre-commit's lists are in no useful one); the report keeps the
+    // order they were given in.
+    let mut walk_order: Vec<usize> = (0..paths.len()).collect();
     let absolute_paths: Vec<PathBuf> = paths.iter().map(|path| absolute(path, cwd)).collect();
+    walk_order.sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
+    let walked: Vec<PathBuf> = walk_order
+        .iter()
+        .map(|&given| paths[given].clone())
+        .collect();
     let mut packages = Packages::default();
     if paths.len() > 1 {
         packages.look_up(&absolute_paths);
     }
-    let mut open = OpenPackages::new(absolute_paths);
+    let mut open = OpenPackages::new(
+        walk_order
+            .iter()
+            .map(|&given| absolute_paths[given].clone())
+            .collect(),
+    );
+    let mut path_errors = Vec::new();
     rayon::in_place_scope(|scope| {
         let run = &run;
-        let mut order = 0;
-        discover::discover(paths, kinds, &mut |argument, found| {
+        // The place of the next file found under the path being walked.
+        let mut within = (usize::MAX, 0);
+        discover::discover(&walked, kinds, &mut |argument, found| {
+            let given = walk_order[argument];
+            if within.0 != given {
+                within = (given, 0);
+            }
+            let place = within;
+            within.1 += 1;
             let (path, by_name) = match found {
                 Found::File(path) => (path, false),
                 Found::NamedFile(path) => (path, true),
                 Found::Root(path) => return packages.walking(&absolute(&path, cwd)),
                 Found::Manifest(path) => return packages.listed_manifest(&absolute(&path, cwd)),
                 Found::Error(path, message) => {
-                    return report.errors.push((display_path(&path, cwd), message));
+                    return path_errors.push((place, (display_path(&path, cwd), message)));
                 }
             };
             let absolute_path = absolute(&path, cwd);
@@ -94,14 +121,13 @@ fn check_paths_as(
             let work = open.work_for(package);
             work.pending.fetch_add(1, Ordering::AcqRel);
             let file = FoundFile {
-                order,
+                place,
                 index: work.found.fetch_add(1, Ordering::Relaxed),
                 path,
                 absolute_path,
                 by_name,
             };
             scope.spawn(move |_| work.read(run, file));
-            order += 1;
         });
         for (work, _) in open.packages {
             scope.spawn(move |_| work.walk_done(run));
@@ -114,8 +140,12 @@ fn check_paths_as(
         .checked
         .into_inner()
         .expect("no task panicked while holding it");
-    checked.sort_by_key(|(order, _)| *order);
+    checked.sort_by_key(|(place, _)| *place);
     report.files = checked.into_iter().map(|(_, file)| file).collect();
+    path_errors.sort_by_key(|(place, _)| *place);
+    report
+        .errors
+        .extend(path_errors.into_iter().map(|(_, error)| error));
     report.errors.extend(
         packages
             .errors
@@ -217,8 +247,9 @@ impl OpenPackages {
 /// A package whose files are being read.
 struct PackageWork {
     package: Arc<Package>,
-    /// Each file read so far: its place in the walk, its absolute path, and the file.
-    files: Mutex<Vec<(usize, PathBuf, PackageFile)>>,
+    /// Each file read so far: its index in the package, its [`Place`], its absolute path, and
+    /// the file.
+    files: Mutex<Vec<(usize, Place, PathBuf, PackageFile)>>,
     /// How many of its files the walk has found: the next one's index in the package (the
     /// stages see the files in the walk's order).
     found: AtomicUsize,
@@ -229,9 +260,8 @@ struct PackageWork {
 
 /// A file the walk found, on its way to be read.
 struct FoundFile {
-    /// Its place in the walk.
-    order: usize,
-    /// Its place among its package's files.
+    place: Place,
+    /// Its place among its package's files, in the walk's order.
     index: usize,
     /// As the walk gave it.
     path: PathBuf,
@@ -267,7 +297,7 @@ impl PackageWork {
         self.files
             .lock()
             .expect("no task panicked while holding it")
-            .push((found.order, found.absolute_path, file));
+            .push((found.index, found.place, found.absolute_path, file));
         self.one_done(run);
     }
 
@@ -292,15 +322,15 @@ impl PackageWork {
 /// through [`crate::finish`].
 fn check_package(
     package: &Arc<Package>,
-    mut files: Vec<(usize, PathBuf, PackageFile)>,
+    mut files: Vec<(usize, Place, PathBuf, PackageFile)>,
     run: &Run,
-) -> Vec<(usize, FileReport)> {
+) -> Vec<(Place, FileReport)> {
     use rayon::prelude::*;
     // The stages see the files in the walk's order, whatever order the reads finished in.
-    files.sort_by_key(|(order, _, _)| *order);
-    let (places, mut files): (Vec<(usize, PathBuf)>, Vec<PackageFile>) = files
+    files.sort_by_key(|(index, ..)| *index);
+    let (places, mut files): (Vec<(Place, PathBuf)>, Vec<PackageFile>) = files
         .into_iter()
-        .map(|(order, absolute_path, file)| ((order, absolute_path), file))
+        .map(|(_, place, absolute_path, file)| ((place, absolute_path), file))
         .unzip();
     analysis::check_package(package, &mut files, &run.catalogue, &run.prefilter);
     // Files a name's literal lies in, which `--fix` edits.
@@ -312,7 +342,7 @@ fn check_package(
     places
         .into_par_iter()
         .zip(files)
-        .map(|((order, absolute_path), file)| {
+        .map(|((place, absolute_path), file)| {
             let diagnostics = crate::finish(&file.source, file.diagnostics, run.config);
             // A report keeps the text of a file only where it shows or edits something in it,
             // so that the run's memory does not grow with the tree.
@@ -332,7 +362,7 @@ fn check_package(
                 error: file.error,
                 uses: file.uses,
             };
-            (order, report)
+            (place, report)
         })
         .collect()
 }
