@@ -497,6 +497,35 @@ fn a_directory_named_like_a_source_file_is_walked_in_its_place() {
 }
 
 #[test]
+fn the_findings_do_not_depend_on_the_order_of_the_paths() {
+    // Of two servers of one pipe that claim no first instance, only the first the walk reaches
+    // is reported: the walk, not the order of the arguments, decides which.
+    let server = |function: &str| {
+        format!(
+            "use tokio::net::windows::named_pipe::ServerOptions;\n\npub fn {function}() {{\n    let _server = ServerOptions::new().create(r\"\\\\.\\pipe\\shared-pipe\");\n}}\n"
+        )
+    };
+    let tree = Tree::package("pipes")
+        .file("src/one.rs", server("one"))
+        .file("src/two.rs", server("two"));
+    let first_instance = |paths: &[&str]| -> Vec<String> {
+        let mut args = vec!["--format", "short", "--color", "never"];
+        args.extend(paths);
+        let run = objlint(&tree.root, &args);
+        run.assert_code(1);
+        run.stderr
+            .lines()
+            .filter(|line| line.contains("pipe_first_instance_missing"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let forward = first_instance(&["src/one.rs", "src/two.rs"]);
+    assert_eq!(forward.len(), 1, "{forward:?}");
+    assert_eq!(forward, first_instance(&["src/two.rs", "src/one.rs"]));
+    assert_eq!(forward, first_instance(&["src"]));
+}
+
+#[test]
 fn a_package_given_in_pieces_is_checked_as_one() {
     // The name is a constant in another file of the crate, and another package's file comes
     // between the two, as in the argument lists pre-commit passes.
