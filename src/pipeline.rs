@@ -67,10 +67,10 @@ fn check_paths_as(
         root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
         ..Report::default()
     };
-    // The paths are walked sorted (what lies under one directory is then one stretch of the
-    // walk, so each package is complete as soon as the walk leaves it, whatever the order
-    // they were given in, as pre-commit's lists are in no useful one); the report keeps the
-    // order they were given in.
+    // The paths are walked sorted: what lies under one directory is then one stretch of the
+    // walk, so each package is complete as soon as the walk leaves it, and which file of a
+    // package comes first (which some lints ask) does not depend on the order the paths were
+    // given in. The report keeps that order.
     let mut walk_order: Vec<usize> = (0..paths.len()).collect();
     let absolute_paths: Vec<PathBuf> = paths.iter().map(|path| absolute(path, cwd)).collect();
     walk_order.sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
