@@ -51,7 +51,7 @@ pub enum PathKinds {
 /// reaches it, with the index of the path: path by path, sorted within each directory, depth
 /// first; `target/` of a package, cargo's tagged build directories, `.git/` and hidden
 /// directories are skipped. An explicit path that holds no Rust file is an error.
-pub fn discover(paths: &[PathBuf], kinds: PathKinds, found: &mut impl FnMut(usize, Found)) {
+pub fn discover(paths: &[&Path], kinds: PathKinds, found: &mut impl FnMut(usize, Found)) {
     enum Kind {
         Directory,
         File,
@@ -75,7 +75,7 @@ pub fn discover(paths: &[PathBuf], kinds: PathKinds, found: &mut impl FnMut(usiz
             })
             .collect()
     };
-    for ((index, path), kind) in paths.iter().enumerate().zip(kinds) {
+    for ((index, &path), kind) in paths.iter().enumerate().zip(kinds) {
         let mut any = false;
         let mut found_here = |item: Found| {
             any |= matches!(
@@ -86,18 +86,18 @@ pub fn discover(paths: &[PathBuf], kinds: PathKinds, found: &mut impl FnMut(usiz
         };
         match kind {
             Kind::Directory => {
-                found_here(Found::Root(path.clone()));
+                found_here(Found::Root(path.to_owned()));
                 walk(path, &mut found_here);
             }
-            Kind::File => found_here(Found::File(path.clone())),
-            Kind::NamedFile => found_here(Found::NamedFile(path.clone())),
-            Kind::Error(error) => found_here(Found::Error(path.clone(), error.to_string())),
+            Kind::File => found_here(Found::File(path.to_owned())),
+            Kind::NamedFile => found_here(Found::NamedFile(path.to_owned())),
+            Kind::Error(error) => found_here(Found::Error(path.to_owned(), error.to_string())),
         }
         if !any {
             found(
                 index,
                 Found::Error(
-                    path.clone(),
+                    path.to_owned(),
                     "no Rust source file (`*.rs`) in this path".to_owned(),
                 ),
             );

@@ -71,22 +71,22 @@ fn check_paths_as(
     // walk, so each package is complete as soon as the walk leaves it, and which file of a
     // package comes first (which some lints ask) does not depend on the order the paths were
     // given in. The report keeps that order.
+    let absolute_paths: Vec<PathBuf> = {
+        use rayon::prelude::*;
+        paths.par_iter().map(|path| absolute(path, cwd)).collect()
+    };
     let mut walk_order: Vec<usize> = (0..paths.len()).collect();
-    let absolute_paths: Vec<PathBuf> = paths.iter().map(|path| absolute(path, cwd)).collect();
     walk_order.sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
-    let walked: Vec<PathBuf> = walk_order
-        .iter()
-        .map(|&given| paths[given].clone())
-        .collect();
+    let walked: Vec<&Path> = walk_order.iter().map(|&given| &*paths[given]).collect();
     let mut packages = Packages::default();
     if paths.len() > 1 {
         packages.look_up(&absolute_paths);
     }
     let mut open = OpenPackages::new(
-        walk_order
+        &walk_order
             .iter()
-            .map(|&given| absolute_paths[given].clone())
-            .collect(),
+            .map(|&given| &*absolute_paths[given])
+            .collect::<Vec<_>>(),
     );
     let mut path_errors = Vec::new();
     rayon::in_place_scope(|scope| {
@@ -171,10 +171,11 @@ struct OpenPackages {
 
 impl OpenPackages {
     /// `paths` are absolute.
-    fn new(paths: Vec<PathBuf>) -> Self {
+    fn new(paths: &[&Path]) -> Self {
+        use rayon::prelude::*;
         let paths = paths
-            .into_iter()
-            .map(|path| is_plain(&path).then(|| path.into_os_string().into_encoded_bytes()))
+            .par_iter()
+            .map(|path| is_plain(path).then(|| path.as_os_str().as_encoded_bytes().to_vec()))
             .collect();
         Self {
             packages: Vec::new(),
