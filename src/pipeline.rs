@@ -170,9 +170,10 @@ struct OpenPackages {
 }
 
 impl OpenPackages {
-    /// `paths` are absolute.
+    /// `paths` are absolute, sorted by their bytes (the walk's order).
     fn new(paths: &[&Path]) -> Self {
         use rayon::prelude::*;
+        debug_assert!(paths.is_sorted_by_key(|path| path.as_os_str().as_encoded_bytes()));
         let paths = paths
             .par_iter()
             .map(|path| is_plain(path).then(|| path.as_os_str().as_encoded_bytes().to_vec()))
@@ -221,28 +222,49 @@ impl OpenPackages {
     }
 
     /// The index of the last path that can hold files of `package`: one inside its directory,
-    /// or a directory around it. Paths are compared as bytes, since pre-commit passes
-    /// thousands.
+    /// or a directory around it.
     fn last_path_holding(&self, package: &Package) -> usize {
-        let Some(paths) = &self.paths else {
-            return usize::MAX;
-        };
-        let Some(directory) = package.manifest_path.parent() else {
-            return usize::MAX;
-        };
-        let directory = directory.as_os_str().as_encoded_bytes();
-        let separator = |byte: &u8| std::path::is_separator(char::from(*byte));
-        let within = |inner: &[u8], outer: &[u8]| {
-            inner.starts_with(outer)
-                && (inner.len() == outer.len()
-                    || inner.get(outer.len()).is_some_and(separator)
-                    || outer.last().is_some_and(separator))
-        };
-        paths
-            .iter()
-            .rposition(|path| within(path, directory) || within(directory, path))
-            .unwrap_or(usize::MAX)
+        match (&self.paths, package.manifest_path.parent()) {
+            (Some(paths), Some(directory)) => {
+                last_holding(paths, directory.as_os_str().as_encoded_bytes())
+            }
+            _ => usize::MAX,
+        }
     }
+}
+
+/// The index of the last of `paths` (plain, sorted by their bytes) that is `directory` (plain),
+/// inside it, or a directory around it; `usize::MAX` if none is.
+///
+/// Searched, not scanned: pre-commit passes thousands of paths, and a run meets a package per
+/// crate. Sorted by bytes, the paths inside `directory` are one stretch (those starting with
+/// it and a separator), and each other path that can hold its files is `directory` itself or
+/// one of its ancestors, which plain paths write as a prefix ending before a separator.
+fn last_holding(paths: &[Vec<u8>], directory: &[u8]) -> usize {
+    let separator = |byte: &u8| std::path::is_separator(char::from(*byte));
+    // The last index of a path equal to `bytes` (the same path may be given twice).
+    let last_equal = |bytes: &[u8]| {
+        let after = paths.partition_point(|path| path.as_slice() <= bytes);
+        (after > 0 && paths[after - 1] == bytes).then(|| after - 1)
+    };
+    let mut inside = directory.to_vec();
+    if !directory.last().is_some_and(separator) {
+        inside.push(std::path::MAIN_SEPARATOR as u8);
+    }
+    let first_inside = paths.partition_point(|path| path.as_slice() < inside.as_slice());
+    let inside_count = paths[first_inside..].partition_point(|path| path.starts_with(&inside));
+    let last_inside = (inside_count > 0).then(|| first_inside + inside_count - 1);
+    let ends_of_ancestors = directory
+        .iter()
+        .enumerate()
+        .filter(|&(at, byte)| at > 0 && separator(byte))
+        .map(|(at, _)| at);
+    ends_of_ancestors
+        .chain([directory.len()])
+        .filter_map(|end| last_equal(&directory[..end]))
+        .chain(last_inside)
+        .max()
+        .unwrap_or(usize::MAX)
 }
 
 /// A package whose files are being read.
@@ -417,8 +439,72 @@ fn display_path(path: &Path, cwd: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::{absolute, is_plain};
+    use super::{absolute, is_plain, last_holding};
     use std::path::Path;
+
+    /// The rule [`last_holding`] searches for, read from every path.
+    fn last_holding_scanned(paths: &[Vec<u8>], directory: &[u8]) -> usize {
+        let within = |inner: &[u8], outer: &[u8]| {
+            inner.starts_with(outer)
+                && (inner.len() == outer.len() || inner.get(outer.len()) == Some(&b'/'))
+        };
+        paths
+            .iter()
+            .rposition(|path| within(path, directory) || within(directory, path))
+            .unwrap_or(usize::MAX)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_last_path_holding_a_package_is_found_by_searching() {
+        let paths: Vec<Vec<u8>> = [
+            "/w/a",
+            "/w/a-b/x.rs",
+            "/w/a.rs",
+            "/w/a/src/lib.rs",
+            "/w/a/src/lib.rs",
+            "/w/a0/y.rs",
+            "/w/b/c/d.rs",
+        ]
+        .iter()
+        .map(|path| path.as_bytes().to_vec())
+        .collect();
+        for (directory, expected) in [
+            ("/w/a", 4),
+            ("/w/a/src", 4),
+            ("/w/a-b", 1),
+            ("/w/b", 6),
+            ("/w/b/c/e", usize::MAX),
+            ("/w/c", usize::MAX),
+            ("/w/a/src/deep", 0),
+            ("/w", 6),
+        ] {
+            assert_eq!(
+                last_holding(&paths, directory.as_bytes()),
+                expected,
+                "{directory}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    proptest::proptest! {
+        #[test]
+        fn searching_for_the_last_path_holding_a_package_finds_what_scanning_finds(
+            mut paths in proptest::collection::vec("(/[ab.-]{1,2}){1,4}", 0..40),
+            directory in "(/[ab.-]{1,2}){1,3}",
+        ) {
+            let plain = |path: &String| path.split('/').skip(1).all(|part| part != "." && part != "..");
+            paths.retain(plain);
+            proptest::prop_assume!(plain(&directory));
+            let mut paths: Vec<Vec<u8>> = paths.into_iter().map(String::into_bytes).collect();
+            paths.sort();
+            proptest::prop_assert_eq!(
+                last_holding(&paths, directory.as_bytes()),
+                last_holding_scanned(&paths, directory.as_bytes())
+            );
+        }
+    }
 
     #[cfg(unix)]
     #[test]
