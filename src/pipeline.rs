@@ -4,6 +4,7 @@
 //! left it and the last of its files has been read. No stage waits for the whole tree, and
 //! memory follows the files that matter.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,7 +14,7 @@ use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::discover::{self, Found, PathKinds};
 use crate::source::SourceFile;
-use crate::workspace::{Package, Packages};
+use crate::workspace::{self, Package, Packages};
 use crate::{FileReport, Report};
 
 /// What every task of a run shares.
@@ -78,61 +79,60 @@ fn check_paths_as(
     let mut walk_order: Vec<usize> = (0..paths.len()).collect();
     walk_order.sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
     let walked: Vec<&Path> = walk_order.iter().map(|&given| &*paths[given]).collect();
-    let mut packages = Packages::default();
-    if paths.len() > 1 {
-        packages.look_up(&absolute_paths);
-    }
-    let mut open = OpenPackages::new(
-        &walk_order
-            .iter()
-            .map(|&given| &*absolute_paths[given])
-            .collect::<Vec<_>>(),
-    );
-    let mut path_errors = Vec::new();
+    let absolute_walked: Vec<&Path> = walk_order
+        .iter()
+        .map(|&given| &*absolute_paths[given])
+        .collect();
+    let mut walk = Walk {
+        run: &run,
+        given: &walk_order,
+        within: (usize::MAX, 0),
+        packages: Packages::default(),
+        open: OpenPackages::new(&absolute_walked),
+        path_errors: Vec::new(),
+    };
     rayon::in_place_scope(|scope| {
-        let run = &run;
-        // The place of the next file found under the path being walked.
-        let mut within = (usize::MAX, 0);
-        discover::discover(&walked, kinds, &mut |argument, found| {
-            let given = walk_order[argument];
-            if within.0 != given {
-                within = (given, 0);
+        if paths.len() == 1 {
+            discover::discover(&walked, kinds, &mut |argument, found| {
+                walk.found(scope, argument, found);
+            });
+        } else {
+            // Which directories above the paths hold a package is asked on the pool, a
+            // stretch of paths ahead of the walk: the first stretch before the walk starts,
+            // each next one while the walk hands out the files of the one before.
+            let mut asked = HashSet::new();
+            let mut stretches = walked
+                .chunks(LOOK_AHEAD)
+                .zip(absolute_walked.chunks(LOOK_AHEAD))
+                .peekable();
+            let first_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
+            let mut ahead = workspace::look_up(first_stretch, &mut asked);
+            let mut first = 0;
+            while let Some((stretch, _)) = stretches.next() {
+                walk.packages.add_looked_up(ahead);
+                let next_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
+                let walk = &mut walk;
+                (ahead, ()) = rayon::join(
+                    || workspace::look_up(next_stretch, &mut asked),
+                    || {
+                        discover::discover(stretch, kinds, &mut |argument, found| {
+                            walk.found(scope, first + argument, found);
+                        });
+                    },
+                );
+                first += stretch.len();
             }
-            let place = within;
-            within.1 += 1;
-            let (path, by_name) = match found {
-                Found::File(path) => (path, false),
-                Found::NamedFile(path) => (path, true),
-                Found::Root(path) => return packages.walking(&absolute(&path, cwd)),
-                Found::Manifest(path) => return packages.listed_manifest(&absolute(&path, cwd)),
-                Found::Error(path, message) => {
-                    return path_errors.push((place, (display_path(&path, cwd), message)));
-                }
-            };
-            let absolute_path = absolute(&path, cwd);
-            if config.is_excluded(&absolute_path) {
-                return;
-            }
-            let package = packages.for_file(&absolute_path);
-            // On the pool: the package may be checked at once, and the walk goes on.
-            for left in open.left_for(argument, &absolute_path) {
-                scope.spawn(move |_| left.walk_done(run));
-            }
-            let work = open.work_for(package);
-            work.pending.fetch_add(1, Ordering::AcqRel);
-            let file = FoundFile {
-                place,
-                index: work.found.fetch_add(1, Ordering::Relaxed),
-                path,
-                absolute_path,
-                by_name,
-            };
-            scope.spawn(move |_| work.read(run, file));
-        });
-        for (work, _) in open.packages {
+        }
+        for (work, _) in std::mem::take(&mut walk.open.packages) {
+            let run = &run;
             scope.spawn(move |_| work.walk_done(run));
         }
     });
+    let Walk {
+        packages,
+        mut path_errors,
+        ..
+    } = walk;
     if run.misnamed.into_inner() {
         return None;
     }
@@ -153,6 +153,70 @@ fn check_paths_as(
             .map(|(path, error)| (display_path(&path, cwd), format!("{error:#}"))),
     );
     Some(report)
+}
+
+/// How many paths are looked up at a time ahead of the walk (see [`workspace::look_up`]):
+/// enough to keep the pool busy, few enough that the walk starts at once.
+const LOOK_AHEAD: usize = 256;
+
+/// The walk's side of a run: where each file it finds goes.
+struct Walk<'r> {
+    run: &'r Run<'r>,
+    /// The index of each walked path among the paths as given.
+    given: &'r [usize],
+    /// The place of the next file found under the path being walked.
+    within: Place,
+    packages: Packages,
+    open: OpenPackages,
+    path_errors: Vec<(Place, (PathBuf, String))>,
+}
+
+impl<'r> Walk<'r> {
+    /// Takes what the walk found under the walked path at `argument`: a file is read on the
+    /// pool at once.
+    fn found<'s>(&mut self, scope: &rayon::Scope<'s>, argument: usize, found: Found)
+    where
+        'r: 's,
+    {
+        let (run, cwd) = (self.run, self.run.cwd);
+        let given = self.given[argument];
+        if self.within.0 != given {
+            self.within = (given, 0);
+        }
+        let place = self.within;
+        self.within.1 += 1;
+        let (path, by_name) = match found {
+            Found::File(path) => (path, false),
+            Found::NamedFile(path) => (path, true),
+            Found::Root(path) => return self.packages.walking(&absolute(&path, cwd)),
+            Found::Manifest(path) => {
+                return self.packages.listed_manifest(&absolute(&path, cwd));
+            }
+            Found::Error(path, message) => {
+                let error = (display_path(&path, cwd), message);
+                return self.path_errors.push((place, error));
+            }
+        };
+        let absolute_path = absolute(&path, cwd);
+        if run.config.is_excluded(&absolute_path) {
+            return;
+        }
+        let package = self.packages.for_file(&absolute_path);
+        // On the pool: the package may be checked at once, and the walk goes on.
+        for left in self.open.left_for(argument, &absolute_path) {
+            scope.spawn(move |_| left.walk_done(run));
+        }
+        let work = self.open.work_for(package);
+        work.pending.fetch_add(1, Ordering::AcqRel);
+        let file = FoundFile {
+            place,
+            index: work.found.fetch_add(1, Ordering::Relaxed),
+            path,
+            absolute_path,
+            by_name,
+        };
+        scope.spawn(move |_| work.read(run, file));
+    }
 }
 
 /// The packages whose files the walk may still find.

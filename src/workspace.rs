@@ -3,11 +3,11 @@
 //! writes them in `compiler-message` lines.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use toml::Table;
@@ -112,7 +112,7 @@ pub struct Packages {
     /// The directories under `walked` that the walk found a `Cargo.toml` in.
     listed_manifests: HashSet<OsString>,
     /// Directories outside the walk already looked up, with the `Cargo.toml` read in each
-    /// (`None` when there is none; see [`Packages::look_up`]).
+    /// (`None` when there is none; see [`look_up`]).
     looked_up: HashMap<OsString, Option<Result<Option<Package>>>>,
     /// Manifests that could not be read, reported once each.
     pub errors: Vec<(PathBuf, anyhow::Error)>,
@@ -150,40 +150,13 @@ impl Packages {
         }
     }
 
-    /// Looks up, on the thread pool, the packages of the files and directories `paths`
-    /// (absolute): which of their ancestors hold a `Cargo.toml`, up to the nearest package,
-    /// and reads those. A pre-commit hook passes thousands of files from as many
-    /// directories, and the walk, which hands out one file at a time, would otherwise stop
-    /// at each to ask the file system while the other threads wait.
-    pub fn look_up(&mut self, paths: &[PathBuf]) {
-        use rayon::prelude::*;
-        let mut round: Vec<&Path> = paths.iter().filter_map(|path| path.parent()).collect();
-        while !round.is_empty() {
-            round.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-            round.dedup();
-            round.retain(|directory| !self.looked_up.contains_key(directory.as_os_str()));
-            let found: Vec<(&Path, Option<Result<Option<Package>>>)> = round
-                .par_iter()
-                .map(|&directory| {
-                    let manifest = directory.join("Cargo.toml");
-                    (
-                        directory,
-                        manifest.is_file().then(|| read_package(&manifest)),
-                    )
-                })
-                .collect();
-            // Up from a directory without a package (no manifest, or a workspace's).
-            round = found
-                .iter()
-                .filter(|(_, package)| matches!(package, None | Some(Ok(None))))
-                .filter_map(|(directory, _)| directory.parent())
-                .collect();
-            self.looked_up.extend(
-                found
-                    .into_iter()
-                    .map(|(directory, package)| (directory.as_os_str().to_owned(), package)),
-            );
-        }
+    /// Keeps what [`look_up`] found, for the walk to use.
+    pub fn add_looked_up(&mut self, looked_up: LookedUp) {
+        self.looked_up.extend(
+            looked_up
+                .into_iter()
+                .map(|(directory, package)| (directory.as_os_str().to_owned(), package)),
+        );
     }
 
     fn for_directory(&mut self, directory: &Path) -> Option<Arc<Package>> {
@@ -312,6 +285,50 @@ fn read_tables(text: &str) -> String {
         }
     }
     kept
+}
+
+/// What [`look_up`] found: each directory it asked about, with the `Cargo.toml` read in it
+/// (`None` when there is none).
+pub(crate) type LookedUp<'p> = Vec<(&'p Path, Option<Result<Option<Package>>>)>;
+
+/// Looks up, on the thread pool, the packages of the files and directories `paths`
+/// (absolute): which of their ancestors hold a `Cargo.toml`, up to the nearest package, and
+/// reads those; directories in `asked` are skipped, and those it asks about are added. A
+/// pre-commit hook passes thousands of files from as many directories, and the walk, which
+/// hands out one file at a time, would otherwise stop at each to ask the file system while
+/// the other threads wait. It takes no [`Packages`], so that it can run beside the walk.
+pub(crate) fn look_up<'p>(paths: &[&'p Path], asked: &mut HashSet<&'p OsStr>) -> LookedUp<'p> {
+    use rayon::prelude::*;
+    // Each directory is asked about once, by the first task to reach it, which goes on up to
+    // the nearest package unless another task has taken the directory above: no task waits
+    // for another, as rounds of one level each would.
+    let taken = Mutex::new(std::mem::take(asked));
+    let found = paths
+        .par_iter()
+        .flat_map_iter(|path| {
+            let mut found = Vec::new();
+            for directory in path.ancestors().skip(1) {
+                if !taken
+                    .lock()
+                    .expect("no task panicked")
+                    .insert(directory.as_os_str())
+                {
+                    break;
+                }
+                let manifest = directory.join("Cargo.toml");
+                let package = manifest.is_file().then(|| read_package(&manifest));
+                // Up from a directory without a package (no manifest, or a workspace's).
+                let go_on = matches!(package, None | Some(Ok(None)));
+                found.push((directory, package));
+                if !go_on {
+                    break;
+                }
+            }
+            found
+        })
+        .collect();
+    *asked = taken.into_inner().expect("no task panicked");
+    found
 }
 
 /// Reads a package manifest; `Ok(None)` for a virtual workspace manifest.

@@ -550,6 +550,84 @@ fn a_package_given_in_pieces_is_checked_as_one() {
 }
 
 #[test]
+fn many_paths_are_checked_as_their_directory_is() {
+    // More paths than objlint looks up at a time ahead of the walk, in reverse order: package
+    // `a`'s constant and its use are hundreds of paths apart, and a package nested in `a`
+    // comes between them.
+    let filler = "pub fn nothing() {}\n";
+    let mut tree = Tree::new()
+        .file("Cargo.toml", workspace_manifest(&["a", "a/nested", "b"]))
+        .file("a/Cargo.toml", manifest("a"))
+        .file(
+            "a/src/lib.rs",
+            "pub mod names;\npub fn open() {\n    let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, crate::names::SHARED) };\n}\n",
+        )
+        .file("a/src/names.rs", "pub const SHARED: PCWSTR = w!(\"SharedAcrossFiles\");\n")
+        .file("a/nested/Cargo.toml", manifest("nested"))
+        .file("a/nested/src/main.rs", mapping_named("Nested"))
+        .file("b/Cargo.toml", manifest("b"))
+        .file("b/src/main.rs", mapping_named("MemberB"));
+    let mut paths = vec![
+        "a/src/lib.rs".to_owned(),
+        "a/src/names.rs".to_owned(),
+        "a/nested/src/main.rs".to_owned(),
+        "b/src/main.rs".to_owned(),
+    ];
+    for index in 0..700 {
+        let path = format!(
+            "{}/src/m{index:03}.rs",
+            if index % 2 == 0 { "a" } else { "b" }
+        );
+        tree = match index {
+            200 | 401 => tree.file(&path, mapping_named(&format!("In{index}"))),
+            _ => tree.file(&path, filler),
+        };
+        paths.push(path);
+    }
+    paths.sort();
+    paths.reverse();
+    let json_lines = |args: &[&str]| {
+        let mut all = vec!["--message-format", "json"];
+        all.extend(args);
+        let run = objlint(&tree.root, &all);
+        run.assert_code(1);
+        let mut lines: Vec<String> = run.stdout.lines().map(str::to_owned).collect();
+        lines.sort();
+        lines
+    };
+    let given = json_lines(&paths.iter().map(String::as_str).collect::<Vec<_>>());
+    for name in ["SharedAcrossFiles", "Nested", "MemberB", "In200", "In401"] {
+        assert!(
+            given.iter().any(|line| line.contains(&name_finding(name))),
+            "no finding for {name}: {given:#?}"
+        );
+    }
+    assert_eq!(given, json_lines(&["."]));
+    // The report keeps the order the paths were given in.
+    let mut short = vec!["--format", "short", "--color", "never"];
+    short.extend(paths.iter().map(String::as_str));
+    let run = objlint(&tree.root, &short);
+    let mut files: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains(": error["))
+        .filter_map(|line| line.split_once(':').map(|(file, _)| file))
+        .collect();
+    files.dedup();
+    assert_eq!(
+        files,
+        [
+            "b/src/main.rs",
+            "b/src/m401.rs",
+            "a/src/m200.rs",
+            "a/src/lib.rs",
+            "a/nested/src/main.rs"
+        ],
+        "{run}"
+    );
+}
+
+#[test]
 fn missing_path_is_an_error_naming_it() {
     let tree = Tree::package("clash").file("src/main.rs", CLASH_FIXED);
     objlint(&tree.root, &["src/main.rs", "src/nowhere.rs"])
