@@ -72,12 +72,14 @@ fn check_paths_as(
     // walk, so each package is complete as soon as the walk leaves it, and which file of a
     // package comes first (which some lints ask) does not depend on the order the paths were
     // given in. The report keeps that order.
-    let absolute_paths: Vec<PathBuf> = {
+    let (absolute_paths, walk_order) = {
         use rayon::prelude::*;
-        paths.par_iter().map(|path| absolute(path, cwd)).collect()
+        let absolute_paths: Vec<PathBuf> =
+            paths.par_iter().map(|path| absolute(path, cwd)).collect();
+        let mut walk_order: Vec<usize> = (0..paths.len()).collect();
+        walk_order.par_sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
+        (absolute_paths, walk_order)
     };
-    let mut walk_order: Vec<usize> = (0..paths.len()).collect();
-    walk_order.sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
     let walked: Vec<&Path> = walk_order.iter().map(|&given| &*paths[given]).collect();
     let absolute_walked: Vec<&Path> = walk_order
         .iter()
@@ -101,9 +103,8 @@ fn check_paths_as(
             // stretch of paths ahead of the walk: the first stretch before the walk starts,
             // each next one while the walk hands out the files of the one before.
             let mut asked = HashSet::new();
-            let mut stretches = walked
-                .chunks(LOOK_AHEAD)
-                .zip(absolute_walked.chunks(LOOK_AHEAD))
+            let mut stretches = stretches(&walked)
+                .zip(stretches(&absolute_walked))
                 .peekable();
             let first_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
             let mut ahead = workspace::look_up(first_stretch, &mut asked);
@@ -156,8 +157,15 @@ fn check_paths_as(
 }
 
 /// How many paths are looked up at a time ahead of the walk (see [`workspace::look_up`]):
-/// enough to keep the pool busy, few enough that the walk starts at once.
+/// enough to keep the pool busy; the first stretch, which the walk waits for, is shorter.
 const LOOK_AHEAD: usize = 256;
+const FIRST_LOOK_AHEAD: usize = 32;
+
+/// `paths` in the stretches they are looked up in.
+fn stretches<'a, 'p>(paths: &'a [&'p Path]) -> impl Iterator<Item = &'a [&'p Path]> {
+    let first = paths.len().min(FIRST_LOOK_AHEAD);
+    std::iter::once(&paths[..first]).chain(paths[first..].chunks(LOOK_AHEAD))
+}
 
 /// The walk's side of a run: where each file it finds goes.
 struct Walk<'r> {
@@ -167,7 +175,7 @@ struct Walk<'r> {
     /// The place of the next file found under the path being walked.
     within: Place,
     packages: Packages,
-    open: OpenPackages,
+    open: OpenPackages<'r>,
     path_errors: Vec<(Place, (PathBuf, String))>,
 }
 
@@ -224,23 +232,23 @@ impl<'r> Walk<'r> {
 /// The walk goes through its paths in order, and through each directory depth first, never
 /// coming back to a directory it has left. So a package is complete once the walk is past the
 /// last path that can hold its files and, within that path, outside the package's directory.
-struct OpenPackages {
+struct OpenPackages<'p> {
     /// Each open package, with the index of the last path that can hold its files.
     packages: Vec<(Arc<PackageWork>, usize)>,
     /// The paths, absolute, as bytes; `None` when one is not written plainly (`.`, `..`, a
     /// doubled separator), where comparing bytes could tell a path apart from itself — then
     /// every package waits for the end of the walk.
-    paths: Option<Vec<Vec<u8>>>,
+    paths: Option<Vec<&'p [u8]>>,
 }
 
-impl OpenPackages {
+impl<'p> OpenPackages<'p> {
     /// `paths` are absolute, sorted by their bytes (the walk's order).
-    fn new(paths: &[&Path]) -> Self {
+    fn new(paths: &[&'p Path]) -> Self {
         use rayon::prelude::*;
         debug_assert!(paths.is_sorted_by_key(|path| path.as_os_str().as_encoded_bytes()));
         let paths = paths
             .par_iter()
-            .map(|path| is_plain(path).then(|| path.as_os_str().as_encoded_bytes().to_vec()))
+            .map(|path| is_plain(path).then_some(path.as_os_str().as_encoded_bytes()))
             .collect();
         Self {
             packages: Vec::new(),
@@ -304,18 +312,18 @@ impl OpenPackages {
 /// crate. Sorted by bytes, the paths inside `directory` are one stretch (those starting with
 /// it and a separator), and each other path that can hold its files is `directory` itself or
 /// one of its ancestors, which plain paths write as a prefix ending before a separator.
-fn last_holding(paths: &[Vec<u8>], directory: &[u8]) -> usize {
+fn last_holding(paths: &[&[u8]], directory: &[u8]) -> usize {
     let separator = |byte: &u8| std::path::is_separator(char::from(*byte));
     // The last index of a path equal to `bytes` (the same path may be given twice).
     let last_equal = |bytes: &[u8]| {
-        let after = paths.partition_point(|path| path.as_slice() <= bytes);
+        let after = paths.partition_point(|&path| path <= bytes);
         (after > 0 && paths[after - 1] == bytes).then(|| after - 1)
     };
     let mut inside = directory.to_vec();
     if !directory.last().is_some_and(separator) {
         inside.push(std::path::MAIN_SEPARATOR as u8);
     }
-    let first_inside = paths.partition_point(|path| path.as_slice() < inside.as_slice());
+    let first_inside = paths.partition_point(|&path| path < inside.as_slice());
     let inside_count = paths[first_inside..].partition_point(|path| path.starts_with(&inside));
     let last_inside = (inside_count > 0).then(|| first_inside + inside_count - 1);
     let ends_of_ancestors = directory
@@ -507,7 +515,7 @@ mod tests {
     use std::path::Path;
 
     /// The rule [`last_holding`] searches for, read from every path.
-    fn last_holding_scanned(paths: &[Vec<u8>], directory: &[u8]) -> usize {
+    fn last_holding_scanned(paths: &[&[u8]], directory: &[u8]) -> usize {
         let within = |inner: &[u8], outer: &[u8]| {
             inner.starts_with(outer)
                 && (inner.len() == outer.len() || inner.get(outer.len()) == Some(&b'/'))
@@ -521,7 +529,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn the_last_path_holding_a_package_is_found_by_searching() {
-        let paths: Vec<Vec<u8>> = [
+        let paths: Vec<&[u8]> = [
             "/w/a",
             "/w/a-b/x.rs",
             "/w/a.rs",
@@ -531,7 +539,7 @@ mod tests {
             "/w/b/c/d.rs",
         ]
         .iter()
-        .map(|path| path.as_bytes().to_vec())
+        .map(|path| path.as_bytes())
         .collect();
         for (directory, expected) in [
             ("/w/a", 4),
@@ -561,8 +569,8 @@ mod tests {
             let plain = |path: &String| path.split('/').skip(1).all(|part| part != "." && part != "..");
             paths.retain(plain);
             proptest::prop_assume!(plain(&directory));
-            let mut paths: Vec<Vec<u8>> = paths.into_iter().map(String::into_bytes).collect();
-            paths.sort();
+            let mut paths: Vec<&[u8]> = paths.iter().map(String::as_bytes).collect();
+            paths.sort_unstable();
             proptest::prop_assert_eq!(
                 last_holding(&paths, directory.as_bytes()),
                 last_holding_scanned(&paths, directory.as_bytes())
