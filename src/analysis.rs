@@ -6,11 +6,14 @@
 //! later stage needs is kept as plain data ([`FoundCreation`], [`NameIr`]), never as syntax
 //! trees, so memory stays bounded by what was found.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::apis::{Api, Matcher, ObjectKind, Origin, OwnershipArg};
 use crate::catalogue::Catalogue;
+use crate::crates::{self, Crates, FilePlace};
 use crate::creations::{self, Creation, FoundCreation, Via};
 use crate::lints::{self, LintContext};
 use crate::mentions::{Mentions, WordSearch};
@@ -28,8 +31,8 @@ pub struct PackageFile {
     /// Where its text is read again from, when its first read found nothing to keep it for: a
     /// later stage that looks for other words scans it again (see [`PackageFile::load_if`]).
     pub dropped_from: Option<PathBuf>,
-    /// Its crate-relative module path (`["ipc"]` for `src/ipc.rs`).
-    pub module_path: Vec<String>,
+    /// Where it stands in its package: its crate and module path (see [`crates::place_of`]).
+    pub place: FilePlace,
     pub error: Option<FileError>,
     pub diagnostics: Vec<Diagnostic>,
     /// Every known name a creation or opener in this file uses: what `--fix` renames.
@@ -40,11 +43,11 @@ pub struct PackageFile {
 
 impl PackageFile {
     /// A file to check; `error` is set when it could not be read.
-    pub fn new(source: SourceFile, module_path: Vec<String>, error: Option<FileError>) -> Self {
+    pub fn new(source: SourceFile, place: FilePlace, error: Option<FileError>) -> Self {
         Self {
             source,
             dropped_from: None,
-            module_path,
+            place,
             error,
             diagnostics: Vec::new(),
             uses: Vec::new(),
@@ -63,7 +66,7 @@ impl PackageFile {
         let contribution = scan_file(
             self,
             index,
-            catalogue,
+            Apis::Catalogue(catalogue),
             &mut parsed,
             prefilter.calls(),
             Dropped::Skip,
@@ -87,17 +90,21 @@ impl PackageFile {
         match read::text_if_mentions(read_path, &prefilter.kept) {
             Ok(Some(text)) => Self::new(
                 SourceFile::new(shown_path, text),
-                module_path_of(package, &path),
+                crates::place_of(package, &path),
                 None,
             ),
-            // The module path is worked out when the text is read again, if ever.
+            // The place is worked out when the text is read again, if ever.
             Ok(None) => Self {
                 dropped_from: Some(path),
-                ..Self::new(SourceFile::new(shown_path, String::new()), Vec::new(), None)
+                ..Self::new(
+                    SourceFile::new(shown_path, String::new()),
+                    FilePlace::default(),
+                    None,
+                )
             },
             Err(error) => Self::new(
                 SourceFile::new(shown_path, String::new()),
-                Vec::new(),
+                FilePlace::default(),
                 Some(error),
             ),
         }
@@ -111,7 +118,7 @@ impl PackageFile {
         };
         match read::text_if_mentions(path, words) {
             Ok(Some(text)) => {
-                self.module_path = module_path_of(package, path);
+                self.place = crates::place_of(package, path);
                 self.source = SourceFile::new(std::mem::take(&mut self.source.path), text);
                 self.dropped_from = None;
                 true
@@ -189,7 +196,8 @@ pub fn check_package(
         version: package.version.clone(),
     };
     let mut found = Vec::new();
-    let mut items = ItemIndex::default();
+    let crates = Crates::of(package);
+    let mut items = ItemIndex::new(&crates);
     // Stage 1: files that mention a catalogued API (done already for files read from a path).
     files
         .par_iter_mut()
@@ -230,7 +238,7 @@ pub fn check_package(
             binding_crate: found.binding_crate,
         })
         .collect();
-    lint(package, files, &creations);
+    lint(package, &crates, files, &creations);
     record_uses(files, &creations);
 }
 
@@ -272,7 +280,7 @@ fn follow_crate_functions(
     facts: &PackageFacts,
     parsed: &mut [Parsed],
     found: &mut Vec<FoundCreation>,
-    items: &mut ItemIndex,
+    items: &mut ItemIndex<'_>,
 ) {
     let mut derived_names = HashSet::new();
     for _ in 0..MAX_DERIVED_ROUNDS {
@@ -280,15 +288,26 @@ fn follow_crate_functions(
             items,
             package: facts,
         };
-        let mut derived = Catalogue::default();
-        for creation in found.iter() {
+        // Each function with the key of the crate that defines it, and the creation it ends in.
+        let mut derived = Vec::new();
+        for (inner, creation) in found.iter().enumerate() {
             if let (ObjectName::Param(index), Some(signature)) =
                 (resolver.resolve(&creation.name), &creation.enclosing_fn)
             {
-                if signature.has_receiver || !derived_names.insert(signature.clone()) {
+                let crate_key = files
+                    .get(creation.file)
+                    .map_or("", |file| file.place.crate_key());
+                if signature.has_receiver
+                    || !derived_names.insert((crate_key.to_owned(), signature.clone()))
+                {
                     continue;
                 }
-                derived.add(derived_api(creation, signature, index));
+                let api = Arc::new(derived_api(creation, signature, index));
+                derived.push(CrateFunction {
+                    crate_key: crate_key.to_owned(),
+                    api,
+                    inner,
+                });
             }
         }
         if derived.is_empty() {
@@ -298,10 +317,15 @@ fn follow_crate_functions(
         // items that mention them, in a large file).
         let mut rescanned = vec![Parsed::No; files.len()];
         let before = found.len();
-        let words = WordSearch::new(&derived.keywords());
+        let mut all = Catalogue::default();
+        for function in &derived {
+            all.insert(Arc::clone(&function.api));
+        }
+        let words = WordSearch::new(&all.keywords());
+        let crates = items.crates();
         scan(
             files,
-            &derived,
+            Apis::CrateFunctions(&derived, crates),
             &mut rescanned,
             found,
             items,
@@ -312,7 +336,54 @@ fn follow_crate_functions(
             was_parsed.merge(now);
         }
         drop_known_calls(found, before);
-        mark_delegated(found, before);
+        mark_delegated(found, before, &derived);
+    }
+}
+
+/// A function of the package that passes its parameter to a creation, as an API.
+struct CrateFunction {
+    /// The crate that defines it: only code of the crates that reach it can call it.
+    crate_key: String,
+    api: Arc<Api>,
+    /// The creation it ends in, by its index among the package's creations.
+    inner: usize,
+}
+
+/// What a scan matches calls against.
+#[derive(Clone, Copy)]
+enum Apis<'a> {
+    /// The same catalogue for every file.
+    Catalogue(&'a Catalogue),
+    /// The package's own name-passing functions: a file's calls are matched against those of
+    /// the crates its own crate reaches (see [`Crates::reaches`]), its own crate's first, so
+    /// that two examples' `fn lock`s are two APIs.
+    CrateFunctions(&'a [CrateFunction], &'a Crates),
+}
+
+impl<'a> Apis<'a> {
+    /// The catalogue for a file of the crate `crate_key`.
+    fn for_crate(self, crate_key: &str) -> Cow<'a, Catalogue> {
+        let (functions, crates) = match self {
+            Apis::Catalogue(catalogue) => return Cow::Borrowed(catalogue),
+            Apis::CrateFunctions(functions, crates) => (functions, crates),
+        };
+        let own = functions
+            .iter()
+            .filter(|function| function.crate_key == crate_key);
+        let reached = functions.iter().filter(|function| {
+            function.crate_key != crate_key && crates.reaches(crate_key, &function.crate_key)
+        });
+        let mut catalogue = Catalogue::default();
+        for function in own.chain(reached) {
+            // A function of the crate's own shadows one of the same name it reaches.
+            if let Matcher::Function(name) = &function.api.matcher {
+                if catalogue.is_function_name(name) {
+                    continue;
+                }
+            }
+            catalogue.insert(Arc::clone(&function.api));
+        }
+        Cow::Owned(catalogue)
     }
 }
 
@@ -323,7 +394,7 @@ fn read_referenced_items(
     files: &mut [PackageFile],
     parsed: &mut [Parsed],
     found: &[FoundCreation],
-    items: &mut ItemIndex,
+    items: &mut ItemIndex<'_>,
 ) {
     for _ in 0..4 {
         let words: Vec<String> = wanted_items(found, items).into_iter().collect();
@@ -334,7 +405,7 @@ fn read_referenced_items(
         let before = items.len();
         scan(
             files,
-            &Catalogue::default(),
+            Apis::Catalogue(&Catalogue::default()),
             parsed,
             &mut Vec::new(),
             items,
@@ -348,8 +419,9 @@ fn read_referenced_items(
 }
 
 /// Runs the lints over each file's creations, with the whole package as context.
-fn lint(package: &Package, files: &mut [PackageFile], creations: &[Creation]) {
+fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations: &[Creation]) {
     let sources: Vec<&SourceFile> = files.iter().map(|file| &file.source).collect();
+    let file_crates: Vec<&str> = files.iter().map(|file| file.place.crate_key()).collect();
     let per_file: Vec<Vec<Diagnostic>> = (0..files.len())
         .map(|index| {
             let own: Vec<&Creation> = creations
@@ -364,6 +436,8 @@ fn lint(package: &Package, files: &mut [PackageFile], creations: &[Creation]) {
                 files: &sources,
                 package: &package.name,
                 creations,
+                crates,
+                file_crates: &file_crates,
             };
             lints::check_all(&own, &context)
         })
@@ -429,7 +503,7 @@ struct Contribution {
 }
 
 impl Contribution {
-    fn add_to(self, found: &mut Vec<FoundCreation>, items: &mut ItemIndex) {
+    fn add_to(self, found: &mut Vec<FoundCreation>, items: &mut ItemIndex<'_>) {
         found.extend(self.creations);
         for (path, kind, value) in self.items {
             items.insert(path, kind, value);
@@ -455,10 +529,10 @@ pub struct FirstScan {
 /// [`SourceFile::masked_parse_text`]), so spans need no translation.
 fn scan(
     files: &mut [PackageFile],
-    catalogue: &Catalogue,
+    apis: Apis<'_>,
     parsed: &mut [Parsed],
     found: &mut Vec<FoundCreation>,
-    items: &mut ItemIndex,
+    items: &mut ItemIndex<'_>,
     words: Mentions<'_>,
     dropped: Dropped<'_>,
 ) {
@@ -467,7 +541,7 @@ fn scan(
         .par_iter_mut()
         .zip(parsed.par_iter_mut())
         .enumerate()
-        .map(|(index, (file, parsed))| scan_file(file, index, catalogue, parsed, words, dropped))
+        .map(|(index, (file, parsed))| scan_file(file, index, apis, parsed, words, dropped))
         .collect();
     for contribution in contributions.into_iter().flatten() {
         contribution.add_to(found, items);
@@ -478,7 +552,7 @@ fn scan(
 fn scan_file(
     file: &mut PackageFile,
     index: usize,
-    catalogue: &Catalogue,
+    apis: Apis<'_>,
     parsed: &mut Parsed,
     words: Mentions<'_>,
     dropped: Dropped<'_>,
@@ -493,7 +567,8 @@ fn scan_file(
     let outcome = parse_selected(file, parsed, words)?;
     let contribution = match outcome {
         Ok(syntax) => {
-            let facts = creations::find(&file.source, index, &file.module_path, &syntax, catalogue);
+            let catalogue = apis.for_crate(file.place.crate_key());
+            let facts = creations::find(&file.source, index, &file.place, &syntax, &catalogue);
             Some(Contribution {
                 creations: facts.creations,
                 items: facts.items,
@@ -732,20 +807,16 @@ fn drop_known_calls(found: &mut Vec<FoundCreation>, first: usize) {
 
 /// Creations found through a crate function (from index `first` on) point at the creation
 /// inside it; that inner creation's `ERROR_ALREADY_EXISTS` check is then owed by the callers.
-fn mark_delegated(found: &mut [FoundCreation], first: usize) {
+fn mark_delegated(found: &mut [FoundCreation], first: usize, functions: &[CrateFunction]) {
     let (inner, outer) = found.split_at_mut(first);
     for call in outer.iter_mut() {
-        let Some(creation) = inner.iter_mut().find(|creation| {
-            creation
-                .enclosing_fn
-                .as_ref()
-                .is_some_and(|signature| match &signature.self_type {
-                    Some(self_type) => call.api.name == format!("{self_type}::{}", signature.name),
-                    None => call.api.name == signature.name,
-                })
-        }) else {
+        let Some(function) = functions
+            .iter()
+            .find(|function| Arc::ptr_eq(&function.api, &call.api))
+        else {
             continue;
         };
+        let creation = &mut inner[function.inner];
         call.via = Some(Via {
             file: creation.file,
             callee: creation.callee,
@@ -771,31 +842,4 @@ fn wanted_items(found: &[FoundCreation], items: &ItemIndex) -> BTreeSet<String> 
         }
     });
     wanted
-}
-
-/// The crate-relative module path of a file of `package`: `[]` for a target's root file,
-/// `["ipc"]` for `src/ipc.rs` or `src/ipc/mod.rs`, `["ipc", "names"]` for `src/ipc/names.rs`.
-pub fn module_path_of(package: &Package, file: &Path) -> Vec<String> {
-    if package.targets.iter().any(|target| target.src_path == file) {
-        return Vec::new();
-    }
-    let root = package
-        .targets
-        .iter()
-        .filter_map(|target| target.src_path.parent())
-        .filter(|directory| file.starts_with(directory))
-        .max_by_key(|directory| directory.components().count());
-    let Some(root) = root else { return Vec::new() };
-    let Ok(relative) = file.strip_prefix(root) else {
-        return Vec::new();
-    };
-    let mut segments: Vec<String> = relative
-        .with_extension("")
-        .components()
-        .map(|component| component.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if segments.last().is_some_and(|last| last == "mod") {
-        segments.pop();
-    }
-    segments
 }

@@ -63,7 +63,11 @@ impl Catalogue {
     }
 
     pub fn add(&mut self, api: Api) {
-        let api = Arc::new(api);
+        self.insert(Arc::new(api));
+    }
+
+    /// Adds an API shared with other catalogues: a call found through it holds this very `Arc`.
+    pub fn insert(&mut self, api: Arc<Api>) {
         match &api.matcher {
             Matcher::Function(name) => {
                 self.functions.insert(name.to_string(), api);

@@ -19,6 +19,7 @@ use syn::{Expr, Token};
 
 use crate::apis::{Api, Matcher, ObjectKind, OwnershipArg};
 use crate::catalogue::Catalogue;
+use crate::crates::FilePlace;
 use crate::names::lower::{absolute_path, function_scope, path_segments, LetBinding, Site, UseMap};
 use crate::names::{BindingKind, FileId, NameIr};
 use crate::source::{code_words, ByteSpan, SourceFile};
@@ -124,22 +125,23 @@ pub struct FileFacts {
     pub items: Vec<(Vec<String>, BindingKind, NameIr)>,
 }
 
-/// Every creation in a parsed file, in source order, with the file's items. `module_path` is
-/// the crate-relative module the file is (`["ipc"]` for `src/ipc.rs`).
+/// Every creation in a parsed file, in source order, with the file's items. `place` is where
+/// the file stands in its package (`["<lib>", "ipc"]` for `src/ipc.rs`).
 pub fn find(
     file: &SourceFile,
     file_id: FileId,
-    module_path: &[String],
+    place: &FilePlace,
     syntax: &syn::File,
     catalogue: &Catalogue,
 ) -> FileFacts {
+    let module_path = place.module_path.as_slice();
     let mut collector = ItemCollector {
         file,
         file_id,
         module_path: module_path.to_vec(),
         function: None,
         self_type: None,
-        uses: UseMap::default(),
+        uses: UseMap::new(place.library.clone()),
         consts: Vec::new(),
         items: Vec::new(),
         aliases: HashMap::new(),

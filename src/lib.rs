@@ -12,6 +12,7 @@ pub mod baseline;
 pub mod catalogue;
 pub mod cli;
 pub mod config;
+pub mod crates;
 pub mod creations;
 pub mod diagnostic;
 pub mod discover;
@@ -105,7 +106,7 @@ fn check_source_on_pool(
     package.clone_into(&mut stand_in.name);
     let mut files = vec![PackageFile::new(
         SourceFile::new(file.path(), file.text.clone()),
-        Vec::new(),
+        crates::place_of(&stand_in, file.path()),
         None,
     )];
     let catalogue = Catalogue::for_config(config);

@@ -8,6 +8,7 @@ mod pipe_first_instance_missing;
 mod unchecked_already_exists;
 pub(crate) mod unused_suppression;
 
+use crate::crates::Crates;
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
 use crate::names::KnownName;
@@ -64,6 +65,25 @@ pub struct LintContext<'a> {
     pub package: &'a str,
     /// Every creation of the package, for lints that compare creations with each other.
     pub creations: &'a [Creation],
+    /// The package's crates, and the key of each file's (see [`crate::crates`]), by
+    /// [`crate::names::FileId`].
+    pub crates: &'a Crates,
+    pub file_crates: &'a [&'a str],
+}
+
+impl LintContext<'_> {
+    /// Whether `other` can be part of the program `creation` is in: it is in the same crate,
+    /// or in one that crate links or may declare as modules (see [`Crates::reaches`]). Each
+    /// example, test and binary is a program of its own.
+    pub fn in_program_of(&self, creation: &Creation, other: &Creation) -> bool {
+        let (Some(own), Some(theirs)) = (
+            self.file_crates.get(creation.file),
+            self.file_crates.get(other.file),
+        ) else {
+            return false;
+        };
+        self.crates.reaches(own, theirs)
+    }
 }
 
 /// The lint registered under `name`.

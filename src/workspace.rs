@@ -384,6 +384,11 @@ fn inherited_package_key(package_directory: &Path, key: &str) -> Option<String> 
 }
 
 impl Target {
+    /// Whether this is the package's library (of any crate type).
+    pub fn is_library(&self) -> bool {
+        self.kind.iter().any(|kind| is_library_kind(kind))
+    }
+
     fn new(
         name: String,
         kind: &str,

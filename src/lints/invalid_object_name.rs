@@ -106,7 +106,8 @@ fn namespace_problem(value: &str, context: &LintContext) -> Option<String> {
 }
 
 /// The same name used for an object of another kind earlier in the package: the second create
-/// fails with `ERROR_INVALID_HANDLE`.
+/// fails with `ERROR_INVALID_HANDLE`. Unlike a pipe's instances, this is not judged per program:
+/// names are the machine's, and a package's binaries and examples often run side by side.
 fn other_kind(creation: &Creation, context: &LintContext, name: &KnownName) -> Option<String> {
     let first = context.creations.iter().find(|other| {
         !other.api.opens_existing

@@ -22,20 +22,23 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     if matches!(creation.name, ObjectName::Unique(_)) {
         return;
     }
-    // A server that made its first instance with the flag creates the later ones without it.
-    let later_instance = context.creations.iter().any(|other| {
+    // Each example, test and binary is a program of its own, which the library is part of.
+    let mut servers_in_program = context.creations.iter().filter(|other| {
         !other.api.opens_existing
             && other.api.kind == ObjectKind::NamedPipe
-            && other.first_pipe_instance == Some(true)
+            && context.in_program_of(creation, other)
             && same_pipe(other, creation, context)
     });
-    // Without any claim, only the first creation of a pipe is reported: the later ones are its
-    // further instances, which must not claim it.
-    let earlier_unclaimed = context.creations.iter().any(|other| {
-        !other.api.opens_existing
-            && other.api.kind == ObjectKind::NamedPipe
-            && (other.file, other.call.start) < (creation.file, creation.call.start)
-            && same_pipe(other, creation, context)
+    // A server that made its first instance with the flag creates the later ones without it.
+    let later_instance = servers_in_program
+        .clone()
+        .any(|other| other.first_pipe_instance == Some(true));
+    // Without any claim, only the program's first creation of a pipe is reported: the later
+    // ones are its further instances, which must not claim it. The library's creations come
+    // before a program's own (the library's first is reported with the library's code).
+    let earlier_unclaimed = servers_in_program.any(|other| {
+        !context.in_program_of(other, creation)
+            || (other.file, other.call.start) < (creation.file, creation.call.start)
     });
     if later_instance || earlier_unclaimed {
         return;

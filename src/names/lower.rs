@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Lit};
 
 use super::{Binding, BindingKind, FileId, ItemPath, Literal, NameIr};
+use crate::crates::Library;
 use crate::source::SourceFile;
 
 /// A local binding visible at the call, in the order the function declares them.
@@ -18,21 +19,45 @@ pub struct LetBinding {
 }
 
 /// The `use` declarations of a file: for each module, the identifiers it imports and the
-/// absolute paths they stand for.
+/// absolute paths they stand for; and the package's library, which the file's crate may name
+/// in any module, as an extern crate.
 #[derive(Debug, Default, Clone)]
 pub struct UseMap {
     imports: HashMap<(Vec<String>, String), Vec<String>>,
+    library: Option<Library>,
 }
 
 impl UseMap {
+    /// The `use`s of a file whose crate names the package's library as `library` (`None` in
+    /// the library itself and in the build script).
+    pub fn new(library: Option<Library>) -> Self {
+        Self {
+            imports: HashMap::new(),
+            library,
+        }
+    }
+
     /// Records `use <path> [as ident]` declared in `module_path`.
     pub fn insert(&mut self, module_path: &[String], ident: String, path: &[String]) {
-        let absolute = absolute_path(module_path, None, path, None);
+        let absolute = self
+            .in_library(path)
+            .unwrap_or_else(|| absolute_path(module_path, None, path, None));
         self.imports.insert((module_path.to_vec(), ident), absolute);
     }
 
     fn get(&self, module_path: &[String], ident: &str) -> Option<&Vec<String>> {
         self.imports.get(&(module_path.to_vec(), ident.to_owned()))
+    }
+
+    /// `my_pkg::ipc::NAME` as a path in the library's crate, when `my_pkg` is the library.
+    fn in_library(&self, segments: &[String]) -> Option<Vec<String>> {
+        let library = self.library.as_ref()?;
+        let (first, rest) = segments.split_first()?;
+        (*first == library.name).then(|| {
+            std::iter::once(library.key.clone())
+                .chain(rest.iter().cloned())
+                .collect()
+        })
     }
 
     /// The identifiers imported under a name of their own (`use a::B as C` gives `C`).
@@ -52,9 +77,11 @@ pub fn path_segments(path: &syn::Path) -> Vec<String> {
         .collect()
 }
 
-/// Makes a written path absolute within the crate: `crate::`, `self::`, `super::` and `Self::`
-/// are applied to the module the path is written in; a first segment imported by `use` is
-/// replaced by what it imports; anything else is taken as relative to the current module.
+/// Makes a written path absolute within the package: `crate::`, `self::`, `super::` and
+/// `Self::` are applied to the module the path is written in (whose first segment is its
+/// crate's key, see [`crate::crates`]); a first segment imported by `use` is replaced by what it
+/// imports, and the library's crate name by the library's key; anything else is taken as
+/// relative to the current module.
 pub fn absolute_path(
     module_path: &[String],
     self_type: Option<&str>,
@@ -64,15 +91,17 @@ pub fn absolute_path(
     let Some((first, rest)) = segments.split_first() else {
         return Vec::new();
     };
+    // The crate's root: `super` never leaves it.
+    let root = module_path.len().min(1);
     let mut base: Vec<String> = match first.as_str() {
-        "crate" => Vec::new(),
+        "crate" => module_path[..root].to_vec(),
         "self" => module_path.to_vec(),
         "super" => {
             let mut parent = module_path.to_vec();
-            parent.pop();
+            parent.truncate(parent.len().saturating_sub(1).max(root));
             let mut rest = rest;
             while rest.first().is_some_and(|segment| segment == "super") {
-                parent.pop();
+                parent.truncate(parent.len().saturating_sub(1).max(root));
                 rest = &rest[1..];
             }
             return parent.into_iter().chain(rest.iter().cloned()).collect();
@@ -85,6 +114,9 @@ pub fn absolute_path(
         _ => {
             if let Some(imported) = uses.and_then(|uses| uses.get(module_path, first)) {
                 return imported.iter().chain(rest).cloned().collect();
+            }
+            if let Some(in_library) = uses.and_then(|uses| uses.in_library(segments)) {
+                return in_library;
             }
             let mut base = module_path.to_vec();
             base.push(first.clone());
@@ -110,8 +142,8 @@ pub struct Site<'a> {
 }
 
 /// The path segment under which a function's own items are indexed. A function body lies in
-/// one file, and the file is part of the scope: each of a package's examples, tests and
-/// binaries is a crate of its own, whose `fn main` is at the same module path as the others'.
+/// one file, and the file is part of the scope: two files objlint places at one module path
+/// (`ipc.rs` beside a stale `ipc/mod.rs`) keep their functions' items apart.
 pub fn function_scope(function: &str, file: FileId) -> String {
     format!("{function}()@{file}")
 }

@@ -14,6 +14,7 @@ pub mod lower;
 
 use std::collections::HashMap;
 
+use crate::crates::Crates;
 use crate::source::ByteSpan;
 
 /// Index of a file in its package's file list.
@@ -30,7 +31,7 @@ pub enum NameIr {
     Param(usize),
     /// Text written in the source.
     Literal(Literal),
-    /// A path to a `const`/`static`, made absolute within the crate (`["ipc", "NAME"]`).
+    /// A path to a `const`/`static`, made absolute within the package (`["<lib>", "ipc", "NAME"]`).
     Item(ItemPath),
     /// `env!("VAR")`.
     Env(String),
@@ -81,8 +82,8 @@ pub struct Literal {
 /// An absolute path to an item, as `lower` could determine it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ItemPath {
-    /// Crate-relative module path followed by the item's identifier (for a name used inside a
-    /// function, the function's own scope first).
+    /// The crate's key and module path, followed by the item's identifier (for a name used
+    /// inside a function, the function's own scope first).
     pub segments: Vec<String>,
     /// Where to look when `segments` names nothing: the module's item of that name.
     pub fallback: Option<Vec<String>>,
@@ -115,11 +116,13 @@ impl std::fmt::Display for Binding {
     }
 }
 
-/// Every `const` and `static` of a package whose value could be lowered, by absolute path.
-#[derive(Debug, Default)]
-pub struct ItemIndex {
+/// Every `const` and `static` of a package whose value could be lowered, by absolute path (its
+/// crate's key first: see [`crate::crates`]).
+#[derive(Debug)]
+pub struct ItemIndex<'a> {
     by_path: HashMap<Vec<String>, IndexedItem>,
     by_ident: HashMap<String, Vec<Vec<String>>>,
+    crates: &'a Crates,
 }
 
 #[derive(Debug, Clone)]
@@ -128,7 +131,21 @@ struct IndexedItem {
     value: NameIr,
 }
 
-impl ItemIndex {
+impl<'a> ItemIndex<'a> {
+    /// An empty index of the package whose crates are `crates`.
+    pub fn new(crates: &'a Crates) -> Self {
+        Self {
+            by_path: HashMap::new(),
+            by_ident: HashMap::new(),
+            crates,
+        }
+    }
+
+    /// The package's crates.
+    pub fn crates(&self) -> &'a Crates {
+        self.crates
+    }
+
     /// Adds an item; of two items at one path (`#[cfg]` variants, a file read twice) the first
     /// is kept.
     pub fn insert(&mut self, path: Vec<String>, kind: BindingKind, value: NameIr) {
@@ -183,14 +200,32 @@ impl ItemIndex {
         }
     }
 
-    /// The item at `path`, or else the only item of that identifier in the crate (a path
-    /// through a re-export or a glob import that objlint does not follow).
+    /// The item at `path`; else the item at the same module path in the crates whose modules
+    /// the path's crate shares (see [`Crates::modules_of`]), when exactly one has it; else the
+    /// only item of that identifier in the crates the path's crate reaches (a path through a
+    /// re-export or a glob import that objlint does not follow). Two items where a path could
+    /// mean either resolve to nothing: objlint does not guess.
     fn get(&self, path: &[String]) -> Option<&IndexedItem> {
         if let Some(item) = self.by_path.get(path) {
             return Some(item);
         }
-        match self.by_ident.get(path.last()?)?.as_slice() {
-            [only] => self.by_path.get(only),
+        let (key, rest) = path.split_first()?;
+        let mut shared = self.crates.modules_of(key).iter().filter_map(|other| {
+            let mut path = Vec::with_capacity(path.len());
+            path.push(other.clone());
+            path.extend_from_slice(rest);
+            self.by_path.get(&path)
+        });
+        if let Some(item) = shared.next() {
+            return shared.next().is_none().then_some(item);
+        }
+        let mut reached = self.by_ident.get(path.last()?)?.iter().filter(|other| {
+            other
+                .first()
+                .is_some_and(|crate_key| self.crates.reaches(key, crate_key))
+        });
+        match (reached.next(), reached.next()) {
+            (Some(only), None) => self.by_path.get(only),
             _ => None,
         }
     }
@@ -252,7 +287,7 @@ pub struct PackageFacts {
 
 /// Follows item paths through a package's index.
 pub struct Resolver<'a> {
-    pub items: &'a ItemIndex,
+    pub items: &'a ItemIndex<'a>,
     pub package: &'a PackageFacts,
 }
 
