@@ -646,16 +646,19 @@ impl<'a> CodeCursor<'a> {
         while !self.unclosed && self.position < at {
             // Only a `/`, `"` or `'` starts a comment or literal (with the word right before
             // it, for a prefixed literal: `r#"…"#`, `b'x'`): the code up to the next one is
-            // passed over unread, and the lexemes are read from that word on.
-            let Some(found) = memchr::memchr3(b'/', b'"', b'\'', &bytes[self.position..at]) else {
-                self.position = at;
-                break;
-            };
-            let candidate = self.position + found;
-            self.position = bytes[self.position..candidate]
+            // passed over unread, and the lexemes are read from that word on. Reading resumes
+            // at the start of the words and `#`s around a place, where a lexeme starts: `at`
+            // may be inside one (the second `r` of `r#r#""#` ends the raw identifier `r#r`,
+            // and read from there would start a raw string).
+            let candidate = memchr::memchr3(b'/', b'"', b'\'', &bytes[self.position..at])
+                .map(|found| self.position + found);
+            self.position = bytes[self.position..candidate.unwrap_or(at)]
                 .iter()
                 .rposition(|&byte| !is_word_byte(byte) && byte != b'#')
                 .map_or(self.position, |before| self.position + before + 1);
+            let Some(candidate) = candidate else {
+                break;
+            };
             while !self.unclosed && self.position <= candidate {
                 let (end, lexeme) = lexeme_at(self.text, self.position);
                 self.position = end;
