@@ -54,12 +54,32 @@ fn check_paths_as(
     config: &Config,
     kinds: PathKinds,
 ) -> Option<Report> {
-    let catalogue = Catalogue::for_config(config);
+    // The paths are walked sorted: what lies under one directory is then one stretch of the
+    // walk, so each package is complete as soon as the walk leaves it, and which file of a
+    // package comes first (which some lints ask) does not depend on the order the paths were
+    // given in. The report keeps that order. A pre-commit hook's thousands of paths are
+    // sorted while the catalogue's searches are built.
+    let ((catalogue, prefilter), (absolute_paths, walk_order)) = rayon::join(
+        || {
+            let catalogue = Catalogue::for_config(config);
+            let prefilter = Prefilter::new(&catalogue);
+            (catalogue, prefilter)
+        },
+        || {
+            use rayon::prelude::*;
+            let absolute_paths: Vec<PathBuf> =
+                paths.par_iter().map(|path| absolute(path, cwd)).collect();
+            let mut walk_order: Vec<usize> = (0..paths.len()).collect();
+            walk_order
+                .par_sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
+            (absolute_paths, walk_order)
+        },
+    );
     let run = Run {
         cwd,
         cwd_is_current: std::env::current_dir().is_ok_and(|current| current == cwd),
         config,
-        prefilter: Prefilter::new(&catalogue),
+        prefilter,
         catalogue,
         checked: Mutex::new(Vec::new()),
         misnamed: AtomicBool::new(false),
@@ -67,18 +87,6 @@ fn check_paths_as(
     let mut report = Report {
         root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
         ..Report::default()
-    };
-    // The paths are walked sorted: what lies under one directory is then one stretch of the
-    // walk, so each package is complete as soon as the walk leaves it, and which file of a
-    // package comes first (which some lints ask) does not depend on the order the paths were
-    // given in. The report keeps that order.
-    let (absolute_paths, walk_order) = {
-        use rayon::prelude::*;
-        let absolute_paths: Vec<PathBuf> =
-            paths.par_iter().map(|path| absolute(path, cwd)).collect();
-        let mut walk_order: Vec<usize> = (0..paths.len()).collect();
-        walk_order.par_sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
-        (absolute_paths, walk_order)
     };
     let walked: Vec<&Path> = walk_order.iter().map(|&given| &*paths[given]).collect();
     let absolute_walked: Vec<&Path> = walk_order
