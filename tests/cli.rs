@@ -525,20 +525,26 @@ fn the_findings_do_not_depend_on_the_order_of_the_paths() {
     assert_eq!(forward, first_instance(&["src"]));
 }
 
-#[test]
-fn a_package_given_in_pieces_is_checked_as_one() {
-    // The name is a constant in another file of the crate, and another package's file comes
-    // between the two, as in the argument lists pre-commit passes.
-    let tree = Tree::new()
-        .file("Cargo.toml", workspace_manifest(&["a", "b"]))
-        .file("a/Cargo.toml", manifest("a"))
+/// Package `a`, whose `src/lib.rs` creates a mapping named by a constant in `src/names.rs`
+/// (`SharedAcrossFiles`).
+fn package_a_naming_its_mapping_in_another_file(tree: Tree) -> Tree {
+    tree.file("a/Cargo.toml", manifest("a"))
         .file(
             "a/src/lib.rs",
             "pub mod names;\npub fn open() {\n    let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, crate::names::SHARED) };\n}\n",
         )
         .file("a/src/names.rs", "pub const SHARED: PCWSTR = w!(\"SharedAcrossFiles\");\n")
-        .file("b/Cargo.toml", manifest("b"))
-        .file("b/src/main.rs", mapping_named("MemberB"));
+}
+
+#[test]
+fn a_package_given_in_pieces_is_checked_as_one() {
+    // The name is a constant in another file of the crate, and another package's file comes
+    // between the two, as in the argument lists pre-commit passes.
+    let tree = package_a_naming_its_mapping_in_another_file(
+        Tree::new().file("Cargo.toml", workspace_manifest(&["a", "b"])),
+    )
+    .file("b/Cargo.toml", manifest("b"))
+    .file("b/src/main.rs", mapping_named("MemberB"));
     objlint(
         &tree.root,
         &["a/src/lib.rs", "b/src/main.rs", "a/src/names.rs"],
@@ -555,18 +561,13 @@ fn many_paths_are_checked_as_their_directory_is() {
     // `a`'s constant and its use are hundreds of paths apart, and a package nested in `a`
     // comes between them.
     let filler = "pub fn nothing() {}\n";
-    let mut tree = Tree::new()
-        .file("Cargo.toml", workspace_manifest(&["a", "a/nested", "b"]))
-        .file("a/Cargo.toml", manifest("a"))
-        .file(
-            "a/src/lib.rs",
-            "pub mod names;\npub fn open() {\n    let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, crate::names::SHARED) };\n}\n",
-        )
-        .file("a/src/names.rs", "pub const SHARED: PCWSTR = w!(\"SharedAcrossFiles\");\n")
-        .file("a/nested/Cargo.toml", manifest("nested"))
-        .file("a/nested/src/main.rs", mapping_named("Nested"))
-        .file("b/Cargo.toml", manifest("b"))
-        .file("b/src/main.rs", mapping_named("MemberB"));
+    let mut tree = package_a_naming_its_mapping_in_another_file(
+        Tree::new().file("Cargo.toml", workspace_manifest(&["a", "a/nested", "b"])),
+    )
+    .file("a/nested/Cargo.toml", manifest("nested"))
+    .file("a/nested/src/main.rs", mapping_named("Nested"))
+    .file("b/Cargo.toml", manifest("b"))
+    .file("b/src/main.rs", mapping_named("MemberB"));
     let mut paths = vec![
         "a/src/lib.rs".to_owned(),
         "a/src/names.rs".to_owned(),
