@@ -76,6 +76,22 @@ pub fn place_of(package: &Package, file: &Path) -> FilePlace {
     }
 }
 
+/// The target `file` (an absolute path) is compiled in, as [`place_of`] tells its crate: the
+/// target it is the root of, or whose root directory holds it; of several targets sharing that
+/// directory, any of which may declare it, the first. `None` for a file in no target's
+/// directory.
+pub fn target_of<'p>(package: &'p Package, file: &Path) -> Option<&'p Target> {
+    if let Some(target) = package
+        .targets
+        .iter()
+        .find(|target| target.src_path == file)
+    {
+        return Some(target);
+    }
+    let root = root_directory(package, file)?;
+    targets_rooted_in(package, root).first().copied()
+}
+
 /// The crates of one package and what each one's code can reach.
 #[derive(Debug, Default)]
 pub struct Crates {

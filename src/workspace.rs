@@ -47,32 +47,11 @@ impl Package {
         )
     }
 
-    /// The target a source file belongs to: the target whose root it is, else the target whose
-    /// directory holds it (`src/bin/x/`, `tests/`, `examples/`), else the library, else the
-    /// first target. Module trees are not followed: objlint never expands `mod` paths.
+    /// The target a source file is compiled in ([`crate::crates::target_of`]), else the
+    /// library, else the first target.
     pub fn target_for(&self, file: &Path) -> &Target {
-        if let Some(target) = self.targets.iter().find(|target| target.src_path == file) {
-            return target;
-        }
-        let nested = self
-            .targets
-            .iter()
-            .filter(|target| !target.kind.iter().any(|kind| is_library_kind(kind)))
-            .filter_map(|target| {
-                let directory = target.src_path.parent()?;
-                let is_main = target.src_path.file_name()? == "main.rs"
-                    || target.kind.iter().any(|kind| kind == "test");
-                (is_main && file.starts_with(directory)).then_some((directory, target))
-            })
-            .max_by_key(|(directory, _)| directory.components().count());
-        if let Some((_, target)) = nested {
-            if !(target.kind == ["bin"] && target.src_path.ends_with("src/main.rs")) {
-                return target;
-            }
-        }
-        self.targets
-            .iter()
-            .find(|target| target.kind.iter().any(|kind| is_library_kind(kind)))
+        crate::crates::target_of(self, file)
+            .or_else(|| self.targets.iter().find(|target| target.is_library()))
             .or_else(|| self.targets.first())
             .expect("every package has a target")
     }

@@ -1053,6 +1053,30 @@ fn json_target_of_an_integration_test_is_test() {
 }
 
 #[test]
+fn json_target_of_a_module_shared_by_examples_is_an_example() {
+    // `examples/common/mod.rs` is compiled in the examples that declare it, never in the
+    // library: JSON names the first example, as objlint's crates do.
+    let tree = Tree::package("clash")
+        .file("src/lib.rs", "")
+        .file("examples/alpha.rs", "mod common;\nfn main() {}\n")
+        .file("examples/beta.rs", "mod common;\nfn main() {}\n")
+        .file("examples/common/mod.rs", mapping_named("ExampleMapping"));
+    let run = objlint(&tree.root, &["--message-format", "json"]);
+    let finding = run.json_message(&name_finding("ExampleMapping"));
+    assert_fields(
+        &finding,
+        &[
+            ("/target/name", json!("alpha")),
+            ("/target/kind", json!(["example"])),
+            (
+                "/message/spans/0/file_name",
+                json!("examples/common/mod.rs"),
+            ),
+        ],
+    );
+}
+
+#[test]
 fn json_file_outside_any_package_gets_a_synthetic_package_and_target() {
     let tree = Tree::new().file("tool.rs", mapping_named("LooseFile"));
     let run = objlint(&tree.root, &["--message-format", "json"]);
