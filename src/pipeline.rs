@@ -102,35 +102,29 @@ fn check_paths_as(
         path_errors: Vec::new(),
     };
     rayon::in_place_scope(|scope| {
-        if paths.len() == 1 {
-            discover::discover(&walked, kinds, &mut |argument, found| {
-                walk.found(scope, argument, found);
-            });
-        } else {
-            // Which directories above the paths hold a package is asked on the pool, a
-            // stretch of paths ahead of the walk: the first stretch before the walk starts,
-            // each next one while the walk hands out the files of the one before.
-            let mut asked = HashSet::new();
-            let mut stretches = stretches(&walked)
-                .zip(stretches(&absolute_walked))
-                .peekable();
-            let first_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
-            let mut ahead = workspace::look_up(first_stretch, &mut asked);
-            let mut first = 0;
-            while let Some((stretch, _)) = stretches.next() {
-                walk.packages.add_looked_up(ahead);
-                let next_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
-                let walk = &mut walk;
-                (ahead, ()) = rayon::join(
-                    || workspace::look_up(next_stretch, &mut asked),
-                    || {
-                        discover::discover(stretch, kinds, &mut |argument, found| {
-                            walk.found(scope, first + argument, found);
-                        });
-                    },
-                );
-                first += stretch.len();
-            }
+        // Which directories above the paths hold a package is asked on the pool, a stretch of
+        // paths ahead of the walk: the first stretch before the walk starts, each next one
+        // while the walk hands out the files of the one before.
+        let mut asked = HashSet::new();
+        let mut stretches = stretches(&walked)
+            .zip(stretches(&absolute_walked))
+            .peekable();
+        let first_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
+        let mut ahead = workspace::look_up(first_stretch, &mut asked);
+        let mut first = 0;
+        while let Some((stretch, _)) = stretches.next() {
+            walk.packages.add_looked_up(ahead);
+            let next_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
+            let walk = &mut walk;
+            (ahead, ()) = rayon::join(
+                || workspace::look_up(next_stretch, &mut asked),
+                || {
+                    discover::discover(stretch, kinds, &mut |argument, found| {
+                        walk.found(scope, first + argument, found);
+                    });
+                },
+            );
+            first += stretch.len();
         }
         for (work, _) in std::mem::take(&mut walk.open.packages) {
             let run = &run;
