@@ -41,7 +41,10 @@ fn github_actions_recipe_uploads_sarif_and_annotates() {
     let install = position("installs objlint", &|step| {
         run_of(step).starts_with("cargo install")
     });
-    assert_installs_objlint(run_of(&steps[install]));
+    assert_installs_objlint(run_of(&steps[install]), &workflow["env"]);
+    assert_binary_cached_before(install, &steps, &workflow);
+    // Code scanning reads the workflow run in a private repository.
+    assert_eq!(workflow["permissions"]["actions"], "read", "{workflow:#}");
     let sarif = position("writes SARIF", &|step| {
         run_of(step).contains("--format sarif")
     });
@@ -57,6 +60,7 @@ fn github_actions_recipe_uploads_sarif_and_annotates() {
         install < sarif && sarif < upload,
         "install, write SARIF, then upload it"
     );
+    assert_upload_is_current_and_guarded(&steps[upload]);
     let sarif_file = redirect_target(run_of(&steps[sarif]));
     assert_eq!(
         steps[upload]["with"]["sarif_file"], sarif_file,
@@ -136,7 +140,30 @@ fn gitlab_ci_recipe_writes_the_code_quality_report_it_declares() {
     };
     let install = commands("before_script");
     assert_eq!(install.len(), 1, "{install:?}");
-    assert_installs_objlint(&install[0]);
+    let (installed_already, install_command) = install[0]
+        .split_once(" || ")
+        .unwrap_or_else(|| panic!("install only when the cache has no binary: {install:?}"));
+    assert_installs_objlint(install_command, &job["variables"]);
+    let cargo_home = job["variables"]["CARGO_HOME"]
+        .as_str()
+        .expect("CARGO_HOME inside the checkout, where GitLab caches");
+    let cached_binary = format!(
+        "{}/bin/cargo-objlint",
+        cargo_home
+            .strip_prefix("$CI_PROJECT_DIR/")
+            .expect("CARGO_HOME under $CI_PROJECT_DIR")
+    );
+    assert_eq!(
+        job["cache"]["paths"].as_array().map(Vec::as_slice),
+        Some([Value::from(cached_binary)].as_slice()),
+        "the cache keeps the binary cargo installs:\n{pipeline:#}"
+    );
+    assert!(
+        job["cache"]["key"]
+            .as_str()
+            .is_some_and(|key| key.contains("$OBJLINT_VERSION")),
+        "the cache is keyed by the version installed:\n{pipeline:#}"
+    );
     let script = commands("script");
     let objlint: Vec<&String> = script
         .iter()
@@ -155,6 +182,8 @@ fn gitlab_ci_recipe_writes_the_code_quality_report_it_declares() {
     );
 
     let tree = crate_with_a_finding();
+    // With the binary in place (a cache hit), the check before the install succeeds.
+    run_in(&tree, installed_already, "CI_PROJECT_DIR").assert_code(0);
     let run = run_in(&tree, objlint[0], "CI_PROJECT_DIR");
     run.assert_code(1);
     let report: Value = serde_json::from_str(&tree.read(report_file))
@@ -244,13 +273,76 @@ fn invokes_objlint(command: &str) -> bool {
     command.contains("cargo objlint")
 }
 
-/// The install command installs package `objlint` from this repository.
-fn assert_installs_objlint(command: &str) {
+/// A GitHub step before `install` restores the installed binary from the cache, keyed by the
+/// version installed, and the install runs only when it found none.
+fn assert_binary_cached_before(install: usize, steps: &[Value], workflow: &Value) {
+    let cache = steps
+        .iter()
+        .position(|step| {
+            step["uses"]
+                .as_str()
+                .is_some_and(|uses| uses.starts_with("actions/cache@"))
+        })
+        .unwrap_or_else(|| panic!("no step caches the installed binary:\n{workflow:#}"));
+    assert!(cache < install, "the cache is restored before the install");
+    assert_eq!(
+        steps[cache]["with"]["path"], "~/.cargo/bin/cargo-objlint",
+        "the cache keeps the binary cargo installs:\n{workflow:#}"
+    );
     assert!(
-        command.starts_with("cargo install ")
-            && command.contains(&format!("--git {} ", env!("CARGO_PKG_REPOSITORY")))
-            && command.ends_with(&format!(" {}", env!("CARGO_PKG_NAME"))),
-        "not an install of objlint from its repository: {command}"
+        steps[cache]["with"]["key"]
+            .as_str()
+            .is_some_and(|key| key.contains("${{ env.OBJLINT_VERSION }}")),
+        "the cache is keyed by the version installed:\n{workflow:#}"
+    );
+    let cache_id = steps[cache]["id"]
+        .as_str()
+        .expect("the cache step has an id");
+    assert_eq!(
+        steps[install]["if"].as_str().map(str::trim),
+        Some(format!("steps.{cache_id}.outputs.cache-hit != 'true'").as_str()),
+        "objlint is built only when the cache has no binary:\n{workflow:#}"
+    );
+}
+
+/// The SARIF upload uses a current major version of the action, and is skipped where the token
+/// is read-only (pull requests from forks and from Dependabot), so that findings, not
+/// permissions, decide the job.
+fn assert_upload_is_current_and_guarded(upload: &Value) {
+    let action = upload["uses"].as_str().expect("uses");
+    let major: u32 = action
+        .rsplit_once("@v")
+        .and_then(|(_, version)| version.parse().ok())
+        .unwrap_or_else(|| panic!("the upload action pins a major version: {action}"));
+    // v3 reached its announced deprecation in December 2026.
+    assert!(major >= 4, "a current upload-sarif: {action}");
+    let condition = upload["if"].as_str().unwrap_or_default();
+    for guard in [
+        "github.event.pull_request.head.repo.full_name == github.repository",
+        "github.actor != 'dependabot[bot]'",
+    ] {
+        assert!(
+            condition.contains(guard),
+            "the upload is not guarded by `{guard}`: {condition}"
+        );
+    }
+}
+
+/// The install command installs this version of package `objlint` from crates.io, the version
+/// named by the recipe's `OBJLINT_VERSION` (which its cache key names too).
+fn assert_installs_objlint(command: &str, variables: &Value) {
+    assert_eq!(
+        command,
+        format!(
+            "cargo install --locked {} --version \"$OBJLINT_VERSION\"",
+            env!("CARGO_PKG_NAME")
+        ),
+        "not an install of the released objlint"
+    );
+    assert_eq!(
+        variables["OBJLINT_VERSION"].as_str().map(str::to_owned),
+        Some(env!("CARGO_PKG_VERSION").to_owned()),
+        "the recipe installs this version: {variables:#}"
     );
 }
 
