@@ -51,8 +51,7 @@ fn pre_commit_hook_fails_a_bad_commit_and_passes_a_good_one() {
     let pre_commit = pre_commit();
     let sandbox = Sandbox::new();
     let config = readme_pre_commit_config();
-    let rev = config_rev(&config);
-    let hooks_repo = sandbox.copy_of_this_repository(&rev);
+    let hooks_repo = sandbox.released_copy_of_this_repository(&config_rev(&config));
     let config = config.replace(
         README_REPO_URL,
         hooks_repo.to_str().expect("a UTF-8 temporary path"),
@@ -148,6 +147,54 @@ fn pre_commit_hook_fails_a_bad_commit_and_passes_a_good_one() {
         sandbox.head(&committed).is_some(),
         "the good commit was not made"
     );
+}
+
+/// The `objlint-system` hook runs the `cargo-objlint` on the PATH and builds nothing: the
+/// README's configuration with that id, and the built binary first on the PATH.
+#[test]
+fn pre_commit_system_hook_runs_the_installed_binary() {
+    let pre_commit = pre_commit();
+    let sandbox = Sandbox::new();
+    let config = readme_pre_commit_config();
+    let hooks_repo = sandbox.released_copy_of_this_repository(&config_rev(&config));
+    let config = config
+        .replace(
+            README_REPO_URL,
+            hooks_repo.to_str().expect("a UTF-8 temporary path"),
+        )
+        .replace("- id: objlint\n", "- id: objlint-system\n");
+    assert!(config.contains("id: objlint-system"), "{config}");
+    let committed = sandbox.repository(
+        "committed",
+        &[
+            (".pre-commit-config.yaml", &config),
+            ("Cargo.toml", MANIFEST),
+            ("src/main.rs", BAD_MAIN),
+        ],
+    );
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_cargo-objlint"));
+    let path = std::env::join_paths(
+        std::iter::once(binary.parent().expect("the binary's directory").to_owned()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ),
+    )
+    .expect("a PATH");
+    let run = |args: &[&str]| {
+        sandbox.run(
+            Command::new(&pre_commit)
+                .args(args)
+                .current_dir(&committed)
+                .env("PATH", &path),
+        )
+    };
+    run(&["run"])
+        .assert_code(1)
+        .assert_output_has("- hook id: objlint-system")
+        .assert_output_has("file mapping name `MyFileMapping` has no unique part")
+        .assert_hook_result("Failed");
+    fs::write(committed.join("src/main.rs"), GOOD_MAIN).expect("write the fixed file");
+    sandbox.git(&committed, &["add", "src/main.rs"]);
+    run(&["run"]).assert_code(0).assert_hook_result("Passed");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,9 +300,10 @@ impl Sandbox {
     }
 
     /// This repository as its working tree stands (tracked and untracked files, not ignored
-    /// ones), committed once and tagged `tag` in a new repository: pre-commit needs a commit of
-    /// the hook repository, and the work in progress has none.
-    fn copy_of_this_repository(&self, tag: &str) -> PathBuf {
+    /// ones), committed once in a new repository and tagged by the documented release step
+    /// (`.ci/tag-release`, see CONTRIBUTING.md), which must make the tag `rev` the README pins:
+    /// pre-commit needs a commit of the hook repository, and the work in progress has none.
+    fn released_copy_of_this_repository(&self, rev: &str) -> PathBuf {
         let files = Run::of(
             Command::new("git")
                 .args([
@@ -284,7 +332,10 @@ impl Sandbox {
         self.git(&root, &["init", "--quiet"]);
         self.git(&root, &["add", "--all"]);
         self.git(&root, &["commit", "--quiet", "--message", "objlint"]);
-        self.git(&root, &["tag", tag]);
+        self.run(Command::new("bash").arg(root.join(".ci/tag-release")))
+            .assert_code(0);
+        let tag = format!("refs/tags/{rev}");
+        self.git(&root, &["rev-parse", "--verify", "--quiet", &tag]);
         root
     }
 }
@@ -312,14 +363,14 @@ impl PreCommitOutput for Run {
         self
     }
 
-    /// pre-commit's status line for the hook: `objlint....Passed` (not `Skipped`, which would
-    /// mean no file reached the hook).
+    /// pre-commit's status line for the hook: `objlint....Passed` or `objlint (installed)...Passed`
+    /// (not `Skipped`, which would mean no file reached the hook).
     #[track_caller]
     fn assert_hook_result(&self, result: &str) -> &Self {
         assert!(
             self.output()
                 .lines()
-                .any(|line| line.starts_with("objlint.") && line.ends_with(result)),
+                .any(|line| line.starts_with("objlint") && line.ends_with(result)),
             "expected pre-commit's `objlint....{result}` line\n{self}"
         );
         self
