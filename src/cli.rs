@@ -376,7 +376,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     let mut stdout = std::io::stdout().lock();
     if let Some(name) = &args.explain {
         let Some(lint) = lints::by_name(name) else {
-            anyhow::bail!("no lint named `{name}`; `cargo objlint --list` shows them all");
+            anyhow::bail!("no lint named `{name}`; {}", lints::unknown_lint_hint(name));
         };
         writeln!(
             stdout,

@@ -92,6 +92,23 @@ pub fn by_name(name: &str) -> Option<&'static Lint> {
     LINTS.iter().copied().find(|lint| lint.name == name)
 }
 
+/// What to tell a user who wrote `name`, which names no lint: the lint they most likely meant,
+/// as clap suggests a misspelt flag, or where the list of lints is.
+pub fn unknown_lint_hint(name: &str) -> String {
+    let written = name.strip_prefix("objlint::").unwrap_or(name);
+    let closest = LINTS
+        .iter()
+        .map(|lint| (strsim::jaro(written, lint.name), lint.name))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match closest {
+        // clap's threshold for its own suggestions.
+        Some((confidence, lint)) if confidence > 0.7 => {
+            format!("did you mean `objlint::{lint}`?")
+        }
+        _ => "`cargo objlint --list` shows them all".to_owned(),
+    }
+}
+
 /// Runs every lint on every creation of a file. Each finding is tagged with its creation's
 /// enclosing item and, when a lint did not set it, the object's name: baselines and SARIF
 /// fingerprints identify findings by them.

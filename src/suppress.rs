@@ -309,8 +309,10 @@ fn add(
                 "objlint has no lint of this name".to_owned(),
             )
             .with_help(
-                "`cargo objlint --list` shows every lint; a misspelt name suppresses nothing"
-                    .to_owned(),
+                format!(
+                    "a misspelt name suppresses nothing; {}",
+                    lints::unknown_lint_hint(name)
+                ),
                 None,
             ),
         ),
