@@ -257,9 +257,8 @@ impl Config {
             self.warnings = Some(level);
             return Ok(());
         }
-        let lint = lints::by_name(name).ok_or_else(|| {
-            format!("unknown lint `{name}`; `cargo objlint --list` shows them all")
-        })?;
+        let lint = lints::by_name(name)
+            .ok_or_else(|| format!("unknown lint `{name}`; {}", lints::unknown_lint_hint(name)))?;
         self.levels.insert(lint.name, level);
         Ok(())
     }
@@ -311,8 +310,10 @@ struct Metadata {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
+    /// Values are read as any TOML value so that a top-level key written below `[lints]` (TOML
+    /// puts every key after a table header into that table) gets its own message.
     #[serde(default)]
-    lints: BTreeMap<Spanned<String>, Spanned<String>>,
+    lints: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
@@ -381,23 +382,46 @@ impl RawConfig {
     }
 }
 
+/// The keys of [`RawConfig`] other than `lints`, as written.
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "exclude",
+    "unique-name-patterns",
+    "require-suppression-reason",
+    "api",
+];
+
 fn levels(
     place: &Place,
-    lints: BTreeMap<Spanned<String>, Spanned<String>>,
+    lints: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 ) -> Result<HashMap<&'static str, Level>, ConfigError> {
     let prefix = &place.prefix;
     let mut levels = HashMap::new();
     for (name, level) in lints {
+        if TOP_LEVEL_KEYS.contains(&name.get_ref().as_str()) {
+            let table = if prefix.is_empty() {
+                "[lints]".to_owned()
+            } else {
+                format!("[{prefix}lints]")
+            };
+            return Err(place.error(
+                name.span(),
+                format!(
+                    "`{}` belongs at the top level, above `{table}`: every key after a table's header is in that table",
+                    name.get_ref()
+                ),
+            ));
+        }
         let Some(lint) = lints::by_name(name.get_ref()) else {
             return Err(place.error(
                 name.span(),
                 format!(
-                    "`{prefix}lints.{}`: no lint of that name; `cargo objlint --list` shows them all",
-                    name.get_ref()
+                    "`{prefix}lints.{}`: no lint of that name; {}",
+                    name.get_ref(),
+                    lints::unknown_lint_hint(name.get_ref())
                 ),
             ));
         };
-        let Some(level) = parse_level(level.get_ref()) else {
+        let Some(level) = level.get_ref().as_str().and_then(parse_level) else {
             return Err(place.error(
                 level.span(),
                 format!(

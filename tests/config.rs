@@ -206,6 +206,67 @@ fn unknown_lint_on_the_command_line_is_an_error() {
 }
 
 #[test]
+fn a_misspelt_lint_name_gets_the_closest_lint_suggested_everywhere() {
+    let tree = Tree::package("typo").file("src/main.rs", CLASH_MAIN);
+    let suggestion = "did you mean `objlint::unchecked_already_exists`?";
+    objlint(&tree.root, &["-A", "objlint::uncheked_already_exist"])
+        .assert_code(2)
+        .assert_stderr_has(suggestion);
+    objlint(&tree.root, &["--explain", "uncheked_already_exists"])
+        .assert_code(2)
+        .assert_stderr_has(suggestion);
+    let configured = Tree::package("typo").file("src/main.rs", CLASH_MAIN).file(
+        "objlint.toml",
+        "[lints]
+unchecked_already_exist = \"warn\"\n",
+    );
+    objlint(&configured.root, &[])
+        .assert_code(2)
+        .assert_stderr_has(suggestion);
+    let suppressed = Tree::package("typo").file(
+        "src/main.rs",
+        CLASH_MAIN.replacen(
+            "fn main() {",
+            "fn main() {\n    // objlint: allow(unchecked_already_exist) -- checked by the caller",
+            1,
+        ),
+    );
+    objlint(&suppressed.root, &[])
+        .assert_code(1)
+        .assert_stderr_has(suggestion);
+    // A name close to no lint is not guessed at.
+    objlint(&tree.root, &["-A", "objlint::frobnicate"])
+        .assert_code(2)
+        .assert_stderr_has("`cargo objlint --list` shows them all")
+        .assert_stderr_lacks("did you mean");
+}
+
+#[test]
+fn a_top_level_key_below_lints_says_where_it_belongs() {
+    let tree = Tree::package("misplaced")
+        .file("src/main.rs", CLASH_MAIN)
+        .file(
+            "objlint.toml",
+            "[lints]\nunchecked_already_exists = \"warn\"\n\nexclude = [\"vendor\"]\n",
+        );
+    objlint(&tree.root, &[])
+        .assert_code(2)
+        .assert_stderr_has("objlint.toml:4:1: `exclude` belongs at the top level, above `[lints]`");
+    let manifest = Tree::new()
+        .file(
+            "Cargo.toml",
+            format!(
+                "{}\n[package.metadata.objlint.lints]\nrequire-suppression-reason = true\n",
+                manifest("misplaced")
+            ),
+        )
+        .file("src/main.rs", CLASH_MAIN);
+    objlint(&manifest.root, &[]).assert_code(2).assert_stderr_has(
+        "`require-suppression-reason` belongs at the top level, above `[package.metadata.objlint.lints]`",
+    );
+}
+
+#[test]
 fn warn_only_and_exit_zero_are_trial_runs_that_still_fail_on_errors() {
     let tree = Tree::package("trial").file("src/main.rs", CLASH_MAIN);
     objlint(&tree.root, &["--warn-only"])

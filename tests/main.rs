@@ -13,6 +13,7 @@ mod hostile;
 mod output;
 mod precommit;
 mod properties;
+mod readme;
 mod recipes;
 mod support;
 mod suppressions;
