@@ -2,9 +2,12 @@
 //! (`--baseline`) reports only the findings that are not in it.
 //!
 //! A finding is identified by its lint, its file (relative to the workspace root), the item it
-//! is in and the object's name — never by its line — so unrelated edits keep entries valid. An
-//! entry counts how many findings share its key. Entries that match nothing any more are
-//! reported as stale, so that the file shrinks as findings are fixed.
+//! is in and its subject — never by its line — so unrelated edits keep entries valid. The subject
+//! is the object's name for lints about the name, and the function called for lints about the
+//! call (an unchecked result, a missing flag): giving the object the unique name one finding asks
+//! for must not turn an accepted finding about the same call into a new one. An entry counts how
+//! many findings share its key. Entries that match nothing any more are reported as stale, so that
+//! the file shrinks as findings are fixed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -39,9 +42,13 @@ pub struct Entry {
     /// The enclosing item, such as `fn main` or `impl Shared::fn open` (empty when none).
     #[serde(default)]
     pub item: String,
-    /// The object's name, when objlint knows it.
+    /// The object's name, when objlint knows it, for lints about the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The function called, for lints about the call. An entry with neither (written before
+    /// calls were recorded) is matched by its name, as it was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
     /// How many findings have this key.
     pub count: usize,
 }
@@ -56,17 +63,43 @@ pub struct Outcome {
     pub stale: Vec<Entry>,
 }
 
-type Key = (String, String, String, Option<String>);
+/// What identifies a finding: lint, file, item and subject.
+type Key = (String, String, String, Subject);
+
+/// What a finding is about, as a baseline records it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Subject {
+    Name(Option<String>),
+    Call(String),
+}
 
 impl Entry {
-    fn of(((lint, file, item, name), count): (Key, usize)) -> Self {
+    fn of(((lint, file, item, subject), count): (Key, usize)) -> Self {
+        let (name, call) = match subject {
+            Subject::Name(name) => (name, None),
+            Subject::Call(call) => (None, Some(call)),
+        };
         Entry {
             lint,
             file,
             item,
             name,
+            call,
             count,
         }
+    }
+
+    fn key(&self) -> Key {
+        let subject = match &self.call {
+            Some(call) => Subject::Call(call.clone()),
+            None => Subject::Name(self.name.clone()),
+        };
+        (
+            self.lint.clone(),
+            self.file.clone(),
+            self.item.clone(),
+            subject,
+        )
     }
 }
 
@@ -113,7 +146,7 @@ impl Baseline {
         let text = format!(
             "# objlint baseline: findings accepted for now, written by `cargo objlint --write-baseline`.\n\
              # `cargo objlint --baseline <this file>` reports only findings not listed here.\n\
-             # Entries are keyed by lint, file, enclosing item and object name, not by line.\n\n{body}"
+             # Entries are keyed by lint, file, enclosing item and the object's name or the call, not by line.\n\n{body}"
         );
         std::fs::write(path, text)
             .with_context(|| format!("failed to write the baseline {}", path.display()))
@@ -123,14 +156,7 @@ impl Baseline {
     pub fn apply(&self, report: &mut Report) {
         let mut remaining: BTreeMap<Key, usize> = BTreeMap::new();
         for entry in &self.findings {
-            *remaining
-                .entry((
-                    entry.lint.clone(),
-                    entry.file.clone(),
-                    entry.item.clone(),
-                    entry.name.clone(),
-                ))
-                .or_default() += entry.count;
+            *remaining.entry(entry.key()).or_default() += entry.count;
         }
         let mut baselined = 0;
         let keys: Vec<Vec<Key>> = report
@@ -145,16 +171,27 @@ impl Baseline {
             .collect();
         for (file, keys) in report.files.iter_mut().zip(keys) {
             let mut keys = keys.into_iter();
-            file.diagnostics.retain(|_| {
+            file.diagnostics.retain(|diagnostic| {
                 let key = keys.next().expect("one key per diagnostic");
-                match remaining.get_mut(&key) {
-                    Some(count) if *count > 0 => {
+                // A finding about a call is also matched by its name, as entries written before
+                // calls were recorded keyed it.
+                let by_name = matches!(key.3, Subject::Call(_)).then(|| {
+                    let (lint, file, item, _) = key.clone();
+                    (
+                        lint,
+                        file,
+                        item,
+                        Subject::Name(diagnostic.object_name.clone()),
+                    )
+                });
+                for key in std::iter::once(key).chain(by_name) {
+                    if let Some(count) = remaining.get_mut(&key).filter(|count| **count > 0) {
                         *count -= 1;
                         baselined += 1;
-                        false
+                        return false;
                     }
-                    _ => true,
                 }
+                true
             });
         }
         // Only files this run checked can prove an entry stale.
@@ -183,6 +220,9 @@ impl Entry {
         if let Some(name) = &self.name {
             let _ = write!(text, ", name {}", crate::diagnostic::quoted(name));
         }
+        if let Some(call) = &self.call {
+            let _ = write!(text, ", call {}", crate::diagnostic::quoted(call));
+        }
         if self.count > 1 {
             let _ = write!(text, " (×{})", self.count);
         }
@@ -191,11 +231,15 @@ impl Entry {
 }
 
 fn key(report: &Report, file: &FileReport, diagnostic: &Diagnostic) -> Key {
+    let subject = match (diagnostic.lint.subject, &diagnostic.called) {
+        (crate::lints::Subject::Call, Some(call)) => Subject::Call(call.clone()),
+        _ => Subject::Name(diagnostic.object_name.clone()),
+    };
     (
         diagnostic.lint.name.to_owned(),
         relative_file(report, file),
         diagnostic.enclosing_item.clone().unwrap_or_default(),
-        diagnostic.object_name.clone(),
+        subject,
     )
 }
 

@@ -19,6 +19,9 @@ pub struct Diagnostic {
     /// The item the finding is in (`fn main`, `impl Shared::fn open`): with the lint, the file
     /// and the object name, it identifies a finding without its line number.
     pub enclosing_item: Option<String>,
+    /// The function the finding's creation calls (`CreateMutexW`): it keys the baseline entries
+    /// of lints whose subject is the call.
+    pub called: Option<String>,
 }
 
 /// A span with the short text printed under it.
@@ -75,6 +78,7 @@ impl Diagnostic {
             notes: Vec::new(),
             object_name: None,
             enclosing_item: None,
+            called: None,
         }
     }
 

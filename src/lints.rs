@@ -33,7 +33,19 @@ pub struct Lint {
     pub summary: &'static str,
     /// The Markdown documentation, printed by `--explain`.
     pub docs: &'static str,
+    /// What a finding is about, which decides what identifies it in a baseline.
+    pub subject: Subject,
     pub check: fn(&Creation, &LintContext, &mut Vec<Diagnostic>),
+}
+
+/// What a lint's findings are about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// The object's name: renaming the object fixes the finding (or makes it another one).
+    Name,
+    /// The call, whatever the name: an unchecked result or a missing flag stays the same finding
+    /// when the name changes, so a baseline keys it by the function called.
+    Call,
 }
 
 /// How much a lint's findings matter.
@@ -125,6 +137,7 @@ pub fn check_all(creations: &[&Creation], context: &LintContext) -> Vec<Diagnost
         }
         for diagnostic in &mut acc[first..] {
             diagnostic.enclosing_item = Some(creation.enclosing_item.clone());
+            diagnostic.called = Some(creation.api.name.to_string());
             if let (None, crate::names::ObjectName::Known(name)) =
                 (&diagnostic.object_name, &creation.name)
             {

@@ -71,6 +71,38 @@ fn unrelated_edits_keep_entries_and_new_findings_are_reported() {
 }
 
 #[test]
+fn findings_about_the_call_survive_the_rename_the_name_finding_asks_for() {
+    let tree = baselined(&mapping_named("Legacy"));
+    let text = tree.read(BASELINE);
+    assert!(
+        text.contains("call = \"CreateFileMappingW\""),
+        "the unchecked finding is keyed by its call:\n{text}"
+    );
+    // The GUID non_unique_object_name asks for: the unchecked result is the same finding.
+    let renamed = mapping_named("Legacy-6f1c9a52-3d4b-4e8a-9b7c-2a5d8e0f1b3c");
+    std::fs::write(tree.path("src/main.rs"), renamed).expect("rename the object");
+    objlint(&tree.root, &["--baseline", BASELINE])
+        .assert_code(0)
+        .assert_stderr_lacks("error[")
+        .assert_stderr_has("objlint: 1 finding hidden by the baseline; 1 stale baseline entry")
+        .assert_stderr_has(
+            "objlint::non_unique_object_name in src/main.rs, fn open, name `Legacy`",
+        );
+}
+
+#[test]
+fn entries_written_before_calls_were_recorded_still_match_by_name() {
+    let tree = baselined(&mapping_named("Legacy"));
+    let legacy = tree
+        .read(BASELINE)
+        .replace("call = \"CreateFileMappingW\"", "name = \"Legacy\"");
+    std::fs::write(tree.path(BASELINE), legacy).expect("write a baseline of the first format");
+    objlint(&tree.root, &["--baseline", BASELINE])
+        .assert_code(0)
+        .assert_stderr_has("2 findings hidden by the baseline; 0 stale baseline entries");
+}
+
+#[test]
 fn a_second_identical_finding_is_new() {
     let tree = baselined(&mapping_named("Twice"));
     let doubled = mapping_named("Twice").replace(
@@ -96,7 +128,7 @@ fn fixed_findings_leave_stale_entries_that_are_reported() {
         // The name is still not unique, and still baselined.
         .assert_code(0)
         .assert_stderr_has(
-            "warning: stale baseline entry, no longer found: objlint::unchecked_already_exists in src/main.rs, fn open, name `Legacy`",
+            "warning: stale baseline entry, no longer found: objlint::unchecked_already_exists in src/main.rs, fn open, call `CreateFileMappingW`",
         )
         .assert_stderr_has("objlint: 1 finding hidden by the baseline; 1 stale baseline entry");
     // Machine formats keep stdout clean and warn on stderr.

@@ -4,7 +4,7 @@
 use crate::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::diagnostic::{quoted, Diagnostic};
-use crate::lints::{Level, Lint, LintContext};
+use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 
 pub(crate) static LINT: Lint = Lint {
@@ -12,6 +12,7 @@ pub(crate) static LINT: Lint = Lint {
     default_level: Level::Warn,
     summary: "object in Global\\ with a predictable name, which any user can create first",
     docs: include_str!("../../lints/global_namespace_squatting.md"),
+    subject: Subject::Name,
     check,
 };
 

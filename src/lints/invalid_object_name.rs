@@ -3,7 +3,7 @@
 use crate::apis::{ObjectKind, Origin};
 use crate::creations::Creation;
 use crate::diagnostic::{quoted, Diagnostic};
-use crate::lints::{Level, Lint, LintContext};
+use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::{KnownName, ObjectName};
 use crate::unique;
 
@@ -12,6 +12,7 @@ pub(crate) static LINT: Lint = Lint {
     default_level: Level::Deny,
     summary: "object name that cannot work: misspelled namespace, backslash, too long, no NUL, or two kinds",
     docs: include_str!("../../lints/invalid_object_name.md"),
+    subject: Subject::Name,
     check,
 };
 

@@ -3,7 +3,7 @@
 use crate::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::diagnostic::{quoted, Applicability, Diagnostic, Suggestion};
-use crate::lints::{Level, Lint, LintContext};
+use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::{KnownName, Literal, ObjectName};
 use crate::unique;
 
@@ -12,6 +12,7 @@ pub(crate) static LINT: Lint = Lint {
     default_level: Level::Deny,
     summary: "named kernel object with a name another program may already use",
     docs: include_str!("../../lints/non_unique_object_name.md"),
+    subject: Subject::Name,
     check,
 };
 

@@ -4,7 +4,7 @@
 use crate::apis::{ObjectKind, Origin};
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
-use crate::lints::{Level, Lint, LintContext};
+use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 
 pub(crate) static LINT: Lint = Lint {
@@ -12,6 +12,7 @@ pub(crate) static LINT: Lint = Lint {
     default_level: Level::Deny,
     summary: "named pipe server created without FILE_FLAG_FIRST_PIPE_INSTANCE / first_pipe_instance(true)",
     docs: include_str!("../../lints/pipe_first_instance_missing.md"),
+    subject: Subject::Call,
     check,
 };
 

@@ -4,7 +4,7 @@
 use crate::apis::ObjectKind;
 use crate::creations::{BindingCrate, Creation};
 use crate::diagnostic::Diagnostic;
-use crate::lints::{Level, Lint, LintContext};
+use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 
 pub(crate) static LINT: Lint = Lint {
@@ -13,6 +13,7 @@ pub(crate) static LINT: Lint = Lint {
     summary:
         "file mapping, owned mutex or job object created without checking ERROR_ALREADY_EXISTS",
     docs: include_str!("../../lints/unchecked_already_exists.md"),
+    subject: Subject::Call,
     check,
 };
 

@@ -6,13 +6,14 @@
 
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
-use crate::lints::{Level, Lint, LintContext};
+use crate::lints::{Level, Lint, LintContext, Subject};
 
 pub(crate) static LINT: Lint = Lint {
     name: "unused_suppression",
     default_level: Level::Warn,
     summary: "suppression that suppresses nothing, names an unknown lint, or cannot be read",
     docs: include_str!("../../lints/unused_suppression.md"),
+    subject: Subject::Name,
     check,
 };
 
