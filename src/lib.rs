@@ -145,6 +145,9 @@ fn finish(file: &SourceFile, mut diagnostics: Vec<Diagnostic>, config: &Config) 
         diagnostic.level = config.finding_level(diagnostic.lint);
     }
     diagnostics.retain(|diagnostic| diagnostic.level != Level::Allow);
+    // Findings come from several passes (creations, then the crate's name-passing functions,
+    // then suppressions); a reader expects them in the order of the file, as rustc prints.
+    diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
     diagnostics
 }
 

@@ -103,8 +103,8 @@ fn github_actions_recipe_uploads_sarif_and_annotates() {
     assert_eq!(
         rules,
         [
-            "objlint::non_unique_object_name",
-            "objlint::unchecked_already_exists"
+            "objlint::unchecked_already_exists",
+            "objlint::non_unique_object_name"
         ]
     );
 

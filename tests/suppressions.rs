@@ -132,3 +132,16 @@ fn cfg_attr_suppressions_compile_with_warnings_denied_given_check_cfg() {
         .assert_code(101)
         .assert_stderr_has("unexpected `cfg` condition name: `objlint`");
 }
+
+#[test]
+fn findings_are_in_the_order_of_the_file() {
+    // The suppression problem on line 1 is found after the creation on line 3.
+    let source = "// objlint: allow(no_such_lint)\npub fn open() {\n    let _event = unsafe { CreateEventW(None, true, false, w!(\"SharedEvent\")) };\n}\n";
+    let file = SourceFile::new("ordered.rs", source.to_owned());
+    let lines: Vec<usize> = objlint::check_source_with(&file, "ordered", &Config::default())
+        .unwrap_or_else(|error| panic!("does not parse: {}", error.message))
+        .iter()
+        .map(|diagnostic| file.line_column(diagnostic.primary.span.start).line)
+        .collect();
+    assert_eq!(lines, [1, 3]);
+}
