@@ -507,8 +507,39 @@ fn display_path(path: &Path, cwd: &Path) -> PathBuf {
     let path = path.strip_prefix("./").unwrap_or(path);
     match path.strip_prefix(cwd) {
         Ok(relative) if !relative.as_os_str().is_empty() => relative.to_owned(),
-        _ => path.to_owned(),
+        _ => up_from(path, cwd).unwrap_or_else(|| path.to_owned()),
     }
+}
+
+/// An absolute `path` beside `cwd`, written from `cwd` with `..` (`../b/src/lib.rs` from a sibling
+/// crate of the workspace, whose walk starts at the workspace root), as a user would type it.
+/// Paths that share nothing with `cwd` but the root stay absolute.
+fn up_from(path: &Path, cwd: &Path) -> Option<PathBuf> {
+    if !path.is_absolute() || !cwd.is_absolute() {
+        return None;
+    }
+    let common = path
+        .components()
+        .zip(cwd.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // The root alone (`/`, or `C:\` as two components) is no shared directory.
+    let root_components = cwd
+        .components()
+        .take_while(|component| {
+            matches!(
+                component,
+                std::path::Component::Prefix(_) | std::path::Component::RootDir
+            )
+        })
+        .count();
+    if common <= root_components {
+        return None;
+    }
+    let ups = cwd.components().count() - common;
+    let mut relative: PathBuf = std::iter::repeat_n("..", ups).collect();
+    relative.extend(path.components().skip(common));
+    Some(relative)
 }
 
 #[cfg(test)]

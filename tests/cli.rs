@@ -447,6 +447,24 @@ fn workspace_is_checked_from_a_member_subdirectory_skipping_build_and_hidden_dir
 }
 
 #[test]
+fn paths_are_printed_from_the_current_directory_even_in_a_sibling_crate() {
+    let tree = workspace();
+    let run = objlint(&tree.path("a"), &["--format", "short"]);
+    run.assert_code(1);
+    for expected in [
+        "\nsrc/lib.rs:2:",
+        "\nsrc/target/mod.rs:2:",
+        "\n../b/src/main.rs:2:",
+    ] {
+        assert!(
+            format!("\n{}", run.stderr).contains(expected),
+            "expected a line starting {:?}\n{run}",
+            expected.trim_start()
+        );
+    }
+}
+
+#[test]
 fn a_tagged_build_directory_given_as_the_path_is_checked() {
     let tree = workspace();
     objlint(&tree.root, &["build-out"])
