@@ -7,6 +7,7 @@ mod baseline;
 mod cli;
 mod config;
 mod consistency;
+mod editor;
 mod fix;
 mod fixtures;
 mod hostile;
