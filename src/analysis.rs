@@ -232,6 +232,7 @@ pub fn check_package(
             name_arg: found.name_arg,
             initially_owned: found.initially_owned,
             first_pipe_instance: found.first_pipe_instance,
+            one_instance_limit: found.one_instance_limit,
             already_exists_checked: found.already_exists_checked,
             enclosing_item: found.enclosing_item,
             via: found.via,
@@ -821,6 +822,7 @@ fn mark_delegated(found: &mut [FoundCreation], first: usize, functions: &[CrateF
             file: creation.file,
             callee: creation.callee,
             api_name: creation.api.name.to_string(),
+            api: Arc::clone(&creation.api),
         });
         creation.already_exists_checked = true;
     }

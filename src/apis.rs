@@ -77,25 +77,20 @@ impl ObjectKind {
             .find(|kind| kind.config_name() == name)
     }
 
-    /// What a create call gets when the object already exists, per the Remarks of the
-    /// creating functions in Microsoft's API reference.
-    pub fn kept_from_existing(self) -> &'static str {
+    /// What the existing object keeps when a create call finds one, per the Remarks of the
+    /// creating functions in Microsoft's API reference; [`Api::kept_from_existing`] adds what
+    /// the call's own arguments lose.
+    pub fn kept_by_existing(self) -> &'static str {
         match self {
             ObjectKind::FileMapping => {
-                "the existing mapping keeps its own size, contents and security descriptor, \
-                 and the requested size is ignored"
+                "the existing mapping keeps its own size, contents and security descriptor"
             }
-            ObjectKind::Mutex => {
-                "the existing mutex keeps its owner and security descriptor, \
-                 and `bInitialOwner` is ignored"
-            }
+            ObjectKind::Mutex => "the existing mutex keeps its owner and security descriptor",
             ObjectKind::Event => {
-                "the existing event keeps its state, reset mode and security descriptor, \
-                 and `bManualReset` and `bInitialState` are ignored"
+                "the existing event keeps its state, reset mode and security descriptor"
             }
             ObjectKind::Semaphore => {
-                "the existing semaphore keeps its count, maximum count and security descriptor, \
-                 and `lInitialCount` and `lMaximumCount` are ignored"
+                "the existing semaphore keeps its count, maximum count and security descriptor"
             }
             ObjectKind::WaitableTimer => {
                 "the existing timer keeps its state, its schedule and its security descriptor, \
@@ -258,6 +253,39 @@ macro_rules! doc {
     ($page:literal) => {
         concat!("https://learn.microsoft.com/windows/win32/api/", $page)
     };
+}
+
+impl Api {
+    /// What a create call through this API gets when the object already exists: what the
+    /// existing object keeps, and which of the call's arguments are ignored, named as this API
+    /// takes them. `initially_owned` is the mutex ownership the call asked for, if known.
+    pub fn kept_from_existing(&self, initially_owned: Option<bool>) -> String {
+        let kept = self.kind.kept_by_existing();
+        let win32 = self.origin == Origin::Win32;
+        let ex = win32 && (self.name.ends_with("ExA") || self.name.ends_with("ExW"));
+        let ignored = match self.kind {
+            ObjectKind::FileMapping => Some("the requested size is ignored"),
+            // Ownership a call did not ask for is not lost.
+            ObjectKind::Mutex if initially_owned == Some(false) => None,
+            ObjectKind::Mutex if ex => Some("`CREATE_MUTEX_INITIAL_OWNER` in `dwFlags` is ignored"),
+            ObjectKind::Mutex if win32 => Some("`bInitialOwner` is ignored"),
+            ObjectKind::Mutex => Some("the ownership asked for is ignored"),
+            ObjectKind::Event if ex => {
+                Some("`CREATE_EVENT_MANUAL_RESET` and `CREATE_EVENT_INITIAL_SET` in `dwFlags` are ignored")
+            }
+            ObjectKind::Event if win32 => Some("`bManualReset` and `bInitialState` are ignored"),
+            ObjectKind::Event => Some("the reset mode and initial state asked for are ignored"),
+            ObjectKind::Semaphore if win32 => {
+                Some("`lInitialCount` and `lMaximumCount` are ignored")
+            }
+            ObjectKind::Semaphore => Some("the counts asked for are ignored"),
+            ObjectKind::WaitableTimer | ObjectKind::JobObject | ObjectKind::NamedPipe => None,
+        };
+        match ignored {
+            Some(ignored) => format!("{kept}, and {ignored}"),
+            None => kept.to_owned(),
+        }
+    }
 }
 
 /// Every Win32 creating function objlint knows, by exact (case-sensitive) name.

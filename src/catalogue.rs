@@ -73,6 +73,29 @@ impl Catalogue {
                 self.functions.insert(name.to_string(), api);
             }
             Matcher::Path(_) => self.paths.push(api),
+            Matcher::Builder {
+                root,
+                create,
+                name_method,
+            } if create.len() > 1 => {
+                // One entry per creating method, named for it: a finding names the call that
+                // was made (`ListenerOptions::create_tokio`), never a sibling method.
+                let owner = api
+                    .name
+                    .rsplit_once("::")
+                    .map_or(&*api.name, |(owner, _)| owner);
+                for method in *create {
+                    self.builders.push(Arc::new(Api {
+                        name: Cow::Owned(format!("{owner}::{method}")),
+                        matcher: Matcher::Builder {
+                            root,
+                            create: std::slice::from_ref(method),
+                            name_method: *name_method,
+                        },
+                        ..(*api).clone()
+                    }));
+                }
+            }
             Matcher::Builder { .. } => self.builders.push(api),
             Matcher::Method(name) => {
                 self.methods.insert((*name).to_owned(), api);
@@ -217,6 +240,8 @@ impl Catalogue {
                 methods.extend(*name_method);
             }
         }
+        methods.sort_unstable();
+        methods.dedup();
         methods
     }
 }

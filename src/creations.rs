@@ -41,6 +41,9 @@ pub struct FoundCreation {
     /// For pipe servers: whether the call provably asks (or provably does not ask) to be the
     /// pipe's first instance.
     pub first_pipe_instance: Option<bool>,
+    /// For pipe servers: whether the call asks for at most one instance (`nMaxInstances` 1,
+    /// `.max_instances(1)`), which limits only a pipe the call creates first.
+    pub one_instance_limit: bool,
     /// Whether the enclosing function mentions `ERROR_ALREADY_EXISTS` (or an equivalent) after
     /// the call.
     pub already_exists_checked: bool,
@@ -67,6 +70,7 @@ pub struct Creation {
     pub name: crate::names::ObjectName,
     pub initially_owned: Option<bool>,
     pub first_pipe_instance: Option<bool>,
+    pub one_instance_limit: bool,
     pub already_exists_checked: bool,
     pub enclosing_item: String,
     pub via: Option<Via>,
@@ -116,6 +120,8 @@ pub struct Via {
     pub file: FileId,
     pub callee: ByteSpan,
     pub api_name: String,
+    /// The API of that creation, whose arguments the notes describe.
+    pub api: Arc<Api>,
 }
 
 /// What one file contributes: its creations, and its `const`/`static` items by absolute path.
@@ -476,25 +482,24 @@ impl CreationFinder<'_> {
             }
             OwnershipArg::Flags(index) => call.args.get(index).and_then(|arg| owner_flag(arg)),
         };
-        let first_pipe_instance = if api.kind != ObjectKind::NamedPipe {
-            None
+        // `nMaxInstances` (the argument after the pipe mode) is no claim: only the first
+        // creator's limit counts, so a pipe created first with a larger one takes this call as
+        // one more instance.
+        let (first_pipe_instance, one_instance_limit) = if api.kind != ObjectKind::NamedPipe {
+            (None, false)
         } else if api.sets_first_pipe_instance {
-            Some(true)
+            (Some(true), false)
         } else if let Some(index) = api.open_mode_arg {
-            // With `nMaxInstances` 1 (the argument after the pipe mode), a second create fails
-            // just as the flag would make it.
-            let single_instance = call.args.get(index + 2).is_some_and(|arg| is_one(arg));
             let flag = call
                 .args
                 .get(index)
                 .and_then(|arg| first_instance_flag(arg));
-            if single_instance {
-                Some(true)
-            } else {
-                flag
-            }
+            (
+                flag,
+                call.args.get(index + 2).is_some_and(|arg| is_one(arg)),
+            )
         } else {
-            call.first_pipe_instance
+            (call.first_pipe_instance, call.one_instance_limit)
         };
         let index = self.creations.len();
         self.creations.push(FoundCreation {
@@ -506,6 +511,7 @@ impl CreationFinder<'_> {
             name,
             initially_owned,
             first_pipe_instance,
+            one_instance_limit,
             already_exists_checked: false,
             enclosing_item: self.item_path.join("::"),
             enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
@@ -576,20 +582,16 @@ impl CreationFinder<'_> {
         };
         let api = self.catalogue.builder(&root_path, &method)?;
         // tokio's `first_pipe_instance` defaults to false; interprocess's equivalent is named
-        // in the catalogue.
-        let single_instance = chain.iter().any(|(name, argument)| {
+        // in the catalogue. `max_instances(1)` is no claim (see `record`).
+        let one_instance_limit = chain.iter().any(|(name, argument)| {
             name == "max_instances" && argument.as_ref().is_some_and(is_one)
         });
-        let first_pipe_instance = if single_instance {
-            Some(true)
-        } else {
-            chain
-                .iter()
-                .find(|(name, _)| name == "first_pipe_instance")
-                .map_or(Some(false), |(_, argument)| {
-                    argument.as_ref().and_then(truth_value)
-                })
-        };
+        let first_pipe_instance = chain
+            .iter()
+            .find(|(name, _)| name == "first_pipe_instance")
+            .map_or(Some(false), |(_, argument)| {
+                argument.as_ref().and_then(truth_value)
+            });
         let name_from_chain = match &api.matcher {
             Matcher::Builder {
                 name_method: Some(name_method),
@@ -606,6 +608,7 @@ impl CreationFinder<'_> {
             api,
             name_from_chain,
             first_pipe_instance,
+            one_instance_limit,
         })
     }
 }
@@ -615,6 +618,7 @@ struct BuilderCall {
     api: Arc<Api>,
     name_from_chain: Option<Expr>,
     first_pipe_instance: Option<bool>,
+    one_instance_limit: bool,
 }
 
 /// The parts of a call `record` needs, whatever its syntax.
@@ -625,6 +629,7 @@ struct Call<'e> {
     /// For a builder whose name is set by a method of the chain (`.os_id(name)`).
     name_from_chain: Option<&'e Expr>,
     first_pipe_instance: Option<bool>,
+    one_instance_limit: bool,
     node: &'e Expr,
 }
 
@@ -825,6 +830,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
                                 args: call.args.iter().collect(),
                                 name_from_chain: None,
                                 first_pipe_instance: None,
+                                one_instance_limit: false,
                                 node,
                             },
                         );
@@ -842,6 +848,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
                             args: call.args.iter().collect(),
                             name_from_chain: builder.name_from_chain.as_ref(),
                             first_pipe_instance: builder.first_pipe_instance,
+                            one_instance_limit: builder.one_instance_limit,
                             node,
                         },
                     );
@@ -854,6 +861,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
                             args: call.args.iter().collect(),
                             name_from_chain: None,
                             first_pipe_instance: None,
+                            one_instance_limit: false,
                             node,
                         },
                     );

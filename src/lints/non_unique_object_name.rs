@@ -46,11 +46,10 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
 
 /// What happens when another program created the name first.
 fn consequence(creation: &Creation) -> String {
-    // Through the crate's own function, it is the creation that function ends in that opens.
-    let api = creation
-        .via
-        .as_ref()
-        .map_or(&*creation.api.name, |via| via.api_name.as_str());
+    // Through the crate's own function, it is the creation that function ends in that opens,
+    // with the arguments it passes.
+    let called = creation.via.as_ref().map_or(&creation.api, |via| &via.api);
+    let api = &called.name;
     let reference = &creation.api.reference;
     match (creation.api.kind, creation.first_pipe_instance) {
         (ObjectKind::NamedPipe, Some(true)) => format!(
@@ -61,13 +60,13 @@ fn consequence(creation: &Creation) -> String {
         (ObjectKind::NamedPipe, _) => format!(
             "if another program created a pipe of this name first, `{api}` adds an instance to it: \
              {} (see {reference})",
-            ObjectKind::NamedPipe.kept_from_existing()
+            called.kept_from_existing(None)
         ),
         (kind, _) => format!(
             "if another program created {} of this name first, `{api}` opens it instead: {} \
              (see {reference})",
             kind.with_article(),
-            kind.kept_from_existing()
+            called.kept_from_existing(creation.initially_owned)
         ),
     }
 }

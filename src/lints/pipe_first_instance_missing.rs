@@ -1,11 +1,11 @@
 //! `pipe_first_instance_missing`: a named-pipe server's first instance created without asking
 //! to be the first, so a process that created the pipe before it gets its clients.
 
-use crate::apis::{ObjectKind, Origin};
+use crate::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext, Subject};
-use crate::names::ObjectName;
+use crate::names::{ObjectName, WRITTEN_GUID};
 
 pub(crate) static LINT: Lint = Lint {
     name: "pipe_first_instance_missing",
@@ -20,7 +20,9 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     if creation.api.kind != ObjectKind::NamedPipe || creation.first_pipe_instance != Some(false) {
         return;
     }
-    if matches!(creation.name, ObjectName::Unique(_)) {
+    // Only a name nobody can learn exempts the pipe: a GUID written in the program can be read
+    // from the binary by a squatter who means it.
+    if matches!(&creation.name, ObjectName::Unique(what) if what != WRITTEN_GUID) {
         return;
     }
     // Each example, test and binary is a program of its own, which the library is part of.
@@ -44,25 +46,41 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     if later_instance || earlier_unclaimed {
         return;
     }
-    let help = match creation.api.origin {
-        Origin::Win32 => "add `FILE_FLAG_FIRST_PIPE_INSTANCE` to `dwOpenMode` when creating the first instance, and treat `ERROR_ACCESS_DENIED` as \"someone else owns this pipe\"",
-        _ => "call `.first_pipe_instance(true)` on the options of the first instance, and treat its error as \"someone else owns this pipe\"",
-    };
-    acc.push(
-        Diagnostic::new(
-            &LINT,
-            creation.callee,
-            "named pipe server created without claiming the first instance".to_owned(),
-            "joins an existing pipe of this name instead of failing".to_owned(),
+    // The claim is made where the call takes it: a flag in `dwOpenMode`, or a builder method.
+    let (help, limit) = if creation.api.open_mode_arg.is_some() {
+        (
+            "add `FILE_FLAG_FIRST_PIPE_INSTANCE` to `dwOpenMode` when creating the first instance, and treat `ERROR_ACCESS_DENIED` as \"someone else owns this pipe\"",
+            "`nMaxInstances` 1",
         )
-        .with_help(help.to_owned(), None)
-        .with_note(format!(
-            "if another process created the pipe first, this call succeeds as one more instance: {} \
-             (see {})",
-            ObjectKind::NamedPipe.kept_from_existing(),
-            creation.api.reference
-        )),
-    );
+    } else {
+        (
+            "call `.first_pipe_instance(true)` on the options of the first instance, and treat its error as \"someone else owns this pipe\"",
+            "`.max_instances(1)`",
+        )
+    };
+    let mut diagnostic = Diagnostic::new(
+        &LINT,
+        creation.callee,
+        "named pipe server created without claiming the first instance".to_owned(),
+        "joins an existing pipe of this name instead of failing".to_owned(),
+    )
+    .with_help(help.to_owned(), None)
+    .with_note(format!(
+        "if another process created the pipe first, `{}` succeeds as one more instance: {} (see {})",
+        creation.api.name,
+        creation.api.kept_from_existing(None),
+        creation.api.reference
+    ));
+    if creation.one_instance_limit {
+        // Wine's conformance test `test_CreateNamedPipe_instances_must_match`, which passes on
+        // Windows, creates a second instance with a different `nMaxInstances`.
+        diagnostic = diagnostic.with_note(format!(
+            "{limit} is no claim: only the first creator's instance limit counts, so a pipe \
+             created first with a larger one (`PIPE_UNLIMITED_INSTANCES`) takes this call as \
+             one more instance"
+        ));
+    }
+    acc.push(diagnostic);
 }
 
 /// Whether two creations name the same pipe: the same resolved name, or the same argument text.

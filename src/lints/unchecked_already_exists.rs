@@ -59,14 +59,14 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
             )
             .with_note(format!(
                 "if the {noun} already exists, the call succeeds and {kept} (see {reference})",
-                kept = creation.api.kind.kept_from_existing(),
+                kept = creation.api.kept_from_existing(creation.initially_owned),
                 reference = creation.api.reference,
             )),
     );
 }
 
 /// The lines that check `ERROR_ALREADY_EXISTS` with the binding the file uses.
-fn check_for(binding: BindingCrate) -> &'static str {
+pub(super) fn check_for(binding: BindingCrate) -> &'static str {
     match binding {
         BindingCrate::Windows => {
             "`use windows::Win32::Foundation::{GetLastError, ERROR_ALREADY_EXISTS};` then \

@@ -692,6 +692,20 @@ const UNIQUE_MARKERS: &[(&str, &str)] = &[
     ("blake3", "a hash"),
 ];
 
+/// Words of an expression that makes a new UUID or GUID at run time.
+const RANDOM_GUID_MARKERS: &[&str] = &[
+    "new_v4",
+    "new_v7",
+    "now_v7",
+    "now_v1",
+    "new_v1",
+    "cocreateguid",
+    "uuidcreate",
+    "getrandom",
+    "rand",
+    "random",
+];
+
 /// Words in a run-time expression that anyone on the machine can guess.
 const PREDICTABLE_MARKERS: &[(&str, &str)] = &[
     ("process::id", "the process id"),
@@ -726,6 +740,15 @@ fn classify_runtime_value(expr: &Expr) -> NameIr {
                 .any(|word| word.split("::").any(|segment| segment == marker))
         }
     };
+    // A UUID or GUID built from a literal (`Uuid::parse_str("…")`, `GUID::from_u128(0x…)`) is
+    // as unguessable as one written in the name, and as readable from the binary.
+    let from_literal = text.contains('"') || words.iter().any(|word| word.starts_with("0x"));
+    if (has_word("uuid") || has_word("guid"))
+        && from_literal
+        && !RANDOM_GUID_MARKERS.iter().any(|marker| has_word(marker))
+    {
+        return NameIr::Unique(super::WRITTEN_GUID.to_owned());
+    }
     if let Some((_, what)) = UNIQUE_MARKERS.iter().find(|(marker, _)| has_word(marker)) {
         return NameIr::Unique((*what).to_owned());
     }

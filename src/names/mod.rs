@@ -231,6 +231,9 @@ impl<'a> ItemIndex<'a> {
     }
 }
 
+/// What [`ObjectName::Unique`] says of a UUID or GUID built from a literal of the program.
+pub const WRITTEN_GUID: &str = "a GUID written in the program";
+
 /// What a name argument denotes, once resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ObjectName {
@@ -238,7 +241,9 @@ pub enum ObjectName {
     Unnamed,
     /// A name objlint can read, to the letter or with predictable run-time parts.
     Known(KnownName),
-    /// A name with a part nobody can guess (a random value, a UUID, a hash).
+    /// A name with a part nobody can guess (a random value, a UUID, a hash): what it is.
+    /// [`WRITTEN_GUID`] is a GUID written in the program, which nobody guesses but anyone can
+    /// read from the binary.
     Unique(String),
     /// The enclosing function's parameter at this index: the callers decide the name.
     Param(usize),
