@@ -1,6 +1,7 @@
 //! The lint registry: one line per lint. A lint is a pure function from the facts about one
 //! creation to diagnostics; it does no I/O and cannot fail.
 
+mod global_file_mapping_needs_privilege;
 mod global_namespace_squatting;
 mod invalid_object_name;
 mod non_unique_object_name;
@@ -21,6 +22,7 @@ pub static LINTS: &[&Lint] = &[
     &pipe_first_instance_missing::LINT,
     &invalid_object_name::LINT,
     &global_namespace_squatting::LINT,
+    &global_file_mapping_needs_privilege::LINT,
     &unused_suppression::LINT,
 ];
 

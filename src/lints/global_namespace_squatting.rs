@@ -20,7 +20,14 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     let ObjectName::Known(name) = &creation.name else {
         return;
     };
-    if creation.api.kind == ObjectKind::NamedPipe || !name.value.starts_with("Global\\") {
+    // Pipes have no `Global\`; creating a file mapping there from any session but 0 needs
+    // `SeCreateGlobalPrivilege` (Microsoft's "Kernel object namespaces"), so no low-privilege
+    // user can squat one (`global_file_mapping_needs_privilege` reports the privilege).
+    if matches!(
+        creation.api.kind,
+        ObjectKind::NamedPipe | ObjectKind::FileMapping
+    ) || !name.value.starts_with("Global\\")
+    {
         return;
     }
     let diagnostic = Diagnostic::new(
@@ -42,12 +49,13 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
                     .to_owned(),
                 None,
             )
-            .with_note(
-                "a name compiled into the program, GUID or not, can be read from it: a \
-                 low-privilege user in another session can create the object before yours and \
-                 hold it, a denial of service Microsoft's CreateMutex remarks describe (see \
-                 https://learn.microsoft.com/windows/win32/sync/object-namespaces)"
-                    .to_owned(),
-            ),
+            .with_note(format!(
+                "a name compiled into the program, GUID or not, can be read from it: creating \
+                 {} in `Global\\` needs no privilege, so a low-privilege user in another session \
+                 can create it before yours and hold it, a denial of service Microsoft's \
+                 CreateMutex remarks describe (see \
+                 https://learn.microsoft.com/windows/win32/sync/object-namespaces)",
+                creation.api.kind.with_article()
+            )),
     );
 }
