@@ -6,6 +6,7 @@ mod global_namespace_squatting;
 mod invalid_object_name;
 mod non_unique_object_name;
 mod pipe_first_instance_missing;
+mod shared_object_unchecked;
 mod unchecked_already_exists;
 pub(crate) mod unused_suppression;
 
@@ -23,6 +24,7 @@ pub static LINTS: &[&Lint] = &[
     &invalid_object_name::LINT,
     &global_namespace_squatting::LINT,
     &global_file_mapping_needs_privilege::LINT,
+    &shared_object_unchecked::LINT,
     &unused_suppression::LINT,
 ];
 

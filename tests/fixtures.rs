@@ -70,6 +70,25 @@ fn describe(entries: &Expectations) -> String {
     out
 }
 
+/// The configuration a fixture is checked under: the defaults, with the lint its folder is
+/// named for raised to warn if it is allow-by-default (as Clippy's pedantic tests enable their
+/// lint), so its fixtures show its findings and no other folder's goldens change.
+fn config_for(relative: &Path) -> objlint::config::Config {
+    let mut config = objlint::config::Config::default();
+    let folder = relative
+        .components()
+        .nth(1)
+        .map(|component| component.as_os_str().to_string_lossy().into_owned());
+    if let Some(lint) = folder.as_deref().and_then(objlint::lints::by_name) {
+        if lint.default_level == Level::Allow {
+            config
+                .set_level_from_command_line(lint.name, Level::Warn)
+                .expect("a registered lint");
+        }
+    }
+    config
+}
+
 /// Checks one fixture: a `.rs` file, or a directory with a `Cargo.toml` (a small package whose
 /// files are checked together, for names that cross files). Each file's expectations and
 /// golden are its own.
@@ -78,7 +97,7 @@ fn check_fixture(path: &Path) -> Result<(), String> {
     let relative = path
         .strip_prefix(&root)
         .expect("fixtures live in the repository");
-    let report = objlint::check_paths(&[relative.to_owned()], &root);
+    let report = objlint::check_paths_with(&[relative.to_owned()], &root, &config_for(relative));
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     if report.files.is_empty() {
         return Err(format!("{}: no file was checked", relative.display()));

@@ -85,8 +85,21 @@ pub(crate) fn schema_errors(log: &Value) -> Vec<String> {
 
 #[test]
 fn sarif_of_the_fixtures_validates_against_the_schema() {
-    // The fixtures hold every lint's findings, suppressions and an unparsable file.
-    let run = objlint(&repo_root(), &["--format", "sarif", "fixtures"]);
+    // The fixtures hold every lint's findings, suppressions and an unparsable file; the
+    // allow-by-default lints are turned on, as their fixtures are.
+    let enabled: Vec<String> = LINTS
+        .iter()
+        .filter(|lint| lint.default_level == Level::Allow)
+        .map(|lint| format!("objlint::{}", lint.name))
+        .collect();
+    let with = |format: &'static str| {
+        let mut args = vec!["--format", format, "fixtures"];
+        for lint in &enabled {
+            args.extend(["-W", lint.as_str()]);
+        }
+        args
+    };
+    let run = objlint(&repo_root(), &with("sarif"));
     run.assert_code(2);
     let log = sarif(&run);
     let errors = schema_errors(&log);
@@ -99,7 +112,7 @@ fn sarif_of_the_fixtures_validates_against_the_schema() {
     let sarif_run = &log["runs"][0];
     let results = sarif_run["results"].as_array().expect("results");
     // Every finding the JSON output has is a result, with the same rule.
-    let json = objlint(&repo_root(), &["--format", "json", "fixtures"]);
+    let json = objlint(&repo_root(), &with("json"));
     let json_codes: Vec<String> = json
         .json()
         .iter()
