@@ -83,17 +83,42 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     acc.push(diagnostic);
 }
 
-/// Whether two creations name the same pipe: the same resolved name, or the same argument text.
+/// Whether two creations name the same pipe: the same resolved name, or the same value in the
+/// argument — the same text once borrows, `self.` and conversions are left out, so a server
+/// that stores the name its first instance claimed (`addr` in `new`, `&self.addr` in `accept`)
+/// is one pipe.
 fn same_pipe(one: &Creation, other: &Creation, context: &LintContext) -> bool {
     if let (ObjectName::Known(left), ObjectName::Known(right)) = (&one.name, &other.name) {
         return left.value == right.value;
     }
     let text = |creation: &Creation| {
         context.files.get(creation.file).map(|file| {
-            file.slice(creation.name_arg)
-                .split_whitespace()
-                .collect::<String>()
+            let text: String = file.slice(creation.name_arg).split_whitespace().collect();
+            value_of(&text).to_owned()
         })
     };
     text(one).is_some() && text(one) == text(other)
+}
+
+/// A name argument's text without what does not change the value: leading `&` and `self.`,
+/// and trailing borrowing conversions.
+fn value_of(mut text: &str) -> &str {
+    const CONVERSIONS: &[&str] = &[
+        ".as_str()",
+        ".as_os_str()",
+        ".as_ref()",
+        ".as_path()",
+        ".clone()",
+        ".to_owned()",
+    ];
+    loop {
+        let before = text;
+        text = text.trim_start_matches('&').trim_start_matches("self.");
+        for conversion in CONVERSIONS {
+            text = text.strip_suffix(conversion).unwrap_or(text);
+        }
+        if text == before {
+            return text;
+        }
+    }
 }
