@@ -15,9 +15,17 @@
 #
 #     cargo build --release && lintcheck/run.sh
 #
+# `lintcheck/run.sh apps` runs lintcheck/apps.sh instead: objlint on the applications of
+# lintcheck/apps.txt that a developer fetched, into lintcheck/results-apps.txt (see that script).
+#
 # Environment: OBJLINT (the binary, default target/release/cargo-objlint), OBJLINT_ARGS (extra
 # arguments, e.g. `--jobs 2`).
 set -euo pipefail
+
+if [[ ${1:-} == apps ]]; then
+    shift
+    exec "$(dirname "$0")/apps.sh" "$@"
+fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 objlint=${OBJLINT:-$root/target/release/cargo-objlint}
