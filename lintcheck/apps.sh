@@ -15,10 +15,12 @@
 #
 # - one finding a line, sorted, paths as `owner/name@commit12/file`, each with a judgement after
 #   a tab: `# TRUE: why`, `# FALSE ALARM: why` or `# DEBATABLE: why`. A re-run keeps the judgement
-#   of every unchanged line, marks new ones `# UNJUDGED`, and keeps the lines of absent sources;
+#   of every unchanged line (and, announced, of a line whose message alone was reworded), marks
+#   new ones `# UNJUDGED`, and keeps the lines of absent sources;
 # - a section after `## Unreported creation sites`, kept as it is: one creation site a line that
 #   objlint does not report (`owner/name@commit12/file:line: API<TAB># MISS: why` or
-#   `# RIGHT: why`). A MISS that objlint now reports is announced, and no longer counted as missed;
+#   `# RIGHT: why`; a MISS of one lint names it after the API, `… API objlint::<lint>`). A MISS
+#   that objlint now reports is announced, and no longer counted as missed;
 # - the figures at the top: deny-level precision (TRUE / judged `error` findings, DEBATABLE counted
 #   as not true) and recall (risky sites reported / risky sites judged: the distinct sites of TRUE
 #   findings, plus the MISS sites still unreported).
@@ -134,10 +136,21 @@ ran_names=$(printf '%s\n' "${ran[@]%% *}")
                     if (index(line, marker) == 1) break
                     if (line ~ /^#/ || line == "") continue
                     split(line, parts, "\t")
-                    if (parts[2] != "") judged[parts[1]] = parts[2]
+                    if (parts[2] == "" || parts[2] ~ /^# UNJUDGED/) continue
+                    judged[parts[1]] = parts[2]
+                    # The site and lint alone, so that a reworded message keeps its judgement.
+                    if (match(parts[1], /^[^\t]*\]: /)) by_lint[substr(parts[1], 1, RLENGTH)] = parts[2]
                 }
             }
-            { print $0 "\t" ($0 in judged ? judged[$0] : "# UNJUDGED") }
+            {
+                key = match($0, /^[^\t]*\]: /) ? substr($0, 1, RLENGTH) : ""
+                if ($0 in judged) judgement = judged[$0]
+                else if (key != "" && key in by_lint) {
+                    judgement = by_lint[key]
+                    print "lintcheck: message reworded, judgement kept (check it): " $0 > "/dev/stderr"
+                } else judgement = "# UNJUDGED"
+                print $0 "\t" judgement
+            }
         '
     awk -v marker="$marker" -v ran="$ran_names" '
         BEGIN { n = split(ran, names, "\n"); for (i = 1; i <= n; i++) if (names[i] != "") run[names[i]] = 1 }
@@ -171,7 +184,10 @@ now_reported=() missed=0
 while IFS=$'\t' read -r site judgement; do
     [[ $judgement == '# MISS'* ]] || continue
     where=$(site_of <<<"$site")
-    if grep -qF -- "$where:" "$results.findings"; then
+    # A MISS line may name the lint it expects (`… API objlint::lint`): another lint's finding
+    # at the same site does not resolve it.
+    lint=$(grep -o 'objlint::[a-z_]*' <<<"$site" || true)
+    if grep -F -- "$where:" "$results.findings" | grep -qF -- "${lint:-$where}"; then
         now_reported+=("$site")
     else
         missed=$((missed + 1))
