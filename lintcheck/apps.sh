@@ -15,7 +15,7 @@
 #
 # - one finding a line, sorted, paths as `owner/name@commit12/file`, each with a judgement after
 #   a tab: `# TRUE: why`, `# FALSE ALARM: why` or `# DEBATABLE: why`. A re-run keeps the judgement
-#   of every unchanged line (and, announced, of a line whose message alone was reworded), marks
+#   of every unchanged line (and, announced, of a line whose message or column alone changed), marks
 #   new ones `# UNJUDGED`, and keeps the lines of absent sources;
 # - a section after `## Unreported creation sites`, kept as it is: one creation site a line that
 #   objlint does not report (`owner/name@commit12/file:line: API<TAB># MISS: why` or
@@ -131,6 +131,11 @@ ran_names=$(printf '%s\n' "${ran[@]%% *}")
 {
     LC_ALL=C sort -u "$findings" |
         awk -F '\t' -v old="$old" -v marker="$marker" '
+            function site_lint(finding,    f) {
+                split(finding, f, ":")
+                if (!match(finding, /(error|warning)\[[a-z:_]+\]/)) return ""
+                return f[1] ":" f[2] ": " substr(finding, RSTART, RLENGTH)
+            }
             BEGIN {
                 while ((getline line < old) > 0) {
                     if (index(line, marker) == 1) break
@@ -138,16 +143,18 @@ ran_names=$(printf '%s\n' "${ran[@]%% *}")
                     split(line, parts, "\t")
                     if (parts[2] == "" || parts[2] ~ /^# UNJUDGED/) continue
                     judged[parts[1]] = parts[2]
-                    # The site and lint alone, so that a reworded message keeps its judgement.
-                    if (match(parts[1], /^[^\t]*\]: /)) by_lint[substr(parts[1], 1, RLENGTH)] = parts[2]
+                    # The file, line and lint alone, so that a reworded message or a moved column
+                    # keeps its judgement.
+                    key = site_lint(parts[1])
+                    if (key != "") by_lint[key] = parts[2]
                 }
             }
             {
-                key = match($0, /^[^\t]*\]: /) ? substr($0, 1, RLENGTH) : ""
+                key = site_lint($0)
                 if ($0 in judged) judgement = judged[$0]
                 else if (key != "" && key in by_lint) {
                     judgement = by_lint[key]
-                    print "lintcheck: message reworded, judgement kept (check it): " $0 > "/dev/stderr"
+                    print "lintcheck: message or column changed, judgement kept (check it): " $0 > "/dev/stderr"
                 } else judgement = "# UNJUDGED"
                 print $0 "\t" judgement
             }
