@@ -10,9 +10,10 @@
 # runs objlint there the way a user would (in the repository's root, no path arguments, so
 # workspace discovery and .gitignore apply), and rewrites lintcheck/results-apps.txt. The clones
 # live outside this repository on purpose: under target/ (skipped by the walk) and inside objlint's
-# own workspace (found by the upward search for a workspace), objlint would check objlint.
+# own workspace (found by the upward search for a workspace), objlint would check objlint; keep
+# LINTCHECK_RUN out of any Cargo project and any `target/` directory for the same reason.
 #
-#
+# The results file holds:
 # - one finding a line, sorted, paths as `owner/name@commit12/file`, each with a judgement after
 #   a tab: `# TRUE: why`, `# FALSE ALARM: why` or `# DEBATABLE: why`. A re-run keeps the judgement
 #   of every unchanged line (and, announced, of a line whose message or column alone changed), marks
@@ -47,13 +48,13 @@ if [[ ! -x $objlint ]]; then
     echo "lintcheck: $objlint not found; run \`cargo build --release\` first" >&2
     exit 2
 fi
-mkdir -p "$apps" "$run"
 case $run/ in
 "$root"/*)
     echo "lintcheck: LINTCHECK_RUN ($run) must be outside this repository" >&2
     exit 2
     ;;
 esac
+mkdir -p "$apps" "$run"
 
 # `owner/name commit` pairs, comments and blank lines removed.
 mapfile -t sources < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list" | awk '{print $1, $2}')
