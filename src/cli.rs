@@ -136,10 +136,19 @@ pub struct Args {
     #[arg(long)]
     pub list: bool,
 
-    /// Read and check files on N threads (default, or 0: one per core).
-    #[arg(short = 'j', long, value_name = "N")]
+    /// Read and check files on N threads (default, or 0: one per core; at most 256).
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=MAX_JOBS)
+    )]
     pub jobs: Option<usize>,
 }
+
+/// The most threads `-j` starts. Each has a large stack (see [`crate::PARSER_STACK`]) and
+/// the work is I/O and parsing: tens of thousands of threads thrash for minutes, then abort.
+const MAX_JOBS: u64 = 256;
 
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -220,9 +229,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     };
     match execute(&args, &level_flags) {
         Ok(status) => status,
-        Err(error) if is_broken_pipe(&error) => ExitStatus::Success,
+        // A closed output never means success: a closed pipe the status was computed for is
+        // handled where the output is written (see `unless_closed`).
         Err(error) => {
-            eprintln!("error: {error:#}");
+            say(format_args!("error: {error:#}"));
             ExitStatus::Error
         }
     }
@@ -361,10 +371,28 @@ fn level_flags(matches: &ArgMatches) -> Vec<(Level, String)> {
         .collect()
 }
 
+/// Writes a line on stderr. A closed stderr is no reason to stop (and `eprintln!` would panic
+/// on it): the exit status still tells the caller what happened.
+pub(crate) fn say(line: std::fmt::Arguments) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// `written`, but a reader that closed the pipe (`objlint … | head -1`) is not an error: the
+/// rest of the output is dropped and the exit status is the one computed, as in ripgrep, so
+/// that `set -o pipefail` still sees the findings.
+fn unless_closed(written: anyhow::Result<()>) -> anyhow::Result<()> {
+    match written {
+        Err(error) if is_broken_pipe(&error) => Ok(()),
+        other => other,
+    }
+}
+
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error
-        .downcast_ref::<std::io::Error>()
-        .is_some_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe)
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitStatus> {
@@ -374,29 +402,9 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     let config = load_config(args, level_flags, &cwd, &root)?;
 
     let mut stdout = std::io::stdout().lock();
-    if let Some(name) = &args.explain {
-        let Some(lint) = lints::by_name(name) else {
-            anyhow::bail!("no lint named `{name}`; {}", lints::unknown_lint_hint(name));
-        };
-        writeln!(
-            stdout,
-            "objlint::{}: {}\n",
-            lint.name,
-            level_text(&config, lint)
-        )?;
-        stdout.write_all(lint.docs.as_bytes())?;
-        return Ok(ExitStatus::Success);
-    }
-    if args.list {
-        for lint in lints::LINTS {
-            writeln!(
-                stdout,
-                "objlint::{:<28} {:<5} {}",
-                lint.name,
-                config.lint_level(lint).as_str(),
-                lint.summary
-            )?;
-        }
+    if args.explain.is_some() || args.list {
+        // A reader that closed the pipe early (`--list | head -1`) read what it wanted.
+        unless_closed(print_lints(args, &config, &mut stdout))?;
         return Ok(ExitStatus::Success);
     }
 
@@ -412,7 +420,14 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
 
     if let Some(path) = &args.write_baseline {
         if report.has_errors() {
-            render(&report, format, args.color, started, &mut stdout, false)?;
+            unless_closed(render(
+                &report,
+                format,
+                args.color,
+                started,
+                &mut stdout,
+                false,
+            ))?;
             anyhow::bail!(
                 "not writing the baseline {}: some paths could not be checked",
                 path.display()
@@ -421,7 +436,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
         let baseline = Baseline::of(&report);
         baseline.write(&cwd.join(path))?;
         let findings: usize = baseline.findings.iter().map(|entry| entry.count).sum();
-        eprintln!(
+        say(format_args!(
             "objlint: wrote {findings} finding(s) in {} entr{} to {}",
             baseline.findings.len(),
             if baseline.findings.len() == 1 {
@@ -430,7 +445,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
                 "ies"
             },
             path.display()
-        );
+        ));
         return Ok(if report.has_errors() {
             ExitStatus::Error
         } else {
@@ -460,19 +475,48 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     } else {
         ExitStatus::Success
     };
-    render(
-        &report,
-        format,
-        args.color,
-        started,
-        &mut stdout,
-        status == ExitStatus::Success,
+    unless_closed(
+        render(
+            &report,
+            format,
+            args.color,
+            started,
+            &mut stdout,
+            status == ExitStatus::Success,
+        )
+        .and_then(|()| Ok(stdout.flush()?)),
     )?;
-    stdout.flush()?;
     // The process ends here: freeing a large run's reports one allocation at a time would
     // only delay the exit.
     std::mem::forget(report);
     Ok(status)
+}
+
+/// `--explain LINT` (its documentation) or `--list` (every lint, one line each).
+fn print_lints(args: &Args, config: &Config, stdout: &mut impl Write) -> anyhow::Result<()> {
+    if let Some(name) = &args.explain {
+        let Some(lint) = lints::by_name(name) else {
+            anyhow::bail!("no lint named `{name}`; {}", lints::unknown_lint_hint(name));
+        };
+        writeln!(
+            stdout,
+            "objlint::{}: {}\n",
+            lint.name,
+            level_text(config, lint)
+        )?;
+        stdout.write_all(lint.docs.as_bytes())?;
+    } else {
+        for lint in lints::LINTS {
+            writeln!(
+                stdout,
+                "objlint::{:<28} {:<5} {}",
+                lint.name,
+                config.lint_level(lint).as_str(),
+                lint.summary
+            )?;
+        }
+    }
+    Ok(stdout.flush()?)
 }
 
 /// Applies `--fix` and checks the tree again into `report`; with `--diff`, prints the diff and
@@ -487,7 +531,7 @@ fn fix_then_recheck(
 ) -> anyhow::Result<Option<ExitStatus>> {
     match run_fixes(args, report, stdout)? {
         FixRun::Diffed(changes) => {
-            stdout.flush()?;
+            unless_closed(stdout.flush().map_err(anyhow::Error::from))?;
             Ok(Some(if changes {
                 ExitStatus::Failure
             } else {
@@ -522,15 +566,13 @@ enum FixRun {
 /// Plans the renames, says which are skipped and why, and applies (or diffs) the rest.
 fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::Result<FixRun> {
     let plan = crate::fix::plan(report);
-    let mut stderr = std::io::stderr().lock();
     for rename in plan.renames.iter().filter(|rename| !rename.is_safe()) {
         let verb = if args.fix_unsafe {
             "renaming anyway"
         } else {
             "not renaming"
         };
-        writeln!(
-            stderr,
+        say(format_args!(
             "warning: {verb} {}: {}",
             crate::diagnostic::quoted(&rename.old),
             if args.fix_unsafe {
@@ -538,22 +580,25 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
             } else {
                 "run with --fix-unsafe to rename it anyway"
             }
-        )?;
+        ));
         for blocker in &rename.blockers {
-            writeln!(
-                stderr,
+            say(format_args!(
                 "  --> {}:{}:{}: {}",
                 crate::diagnostic::escaped(&blocker.path.display().to_string()),
                 blocker.line,
                 blocker.column,
                 blocker.why
-            )?;
+            ));
         }
     }
     let edits = crate::fix::chosen_edits(&plan, args.fix_unsafe);
     if args.diff {
         let diff = crate::fix::diff(&edits);
-        stdout.write_all(diff.as_bytes())?;
+        unless_closed(
+            stdout
+                .write_all(diff.as_bytes())
+                .map_err(anyhow::Error::from),
+        )?;
         return Ok(FixRun::Diffed(!diff.is_empty()));
     }
     let mut failed = false;
@@ -563,11 +608,10 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
             crate::fix::FileOutcome::Rewritten => rewritten += 1,
             crate::fix::FileOutcome::Failed(message) => {
                 failed = true;
-                writeln!(
-                    stderr,
+                say(format_args!(
                     "error: {}: not fixed: {message}",
                     crate::diagnostic::escaped(&path.display().to_string())
-                )?;
+                ));
             }
         }
     }
@@ -576,10 +620,9 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
         .iter()
         .filter(|rename| args.fix_unsafe || rename.is_safe())
         .count();
-    writeln!(
-        stderr,
+    say(format_args!(
         "objlint: renamed {renamed} name(s) in {rewritten} file(s)"
-    )?;
+    ));
     Ok(FixRun::Applied { failed })
 }
 

@@ -526,3 +526,84 @@ fn hostile_paths_given_on_the_command_line_are_errors_with_their_path() {
         .assert_stderr_has("dangling.rs: No such file or directory")
         .assert_stderr_has("in 1 file checked");
 }
+
+/// Which of the binary's outputs a run finds closed by its reader.
+#[derive(Clone, Copy, Debug)]
+enum Closed {
+    Stdout,
+    Stderr,
+}
+
+/// Runs the binary in `dir` with `closed` a pipe whose reader has gone (`objlint … | head -0`),
+/// and returns its exit status and the output it could write on the other stream.
+fn objlint_with_closed(dir: &std::path::Path, args: &[&str], closed: Closed) -> Run {
+    // The write end of a pipe whose reader has exited without reading.
+    let mut reader = Command::new("true")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("run true");
+    let writer = reader.stdin.take().expect("the pipe's write end");
+    reader.wait().expect("true exits");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-objlint"));
+    command.args(args).current_dir(dir);
+    match closed {
+        Closed::Stdout => command.stdout(writer),
+        Closed::Stderr => command.stderr(writer),
+    };
+    Run::of(&mut command)
+}
+
+#[test]
+fn a_closed_pipe_never_turns_findings_into_success() {
+    let tree = Tree::package("pipe").file("src/main.rs", CLASH_MAIN);
+    for (format, closed) in [
+        ("human", Closed::Stderr),
+        ("short", Closed::Stderr),
+        ("json", Closed::Stdout),
+        ("sarif", Closed::Stdout),
+        ("github", Closed::Stdout),
+        ("gitlab", Closed::Stdout),
+    ] {
+        let run = objlint_with_closed(&tree.root, &["--format", format], closed);
+        assert_no_crash(&run);
+        assert_eq!(
+            run.code,
+            Some(1),
+            "--format {format}, {closed:?} closed\n{run}"
+        );
+    }
+    // `--fix --diff` exits 1 when there is something to change, as `rustfmt --check` does.
+    let run = objlint_with_closed(&tree.root, &["--fix", "--diff"], Closed::Stdout);
+    assert_no_crash(&run);
+    run.assert_code(1);
+}
+
+#[test]
+fn a_closed_stderr_is_never_a_panic() {
+    let tree = Tree::package("stderr").file("src/main.rs", CLASH_MAIN);
+    for (args, code) in [
+        (&["--write-baseline", "objlint-baseline.toml"][..], 0),
+        (&["--config", "missing.toml"], 2),
+        (&["--baseline", "missing.toml"], 2),
+    ] {
+        let run = objlint_with_closed(&tree.root, args, Closed::Stderr);
+        assert_eq!(run.code, Some(code), "{args:?} with stderr closed\n{run}");
+    }
+    // The unchecked result stays a finding after the rename: exit 1.
+    let tree = Tree::package("stderr").file("src/main.rs", CLASH_MAIN);
+    let run = objlint_with_closed(&tree.root, &["--fix"], Closed::Stderr);
+    assert_eq!(run.code, Some(1), "--fix with stderr closed\n{run}");
+    assert!(
+        tree.read("src/main.rs").contains("MyFileMapping-"),
+        "--fix must apply its renames though it cannot say so"
+    );
+}
+
+#[test]
+fn absurd_job_counts_are_refused_with_a_reason() {
+    let tree = Tree::package("jobs").file("src/main.rs", CLASH_MAIN);
+    objlint(&tree.root, &["-j", "40000"])
+        .assert_code(2)
+        .assert_stderr_has("invalid value '40000' for '--jobs <N>': 40000 is not in 0..=256");
+    objlint(&tree.root, &["-j", "256"]).assert_code(1);
+}
