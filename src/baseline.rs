@@ -148,7 +148,7 @@ impl Baseline {
              # `cargo objlint --baseline <this file>` reports only findings not listed here.\n\
              # Entries are keyed by lint, file, enclosing item and the object's name or the call, not by line.\n\n{body}"
         );
-        std::fs::write(path, text)
+        crate::write::replace(path, text.as_bytes())
             .with_context(|| format!("failed to write the baseline {}", path.display()))
     }
 

@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -343,8 +342,8 @@ pub enum FileOutcome {
 }
 
 /// Rewrites each file: only the literals' bytes change (line endings, BOM and every other byte
-/// stay), the new text must parse before it replaces the old, and it is written to a temporary
-/// file in the same directory with the original's permissions, then renamed into place.
+/// stay), the new text must parse before it replaces the old, and it replaces it atomically
+/// with the original's permissions and owner (see [`crate::write`]).
 pub fn apply(edits: &BTreeMap<PathBuf, Vec<Edit>>) -> Vec<(PathBuf, FileOutcome)> {
     edits
         .iter()
@@ -368,32 +367,8 @@ fn rewrite(path: &Path, edits: &[Edit]) -> Result<(), String> {
             "the rewritten file would not parse ({error}); it was left as it was"
         ));
     }
-    let directory = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |name| name.to_string_lossy());
-    let temporary = directory.join(format!(".{file_name}.objlint-fix.{}", std::process::id()));
-    let permissions = fs::metadata(path)
-        .map_err(|error| error.to_string())?
-        .permissions();
-    let result = (|| -> std::io::Result<()> {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)?;
-        file.write_all(fixed.as_bytes())?;
-        file.sync_all()?;
-        fs::set_permissions(&temporary, permissions)?;
-        fs::rename(&temporary, path)
-    })();
-    if let Err(error) = result {
-        let _ = fs::remove_file(&temporary);
-        return Err(format!("failed to write it: {error}"));
-    }
-    Ok(())
+    crate::write::replace(path, fixed.as_bytes())
+        .map_err(|error| format!("failed to write it: {error}"))
 }
 
 /// A unified diff of what the edits would change, file by file.

@@ -28,6 +28,7 @@ pub mod suppress;
 pub mod unique;
 pub mod workspace;
 pub mod wrappers;
+pub mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

@@ -607,3 +607,37 @@ fn absurd_job_counts_are_refused_with_a_reason() {
         .assert_stderr_has("invalid value '40000' for '--jobs <N>': 40000 is not in 0..=256");
     objlint(&tree.root, &["-j", "256"]).assert_code(1);
 }
+
+#[test]
+fn the_baseline_is_never_written_through_a_committed_symlink() {
+    let outside = Tree::new().file("bashrc", "export PS1='$ '\n");
+    let tree = Tree::package("linked").file(
+        "src/main.rs",
+        CLASH_MAIN.replace("MyFileMapping", "$(touch PWNED)\\\"\\nx = 1"),
+    );
+    symlink(outside.path("bashrc"), tree.path("objlint-baseline.toml")).expect("symlink");
+    objlint(&tree.root, &["--write-baseline", "objlint-baseline.toml"])
+        .assert_code(2)
+        .assert_stderr_has("objlint-baseline.toml: it is a symbolic link");
+    assert_eq!(
+        outside.read("bashrc"),
+        "export PS1='$ '\n",
+        "the link's target was written"
+    );
+
+    // Written in place of the link's removal, the file holds the name as a TOML string, read
+    // back as it was, and no temporary file is left beside it.
+    fs::remove_file(tree.path("objlint-baseline.toml")).expect("remove the link");
+    objlint(&tree.root, &["--write-baseline", "objlint-baseline.toml"]).assert_code(0);
+    let written: toml::Table = toml::from_str(&tree.read("objlint-baseline.toml")).expect("TOML");
+    assert_eq!(
+        written["finding"][0]["name"].as_str(),
+        Some("$(touch PWNED)\"\nx = 1"),
+        "{written}"
+    );
+    let left: Vec<_> = fs::read_dir(&tree.root)
+        .expect("list the tree")
+        .map(|entry| entry.expect("an entry").file_name())
+        .collect();
+    assert_eq!(left.len(), 3, "{left:?}");
+}
