@@ -603,9 +603,13 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
     }
     let mut failed = false;
     let mut rewritten = 0;
-    for (path, outcome) in crate::fix::apply(&edits) {
+    for (path, outcome) in crate::fix::apply(&edits, &report.root) {
         match outcome {
             crate::fix::FileOutcome::Rewritten => rewritten += 1,
+            crate::fix::FileOutcome::Skipped(message) => say(format_args!(
+                "note: {}: not fixed: {message}",
+                crate::diagnostic::escaped(&path.display().to_string())
+            )),
             crate::fix::FileOutcome::Failed(message) => {
                 failed = true;
                 say(format_args!(

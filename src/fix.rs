@@ -338,23 +338,88 @@ pub fn apply_to_text(text: &str, edits: &[Edit]) -> Result<String, String> {
 #[derive(Debug)]
 pub enum FileOutcome {
     Rewritten,
+    /// Left alone on purpose (a link to a file outside the workspace), and why.
+    Skipped(String),
     Failed(String),
 }
 
 /// Rewrites each file: only the literals' bytes change (line endings, BOM and every other byte
 /// stay), the new text must parse before it replaces the old, and it replaces it atomically
 /// with the original's permissions and owner (see [`crate::write`]).
-pub fn apply(edits: &BTreeMap<PathBuf, Vec<Edit>>) -> Vec<(PathBuf, FileOutcome)> {
-    edits
-        .iter()
-        .map(|(path, edits)| {
-            let outcome = match rewrite(path, edits) {
-                Ok(()) => FileOutcome::Rewritten,
-                Err(message) => FileOutcome::Failed(message),
-            };
-            (path.clone(), outcome)
-        })
-        .collect()
+///
+/// A file is edited where it really is, and only inside the workspace `root`: a link to a file
+/// in the tree has its target edited, a link out of it is skipped, and a file reached through
+/// a linked directory outside the tree is refused. A file with several hard links (rewriting
+/// it would split them) or that its owner may not write is refused, whoever runs objlint.
+pub fn apply(edits: &BTreeMap<PathBuf, Vec<Edit>>, root: &Path) -> Vec<(PathBuf, FileOutcome)> {
+    let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
+    let mut outcomes = Vec::new();
+    // One file reached by two paths (a link, `src/../src/lib.rs`) is rewritten once, with the
+    // edits of both.
+    let mut by_real: BTreeMap<PathBuf, (&Path, Vec<&Edit>)> = BTreeMap::new();
+    for (path, edits) in edits {
+        match writable(path, &root) {
+            Ok(real) => {
+                let (_, all) = by_real.entry(real).or_insert((path, Vec::new()));
+                for edit in edits {
+                    if !all.iter().any(|known| same_place(known, edit)) {
+                        all.push(edit);
+                    }
+                }
+            }
+            Err(outcome) => outcomes.push((path.clone(), outcome)),
+        }
+    }
+    for (real, (path, edits)) in by_real {
+        let edits: Vec<Edit> = edits.into_iter().cloned().collect();
+        let outcome = match rewrite(&real, &edits) {
+            Ok(()) => FileOutcome::Rewritten,
+            Err(message) => FileOutcome::Failed(message),
+        };
+        outcomes.push((path.to_owned(), outcome));
+    }
+    outcomes.sort_by(|(a, _), (b, _)| a.cmp(b));
+    outcomes
+}
+
+/// Whether two edits change the same bytes the same way, whatever path names their file.
+fn same_place(a: &Edit, b: &Edit) -> bool {
+    (a.start, a.end, &a.original, &a.replacement) == (b.start, b.end, &b.original, &b.replacement)
+}
+
+/// The real path of the file at `path`, if `--fix` may rewrite it.
+fn writable(path: &Path, root: &Path) -> Result<PathBuf, FileOutcome> {
+    let failed = |message: String| FileOutcome::Failed(message);
+    let link = fs::symlink_metadata(path)
+        .map_err(|error| failed(format!("failed to read it again: {error}")))?;
+    let real = fs::canonicalize(path)
+        .map_err(|error| failed(format!("failed to resolve its real path: {error}")))?;
+    if !real.starts_with(root) {
+        let real = crate::diagnostic::escaped(&real.display().to_string());
+        return Err(if link.file_type().is_symlink() {
+            FileOutcome::Skipped(format!(
+                "it is a symbolic link to {real}, outside the workspace; the target was left alone"
+            ))
+        } else {
+            failed(format!(
+                "it is really {real}, outside the workspace (through a linked directory); objlint writes only inside it"
+            ))
+        });
+    }
+    let metadata =
+        fs::metadata(&real).map_err(|error| failed(format!("failed to read it again: {error}")))?;
+    let links = crate::write::hard_links(&metadata);
+    if links > 1 {
+        return Err(failed(format!(
+            "it has {links} hard links, and rewriting it would split them"
+        )));
+    }
+    if !crate::write::owner_may_write(&metadata) {
+        return Err(failed(
+            "it is read-only; make it writable to fix it".to_owned(),
+        ));
+    }
+    Ok(real)
 }
 
 fn rewrite(path: &Path, edits: &[Edit]) -> Result<(), String> {

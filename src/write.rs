@@ -6,7 +6,6 @@
 
 use std::fs;
 use std::io::{self, Write as _};
-use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 
 /// What the name of every temporary file objlint writes holds; the blocker search of `--fix`
@@ -45,9 +44,7 @@ pub fn replace(path: &Path, contents: &[u8]) -> io::Result<()> {
     let written = (|| {
         file.write_all(contents)?;
         if let Some(existing) = &existing {
-            // The owner first: changing it may clear the set-user-ID bits the mode restores.
-            std::os::unix::fs::fchown(&file, Some(existing.uid()), Some(existing.gid()))?;
-            file.set_permissions(fs::Permissions::from_mode(existing.mode() & 0o7777))?;
+            keep_identity(&file, existing)?;
         }
         file.sync_all()?;
         drop(file);
@@ -85,5 +82,48 @@ fn create_temporary(path: &Path) -> io::Result<(PathBuf, fs::File)> {
             }
             Err(error) => return Err(error),
         }
+    }
+}
+
+/// How many names (hard links) the file has; 1 where the platform does not say.
+pub fn hard_links(metadata: &fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        metadata.nlink()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        1
+    }
+}
+
+/// Whether the file's owner may write it, from its mode bits (not from whether this process
+/// may: run as root, objlint would otherwise rewrite a file marked read-only).
+pub fn owner_may_write(metadata: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        metadata.permissions().mode() & 0o200 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        !metadata.permissions().readonly()
+    }
+}
+
+/// Gives the new file the owner, group and permissions of the one it replaces.
+fn keep_identity(file: &fs::File, existing: &fs::Metadata) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+        // The owner first: changing it clears the set-user-ID bits the mode restores.
+        std::os::unix::fs::fchown(file, Some(existing.uid()), Some(existing.gid()))?;
+        file.set_permissions(fs::Permissions::from_mode(existing.mode() & 0o7777))
+    }
+    #[cfg(not(unix))]
+    {
+        file.set_permissions(existing.permissions())
     }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::cli::{manifest, name_finding, objlint, Run, Tree, CLASH_MAIN};
+use crate::cli::{manifest, mapping_named, name_finding, objlint, Run, Tree, CLASH_MAIN};
 
 /// The real finding every mixed tree holds, and that must always be reported.
 fn assert_real_finding(run: &Run) {
@@ -640,4 +640,61 @@ fn the_baseline_is_never_written_through_a_committed_symlink() {
         .map(|entry| entry.expect("an entry").file_name())
         .collect();
     assert_eq!(left.len(), 3, "{left:?}");
+}
+
+#[test]
+fn fix_keeps_to_the_tree_and_to_each_files_identity() {
+    use std::os::unix::fs::MetadataExt as _;
+    let outside = Tree::new()
+        .file("linked.rs", mapping_named("LinkedOut"))
+        .file("dir/ext.rs", mapping_named("ThroughDir"));
+    let tree = Tree::package("identity")
+        .file("src/main.rs", mapping_named("Owned"))
+        .file(".shared/target.rs", mapping_named("LinkedIn"))
+        .file("src/hard.rs", mapping_named("HardLinked"))
+        .file("src/ro.rs", mapping_named("ReadOnly"));
+    symlink("../.shared/target.rs", tree.path("src/alias.rs")).expect("symlink in the tree");
+    symlink(outside.path("linked.rs"), tree.path("src/out.rs")).expect("symlink out");
+    symlink(outside.path("dir"), tree.path("src/ext")).expect("directory symlink out");
+    fs::create_dir(tree.path(".links")).expect("mkdir");
+    fs::hard_link(tree.path("src/hard.rs"), tree.path(".links/hard.rs")).expect("hard link");
+    fs::set_permissions(tree.path("src/ro.rs"), fs::Permissions::from_mode(0o444)).expect("chmod");
+    // Run as root, objlint could give a file to root; as another user it could not keep a
+    // foreign owner at all. The owner is checked by number, whoever runs the test.
+    let main = tree.path("src/main.rs");
+    std::os::unix::fs::chown(&main, Some(4321), Some(4322)).expect("chown (tests run as root)");
+    fs::set_permissions(&main, fs::Permissions::from_mode(0o640)).expect("chmod");
+
+    let run = objlint(&tree.root, &["--fix"]);
+    assert_no_crash(&run);
+    run.assert_code(2)
+        .assert_stderr_has("note: src/out.rs: not fixed: it is a symbolic link to ")
+        .assert_stderr_has("src/ext/ext.rs: not fixed: it is really ")
+        .assert_stderr_has("src/hard.rs: not fixed: it has 2 hard links")
+        .assert_stderr_has("src/ro.rs: not fixed: it is read-only");
+
+    // Outside the tree, nothing changed and nothing was put there.
+    assert_eq!(outside.read("linked.rs"), mapping_named("LinkedOut"));
+    assert_eq!(outside.read("dir/ext.rs"), mapping_named("ThroughDir"));
+    assert_eq!(fs::read_dir(outside.path("dir")).expect("list").count(), 1);
+    // Refused files are as they were.
+    assert_eq!(tree.read("src/hard.rs"), mapping_named("HardLinked"));
+    assert_eq!(tree.read("src/ro.rs"), mapping_named("ReadOnly"));
+    // A link inside the tree stays a link, and its target is edited.
+    assert!(fs::symlink_metadata(tree.path("src/alias.rs"))
+        .expect("stat")
+        .file_type()
+        .is_symlink());
+    assert!(
+        tree.read(".shared/target.rs").contains("LinkedIn-"),
+        "the link's target was not fixed"
+    );
+    // The rewritten file keeps its owner, group and mode.
+    assert!(
+        tree.read("src/main.rs").contains("Owned-"),
+        "src/main.rs was not fixed"
+    );
+    let metadata = fs::metadata(&main).expect("stat");
+    assert_eq!((metadata.uid(), metadata.gid()), (4321, 4322));
+    assert_eq!(metadata.mode() & 0o7777, 0o640);
 }
