@@ -6,6 +6,7 @@
 //! the object (a creation or an opener whose name is that literal). Where the name also appears
 //! elsewhere — another string, a test, a document — objlint cannot know whether it is the same
 //! object, so the rename is applied only with `--fix-unsafe`, as ruff separates unsafe fixes.
+//! So is a rename whose new name already appears: it would make two objects one.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -251,6 +252,22 @@ fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
             &owned
         };
         for rename in &mut plan.renames {
+            // The new name already in use: renaming would make two objects one (or clash
+            // with an object of another kind).
+            let new_proper = format!("{}{}", rename.proper, &rename.new[rename.old.len()..]);
+            for (offset, _) in text.match_indices(new_proper.as_str()) {
+                let end = offset + new_proper.len();
+                if !text[..offset].ends_with(is_name_char) && !text[end..].starts_with(is_name_char)
+                {
+                    let (line, column) = place(text, offset);
+                    rename.blockers.push(Blocker {
+                        path: shown.clone(),
+                        line,
+                        column,
+                        why: "the new name already appears here: the rename would make two objects one".to_owned(),
+                    });
+                }
+            }
             let proper = rename.proper.as_str();
             for (offset, _) in text.match_indices(proper) {
                 let end = offset + proper.len();

@@ -698,3 +698,34 @@ fn fix_keeps_to_the_tree_and_to_each_files_identity() {
     assert_eq!((metadata.uid(), metadata.gid()), (4321, 4322));
     assert_eq!(metadata.mode() & 0o7777, 0o640);
 }
+
+#[test]
+fn fix_never_renames_into_a_name_already_in_use() {
+    let taken = format!(
+        "AppLock-{}",
+        objlint::unique::suggested_guid("merge", "AppLock")
+    );
+    let mutex = |name: &str| {
+        format!("pub fn lock() {{\n    let _m = unsafe {{ CreateMutexW(None, true, w!(\"{name}\")) }};\n}}\n")
+    };
+    let tree = Tree::package("merge")
+        .file("src/a.rs", mutex("AppLock"))
+        .file("src/b.rs", mutex(&taken));
+    let column = mutex(&taken)
+        .lines()
+        .nth(1)
+        .and_then(|line| line.find(&taken))
+        .expect("the name")
+        + 1;
+    objlint(&tree.root, &["--fix"])
+        .assert_code(1)
+        .assert_stderr_has("warning: not renaming `AppLock`: run with --fix-unsafe")
+        .assert_stderr_has(&format!(
+            "--> src/b.rs:2:{column}: the new name already appears here: the rename would make two objects one"
+        ));
+    assert_eq!(
+        tree.read("src/a.rs"),
+        mutex("AppLock"),
+        "the two mutexes were merged"
+    );
+}
