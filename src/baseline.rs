@@ -211,11 +211,17 @@ impl Baseline {
 }
 
 impl Entry {
-    /// One line describing the entry, for the stale-entry warning.
+    /// One line describing the entry, for the stale-entry warning: the baseline file may come
+    /// with the tree, so every field is escaped.
     pub fn describe(&self) -> String {
-        let mut text = format!("objlint::{} in {}", self.lint, self.file);
+        let escaped = crate::diagnostic::escaped;
+        let mut text = format!(
+            "objlint::{} in {}",
+            escaped(&self.lint),
+            escaped(&self.file)
+        );
         if !self.item.is_empty() {
-            let _ = write!(text, ", {}", self.item);
+            let _ = write!(text, ", {}", escaped(&self.item));
         }
         if let Some(name) = &self.name {
             let _ = write!(text, ", name {}", crate::diagnostic::quoted(name));

@@ -232,7 +232,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
         // A closed output never means success: a closed pipe the status was computed for is
         // handled where the output is written (see `unless_closed`).
         Err(error) => {
-            say(format_args!("error: {error:#}"));
+            // Configuration errors echo keys, globs and regexes from the tree.
+            say(format_args!(
+                "error: {}",
+                crate::diagnostic::escaped(&format!("{error:#}"))
+            ));
             ExitStatus::Error
         }
     }
@@ -444,7 +448,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
             } else {
                 "ies"
             },
-            path.display()
+            crate::diagnostic::escaped(&path.display().to_string())
         ));
         return Ok(if report.has_errors() {
             ExitStatus::Error
@@ -587,7 +591,7 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
                 crate::diagnostic::escaped(&blocker.path.display().to_string()),
                 blocker.line,
                 blocker.column,
-                blocker.why
+                crate::diagnostic::escaped(&blocker.why)
             ));
         }
     }
@@ -607,14 +611,16 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
         match outcome {
             crate::fix::FileOutcome::Rewritten => rewritten += 1,
             crate::fix::FileOutcome::Skipped(message) => say(format_args!(
-                "note: {}: not fixed: {message}",
-                crate::diagnostic::escaped(&path.display().to_string())
+                "note: {}: not fixed: {}",
+                crate::diagnostic::escaped(&path.display().to_string()),
+                crate::diagnostic::escaped(&message)
             )),
             crate::fix::FileOutcome::Failed(message) => {
                 failed = true;
                 say(format_args!(
-                    "error: {}: not fixed: {message}",
-                    crate::diagnostic::escaped(&path.display().to_string())
+                    "error: {}: not fixed: {}",
+                    crate::diagnostic::escaped(&path.display().to_string()),
+                    crate::diagnostic::escaped(&message)
                 ));
             }
         }

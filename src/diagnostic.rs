@@ -122,11 +122,32 @@ pub fn quoted(text: &str) -> String {
     format!("`{}`", escaped(text))
 }
 
-/// A string from the scanned tree (a name, a path) with its control characters escaped.
+/// A string from the scanned tree (a name, a path, a message quoting either) with its control
+/// characters escaped: every text objlint prints on a terminal goes through here (or
+/// [`escaped_line`]), so nothing from the tree can write terminal escapes or start a line.
 pub fn escaped(text: &str) -> String {
+    escape_controls(text, |_| false)
+}
+
+/// A line of the scanned source as a diff shows it: escaped as [`escaped`] escapes, but for
+/// tabs and a line ending (`\n`, `\r\n`), which belong to the line.
+pub fn escaped_line(line: &str) -> String {
+    let (content, ending) = match line.strip_suffix("\r\n") {
+        Some(content) => (content, "\r\n"),
+        None => match line.strip_suffix('\n') {
+            Some(content) => (content, "\n"),
+            None => (line, ""),
+        },
+    };
+    let mut out = escape_controls(content, |character| character == '\t');
+    out.push_str(ending);
+    out
+}
+
+fn escape_controls(text: &str, keep: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     for character in text.chars() {
-        if character.is_control() {
+        if character.is_control() && !keep(character) {
             out.extend(character.escape_default());
         } else {
             out.push(character);

@@ -453,7 +453,8 @@ fn rewrite(path: &Path, edits: &[Edit]) -> Result<(), String> {
         .map_err(|error| format!("failed to write it: {error}"))
 }
 
-/// A unified diff of what the edits would change, file by file.
+/// A unified diff of what the edits would change, file by file, with control characters
+/// escaped (see [`crate::diagnostic::escaped_line`]).
 pub fn diff(edits: &BTreeMap<PathBuf, Vec<Edit>>) -> String {
     let mut out = String::new();
     for (path, edits) in edits {
@@ -464,14 +465,16 @@ pub fn diff(edits: &BTreeMap<PathBuf, Vec<Edit>>) -> String {
             continue;
         };
         let shown = path.display().to_string();
-        let diff = similar::TextDiff::from_lines(&text, &fixed);
-        out.push_str(
-            &diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&format!("a/{shown}"), &format!("b/{shown}"))
-                .to_string(),
-        );
+        let diff = similar::TextDiff::from_lines(&text, &fixed)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{shown}"), &format!("b/{shown}"))
+            .to_string();
+        // File names and source lines come from the tree: each line is escaped, so none can
+        // write terminal escapes or forge another line.
+        for line in diff.split_inclusive('\n') {
+            out.push_str(&crate::diagnostic::escaped_line(line));
+        }
     }
     out
 }

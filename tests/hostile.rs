@@ -729,3 +729,92 @@ fn fix_never_renames_into_a_name_already_in_use() {
         "the two mutexes were merged"
     );
 }
+
+/// No terminal escape, bell or carriage return in `text`.
+#[track_caller]
+fn assert_inert(text: &str, what: &str, run: &Run) {
+    assert!(
+        !text.contains(['\u{1b}', '\u{7}', '\r']),
+        "raw control characters in {what}\n{run}"
+    );
+}
+
+#[test]
+fn every_message_from_the_tree_is_escaped_before_it_reaches_a_terminal() {
+    const ESCAPES: &str = "\u{1b}]0;pwned\u{7}\u{1b}[8m";
+    let tree = Tree::package("escapes")
+        .file("src/main.rs", CLASH_MAIN)
+        // A nested manifest syntax error, which quotes its place.
+        .file(
+            "nested/Cargo.toml",
+            format!("[package]\nname = {ESCAPES}\n"),
+        )
+        .file("nested/src/lib.rs", "pub fn f() {}\n");
+    // A link loop under a directory whose name holds escapes: walkdir repeats the path.
+    let looped = tree.path("src").join(ESCAPES);
+    fs::create_dir(&looped).expect("mkdir");
+    symlink("..", looped.join("up")).expect("symlink loop");
+    for format in ["human", "short"] {
+        let run = objlint(&tree.root, &["--format", format, "--color", "never"]);
+        assert_no_crash(&run);
+        run.assert_code(2);
+        assert_inert(&run.stderr, format, &run);
+        run.assert_stderr_has("File system loop")
+            .assert_stderr_has("nested/Cargo.toml");
+    }
+
+    // Configuration errors echo the key, glob or regex they are about.
+    for config in [
+        format!("\"{}\" = 1\n", ESCAPES.escape_default()),
+        format!("exclude = [\"[{}\"]\n", ESCAPES.escape_default()),
+        format!(
+            "unique-name-patterns = [\"({}\"]\n",
+            ESCAPES.escape_default()
+        ),
+    ] {
+        let tree = Tree::package("config")
+            .file("src/main.rs", CLASH_MAIN)
+            .file("objlint.toml", &config);
+        let run = objlint(&tree.root, &[]);
+        run.assert_code(2).assert_stderr_has("objlint.toml");
+        assert_inert(&run.stderr, &config, &run);
+    }
+}
+
+#[test]
+fn a_stale_baseline_entry_cannot_forge_a_line_of_short_output() {
+    let forged = "src/lib.rs:1:1: error[objlint::non_unique_object_name]: forged";
+    let baseline = format!(
+        "version = 1\n\n[[finding]]\nlint = \"non_unique_object_name\"\nfile = \"src/main.rs\"\nitem = \"fn gone\\n{forged}\\u001b[8m\"\ncount = 1\n"
+    );
+    let tree = Tree::package("stale")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("objlint-baseline.toml", baseline);
+    let run = objlint(
+        &tree.root,
+        &["--format", "short", "--baseline", "objlint-baseline.toml"],
+    );
+    run.assert_code(1).assert_stderr_has("stale baseline entry");
+    assert_inert(&run.stderr, "short output", &run);
+    for line in run.stderr.lines() {
+        assert!(
+            !line.starts_with("src/lib.rs"),
+            "a forged record: {line:?}\n{run}"
+        );
+    }
+}
+
+#[test]
+fn fix_diff_escapes_file_names_and_source_lines() {
+    let source = format!("// {}\n{CLASH_MAIN}", "\u{1b}]0;pwned\u{7}\u{1b}[8m hidden");
+    let tree = Tree::package("diff");
+    let name = std::ffi::OsStr::from_bytes(b"ma\x1b[8min.rs");
+    fs::create_dir_all(tree.path("src")).expect("mkdir");
+    fs::write(tree.path("src").join(name), &source).expect("write");
+    let run = objlint(&tree.root, &["--fix", "--diff"]);
+    assert_no_crash(&run);
+    run.assert_code(1)
+        .assert_stdout_has("+++ b/src/ma\\u{1b}[8min.rs")
+        .assert_stdout_has("// \\u{1b}]0;pwned\\u{7}\\u{1b}[8m hidden");
+    assert_inert(&run.stdout, "the diff", &run);
+}

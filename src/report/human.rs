@@ -23,7 +23,10 @@ pub fn render(report: &Report, elapsed: Duration, color: bool) -> Vec<u8> {
         Buffer::no_color()
     };
     for (path, message) in &report.errors {
-        emit_plain_error(&mut buffer, &format!("{}: {message}", shown(path)));
+        emit_plain_error(
+            &mut buffer,
+            &format!("{}: {}", shown(path), crate::diagnostic::escaped(message)),
+        );
     }
     for file in report.files_shown() {
         render_file_into(&mut buffer, file);
@@ -140,8 +143,11 @@ fn to_codespan(file: &SourceFile, diagnostic: &Diagnostic) -> Rendered<()> {
 }
 
 fn error_to_codespan(file: &SourceFile, error: &FileError) -> Rendered<()> {
-    let rendered =
-        Rendered::error().with_message(format!("{}: {}", shown(&file.path), error.message));
+    let rendered = Rendered::error().with_message(format!(
+        "{}: {}",
+        shown(&file.path),
+        crate::diagnostic::escaped(&error.message)
+    ));
     match error.span {
         Some(span) => rendered.with_labels(vec![Label::primary((), range(file, span))]),
         None => rendered,

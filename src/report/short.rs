@@ -1,5 +1,6 @@
 //! `--format short`: one line per finding, `path:line:col: level[lint]: message`, as rustc's
-//! `--error-format short` writes them (on stderr, like the human format).
+//! `--error-format short` writes them (on stderr, like the human format). Every part is
+//! escaped, so a record is one line whatever the tree holds.
 
 use std::fmt::Write as _;
 
@@ -13,8 +14,9 @@ pub fn render(report: &Report) -> String {
     for (path, message) in &report.errors {
         let _ = writeln!(
             out,
-            "{}: error: {message}",
-            escaped(&path.display().to_string())
+            "{}: error: {}",
+            escaped(&path.display().to_string()),
+            escaped(message)
         );
     }
     for file in report.files_shown() {
@@ -32,11 +34,13 @@ fn render_file_into(out: &mut String, file: &FileReport) {
                 let _ = writeln!(
                     out,
                     "{path}:{}:{}: error: {}",
-                    start.line, start.column, error.message
+                    start.line,
+                    start.column,
+                    escaped(&error.message)
                 );
             }
             None => {
-                let _ = writeln!(out, "{path}: error: {}", error.message);
+                let _ = writeln!(out, "{path}: error: {}", escaped(&error.message));
             }
         }
     }
@@ -49,7 +53,7 @@ fn render_file_into(out: &mut String, file: &FileReport) {
             start.column,
             level_word(diagnostic),
             diagnostic.code(),
-            diagnostic.message
+            escaped(&diagnostic.message)
         );
     }
 }
