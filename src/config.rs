@@ -114,8 +114,10 @@ pub struct Exclude {
 }
 
 impl Exclude {
-    /// Whether `path` (absolute) or one of its directories below the base matches a glob.
+    /// Whether `path` (absolute) or one of its directories below the base matches a glob. The
+    /// path is read as written (`src/../src/gen.rs` is `src/gen.rs`), as the base was.
     pub fn matches(&self, path: &Path) -> bool {
+        let path = crate::discover::lexically_normal(path);
         let Ok(relative) = path.strip_prefix(&self.base) else {
             return false;
         };
@@ -461,7 +463,8 @@ fn exclude(place: &Place, patterns: &[Spanned<String>]) -> Result<Option<Exclude
         line_column: None,
         message: format!("`{prefix}exclude`: {error}"),
     })?;
-    let base = place.path.parent().unwrap_or(Path::new("")).to_owned();
+    let base = crate::discover::lexically_normal(place.path.parent().unwrap_or(Path::new("")))
+        .into_owned();
     Ok(Some(Exclude { base, globs }))
 }
 

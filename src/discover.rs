@@ -35,6 +35,39 @@ pub fn workspace_root(start: &Path) -> Option<PathBuf> {
     Some(workspace.unwrap_or(nearest).to_owned())
 }
 
+/// `path` with its `..` components resolved by dropping the component before each, as the
+/// words read (`src/../src/lib.rs` is `src/lib.rs`), without asking the file system; `.` and
+/// doubled separators are dropped too. Two spellings of one path then compare equal, and
+/// `exclude` globs match however a path was written. A `..` that would go above a relative
+/// path's start, or that follows another `..`, is kept.
+pub fn lexically_normal(path: &Path) -> std::borrow::Cow<'_, Path> {
+    use std::path::Component;
+    let has_parent = path
+        .as_os_str()
+        .as_encoded_bytes()
+        .windows(2)
+        .any(|pair| pair == b"..");
+    if !has_parent {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match normal.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    normal.pop();
+                }
+                // Above the root is the root.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                Some(Component::ParentDir | Component::CurDir) | None => normal.push(".."),
+            },
+            other => normal.push(other),
+        }
+    }
+    std::borrow::Cow::Owned(normal)
+}
+
 /// How [`discover`] learns what each of its paths is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathKinds {
@@ -188,4 +221,29 @@ fn is_skipped_directory(entry: &walkdir::DirEntry) -> bool {
             .path()
             .parent()
             .is_some_and(|parent| parent.join("Cargo.toml").is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexically_normal;
+    use std::path::Path;
+
+    #[test]
+    fn parent_components_are_resolved_as_written() {
+        for (written, normal) in [
+            ("src/../src/lib.rs", "src/lib.rs"),
+            ("/w/sub/../src/./gen.rs", "/w/src/gen.rs"),
+            ("../src", "../src"),
+            ("a/../../b", "../b"),
+            ("/..", "/"),
+            ("src/lib.rs", "src/lib.rs"),
+            ("x..y/lib.rs", "x..y/lib.rs"),
+        ] {
+            assert_eq!(
+                lexically_normal(Path::new(written)),
+                Path::new(normal),
+                "{written}"
+            );
+        }
+    }
 }

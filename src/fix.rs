@@ -119,10 +119,11 @@ pub fn mark_applicability(report: &mut Report, plan: &FixPlan) {
 }
 
 /// The texts the report kept (of files with findings or edited literals), by the path the run
-/// shows, and every checked file's shown path by its absolute path.
+/// shows, and every checked file's shown path by its absolute path as the walk spells it
+/// (`src/../src/lib.rs` given on the command line is the walk's `src/lib.rs`).
 struct Texts<'a> {
     by_path: BTreeMap<&'a Path, &'a str>,
-    shown: BTreeMap<&'a Path, &'a Path>,
+    shown: BTreeMap<std::borrow::Cow<'a, Path>, &'a Path>,
     cwd: Option<PathBuf>,
 }
 
@@ -139,7 +140,12 @@ impl<'a> Texts<'a> {
         let shown = report
             .files
             .iter()
-            .map(|file| (file.absolute_path.as_path(), file.file.path()))
+            .map(|file| {
+                (
+                    crate::discover::lexically_normal(&file.absolute_path),
+                    file.file.path(),
+                )
+            })
             .collect();
         Texts {
             by_path,

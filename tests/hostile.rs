@@ -818,3 +818,39 @@ fn fix_diff_escapes_file_names_and_source_lines() {
         .assert_stdout_has("// \\u{1b}]0;pwned\\u{7}\\u{1b}[8m hidden");
     assert_inert(&run.stdout, "the diff", &run);
 }
+
+#[test]
+fn exclude_holds_however_the_paths_are_spelt() {
+    let tree = Tree::package("spelt")
+        .file("objlint.toml", "exclude = [\"src/gen.rs\"]\n")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("src/gen.rs", mapping_named("Generated"))
+        .dir("sub");
+    let sub = tree.path("sub");
+    for (dir, args) in [
+        (&tree.root, &["src/../src"][..]),
+        (&sub, &["../src"]),
+        (&sub, &["--config", "../objlint.toml"]),
+        (
+            &sub,
+            &[
+                "--config",
+                "../objlint.toml",
+                "../src/./gen.rs",
+                "../src/main.rs",
+            ],
+        ),
+    ] {
+        let run = objlint(dir, args);
+        run.assert_code(1)
+            .assert_stderr_has(&name_finding("MyFileMapping"))
+            .assert_stderr_lacks("Generated");
+    }
+    // `--fix` leaves an excluded file alone, however the path was spelt.
+    objlint(&tree.root, &["--fix", "src/../src"]).assert_code(1);
+    assert!(
+        tree.read("src/main.rs").contains("MyFileMapping-"),
+        "src/main.rs was not fixed"
+    );
+    assert_eq!(tree.read("src/gen.rs"), mapping_named("Generated"));
+}
