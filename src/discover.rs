@@ -68,6 +68,9 @@ pub fn lexically_normal(path: &Path) -> std::borrow::Cow<'_, Path> {
     std::borrow::Cow::Owned(normal)
 }
 
+/// Why a path that is neither a directory nor a regular file is not read.
+pub const NOT_REGULAR: &str = "not a regular file (a FIFO, a device or a socket); not read";
+
 /// How [`discover`] learns what each of its paths is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathKinds {
@@ -102,7 +105,10 @@ pub fn discover(paths: &[&Path], kinds: PathKinds, found: &mut impl FnMut(usize,
                 }
                 match std::fs::metadata(path) {
                     Ok(metadata) if metadata.is_dir() => Kind::Directory,
-                    Ok(_) => Kind::File,
+                    Ok(metadata) if metadata.is_file() => Kind::File,
+                    // The walk skips these too: a FIFO would block the read, a device such as
+                    // `/dev/zero` would never end.
+                    Ok(_) => Kind::Error(std::io::Error::other(NOT_REGULAR)),
                     Err(error) => Kind::Error(error),
                 }
             })

@@ -386,7 +386,7 @@ impl PackageWork {
         // read error stands, or not.
         if found.by_name
             && file.error.is_some()
-            && !std::fs::metadata(read_path).is_ok_and(|metadata| !metadata.is_dir())
+            && !std::fs::metadata(read_path).is_ok_and(|metadata| metadata.is_file())
         {
             run.misnamed.store(true, Ordering::Relaxed);
         }

@@ -50,7 +50,7 @@ enum ScanError {
 /// the last bytes of the one before (a word cut in two is found whole) and checked to be UTF-8
 /// to its end (a character cut in two is checked with the next chunk).
 fn scan(path: &Path, words: &WordSearch) -> Result<bool, ScanError> {
-    let mut file = File::open(path).map_err(ScanError::Io)?;
+    let mut file = open_regular(path).map_err(ScanError::Io)?;
     // A word cut by the chunk's end is found in the next window, and so is the byte after it.
     let overlap = words.longest().max(UTF8_CARRY);
     CHUNK_BUFFER.with_borrow_mut(|buffer| {
@@ -88,6 +88,25 @@ fn scan(path: &Path, words: &WordSearch) -> Result<bool, ScanError> {
             buffer.copy_within(end - carried..end, 0);
         }
     })
+}
+
+/// Opens the file at `path` for reading if it is a regular file. A path given by its name
+/// (see [`crate::discover::PathKinds::ByName`]) is not asked what it is before it is read: it
+/// is opened without blocking, so a FIFO cannot stop the run, and the open file is asked (no
+/// path lookup), so a device such as `/dev/zero` is never read.
+fn open_regular(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other(crate::discover::NOT_REGULAR));
+    }
+    Ok(file)
 }
 
 fn read_error(error: &io::Error) -> FileError {

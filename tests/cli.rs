@@ -125,7 +125,7 @@ impl Tree {
 
 /// What one run of a command did.
 pub(crate) struct Run {
-    command: String,
+    pub(crate) command: String,
     pub(crate) code: Option<i32>,
     pub(crate) stdout: String,
     pub(crate) stderr: String,

@@ -854,3 +854,60 @@ fn exclude_holds_however_the_paths_are_spelt() {
     );
     assert_eq!(tree.read("src/gen.rs"), mapping_named("Generated"));
 }
+
+/// Runs the binary as [`objlint`] does, but fails (killing it) if it has not ended in `limit`.
+fn objlint_within(dir: &std::path::Path, args: &[&str], limit: Duration) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the binary");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("collect the output");
+    Run {
+        command: format!("{args:?}"),
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+    }
+}
+
+#[test]
+fn a_fifo_or_a_device_given_as_a_path_is_not_read() {
+    let tree = Tree::package("special").file("src/main.rs", CLASH_MAIN);
+    let made = Command::new("mkfifo")
+        .arg(tree.path("src/pipe.rs"))
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    symlink("/dev/zero", tree.path("src/zero.rs")).expect("symlink");
+    for args in [
+        &["src/main.rs", "src/pipe.rs", "src/zero.rs", "/dev/zero"][..],
+        &["src/pipe.rs", "src/main.rs", "src/zero.rs"],
+        &["src"],
+    ] {
+        let run = objlint_within(&tree.root, args, Duration::from_secs(60));
+        assert_no_crash(&run);
+        assert_real_finding(&run);
+        if args.len() > 1 {
+            if args.contains(&"/dev/zero") {
+                run.assert_stderr_has("/dev/zero: not a regular file");
+            }
+            run.assert_code(2)
+                .assert_stderr_has("src/pipe.rs: not a regular file")
+                .assert_stderr_has("src/zero.rs: not a regular file");
+        } else {
+            // The walk skips them without a word, as it always has.
+            run.assert_code(1);
+        }
+    }
+}
