@@ -72,6 +72,9 @@ fn check_paths_as(
             let mut walk_order: Vec<usize> = (0..paths.len()).collect();
             walk_order
                 .par_sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
+            // One path given twice (`src/lib.rs src/../src/lib.rs`) is walked once, under its
+            // first spelling: the sort is stable, and absolute paths are read as written.
+            walk_order.dedup_by_key(|given| &absolute_paths[*given]);
             (absolute_paths, walk_order)
         },
     );
@@ -482,8 +485,17 @@ fn is_plain(path: &Path) -> bool {
 
 /// `path` from `cwd`, without a leading `.` (`cargo objlint .` walks `./src/…`): cargo writes
 /// none in its manifest paths and package ids, and packages are told apart from the paths by
-/// their bytes (see [`OpenPackages`]).
+/// their bytes (see [`OpenPackages`]). A `..` is resolved as written
+/// ([`discover::lexically_normal`]), so two spellings of one path are one path.
 fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    let joined = joined(path, cwd);
+    match discover::lexically_normal(&joined) {
+        std::borrow::Cow::Borrowed(_) => joined,
+        std::borrow::Cow::Owned(normal) => normal,
+    }
+}
+
+fn joined(path: &Path, cwd: &Path) -> PathBuf {
     if path.is_absolute() {
         return path.to_owned();
     }
@@ -613,13 +625,14 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_path_from_the_current_directory_has_no_dot() {
+    fn a_path_from_the_current_directory_has_no_dot_nor_dot_dot() {
         let cwd = Path::new("/work/crate");
         for (given, expected) in [
             (".", "/work/crate"),
             ("./src/lib.rs", "/work/crate/src/lib.rs"),
             ("src/lib.rs", "/work/crate/src/lib.rs"),
-            ("../other", "/work/crate/../other"),
+            ("../other", "/work/other"),
+            ("src/../src/lib.rs", "/work/crate/src/lib.rs"),
             (".hidden.rs", "/work/crate/.hidden.rs"),
             ("/elsewhere/a.rs", "/elsewhere/a.rs"),
         ] {

@@ -911,3 +911,19 @@ fn a_fifo_or_a_device_given_as_a_path_is_not_read() {
         }
     }
 }
+
+#[test]
+fn one_file_given_under_two_spellings_is_checked_and_fixed_once() {
+    let tree = Tree::package("twice").file("src/main.rs", CLASH_MAIN);
+    let spellings = ["src/main.rs", "src/../src/main.rs", "./src//main.rs"];
+    let run = objlint(
+        &tree.root,
+        &[&["--format", "short"][..], &spellings].concat(),
+    );
+    run.assert_code(1)
+        .assert_stderr_has("2 errors, 0 warnings in 1 file checked");
+    objlint(&tree.root, &[&["--fix"][..], &spellings].concat())
+        .assert_code(1)
+        .assert_stderr_has("objlint: renamed 1 name(s) in 1 file(s)")
+        .assert_stderr_lacks("not fixed");
+}
