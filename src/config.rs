@@ -235,8 +235,26 @@ impl Config {
         raw.validate(text, origin)
     }
 
+    /// The configuration in `table` of the manifest at `path`, if it has one. A manifest that
+    /// is not TOML, or has no such table where one would be, holds none: the walk reports a
+    /// broken manifest with its place, as it reports any other, and checks the rest of the
+    /// tree. Only a configuration table that is there is validated here.
     fn from_manifest(path: &Path, table: MetadataTable) -> Result<Option<Config>, ConfigError> {
         let text = read(path)?;
+        let has_table = toml::from_str::<toml::Table>(&text).is_ok_and(|manifest| {
+            let outer = match table {
+                MetadataTable::Workspace => "workspace",
+                MetadataTable::Package => "package",
+            };
+            manifest
+                .get(outer)
+                .and_then(|outer| outer.get("metadata"))
+                .and_then(|metadata| metadata.get("objlint"))
+                .is_some()
+        });
+        if !has_table {
+            return Ok(None);
+        }
         let manifest: Manifest =
             toml::from_str(&text).map_err(|error| toml_error(path, &text, &error))?;
         let raw = match table {

@@ -927,3 +927,23 @@ fn one_file_given_under_two_spellings_is_checked_and_fixed_once() {
         .assert_stderr_has("objlint: renamed 1 name(s) in 1 file(s)")
         .assert_stderr_lacks("not fixed");
 }
+
+#[test]
+fn a_malformed_root_manifest_is_reported_and_the_run_goes_on() {
+    for manifest in [
+        "[package\nname = \"broken\"\n",
+        "[package]\nname = \"a\nb\"\n",
+    ] {
+        let tree = Tree::new()
+            .file("Cargo.toml", manifest)
+            .file("src/main.rs", CLASH_MAIN);
+        let run = objlint(&tree.root, &["--format", "short"]);
+        assert_no_crash(&run);
+        run.assert_code(2)
+            .assert_stderr_has("Cargo.toml: error: ")
+            .assert_stderr_has(&format!(
+                "src/main.rs:2:102: error[objlint::non_unique_object_name]: {}",
+                name_finding("MyFileMapping")
+            ));
+    }
+}
