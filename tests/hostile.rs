@@ -947,3 +947,29 @@ fn a_malformed_root_manifest_is_reported_and_the_run_goes_on() {
             ));
     }
 }
+
+#[test]
+fn sarif_uris_keep_backslashes_and_bytes_that_are_not_utf8() {
+    let outer = Tree::new();
+    let root = outer.root.join(std::ffi::OsStr::from_bytes(b"we\\ird\xff"));
+    fs::create_dir_all(root.join("src\\x")).expect("mkdir");
+    fs::write(root.join("Cargo.toml"), manifest("weird")).expect("write");
+    fs::write(root.join("src\\x/main.rs"), CLASH_MAIN).expect("write");
+    let run = Run::of(
+        Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+            .args(["--format", "sarif"])
+            .current_dir(&root)
+            .env_remove("GITHUB_WORKSPACE"),
+    );
+    run.assert_code(1);
+    let sarif: Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    let base = sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("a base URI");
+    assert!(base.ends_with("/we%5Cird%FF/"), "{base}");
+    let uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"]
+        .as_str()
+        .expect("a URI");
+    assert_eq!(uri, "src%5Cx/main.rs");
+}

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::diagnostic::Diagnostic;
 use crate::lints::{self, Level, Lint};
-use crate::report::{doc_section, relative_path};
+use crate::report::doc_section;
 use crate::source::{ByteSpan, SourceFile};
 use crate::{FileReport, Report};
 
@@ -223,10 +223,18 @@ fn result(file: &SourceFile, uri: &str, diagnostic: &Diagnostic, fingerprint: &s
 
 /// A file's URI: relative to `%SRCROOT%` when it is inside `base`, else absolute.
 fn location_uri(base: &Path, path: &Path) -> String {
-    if path.starts_with(base) {
-        uri_reference(&relative_path(base, path))
-    } else {
-        file_url(path)
+    match path.strip_prefix(base) {
+        Ok(relative) => {
+            let mut bytes = Vec::new();
+            for (index, component) in relative.components().enumerate() {
+                if index > 0 {
+                    bytes.push(b'/');
+                }
+                bytes.extend_from_slice(&path_bytes(Path::new(component.as_os_str())));
+            }
+            uri_reference(&bytes)
+        }
+        Err(_) => file_url(path),
     }
 }
 
@@ -285,9 +293,9 @@ pub(super) fn fingerprint(identity: &str) -> String {
 
 /// A relative path as a URI reference: every byte outside the unreserved set and `/` is
 /// percent-encoded.
-fn uri_reference(path: &str) -> String {
+fn uri_reference(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
+    for &byte in path {
         if byte.is_ascii_alphanumeric() || b"/-_.~".contains(&byte) {
             out.push(byte as char);
         } else {
@@ -299,11 +307,25 @@ fn uri_reference(path: &str) -> String {
 
 /// `file:///…` for an absolute directory.
 fn file_url(path: &Path) -> String {
-    let path = path.to_string_lossy().replace('\\', "/");
-    let path = if path.starts_with('/') {
-        path
-    } else {
-        format!("/{path}")
-    };
-    format!("file://{}", uri_reference(&path))
+    let path = path_bytes(path);
+    let mut bytes = Vec::with_capacity(path.len() + 1);
+    if !path.starts_with(b"/") {
+        bytes.push(b'/');
+    }
+    bytes.extend_from_slice(&path);
+    format!("file://{}", uri_reference(&bytes))
+}
+
+/// A path's bytes as a URI holds them before percent-encoding. On Unix these are the path's
+/// own bytes: a `\` is a character of a name, and a name that is not UTF-8 keeps its bytes
+/// (a lossy conversion would name another file). On Windows, `\` separates components.
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(unix)]
+    {
+        std::borrow::Cow::Borrowed(path.as_os_str().as_encoded_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        std::borrow::Cow::Owned(path.to_string_lossy().replace('\\', "/").into_bytes())
+    }
 }
