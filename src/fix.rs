@@ -238,7 +238,10 @@ fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !skipped(entry));
     for entry in walker.filter_map(Result::ok) {
+        // A temporary file a killed `--fix` left is a copy of a file being rewritten, not
+        // another use of the name.
         if !entry.file_type().is_file()
+            || crate::write::is_temporary(entry.file_name().as_encoded_bytes())
             || entry
                 .metadata()
                 .map_or(true, |meta| meta.len() > MAX_SCANNED_FILE)

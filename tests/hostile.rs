@@ -973,3 +973,16 @@ fn sarif_uris_keep_backslashes_and_bytes_that_are_not_utf8() {
         .expect("a URI");
     assert_eq!(uri, "src%5Cx/main.rs");
 }
+
+#[test]
+fn temporaries_left_by_a_killed_fix_do_not_block_the_next_one() {
+    let tree = Tree::package("killed")
+        .file("src/main.rs", CLASH_MAIN)
+        // As a run killed between writing its temporary file and renaming it leaves them.
+        .file("src/.main.rs.objlint-tmp.4242.0", CLASH_MAIN)
+        .file("src/.main.rs.objlint-fix.4242", CLASH_MAIN);
+    objlint(&tree.root, &["--fix"])
+        .assert_code(1)
+        .assert_stderr_lacks("not renaming")
+        .assert_stderr_has("objlint: renamed 1 name(s) in 1 file(s)");
+}
