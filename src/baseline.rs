@@ -156,7 +156,9 @@ impl Baseline {
     pub fn apply(&self, report: &mut Report) {
         let mut remaining: BTreeMap<Key, usize> = BTreeMap::new();
         for entry in &self.findings {
-            *remaining.entry(entry.key()).or_default() += entry.count;
+            // The file may come with the tree: counts add up without wrapping.
+            let count = remaining.entry(entry.key()).or_default();
+            *count = count.saturating_add(entry.count);
         }
         let mut baselined = 0;
         let keys: Vec<Vec<Key>> = report

@@ -986,3 +986,33 @@ fn temporaries_left_by_a_killed_fix_do_not_block_the_next_one() {
         .assert_stderr_lacks("not renaming")
         .assert_stderr_has("objlint: renamed 1 name(s) in 1 file(s)");
 }
+
+#[test]
+fn baseline_counts_never_wrap() {
+    let entry = |item: &str| {
+        format!("[[finding]]\nlint = \"non_unique_object_name\"\nfile = \"src/main.rs\"\nitem = \"{item}\"\nname = \"MyFileMapping\"\ncount = {}\n\n", i64::MAX)
+    };
+    let baseline = format!(
+        "version = 1\n\n{}",
+        [
+            entry("fn main"),
+            entry("fn main"),
+            entry("fn main"),
+            entry("fn gone"),
+            entry("fn gone"),
+            entry("fn gone")
+        ]
+        .concat()
+    );
+    let tree = Tree::package("counts")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("objlint-baseline.toml", baseline);
+    let run = objlint(&tree.root, &["--baseline", "objlint-baseline.toml"]);
+    assert_no_crash(&run);
+    run.assert_code(1)
+        .assert_stderr_lacks(&name_finding("MyFileMapping"))
+        .assert_stderr_has(&format!(
+            "objlint: 1 finding hidden by the baseline; {} stale baseline entries",
+            usize::MAX
+        ));
+}

@@ -64,7 +64,10 @@ pub fn summary(report: &Report, elapsed: Duration) -> String {
         + report.errors.len();
     let mut line = summary_line(counts, report.files.len(), failed, elapsed);
     if let Some(outcome) = &report.baseline {
-        let stale: usize = outcome.stale.iter().map(|entry| entry.count).sum();
+        let stale = outcome
+            .stale
+            .iter()
+            .fold(0_usize, |sum, entry| sum.saturating_add(entry.count));
         let entries = if stale == 1 { "entry" } else { "entries" };
         let _ = writeln!(
             line,
