@@ -570,7 +570,17 @@ enum FixRun {
 /// Plans the renames, says which are skipped and why, and applies (or diffs) the rest.
 fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::Result<FixRun> {
     let plan = crate::fix::plan(report);
-    for rename in plan.renames.iter().filter(|rename| !rename.is_safe()) {
+    for rename in plan.renames.iter().filter(|rename| rename.edits.is_empty()) {
+        say(format_args!(
+            "warning: cannot rename {}: objlint found no literal of it to rewrite",
+            crate::diagnostic::quoted(&rename.old),
+        ));
+    }
+    for rename in plan
+        .renames
+        .iter()
+        .filter(|rename| !rename.is_safe() && !rename.edits.is_empty())
+    {
         let verb = if args.fix_unsafe {
             "renaming anyway"
         } else {
@@ -606,10 +616,10 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
         return Ok(FixRun::Diffed(!diff.is_empty()));
     }
     let mut failed = false;
-    let mut rewritten = 0;
+    let mut rewritten = Vec::new();
     for (path, outcome) in crate::fix::apply(&edits, &report.root) {
         match outcome {
-            crate::fix::FileOutcome::Rewritten => rewritten += 1,
+            crate::fix::FileOutcome::Rewritten => rewritten.push(path),
             crate::fix::FileOutcome::Skipped(message) => say(format_args!(
                 "note: {}: not fixed: {}",
                 crate::diagnostic::escaped(&path.display().to_string()),
@@ -625,14 +635,29 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
             }
         }
     }
+    // A rename counts once every file it edits was written.
     let renamed = plan
         .renames
         .iter()
         .filter(|rename| args.fix_unsafe || rename.is_safe())
+        .filter(|rename| {
+            !rename.edits.is_empty()
+                && rename
+                    .edits
+                    .iter()
+                    .all(|edit| rewritten.contains(&edit.path))
+        })
         .count();
     say(format_args!(
-        "objlint: renamed {renamed} name(s) in {rewritten} file(s)"
+        "objlint: renamed {renamed} name(s) in {} file(s)",
+        rewritten.len()
     ));
+    let long_lines = crate::fix::lines_past_rustfmt_width(&edits, &rewritten);
+    if long_lines > 0 {
+        say(format_args!(
+            "note: {long_lines} renamed line(s) are now longer than rustfmt's 100 columns: run `cargo fmt`"
+        ));
+    }
     Ok(FixRun::Applied { failed })
 }
 

@@ -191,17 +191,18 @@ fn plan_rename(old: &str, package: &str, uses: &[&NameUse], texts: &Texts) -> Re
         let Some((path, span)) = use_.literals.last() else {
             continue;
         };
+        // A name composed at run time (`format!("Local\\App-{}", …)`) gets the GUID in the
+        // literal part the suggestion names, its template, and the placeholders stay: the name
+        // then holds a GUID whatever the rest is. Whether every other use of the name is
+        // composed the same way objlint cannot prove, so the rename is unsafe.
         if !use_.single_literal {
-            if let Some((path, span)) = use_.literals.first() {
-                let (line, column) = place(texts.get(path).unwrap_or_default(), span.start);
-                rename.blockers.push(Blocker {
-                    path: path.clone(),
-                    line,
-                    column,
-                    why: "the name is composed here at run time; objlint cannot rewrite every part of it".to_owned(),
-                });
-            }
-            continue;
+            let (line, column) = place(texts.get(path).unwrap_or_default(), span.start);
+            rename.blockers.push(Blocker {
+                path: path.clone(),
+                line,
+                column,
+                why: "the name is composed at run time: the GUID goes into this literal, and objlint cannot prove that every other use of the name is composed the same way".to_owned(),
+            });
         }
         if !seen.insert((path.clone(), span.start)) {
             continue;
@@ -358,6 +359,45 @@ pub fn apply_to_text(text: &str, edits: &[Edit]) -> Result<String, String> {
     }
     out.push_str(&text[at..]);
     Ok(out)
+}
+
+/// How many distinct lines holding an edit are, in the written files, longer than rustfmt's
+/// default `max_width` (100): each GUID makes its literal 37 characters longer.
+pub fn lines_past_rustfmt_width(
+    edits: &BTreeMap<PathBuf, Vec<Edit>>,
+    written: &[PathBuf],
+) -> usize {
+    const RUSTFMT_MAX_WIDTH: usize = 100;
+    let mut count = 0;
+    for path in written {
+        let (Some(edits), Ok(text)) = (edits.get(path), fs::read_to_string(path)) else {
+            continue;
+        };
+        // Each edit moves the ones after it by the length it adds.
+        let mut starts: Vec<usize> = Vec::new();
+        let mut shift = 0;
+        let mut sorted: Vec<&Edit> = edits.iter().collect();
+        sorted.sort_by_key(|edit| edit.start);
+        for edit in sorted {
+            starts.push(edit.start + shift);
+            shift += edit.replacement.len();
+            shift -= edit.end - edit.start;
+        }
+        let mut lines: Vec<usize> = starts
+            .iter()
+            .filter_map(|&start| text.get(..start).map(|before| before.matches('\n').count()))
+            .collect();
+        lines.dedup();
+        count += lines
+            .iter()
+            .filter(|&&line| {
+                text.lines()
+                    .nth(line)
+                    .is_some_and(|line| line.chars().count() > RUSTFMT_MAX_WIDTH)
+            })
+            .count();
+    }
+    count
 }
 
 /// What applying the edits to one file did.

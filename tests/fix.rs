@@ -204,3 +204,56 @@ fn a_name_in_another_checked_file_blocks_its_rename() {
         .assert_code(1)
         .assert_stderr_has("opener/tests/names.rs:3:17: the name also appears here");
 }
+
+/// A name composed at run time is renamed in its template's literal, placeholders kept, only
+/// with `--fix-unsafe`, and only what was written is counted.
+#[test]
+fn a_composed_name_gets_the_guid_in_its_template_with_fix_unsafe() {
+    let source = "fn main() {\n    let name = format!(\"Local\\\\CoolApp-{}\", env!(\"CARGO_PKG_VERSION\"));\n    let _m = unsafe { CreateMutexW(None, false, &HSTRING::from(name)) };\n}\n";
+    let tree = Tree::package("cool").file("src/main.rs", source);
+    objlint(&tree.root, &["--fix"])
+        .assert_code(1)
+        .assert_stderr_has("warning: not renaming `Local\\CoolApp-0.1.0`")
+        .assert_stderr_has("the name is composed at run time")
+        .assert_stderr_has("objlint: renamed 0 name(s) in 0 file(s)");
+    assert_eq!(
+        tree.read("src/main.rs"),
+        source,
+        "--fix changed a composed name"
+    );
+
+    objlint(&tree.root, &["--fix-unsafe"])
+        .assert_code(0)
+        .assert_stderr_has("objlint: renamed 1 name(s) in 1 file(s)")
+        .assert_stderr_has(
+            "renamed line(s) are now longer than rustfmt's 100 columns: run `cargo fmt`",
+        )
+        .assert_stderr_has("objlint: no findings");
+    let fixed = tree.read("src/main.rs");
+    let template = fixed
+        .lines()
+        .nth(1)
+        .expect("the format! line")
+        .split('"')
+        .nth(1)
+        .expect("the template");
+    assert!(
+        template.starts_with("Local\\\\CoolApp-{}-")
+            && template.len() == "Local\\\\CoolApp-{}".len() + GUID_SUFFIX_LEN,
+        "the GUID goes after the template's placeholder: {fixed}"
+    );
+}
+
+/// A name with no literal objlint can rewrite is said to be so, and is not counted.
+#[test]
+fn a_name_without_a_literal_is_never_counted_as_renamed() {
+    let source = "fn main() {\n    let _m = unsafe { CreateMutexW(None, false, &HSTRING::from(env!(\"CARGO_PKG_NAME\"))) };\n}\n";
+    let tree = Tree::package("plain").file("src/main.rs", source);
+    objlint(&tree.root, &["--fix-unsafe"])
+        .assert_code(1)
+        .assert_stderr_has(
+            "warning: cannot rename `plain`: objlint found no literal of it to rewrite",
+        )
+        .assert_stderr_has("objlint: renamed 0 name(s) in 0 file(s)");
+    assert_eq!(tree.read("src/main.rs"), source);
+}
