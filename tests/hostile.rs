@@ -762,6 +762,14 @@ fn every_message_from_the_tree_is_escaped_before_it_reaches_a_terminal() {
         run.assert_stderr_has("File system loop")
             .assert_stderr_has("nested/Cargo.toml");
     }
+    // GitHub's log viewer is a terminal too: the annotations carry the same texts.
+    let github = objlint(&tree.root, &["--format", "github"]);
+    assert_no_crash(&github);
+    assert!(
+        github.stdout.contains("nested/Cargo.toml"),
+        "the manifest error is annotated\n{github}"
+    );
+    assert_inert(&github.stdout, "github", &github);
 
     // Configuration errors echo the key, glob or regex they are about.
     for config in [

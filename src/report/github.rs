@@ -102,11 +102,27 @@ fn command(out: &mut String, name: &str, properties: &[(&str, String)], message:
     out.push('\n');
 }
 
-/// `escapeData` of `@actions/core`: the message after `::`.
+/// `escapeData` of `@actions/core`: the message after `::`. Other control characters (an ESC
+/// starting a terminal sequence in the log viewer) are written as `%XX` too: the runner decodes
+/// only the toolkit's escapes, so they show as text and act on nothing.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            control if control.is_control() && u32::from(control) < 0x80 => {
+                let _ = write!(out, "%{:02X}", u32::from(control));
+            }
+            // C1 controls (U+0080–U+009F) act like ESC sequences on some terminals.
+            control if control.is_control() => {
+                let _ = write!(out, "%u{:04X}", u32::from(control));
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// `escapeProperty` of `@actions/core`: a `key=value` property, where `:` and `,` end values.
