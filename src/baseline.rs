@@ -19,6 +19,11 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::{FileReport, Report};
 
+/// The first line of every baseline objlint writes: `--fix` tells its own files by it, since a
+/// baseline naming an object is no use of the object.
+pub const HEADER: &str =
+    "# objlint baseline: findings accepted for now, written by `cargo objlint --write-baseline`.";
+
 /// The only format version so far; a file of another version is refused.
 const VERSION: u32 = 1;
 
@@ -144,7 +149,7 @@ impl Baseline {
     pub fn write(&self, path: &Path) -> anyhow::Result<()> {
         let body = toml::to_string(self).context("failed to serialize the baseline")?;
         let text = format!(
-            "# objlint baseline: findings accepted for now, written by `cargo objlint --write-baseline`.\n\
+            "{HEADER}\n\
              # `cargo objlint --baseline <this file>` reports only findings not listed here.\n\
              # Entries are keyed by lint, file, enclosing item and the object's name or the call, not by line.\n\n{body}"
         );

@@ -257,3 +257,18 @@ fn a_name_without_a_literal_is_never_counted_as_renamed() {
         .assert_stderr_has("objlint: renamed 0 name(s) in 0 file(s)");
     assert_eq!(tree.read("src/main.rs"), source);
 }
+
+/// A committed baseline that records a finding about the name does not block its rename.
+#[test]
+fn a_baseline_naming_the_object_is_no_use_of_it() {
+    let source = "pub fn open() {\n    let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 65536, w!(\"Legacy\")) };\n    if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS {\n        return;\n    }\n}\n";
+    let tree = Tree::package("legacy").file("src/lib.rs", source);
+    objlint(&tree.root, &["--write-baseline", "objlint-baseline.toml"]).assert_code(0);
+    assert!(tree
+        .read("objlint-baseline.toml")
+        .contains("name = \"Legacy\""));
+    objlint(&tree.root, &["--fix"])
+        .assert_code(0)
+        .assert_stderr_lacks("not renaming")
+        .assert_stderr_has("objlint: renamed 1 name(s) in 1 file(s)");
+}
