@@ -4,7 +4,7 @@ use crate::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::diagnostic::{quoted, Applicability, Diagnostic, Suggestion};
 use crate::lints::{Level, Lint, LintContext, Subject};
-use crate::names::{KnownName, Literal, ObjectName};
+use crate::names::{mandated, KnownName, Literal, ObjectName};
 use crate::unique;
 
 pub(crate) static LINT: Lint = Lint {
@@ -22,6 +22,10 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     };
     let (_, name_proper) = unique::split_object_name(creation.api.kind, &name.value);
     if unique::contains_guid(name_proper) {
+        return;
+    }
+    // Another program defines this name: a unique one would not reach it.
+    if mandated::find(creation.api.kind, &name.value).is_some() {
         return;
     }
     let noun = creation.api.kind.noun();

@@ -5,7 +5,7 @@ use crate::apis::ObjectKind;
 use crate::creations::{BindingCrate, Creation};
 use crate::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext, Subject};
-use crate::names::ObjectName;
+use crate::names::{mandated, ObjectName};
 
 pub(crate) static LINT: Lint = Lint {
     name: "unchecked_already_exists",
@@ -24,6 +24,13 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     // Nobody else can have created an unnamed object or one with a name nobody can guess.
     if matches!(creation.name, ObjectName::Unnamed | ObjectName::Unique(_)) {
         return;
+    }
+    // A name another program defines is created to share that program's object: an existing
+    // one is the expected case.
+    if let ObjectName::Known(name) = &creation.name {
+        if mandated::find(creation.api.kind, &name.value).is_some() {
+            return;
+        }
     }
     // Events, semaphores, timers and unowned mutexes are meant to be shared by create-or-open;
     // a file mapping's size, an owned mutex's ownership and a job's limits are assumptions an

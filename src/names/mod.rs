@@ -11,6 +11,7 @@
 //! no name finding.
 
 pub mod lower;
+pub mod mandated;
 
 use std::collections::HashMap;
 
