@@ -39,10 +39,31 @@ pub struct Config {
     /// Names matching one of these are accepted as unique: `non_unique_object_name` does not
     /// report them.
     pub unique_name_patterns: Vec<Regex>,
+    /// Names the team's programs share with another program that defines them (`shared-names`):
+    /// creating them is neither a `non_unique_object_name` nor an `unchecked_already_exists`
+    /// finding.
+    pub shared_names: Vec<SharedName>,
     /// Whether a suppression needs a reason (`-- reason`, `reason = "…"`) to take effect.
     pub require_suppression_reason: bool,
     /// Extra APIs that create named objects, from the `[[api]]` tables.
     pub apis: Vec<ApiDecl>,
+}
+
+/// One `shared-names` entry: a name as written in the code, or a regex the whole name matches.
+#[derive(Debug, Clone)]
+pub enum SharedName {
+    Exact(String),
+    Regex(Regex),
+}
+
+impl SharedName {
+    /// Whether `name`, as the code writes it (namespace prefix included), is this entry.
+    pub fn matches(&self, name: &str) -> bool {
+        match self {
+            SharedName::Exact(exact) => exact == name,
+            SharedName::Regex(regex) => regex.is_match(name),
+        }
+    }
 }
 
 /// Where a configuration was read from.
@@ -164,6 +185,11 @@ impl Config {
         self.unique_name_patterns
             .iter()
             .any(|pattern| pattern.is_match(name) || pattern.is_match(unprefixed))
+    }
+
+    /// Whether the team declared `name` as one another program defines (`shared-names`).
+    pub fn is_shared_name(&self, name: &str) -> bool {
+        self.shared_names.iter().any(|entry| entry.matches(name))
     }
 
     /// Finds the configuration for a run started in `cwd` inside the workspace rooted at
@@ -339,6 +365,8 @@ struct RawConfig {
     #[serde(default)]
     unique_name_patterns: Vec<Spanned<String>>,
     #[serde(default)]
+    shared_names: Vec<Spanned<toml::Value>>,
+    #[serde(default)]
     require_suppression_reason: bool,
     #[serde(default)]
     api: Vec<Spanned<RawApi>>,
@@ -384,6 +412,11 @@ impl RawConfig {
         let levels = levels(&place, self.lints)?;
         let exclude = exclude(&place, &self.exclude)?;
         let unique_name_patterns = regexes(&place, &self.unique_name_patterns)?;
+        let shared_names = self
+            .shared_names
+            .iter()
+            .map(|entry| shared_name(&place, entry))
+            .collect::<Result<_, _>>()?;
         let apis = self
             .api
             .into_iter()
@@ -396,6 +429,7 @@ impl RawConfig {
             warn_only: false,
             exclude,
             unique_name_patterns,
+            shared_names,
             require_suppression_reason: self.require_suppression_reason,
             apis,
         })
@@ -491,21 +525,55 @@ fn regexes(place: &Place, patterns: &[Spanned<String>]) -> Result<Vec<Regex>, Co
         .iter()
         .map(|pattern| {
             Regex::new(pattern.get_ref()).map_err(|error| {
-                // The regex crate's message spans several lines with a caret diagram.
-                let reason = error.to_string();
-                let reason = reason.lines().last().unwrap_or_default().trim();
-                let reason = reason.trim_start_matches("error:").trim_start();
                 place.error(
                     pattern.span(),
                     format!(
-                        "`{}unique-name-patterns`: bad regex `{}`: {reason}",
+                        "`{}unique-name-patterns`: bad regex `{}`: {}",
                         place.prefix,
-                        pattern.get_ref()
+                        pattern.get_ref(),
+                        regex_reason(&error)
                     ),
                 )
             })
         })
         .collect()
+}
+
+/// The last line of the regex crate's message, which spans several lines with a caret diagram.
+fn regex_reason(error: &regex::Error) -> String {
+    let reason = error.to_string();
+    let reason = reason.lines().last().unwrap_or_default().trim();
+    reason.trim_start_matches("error:").trim_start().to_owned()
+}
+
+/// One `shared-names` entry: a string is an exact name, `{ regex = "…" }` a regex the whole name
+/// must match (it is anchored, so `MumbleLink` does not cover `MumbleLinkX`).
+fn shared_name(place: &Place, entry: &Spanned<toml::Value>) -> Result<SharedName, ConfigError> {
+    let key = format!("{}shared-names", place.prefix);
+    match entry.get_ref() {
+        toml::Value::String(name) => Ok(SharedName::Exact(name.clone())),
+        toml::Value::Table(table) => match (table.get("regex"), table.len()) {
+            (Some(toml::Value::String(pattern)), 1) => Regex::new(&format!("^(?:{pattern})$"))
+                .map(SharedName::Regex)
+                .map_err(|error| {
+                    place.error(
+                        entry.span(),
+                        format!("`{key}`: bad regex `{pattern}`: {}", regex_reason(&error)),
+                    )
+                }),
+            _ => Err(place.error(
+                entry.span(),
+                format!("`{key}`: a table entry is `{{ regex = \"…\" }}` and nothing else"),
+            )),
+        },
+        other => Err(place.error(
+            entry.span(),
+            format!(
+                "`{key}`: expected a name (\"MumbleLink\") or `{{ regex = \"…\" }}`, found a {}",
+                other.type_str()
+            ),
+        )),
+    }
 }
 
 fn api(place: &Place, entry: Spanned<RawApi>) -> Result<ApiDecl, ConfigError> {

@@ -121,16 +121,19 @@ fn check_source_on_pool(
 }
 
 /// What happens to a file's findings after the lints: names the configuration accepts as unique
-/// are dropped, then the suppressions written in the file hide what they cover (and report
+/// or declares shared with another program (`shared-names`) are dropped, then the suppressions written in the file hide what they cover (and report
 /// themselves when they cover nothing), then each finding gets its level and those at allow
 /// are dropped.
 fn finish(file: &SourceFile, mut diagnostics: Vec<Diagnostic>, config: &Config) -> Vec<Diagnostic> {
     diagnostics.retain(|diagnostic| {
-        !(diagnostic.lint.name == "non_unique_object_name"
-            && diagnostic
-                .object_name
-                .as_deref()
-                .is_some_and(|name| config.accepts_as_unique(name)))
+        let name = diagnostic.object_name.as_deref();
+        let accepted = match diagnostic.lint.name {
+            "non_unique_object_name" => name
+                .is_some_and(|name| config.accepts_as_unique(name) || config.is_shared_name(name)),
+            "unchecked_already_exists" => name.is_some_and(|name| config.is_shared_name(name)),
+            _ => false,
+        };
+        !accepted
     });
     // The lints keep no syntax tree, and most files are never parsed; a file can hold a
     // suppression only if it says `objlint`, and only such a file is parsed (again) here. One

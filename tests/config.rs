@@ -301,6 +301,9 @@ fn bad_configurations_name_the_file_line_and_key() {
         ("[[api]]\npath = \"shm::create\"\nname-arg = 0\nkind = \"mutex\"\nflavour = 1\n", 5, "flavour"),
         ("[[api]]\npath = \"shm::create\"\nkind = \"mutex\"\n", 1, "name-arg"),
         ("[lints\n", 1, ""),
+        ("shared-names = [\"ok\", { regex = \"(unclosed\" }]\n", 1, "shared-names"),
+        ("\nshared-names = [\n  \"ok\",\n  { pattern = \"x\" },\n]\n", 4, "shared-names"),
+        ("shared-names = [\"ok\", 42]\n", 1, "shared-names"),
     ];
     for (contents, line, key) in cases {
         let tree = Tree::package("bad")
@@ -379,6 +382,51 @@ fn names_matching_a_unique_name_pattern_are_accepted() {
         .assert_stderr_has(&name_finding("Shared"))
         // Only the name finding is dropped: the unchecked creation is still reported, twice.
         .assert_stderr_has("objlint: 3 errors");
+}
+
+#[test]
+fn shared_names_are_neither_non_unique_nor_unchecked() {
+    let mappings = [
+        ("shared", "VendorTelemetry"),
+        ("by_regex", "Local\\\\vendor-ipc-7"),
+        ("near_miss", "VendorTelemetryX"),
+        ("other_namespace", "Local\\\\VendorTelemetry"),
+        ("regex_is_anchored", "Local\\\\vendor-ipc-7-old"),
+    ];
+    let main: String = mappings
+        .iter()
+        .map(|(function, name)| mapping_named(name).replace("fn open", &format!("fn {function}")))
+        .collect();
+    let tree = Tree::package("shared").file("src/main.rs", main).file(
+        "objlint.toml",
+        "shared-names = ['VendorTelemetry', { regex = 'Local\\\\vendor-ipc-[0-9]+' }]\n",
+    );
+    objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_lacks("`VendorTelemetry` has no unique part")
+        .assert_stderr_lacks("`Local\\vendor-ipc-7` has no unique part")
+        // A name matches as written: the prefix is part of it, and the regex spans the whole name.
+        .assert_stderr_has(&name_finding("VendorTelemetryX"))
+        .assert_stderr_has(&name_finding("Local\\VendorTelemetry"))
+        .assert_stderr_has(&name_finding("Local\\vendor-ipc-7-old"))
+        // Both findings of each of the three remaining creations, none of the first two's.
+        .assert_stderr_has("objlint: 6 errors");
+}
+
+/// The README's example configuration is a valid one.
+#[test]
+fn the_readme_configuration_example_parses() {
+    let readme = std::fs::read_to_string(crate::support::repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("```toml\n# objlint.toml")
+        .expect("the README shows an objlint.toml");
+    let body = &readme[start + "```toml\n".len()..];
+    let example = &body[..body.find("```").expect("the block ends")];
+    let config = Config::parse(example, Path::new("objlint.toml"))
+        .unwrap_or_else(|error| panic!("the README's example does not parse: {error}"));
+    assert!(config.is_shared_name("Global\\AcmeDriverInstall"));
+    assert!(config.is_shared_name(r"\\.\pipe\acme-ipc-12"));
+    assert!(!config.is_shared_name(r"\\.\pipe\acme-ipc-12x"));
 }
 
 #[test]
