@@ -1,9 +1,11 @@
 //! The project agrees with itself: every lint has its doc and fixtures, each doc's examples
-//! behave as they say, and the README's generated parts are current.
+//! behave as they say, the README's generated parts are current, and so is the list of names
+//! another program defines in `non_unique_object_name`'s doc.
 
 use std::fmt::Write as _;
 
 use objlint::lints::{Level, LINTS};
+use objlint::names::mandated::MANDATED_NAMES;
 use objlint::source::SourceFile;
 
 use crate::support::{blessing, repo_root, rust_files};
@@ -81,17 +83,22 @@ fn doc_examples_fire_and_their_fixes_do_not() {
 /// Replaces the text between `<!-- name:start -->` and `<!-- name:end -->` in the README, or
 /// checks that it is already there.
 fn check_generated_section(name: &str, content: &str) {
-    let path = repo_root().join("README.md");
+    check_generated_section_in("README.md", name, content);
+}
+
+/// [`check_generated_section`] in another file of the repository.
+fn check_generated_section_in(file: &str, name: &str, content: &str) {
+    let path = repo_root().join(file);
     let readme = std::fs::read_to_string(&path).unwrap();
     let start_marker = format!("<!-- {name}:start -->\n");
     let end_marker = format!("<!-- {name}:end -->");
     let start = readme
         .find(&start_marker)
-        .unwrap_or_else(|| panic!("README has no {start_marker}"))
+        .unwrap_or_else(|| panic!("{file} has no {start_marker}"))
         + start_marker.len();
     let end = readme
         .find(&end_marker)
-        .unwrap_or_else(|| panic!("README has no {end_marker}"));
+        .unwrap_or_else(|| panic!("{file} has no {end_marker}"));
     if &readme[start..end] == content {
         return;
     }
@@ -102,9 +109,7 @@ fn check_generated_section(name: &str, content: &str) {
         )
         .unwrap();
     } else {
-        panic!(
-            "the README's `{name}` section is out of date: run `cargo bless`\nexpected:\n{content}"
-        );
+        panic!("{file}'s `{name}` section is out of date: run `cargo bless`\nexpected:\n{content}");
     }
 }
 
@@ -121,6 +126,44 @@ fn readme_lint_table_is_current() {
         );
     }
     check_generated_section("lints", &table);
+}
+
+/// `--explain non_unique_object_name` lists the names another program defines, from the registry.
+#[test]
+fn mandated_names_list_is_current() {
+    let mut table = String::from("| Name | Kind | Defined by | Source |\n|---|---|---|---|\n");
+    for entry in MANDATED_NAMES {
+        let kinds: Vec<&str> = entry.kinds.iter().map(|kind| kind.noun()).collect();
+        let sources: Vec<String> = entry
+            .sources
+            .iter()
+            .map(|source| format!("<{source}>"))
+            .collect();
+        let _ = writeln!(
+            table,
+            "| `{}` | {} | {} | {} |",
+            entry.name.shown().replace('|', "\\|"),
+            kinds.join(", "),
+            entry.mandated_by,
+            sources.join(", ")
+        );
+    }
+    check_generated_section_in("lints/non_unique_object_name.md", "mandated-names", &table);
+}
+
+/// Each registry entry's example is created in the registry's fixture, where it must stay quiet.
+#[test]
+fn every_mandated_name_has_a_fixture() {
+    let fixture = "fixtures/non_unique_object_name/mandated_names.rs";
+    let text = std::fs::read_to_string(repo_root().join(fixture)).unwrap();
+    for entry in MANDATED_NAMES {
+        assert!(
+            text.contains(&format!("\"{}\")", entry.example)),
+            "{fixture} does not create `{}`, the example of the registry's `{}`",
+            entry.example,
+            entry.name.shown()
+        );
+    }
 }
 
 #[test]

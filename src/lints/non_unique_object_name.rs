@@ -38,7 +38,12 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     .with_object_name(name.value.clone());
     diagnostic = super::label_literals(diagnostic, creation, context, name);
     diagnostic = super::label_via(diagnostic, creation, context);
-    diagnostic = with_fix(diagnostic, creation, context, name);
+    diagnostic = with_fix(diagnostic, creation, context, name).with_help(
+        "if another program defines this name, list it in `shared-names` in objlint.toml \
+         (`--explain non_unique_object_name`)"
+            .to_owned(),
+        None,
+    );
     if !name.predictable.is_empty() {
         diagnostic = diagnostic.with_note(format!(
             "the name's run-time parts are predictable too: {}",
