@@ -77,6 +77,13 @@ const IRACING: &str = "iRacing's telemetry SDK (irsdk): the simulator's live dat
 const IRACING_SOURCE: &[&str] = &[
     "https://github.com/vipoo/irsdk/blob/c21261e7d36db4bf5cb83c210b5e22f78053a245/irsdk_defines.h",
 ];
+const HWINFO_SOURCE: &[&str] = &[
+    "https://github.com/robertroessler/rxmdocklet/blob/e408303de4e8b8f7f35c5dc80b4ac2259734f609/hwisenssm2.h",
+    "https://github.com/Lacro59/playnite-gameactivity-plugin/blob/master/Commons/HWiNFODumper.cs",
+];
+const FREETRACK: &str = "the FreeTrack head-tracking protocol (opentrack, TrackIR emulation): \
+                         the head pose a tracker writes and games read, and its mutex";
+const FREETRACK_SOURCE: &[&str] = &["https://github.com/opentrack/opentrack/blob/29bf7f94eab413e25914c3939d7ff19ef0cd4c48/freetrackclient/fttypes.h"];
 const DEBUG_OUTPUT: &str = "`OutputDebugString`'s protocol with debug-output viewers \
                             (DBMON, DebugView): a viewer creates these, every process writes to them";
 const DBMON_SOURCE: &str = "https://library.thedatadungeon.com/msdn-1998-06/Code0x07/devdoc/good/code/sdktools/winnt/dbmon/c5586_8x86.content.htm";
@@ -152,8 +159,29 @@ pub static MANDATED_NAMES: &[MandatedName] = &[
         name: Name::Exact(r"Global\HWiNFO_SENS_SM2"),
         kinds: FILE_MAPPING,
         mandated_by: "HWiNFO's shared memory support: its sensor readings",
-        sources: &["https://github.com/Lacro59/playnite-gameactivity-plugin/blob/master/Commons/HWiNFODumper.cs"],
+        sources: HWINFO_SOURCE,
         example: r"Global\HWiNFO_SENS_SM2",
+    },
+    MandatedName {
+        name: Name::Exact(r"Global\HWiNFO_SM2_MUTEX"),
+        kinds: MUTEX,
+        mandated_by: "HWiNFO's shared memory support: held while its sensor readings are accessed",
+        sources: HWINFO_SOURCE,
+        example: r"Global\HWiNFO_SM2_MUTEX",
+    },
+    MandatedName {
+        name: Name::Exact("FT_SharedMem"),
+        kinds: FILE_MAPPING,
+        mandated_by: FREETRACK,
+        sources: FREETRACK_SOURCE,
+        example: "FT_SharedMem",
+    },
+    MandatedName {
+        name: Name::Exact("FT_Mutext"),
+        kinds: MUTEX,
+        mandated_by: FREETRACK,
+        sources: FREETRACK_SOURCE,
+        example: "FT_Mutext",
     },
     MandatedName {
         name: Name::Exact(r"Local\IRSDKMemMapFileName"),
