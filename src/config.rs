@@ -40,8 +40,8 @@ pub struct Config {
     /// report them.
     pub unique_name_patterns: Vec<Regex>,
     /// Names the team's programs share with another program that defines them (`shared-names`):
-    /// creating them is neither a `non_unique_object_name` nor an `unchecked_already_exists`
-    /// finding.
+    /// creating them is no `non_unique_object_name`, `unchecked_already_exists` or
+    /// `shared_object_unchecked` finding.
     pub shared_names: Vec<SharedName>,
     /// Whether a suppression needs a reason (`-- reason`, `reason = "…"`) to take effect.
     pub require_suppression_reason: bool,

@@ -130,7 +130,9 @@ fn finish(file: &SourceFile, mut diagnostics: Vec<Diagnostic>, config: &Config) 
         let accepted = match diagnostic.lint.name {
             "non_unique_object_name" => name
                 .is_some_and(|name| config.accepts_as_unique(name) || config.is_shared_name(name)),
-            "unchecked_already_exists" => name.is_some_and(|name| config.is_shared_name(name)),
+            "unchecked_already_exists" | "shared_object_unchecked" => {
+                name.is_some_and(|name| config.is_shared_name(name))
+            }
             _ => false,
         };
         !accepted

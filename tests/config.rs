@@ -413,6 +413,19 @@ fn shared_names_are_neither_non_unique_nor_unchecked() {
         .assert_stderr_has("objlint: 6 errors");
 }
 
+#[test]
+fn shared_names_also_quiet_the_opt_in_lint_for_shared_objects() {
+    let main = "pub fn open() {\n    let _ready = unsafe { CreateEventW(None, true, false, w!(\"VendorReady\")) };\n    let _other = unsafe { CreateEventW(None, true, false, w!(\"OtherReady\")) };\n}\n";
+    let tree = Tree::package("events")
+        .file("src/main.rs", main)
+        .file("objlint.toml", "shared-names = ['VendorReady']\n");
+    objlint(&tree.root, &["-W", "shared_object_unchecked"])
+        .assert_code(1)
+        .assert_stderr_lacks("VendorReady")
+        .assert_stderr_has("`OtherReady` has no unique part")
+        .assert_stderr_has("warning[objlint::shared_object_unchecked]");
+}
+
 /// The README's example configuration is a valid one.
 #[test]
 fn the_readme_configuration_example_parses() {

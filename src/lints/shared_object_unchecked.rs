@@ -6,7 +6,7 @@ use crate::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext, Subject};
-use crate::names::ObjectName;
+use crate::names::{mandated, ObjectName};
 
 pub(crate) static LINT: Lint = Lint {
     name: "shared_object_unchecked",
@@ -25,9 +25,13 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     }
     // Only a name objlint can read is one another program can have created first; an unnamed
     // object, a name nobody can guess and a name objlint cannot follow stay quiet.
-    let ObjectName::Known(_) = &creation.name else {
+    let ObjectName::Known(name) = &creation.name else {
         return;
     };
+    // A name another program defines is created to share that program's object.
+    if mandated::find(creation.api.kind, &name.value).is_some() {
+        return;
+    }
     // An owned mutex is `unchecked_already_exists`'s.
     let consequence = match creation.api.kind {
         ObjectKind::Event => "whose state and reset mode are someone else's",
