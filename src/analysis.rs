@@ -11,14 +11,15 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::apis::{Api, Matcher, ObjectKind, Origin, OwnershipArg};
+use crate::apis::{Api, Matcher, ObjectKind, OnExisting, Origin, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::crates::{self, Crates, FilePlace};
-use crate::creations::{self, Creation, FoundCreation, Via};
+use crate::creations::{self, Creation, FnSignature, FoundCreation, Via};
 use crate::lints::{self, LintContext};
 use crate::mentions::{Mentions, WordSearch};
-use crate::names::{ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
+use crate::names::{FileId, ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
 use crate::read;
+use crate::result_flow::CallerFailure;
 use crate::source::{code_words, is_use_item, ByteSpan, Item, Piece, SourceFile};
 use crate::workspace::Package;
 use crate::{diagnostic::Diagnostic, FileError};
@@ -198,6 +199,7 @@ pub fn check_package(
     let mut found = Vec::new();
     let crates = Crates::of(package);
     let mut items = ItemIndex::new(&crates);
+    let mut caller_failures = Vec::new();
     // Stage 1: files that mention a catalogued API (done already for files read from a path).
     files
         .par_iter_mut()
@@ -210,10 +212,26 @@ pub fn check_package(
             .take()
             .expect("every file went through stage 1");
         parsed.push(first_scan.parsed);
-        first_scan.contribution.add_to(&mut found, &mut items);
+        caller_failures.extend(first_scan.contribution.add_to(&mut found, &mut items));
     }
     // Stage 2: the package's own functions that pass a parameter to a creation, and their callers.
-    follow_crate_functions(package, files, &facts, &mut parsed, &mut found, &mut items);
+    caller_failures.extend(follow_crate_functions(
+        package,
+        files,
+        &facts,
+        &mut parsed,
+        &mut found,
+        &mut items,
+    ));
+    // Stage 2b: the callers of functions that pass a creation's result on with `?`.
+    judge_by_callers(
+        package,
+        files,
+        &mut parsed,
+        &mut found,
+        &mut items,
+        caller_failures,
+    );
     // Stage 3: the `const`s and `static`s names refer to, in files not read yet.
     read_referenced_items(package, files, &mut parsed, &found, &mut items);
     // Stage 4: resolve and lint.
@@ -234,6 +252,8 @@ pub fn check_package(
             first_pipe_instance: found.first_pipe_instance,
             one_instance_limit: found.one_instance_limit,
             already_exists_checked: found.already_exists_checked,
+            on_existing: found.on_existing,
+            dead_checks: found.dead_checks,
             enclosing_item: found.enclosing_item,
             via: found.via,
             binding_crate: found.binding_crate,
@@ -282,7 +302,8 @@ fn follow_crate_functions(
     parsed: &mut [Parsed],
     found: &mut Vec<FoundCreation>,
     items: &mut ItemIndex<'_>,
-) {
+) -> Vec<(FileId, CallerFailure)> {
+    let mut caller_failures = Vec::new();
     let mut derived_names = HashSet::new();
     for _ in 0..MAX_DERIVED_ROUNDS {
         let resolver = Resolver {
@@ -312,7 +333,7 @@ fn follow_crate_functions(
             }
         }
         if derived.is_empty() {
-            return;
+            break;
         }
         // Files already parsed are parsed again for the calls of the new APIs (only the
         // items that mention them, in a large file).
@@ -324,7 +345,7 @@ fn follow_crate_functions(
         }
         let words = WordSearch::new(&all.keywords());
         let crates = items.crates();
-        scan(
+        caller_failures.extend(scan(
             files,
             Apis::CrateFunctions(&derived, crates),
             &mut rescanned,
@@ -332,12 +353,67 @@ fn follow_crate_functions(
             items,
             Mentions::Any(&words),
             Dropped::ReadAgain(package),
-        );
+        ));
         for (was_parsed, now) in parsed.iter_mut().zip(rescanned) {
             was_parsed.merge(now);
         }
         drop_known_calls(found, before);
         mark_delegated(found, before, &derived);
+    }
+    caller_failures
+}
+
+/// A creation whose function passes its result on (`?`, `return`) is judged by that function's
+/// callers too: with the `windows` crate, an `ERROR_ALREADY_EXISTS` check on the `Err` of the
+/// call is as dead as one on the creation's own. The items that name such a function, in any
+/// file of the package, are parsed for those checks.
+fn judge_by_callers(
+    package: &Package,
+    files: &mut [PackageFile],
+    parsed: &mut [Parsed],
+    found: &mut Vec<FoundCreation>,
+    items: &mut ItemIndex<'_>,
+    mut caller_failures: Vec<(FileId, CallerFailure)>,
+) {
+    let passing: Vec<(usize, FnSignature)> = found
+        .iter()
+        .enumerate()
+        .filter(|(_, creation)| {
+            creation.propagated
+                && !creation.api.opens_existing
+                && creation.on_existing.already_exists_never_in_err()
+        })
+        .filter_map(|(index, creation)| Some((index, creation.enclosing_fn.clone()?)))
+        .collect();
+    if passing.is_empty() {
+        return;
+    }
+    let names: Vec<String> = passing
+        .iter()
+        .map(|(_, signature)| signature.name.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let words = WordSearch::new(&names);
+    let before = found.len();
+    caller_failures.extend(scan(
+        files,
+        Apis::Catalogue(&Catalogue::default()),
+        parsed,
+        found,
+        items,
+        Mentions::Any(&words),
+        Dropped::ReadAgain(package),
+    ));
+    debug_assert_eq!(found.len(), before, "an empty catalogue finds no creation");
+    for (index, signature) in passing {
+        let checks = caller_failures
+            .iter()
+            .filter(|(_, failure)| {
+                failure.callee == signature.name && failure.method == signature.has_receiver
+            })
+            .flat_map(|(file, failure)| failure.failure_code.iter().map(|&check| (*file, check)));
+        found[index].dead_checks.extend(checks);
     }
 }
 
@@ -501,14 +577,21 @@ impl Parsed {
 struct Contribution {
     creations: Vec<FoundCreation>,
     items: Vec<(Vec<String>, crate::names::BindingKind, NameIr)>,
+    caller_failures: Vec<(FileId, CallerFailure)>,
 }
 
 impl Contribution {
-    fn add_to(self, found: &mut Vec<FoundCreation>, items: &mut ItemIndex<'_>) {
+    /// Adds the creations and items; the checks on callers' failures are handed back.
+    fn add_to(
+        self,
+        found: &mut Vec<FoundCreation>,
+        items: &mut ItemIndex<'_>,
+    ) -> Vec<(FileId, CallerFailure)> {
         found.extend(self.creations);
         for (path, kind, value) in self.items {
             items.insert(path, kind, value);
         }
+        self.caller_failures
     }
 }
 
@@ -536,7 +619,7 @@ fn scan(
     items: &mut ItemIndex<'_>,
     words: Mentions<'_>,
     dropped: Dropped<'_>,
-) {
+) -> Vec<(FileId, CallerFailure)> {
     use rayon::prelude::*;
     let contributions: Vec<Option<Contribution>> = files
         .par_iter_mut()
@@ -544,9 +627,11 @@ fn scan(
         .enumerate()
         .map(|(index, (file, parsed))| scan_file(file, index, apis, parsed, words, dropped))
         .collect();
+    let mut caller_failures = Vec::new();
     for contribution in contributions.into_iter().flatten() {
-        contribution.add_to(found, items);
+        caller_failures.extend(contribution.add_to(found, items));
     }
+    caller_failures
 }
 
 /// [`scan`] for the file at `index` of the package.
@@ -573,6 +658,7 @@ fn scan_file(
             Some(Contribution {
                 creations: facts.creations,
                 items: facts.items,
+                caller_failures: facts.caller_failures,
             })
         }
         Err(error) => {
@@ -784,6 +870,12 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
         open_mode_arg: None,
         added_prefix: "",
         checks_already_exists: creation.already_exists_checked || !creation.api.caller_checks(),
+        // The function's callers see the creation's own result only when it passes it on.
+        on_existing: if creation.propagated {
+            creation.on_existing
+        } else {
+            OnExisting::LastError
+        },
         sets_first_pipe_instance: creation.first_pipe_instance == Some(true),
         opens_existing: creation.api.opens_existing,
         reference: creation.api.reference.clone(),

@@ -121,6 +121,48 @@ pub enum OwnershipArg {
     Always,
 }
 
+/// What a creating call reports when the named object already exists: where a check of
+/// `ERROR_ALREADY_EXISTS` can see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnExisting {
+    /// Whatever the binding crate makes of the Win32 call: the `windows` crate returns
+    /// `Ok(handle)` ([`OnExisting::Succeeds`]), `windows-sys`, `winapi` and hand-written
+    /// `extern` declarations return the raw handle ([`OnExisting::LastError`]).
+    ByBinding,
+    /// A raw handle, with `GetLastError()` set to `ERROR_ALREADY_EXISTS`: there is no `Err`.
+    LastError,
+    /// Success (`Ok`) with the existing object: no `Err` of the call ever carries
+    /// `ERROR_ALREADY_EXISTS`, and only `GetLastError()` right after it (or the wrapper's own
+    /// value) tells.
+    Succeeds,
+    /// An error that carries or stands for `ERROR_ALREADY_EXISTS`: the `Err` is the check.
+    Fails,
+    /// An error, but `ERROR_ACCESS_DENIED`: a named pipe whose first instance is taken, when
+    /// the call asks for it (`FILE_FLAG_FIRST_PIPE_INSTANCE`, per `CreateNamedPipeW`'s page).
+    FailsWithAccessDenied,
+}
+
+impl OnExisting {
+    /// This outcome for a call made through `binding`.
+    #[must_use]
+    pub fn through(self, binding: crate::creations::BindingCrate) -> OnExisting {
+        use crate::creations::BindingCrate;
+        match (self, binding) {
+            (OnExisting::ByBinding, BindingCrate::Windows) => OnExisting::Succeeds,
+            (OnExisting::ByBinding, _) => OnExisting::LastError,
+            (outcome, _) => outcome,
+        }
+    }
+
+    /// Whether a comparison with `ERROR_ALREADY_EXISTS` on the call's `Err` can never be true.
+    pub fn already_exists_never_in_err(self) -> bool {
+        matches!(
+            self,
+            OnExisting::Succeeds | OnExisting::FailsWithAccessDenied
+        )
+    }
+}
+
 /// How a call to the API is recognised.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Matcher {
@@ -172,6 +214,8 @@ pub struct Api {
     pub added_prefix: &'static str,
     /// Whether the function already handles `ERROR_ALREADY_EXISTS` (so only the name is reported).
     pub checks_already_exists: bool,
+    /// What the call reports when the object already exists.
+    pub on_existing: OnExisting,
     /// For pipe servers: whether the function itself asks for the first instance.
     pub sets_first_pipe_instance: bool,
     /// Whether the function opens an existing object instead of creating one (`OpenMutexW`):
@@ -201,6 +245,7 @@ impl Api {
             open_mode_arg: None,
             added_prefix: "",
             checks_already_exists: false,
+            on_existing: OnExisting::ByBinding,
             sets_first_pipe_instance: false,
             opens_existing: false,
             reference: Cow::Borrowed(reference),

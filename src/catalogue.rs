@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::apis::{self, Api, Matcher, Origin, OwnershipArg};
+use crate::apis::{self, Api, Matcher, OnExisting, Origin, OwnershipArg};
 use crate::config::Config;
 use crate::wrappers;
 
@@ -53,6 +53,9 @@ impl Catalogue {
                 open_mode_arg: None,
                 added_prefix: "",
                 checks_already_exists: declared.checks_already_exists,
+                // What a declared function returns is not known: only a raw handle is sure
+                // to have no `Err` objlint would call dead.
+                on_existing: OnExisting::LastError,
                 sets_first_pipe_instance: false,
                 opens_existing: false,
                 reference: Cow::Borrowed("objlint.toml [[api]]"),

@@ -17,11 +17,12 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
-use crate::apis::{Api, Matcher, ObjectKind, OwnershipArg};
+use crate::apis::{Api, Matcher, ObjectKind, OnExisting, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::crates::FilePlace;
 use crate::names::lower::{absolute_path, function_scope, path_segments, LetBinding, Site, UseMap};
 use crate::names::{BindingKind, FileId, NameIr};
+use crate::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
 use crate::source::{code_words, ByteSpan, SourceFile};
 
 /// One call that creates a (possibly) named kernel object, as found in its file.
@@ -45,8 +46,17 @@ pub struct FoundCreation {
     /// `.max_instances(1)`), which limits only a pipe the call creates first.
     pub one_instance_limit: bool,
     /// Whether the enclosing function mentions `ERROR_ALREADY_EXISTS` (or an equivalent) after
-    /// the call.
+    /// the call, where it can see an existing object, or creates the object only as the
+    /// fallback of an open whose handle it uses.
     pub already_exists_checked: bool,
+    /// What this call reports when the object already exists, for the binding it is made
+    /// through (never [`OnExisting::ByBinding`]).
+    pub on_existing: OnExisting,
+    /// `ERROR_ALREADY_EXISTS` checks that only a failure of this call reaches, where
+    /// `on_existing` says no failure ever carries it: they can never be true.
+    pub dead_checks: Vec<(FileId, ByteSpan)>,
+    /// Whether the call's result leaves its function (`call?`, `return call`, the body's value).
+    pub propagated: bool,
     /// The item the call is in, such as `fn main` or `impl Shared::fn open`.
     pub enclosing_item: String,
     /// The function the call is in, when it is one whose callers could pass the name.
@@ -72,6 +82,8 @@ pub struct Creation {
     pub first_pipe_instance: Option<bool>,
     pub one_instance_limit: bool,
     pub already_exists_checked: bool,
+    pub on_existing: OnExisting,
+    pub dead_checks: Vec<(FileId, ByteSpan)>,
     pub enclosing_item: String,
     pub via: Option<Via>,
     /// The binding crate the file calls Win32 through, for the check the help shows.
@@ -129,6 +141,8 @@ pub struct Via {
 pub struct FileFacts {
     pub creations: Vec<FoundCreation>,
     pub items: Vec<(Vec<String>, BindingKind, NameIr)>,
+    /// Checks on the failure of calls of functions that are not creations.
+    pub caller_failures: Vec<(FileId, CallerFailure)>,
 }
 
 /// Every creation in a parsed file, in source order, with the file's items. `place` is where
@@ -178,12 +192,21 @@ pub fn find(
         frames: Vec::new(),
         item_path: Vec::new(),
         creations: Vec::new(),
+        caller_failures: Vec::new(),
+        mentions_already_exists: ["ALREADY_EXISTS", "AlreadyExists"]
+            .iter()
+            .any(|word| file.parse_text().contains(word)),
     };
     finder.visit_file(syntax);
     finder.creations.sort_by_key(|creation| creation.call.start);
     FileFacts {
         creations: finder.creations,
         items,
+        caller_failures: finder
+            .caller_failures
+            .into_iter()
+            .map(|failure| (file_id, failure))
+            .collect(),
     }
 }
 
@@ -365,16 +388,21 @@ struct CreationFinder<'a> {
     /// Names of the enclosing items, outermost first.
     item_path: Vec<String>,
     creations: Vec<FoundCreation>,
+    /// `ERROR_ALREADY_EXISTS` checks on the failure of calls to functions that are not
+    /// creations: the caller's side of a creation passed on with `?`.
+    caller_failures: Vec<CallerFailure>,
+    /// Whether the file names `ERROR_ALREADY_EXISTS` (or `AlreadyExists`) at all.
+    mentions_already_exists: bool,
 }
 
 impl CreationFinder<'_> {
-    /// Visits a function or initialiser; `body` gives its tokens, asked for only when a
-    /// creation inside needs its `ERROR_ALREADY_EXISTS` check looked for.
+    /// Visits a function or initialiser; its `body` is read again only when a creation inside
+    /// needs its `ERROR_ALREADY_EXISTS` check looked for.
     fn in_frame(
         &mut self,
         item: &str,
         signature: Option<(FnSignature, Vec<String>)>,
-        body: impl FnOnce() -> TokenStream,
+        body: FrameBody<'_>,
         visit: impl FnOnce(&mut Self),
     ) {
         self.item_path.push(item.to_owned());
@@ -393,12 +421,38 @@ impl CreationFinder<'_> {
         let frame = self.frames.pop().expect("frames are balanced");
         self.item_path.pop();
         if frame.creations.is_empty() {
+            // A function that creates nothing may still look for `ERROR_ALREADY_EXISTS` in the
+            // failure of a function that passes a creation's result on.
+            if self.mentions_already_exists {
+                let (_, callers) = result_flow::follow(self.file, body, &[]);
+                self.caller_failures.extend(callers);
+            }
             return;
         }
-        let checks = already_exists_checks(self.file, body());
-        for index in frame.creations {
+        let checks = already_exists_checks(self.file, body.tokens());
+        let tracked: Vec<TrackedCall> = frame
+            .creations
+            .iter()
+            .map(|&index| TrackedCall {
+                call: self.creations[index].call,
+                opens: self.creations[index].api.opens_existing,
+            })
+            .collect();
+        let (flows, callers) = result_flow::follow(self.file, body, &tracked);
+        self.caller_failures.extend(callers);
+        for (index, flow) in frame.creations.into_iter().zip(flows) {
             let creation = &mut self.creations[index];
-            creation.already_exists_checked = checks.iter().any(|&at| at >= creation.call.end);
+            let dead: &[ByteSpan] = if creation.on_existing.already_exists_never_in_err() {
+                &flow.failure_code
+            } else {
+                &[]
+            };
+            creation.already_exists_checked = flow.open_fallback
+                || checks
+                    .iter()
+                    .any(|check| check.start >= creation.call.end && !dead.contains(check));
+            creation.dead_checks = dead.iter().map(|&check| (self.file_id, check)).collect();
+            creation.propagated = flow.propagated;
         }
     }
 
@@ -501,6 +555,7 @@ impl CreationFinder<'_> {
         } else {
             (call.first_pipe_instance, call.one_instance_limit)
         };
+        let binding_crate = BindingCrate::of(self.file.parse_text());
         let index = self.creations.len();
         self.creations.push(FoundCreation {
             api: Arc::clone(api),
@@ -513,10 +568,13 @@ impl CreationFinder<'_> {
             first_pipe_instance,
             one_instance_limit,
             already_exists_checked: false,
+            on_existing: api.on_existing.through(binding_crate),
+            dead_checks: Vec::new(),
+            propagated: false,
             enclosing_item: self.item_path.join("::"),
             enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
             via: None,
-            binding_crate: BindingCrate::of(self.file.parse_text()),
+            binding_crate,
         });
         if let Some(frame) = self.frames.last_mut() {
             frame.creations.push(index);
@@ -646,7 +704,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         self.in_frame(
             &item,
             Some(signature),
-            || node.block.to_token_stream(),
+            FrameBody::Block(&node.block),
             |this| {
                 visit::visit_item_fn(this, node);
             },
@@ -659,7 +717,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         self.in_frame(
             &item,
             Some(signature),
-            || node.block.to_token_stream(),
+            FrameBody::Block(&node.block),
             |this| {
                 visit::visit_impl_item_fn(this, node);
             },
@@ -672,7 +730,9 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         self.in_frame(
             &item,
             Some(signature),
-            || node.default.to_token_stream(),
+            node.default
+                .as_ref()
+                .map_or(FrameBody::None, FrameBody::Block),
             |this| {
                 visit::visit_trait_item_fn(this, node);
             },
@@ -704,26 +764,16 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
 
     fn visit_item_const(&mut self, node: &'ast syn::ItemConst) {
         let item = format!("const {}", node.ident);
-        self.in_frame(
-            &item,
-            None,
-            || node.expr.to_token_stream(),
-            |this| {
-                visit::visit_item_const(this, node);
-            },
-        );
+        self.in_frame(&item, None, FrameBody::Expr(&node.expr), |this| {
+            visit::visit_item_const(this, node);
+        });
     }
 
     fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
         let item = format!("static {}", node.ident);
-        self.in_frame(
-            &item,
-            None,
-            || node.expr.to_token_stream(),
-            |this| {
-                visit::visit_item_static(this, node);
-            },
-        );
+        self.in_frame(&item, None, FrameBody::Expr(&node.expr), |this| {
+            visit::visit_item_static(this, node);
+        });
     }
 
     fn visit_block(&mut self, node: &'ast syn::Block) {
@@ -1180,9 +1230,9 @@ fn owner_flag(expr: &Expr) -> Option<bool> {
     }
 }
 
-/// Byte offsets in a body where `ERROR_ALREADY_EXISTS` is checked: the constant named under any
+/// Places in a body where `ERROR_ALREADY_EXISTS` is checked: the constant named under any
 /// path, `io::ErrorKind::AlreadyExists`, or the raw code 183 (`0xB7`) next to a comparison.
-fn already_exists_checks(file: &SourceFile, body: TokenStream) -> Vec<usize> {
+pub(crate) fn already_exists_checks(file: &SourceFile, body: TokenStream) -> Vec<ByteSpan> {
     let mut tokens = Vec::new();
     flatten(body, &mut tokens);
     let mut checks = Vec::new();
@@ -1191,6 +1241,8 @@ fn already_exists_checks(file: &SourceFile, body: TokenStream) -> Vec<usize> {
             FlatKind::Ident(ident) => {
                 ident == "ERROR_ALREADY_EXISTS"
                     || ident == "AlreadyExists"
+                    // winsafe's `co::ERROR::ALREADY_EXISTS`.
+                    || (ident == "ALREADY_EXISTS" && follows_error_type(&tokens[..index]))
                     || (ident == "GetLastError" && refuses_any_error(&tokens[index + 1..]))
             }
             FlatKind::Literal(literal) => {
@@ -1199,10 +1251,19 @@ fn already_exists_checks(file: &SourceFile, body: TokenStream) -> Vec<usize> {
             FlatKind::Punct(_) => false,
         };
         if is_check {
-            checks.push(file.byte_span(token.span).start);
+            checks.push(file.byte_span(token.span));
         }
     }
     checks
+}
+
+/// Whether the tokens before end in `ERROR::`.
+fn follows_error_type(before: &[FlatToken]) -> bool {
+    matches!(
+        before,
+        [.., FlatToken { kind: FlatKind::Ident(error), .. }, FlatToken { kind: FlatKind::Punct(path), .. }]
+            if error == "ERROR" && path == "::"
+    )
 }
 
 /// Whether the tokens after `GetLastError` refuse every error code, 183 among them:

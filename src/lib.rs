@@ -23,6 +23,7 @@ pub mod names;
 mod pipeline;
 pub mod read;
 pub mod report;
+pub mod result_flow;
 pub mod source;
 pub mod suppress;
 pub mod unique;

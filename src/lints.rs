@@ -1,6 +1,7 @@
 //! The lint registry: one line per lint. A lint is a pure function from the facts about one
 //! creation to diagnostics; it does no I/O and cannot fail.
 
+mod already_exists_in_err;
 mod global_file_mapping_needs_privilege;
 mod global_namespace_squatting;
 mod invalid_object_name;
@@ -20,6 +21,7 @@ use crate::source::SourceFile;
 pub static LINTS: &[&Lint] = &[
     &non_unique_object_name::LINT,
     &unchecked_already_exists::LINT,
+    &already_exists_in_err::LINT,
     &pipe_first_instance_missing::LINT,
     &invalid_object_name::LINT,
     &global_namespace_squatting::LINT,

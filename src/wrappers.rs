@@ -1,10 +1,11 @@
 //! The Rust crates that wrap the creating Win32 calls: which of the caller's arguments becomes
 //! the object's name, what the crate adds to it, and whether it handles `ERROR_ALREADY_EXISTS`
-//! itself. Each entry was read from the crate's source at the version its comment names.
+//! itself, and what it returns when the object already exists (an `Ok` no `Err` check can see,
+//! or an error). Each entry was read from the crate's source at the version its comment names.
 
 use std::borrow::Cow;
 
-use crate::apis::{Api, Matcher, ObjectKind, Origin, OwnershipArg};
+use crate::apis::{Api, Matcher, ObjectKind, OnExisting, Origin, OwnershipArg};
 
 /// `path!("Type", "function")`: a matcher for calls whose path ends with these segments.
 macro_rules! path {
@@ -33,6 +34,13 @@ const fn wrapper(
             version,
         },
     )
+}
+
+/// What the entry point returns when the object already exists, read from its source: every
+/// wrapper says it (see [`OnExisting`]).
+const fn on_existing(mut api: Api, outcome: OnExisting) -> Api {
+    api.on_existing = outcome;
+    api
 }
 
 const fn handles_already_exists(mut api: Api) -> Api {
@@ -75,6 +83,8 @@ const INTERPROCESS_PIPE_CREATORS: &[&str] = &[
 pub static WRAPPERS: &[Api] = &[
     // single-instance 0.3.3, src/lib.rs: `SingleInstance::new(name)` calls CreateMutexW(null,
     // FALSE, name) and keeps ERROR_ALREADY_EXISTS for `is_single()`.
+    // On an existing mutex: `Ok`, with `is_single()` false.
+    on_existing(
     handles_already_exists(wrapper(
         "single-instance",
         "0.3.3",
@@ -84,8 +94,12 @@ pub static WRAPPERS: &[Api] = &[
         0,
         "https://docs.rs/single-instance/latest/single_instance/struct.SingleInstance.html",
     )),
+        OnExisting::Succeeds,
+    ),
     // named-lock 0.4.1, src/lib.rs: `NamedLock::create(name)` prepends `Global\` and calls
     // CreateMutexW unowned; an existing mutex is shared on purpose (it is a lock).
+    // On an existing mutex: `Ok`, the same lock.
+    on_existing(
     adds_prefix(
         wrapper(
             "named-lock",
@@ -98,8 +112,12 @@ pub static WRAPPERS: &[Api] = &[
         ),
         "Global\\",
     ),
+        OnExisting::Succeeds,
+    ),
     // winctx 0.0.20, src/named_mutex.rs: `NamedMutex::create_acquired(name)` calls
     // CreateMutexW(null, TRUE, name) and returns `Ok(None)` on ERROR_ALREADY_EXISTS.
+    // On an existing mutex: `Ok(None)`.
+    on_existing(
     handles_already_exists(owned(wrapper(
         "winctx",
         "0.0.20",
@@ -109,9 +127,13 @@ pub static WRAPPERS: &[Api] = &[
         0,
         "https://docs.rs/winctx/latest/winctx/struct.NamedMutex.html",
     ))),
+        OnExisting::Succeeds,
+    ),
     // shared_memory 0.12.4, src/lib.rs and src/windows.rs: `ShmemConf::new().os_id(id)…create()`
     // maps a file-backed CreateFileMappingW named `id` (without `os_id` the name is random). It
     // means to refuse an existing mapping; only the name is reported.
+    // On an existing mapping: `Err(ShmemError::MappingIdExists)`.
+    on_existing(
     handles_already_exists(wrapper(
         "shared_memory",
         "0.12.4",
@@ -125,9 +147,13 @@ pub static WRAPPERS: &[Api] = &[
         0,
         "https://docs.rs/shared_memory/latest/shared_memory/struct.ShmemConf.html",
     )),
+        OnExisting::Fails,
+    ),
     // winmmf 0.6.2, src/mmf.rs: `MemoryMappedFile::new(size, name, namespace, large_pages)`
     // calls CreateFileMappingW with the namespace's prefix and `name`, and turns code 183 into
     // an error.
+    // On an existing mapping: an error of its own for code 183.
+    on_existing(
     handles_already_exists(wrapper(
         "winmmf",
         "0.6.2",
@@ -137,8 +163,13 @@ pub static WRAPPERS: &[Api] = &[
         1,
         "https://docs.rs/winmmf/latest/winmmf/struct.MemoryMappedFile.html",
     )),
+        OnExisting::Fails,
+    ),
     // winsafe 0.0.29, src/kernel/handles/hevent.rs: `HEVENT::CreateEvent(sa, manual_reset,
     // initial_state, name: Option<&str>)` and `HEVENT::CreateEventEx(sa, name, flags, access)`.
+    // On an existing event: `Ok`; `SysResult`'s `Err` comes only from a null handle
+    // (`to_sysresult_handle`, src/kernel/privs.rs, read at commit 1c0ba29).
+    on_existing(
     wrapper(
         "winsafe",
         "0.0.29",
@@ -148,6 +179,10 @@ pub static WRAPPERS: &[Api] = &[
         3,
         "https://docs.rs/winsafe/latest/winsafe/struct.HEVENT.html",
     ),
+        OnExisting::Succeeds,
+    ),
+    // On an existing event: `Ok`, as `CreateEvent`.
+    on_existing(
     wrapper(
         "winsafe",
         "0.0.29",
@@ -157,9 +192,13 @@ pub static WRAPPERS: &[Api] = &[
         1,
         "https://docs.rs/winsafe/latest/winsafe/struct.HEVENT.html",
     ),
+        OnExisting::Succeeds,
+    ),
     // winsafe 0.0.29, src/kernel/handles/hfile.rs: `hfile.CreateFileMapping(sa, protect,
     // max_size, name: Option<&str>)` calls CreateFileMappingFromApp; the name is argument 3
     // of the method (4 with the receiver).
+    // On an existing mapping: `Ok`, through the same `to_sysresult_handle`.
+    on_existing(
     wrapper(
         "winsafe",
         "0.0.29",
@@ -169,9 +208,13 @@ pub static WRAPPERS: &[Api] = &[
         3,
         "https://docs.rs/winsafe/latest/winsafe/struct.HFILE.html",
     ),
+        OnExisting::Succeeds,
+    ),
     // interprocess 2.4.7, src/os/windows/named_pipe/listener/options.rs:
     // `PipeListenerOptions::new().path(p)….create*()` calls CreateNamedPipeW with `p` as the
     // whole path, FILE_FLAG_FIRST_PIPE_INSTANCE on the first instance; a taken name fails.
+    // On a taken name: the OS error of the first instance, `ERROR_ACCESS_DENIED`.
+    on_existing(
     handles_already_exists(first_instance(wrapper(
         "interprocess",
         "2.4.7",
@@ -185,9 +228,13 @@ pub static WRAPPERS: &[Api] = &[
         0,
         "https://docs.rs/interprocess/latest/interprocess/os/windows/named_pipe/struct.PipeListenerOptions.html",
     ))),
+        OnExisting::FailsWithAccessDenied,
+    ),
     // interprocess 2.4.7, src/local_socket/listener/options.rs: `ListenerOptions::new().name(n)
     // .create_sync()` (or `create_tokio()`); on Windows a named pipe `\\.\pipe\<n>` with the
     // same first-instance flag.
+    // On a taken name: `ERROR_ACCESS_DENIED`, as `PipeListenerOptions`.
+    on_existing(
     handles_already_exists(first_instance(wrapper(
         "interprocess",
         "2.4.7",
@@ -201,8 +248,13 @@ pub static WRAPPERS: &[Api] = &[
         0,
         "https://docs.rs/interprocess/latest/interprocess/local_socket/struct.ListenerOptions.html",
     ))),
+        OnExisting::FailsWithAccessDenied,
+    ),
     // tokio 1.54.1, src/net/windows/named_pipe.rs: `ServerOptions::new()….create(addr)` calls
     // CreateNamedPipeW with `addr` as the whole pipe path; `first_pipe_instance` defaults to false.
+    // On an existing pipe: `Ok` (one more instance), or with `first_pipe_instance(true)`
+    // `ERROR_ACCESS_DENIED`: never `ERROR_ALREADY_EXISTS`.
+    on_existing(
     wrapper(
         "tokio",
         "1.54.1",
@@ -215,6 +267,8 @@ pub static WRAPPERS: &[Api] = &[
         ObjectKind::NamedPipe,
         0,
         "https://docs.rs/tokio/latest/tokio/net/windows/named_pipe/struct.ServerOptions.html",
+    ),
+        OnExisting::Succeeds,
     ),
 ];
 
@@ -249,3 +303,16 @@ pub static WRAPPER_OPENERS: &[Api] = &[
         "https://docs.rs/shared_memory/latest/shared_memory/struct.ShmemConf.html",
     )),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A wrapper's contract is its own, not a binding crate's: each entry records it.
+    #[test]
+    fn every_wrapper_says_what_it_returns_on_an_existing_object() {
+        for api in WRAPPERS {
+            assert_ne!(api.on_existing, OnExisting::ByBinding, "{}", api.name);
+        }
+    }
+}
