@@ -379,7 +379,10 @@ fn judge_by_callers(
         .iter()
         .enumerate()
         .filter(|(_, creation)| {
+            // A function that checks on success may turn an existing object into its own
+            // `ERROR_ALREADY_EXISTS` error: its callers' checks are then live.
             creation.propagated
+                && !creation.already_exists_checked
                 && !creation.api.opens_existing
                 && creation.on_existing.already_exists_never_in_err()
         })
@@ -409,9 +412,7 @@ fn judge_by_callers(
     for (index, signature) in passing {
         let checks = caller_failures
             .iter()
-            .filter(|(_, failure)| {
-                failure.callee == signature.name && failure.method == signature.has_receiver
-            })
+            .filter(|(_, failure)| failure.calls(&signature))
             .flat_map(|(file, failure)| failure.failure_code.iter().map(|&check| (*file, check)));
         found[index].dead_checks.extend(checks);
     }

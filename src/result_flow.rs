@@ -48,7 +48,24 @@ pub struct CallerFailure {
     pub callee: String,
     /// Whether it is called as a method.
     pub method: bool,
+    /// The type it is called through (`Mapping::create`, `Self::create`).
+    pub through: Option<String>,
     pub failure_code: Vec<ByteSpan>,
+}
+
+impl CallerFailure {
+    /// Whether the failing call may be a call of the function `signature`: the same name, the
+    /// same syntax (method or path), and no other type in its path (`File::create` is not the
+    /// crate's free `create`).
+    pub fn calls(&self, signature: &crate::creations::FnSignature) -> bool {
+        self.callee == signature.name
+            && self.method == signature.has_receiver
+            && match &self.through {
+                None => true,
+                Some(through) if through == "Self" => signature.self_type.is_some(),
+                Some(through) => signature.self_type.as_ref() == Some(through),
+            }
+    }
 }
 
 /// The flow of every tracked call's result in `body`, in the order of `calls`, and the failure
@@ -132,8 +149,9 @@ fn failure_closure(method: &str) -> Option<usize> {
 enum Source {
     /// A tracked call, by its index.
     Tracked(usize),
-    /// A call of some other function: its name, and whether it is called as a method.
-    Other(String, bool),
+    /// A call of some other function: its name, whether it is called as a method, and the
+    /// type it is called through (`Mapping::create`).
+    Other(String, bool, Option<String>),
 }
 
 struct Flow<'a> {
@@ -173,19 +191,25 @@ impl Flow<'_> {
                     if KEEPS_FAILURE.contains(&method.as_str()) {
                         return self.origin(&call.receiver);
                     }
-                    return Some(Source::Other(method, true));
+                    return Some(Source::Other(method, true, None));
                 }
                 let Expr::Call(call) = expr else { return None };
                 let Expr::Path(function) = &*call.func else {
                     return None;
                 };
-                let name = function.path.segments.last()?.ident.to_string();
+                let segments = &function.path.segments;
+                let name = segments.last()?.ident.to_string();
+                let through = segments
+                    .len()
+                    .checked_sub(2)
+                    .map(|index| segments[index].ident.to_string())
+                    .filter(|segment| segment.starts_with(|c: char| c.is_ascii_uppercase()));
                 // `Ok(…)`, `Some(…)`, `Box::new(…)` wrap a value; a Win32 function is tracked
                 // or is not a creation.
                 if name.starts_with(|c: char| c.is_ascii_uppercase()) || name == "new" {
                     return None;
                 }
-                Some(Source::Other(name, false))
+                Some(Source::Other(name, false, through))
             }
             _ => None,
         }
@@ -204,9 +228,10 @@ impl Flow<'_> {
         }
         match origin {
             Source::Tracked(index) => self.flows[*index].failure_code.extend(checks),
-            Source::Other(callee, method) => self.callers.push(CallerFailure {
+            Source::Other(callee, method, through) => self.callers.push(CallerFailure {
                 callee: callee.clone(),
                 method: *method,
+                through: through.clone(),
                 failure_code: checks,
             }),
         }
@@ -274,7 +299,8 @@ impl<'ast> Visit<'ast> for Flow<'_> {
             let mut uses_opened = false;
             for arm in &node.arms {
                 if let Some(bound) = success_binding(&arm.pat) {
-                    success_seen = true;
+                    // `_` after `Ok(h) if cond` also takes the `Ok`s the guard refuses.
+                    success_seen |= arm.guard.is_none() && catches_every_success(&arm.pat);
                     uses_opened |=
                         matches!(bound, Success::Binding(name) if yields(&arm.body, &name));
                     continue;
@@ -493,6 +519,13 @@ fn block_returns(block: &syn::Block, name: &str) -> bool {
         Some(syn::Stmt::Expr(last @ Expr::Return(_), _)) => yields(last, name),
         _ => false,
     }
+}
+
+/// Whether a success pattern takes every success: `Ok(h)`, `Ok(_)`, `Some(h)`.
+fn catches_every_success(pattern: &Pat) -> bool {
+    matches!(pattern, Pat::TupleStruct(tuple)
+        if tuple.elems.len() == 1
+            && matches!(&tuple.elems[0], Pat::Wild(_) | Pat::Ident(syn::PatIdent { subpat: None, .. })))
 }
 
 /// What a success pattern binds.

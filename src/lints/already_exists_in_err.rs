@@ -4,7 +4,7 @@
 use crate::apis::{ObjectKind, OnExisting, Origin};
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
-use crate::lints::{Level, Lint, LintContext};
+use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 
 pub(crate) static LINT: Lint = Lint {
@@ -12,6 +12,8 @@ pub(crate) static LINT: Lint = Lint {
     default_level: Level::Deny,
     summary: "ERROR_ALREADY_EXISTS looked for in the Err of a creation that returns an existing object as Ok",
     docs: include_str!("../../lints/already_exists_in_err.md"),
+    // The dead check stays the same finding when the name changes.
+    subject: Subject::Call,
     check,
 };
 
