@@ -391,9 +391,14 @@ fn judge_by_callers(
     if passing.is_empty() {
         return;
     }
+    // A call of an associated function names its type (`Guard::create()`, or `Self::create()`
+    // inside the type's `impl`, which selects like the type): the type is the rarer word.
     let names: Vec<String> = passing
         .iter()
-        .map(|(_, signature)| signature.name.clone())
+        .map(|(_, signature)| match &signature.self_type {
+            Some(self_type) if !signature.has_receiver => self_type.clone(),
+            _ => signature.name.clone(),
+        })
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();

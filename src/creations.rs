@@ -193,9 +193,7 @@ pub fn find(
         item_path: Vec::new(),
         creations: Vec::new(),
         caller_failures: Vec::new(),
-        mentions_already_exists: ["ALREADY_EXISTS", "AlreadyExists"]
-            .iter()
-            .any(|word| file.parse_text().contains(word)),
+        mentions_already_exists: std::cell::OnceCell::new(),
     };
     finder.visit_file(syntax);
     finder.creations.sort_by_key(|creation| creation.call.start);
@@ -391,8 +389,9 @@ struct CreationFinder<'a> {
     /// `ERROR_ALREADY_EXISTS` checks on the failure of calls to functions that are not
     /// creations: the caller's side of a creation passed on with `?`.
     caller_failures: Vec<CallerFailure>,
-    /// Whether the file names `ERROR_ALREADY_EXISTS` (or `AlreadyExists`) at all.
-    mentions_already_exists: bool,
+    /// Whether the file names `ERROR_ALREADY_EXISTS` (or `AlreadyExists`) at all, looked for
+    /// when a function that creates nothing is left.
+    mentions_already_exists: std::cell::OnceCell<bool>,
 }
 
 impl CreationFinder<'_> {
@@ -423,7 +422,11 @@ impl CreationFinder<'_> {
         if frame.creations.is_empty() {
             // A function that creates nothing may still look for `ERROR_ALREADY_EXISTS` in the
             // failure of a function that passes a creation's result on.
-            if self.mentions_already_exists {
+            if *self.mentions_already_exists.get_or_init(|| {
+                ["ALREADY_EXISTS", "AlreadyExists"]
+                    .iter()
+                    .any(|word| self.file.parse_text().contains(word))
+            }) {
                 let (_, callers) = result_flow::follow(self.file, body, &[]);
                 self.caller_failures.extend(callers);
             }
