@@ -3,9 +3,10 @@
 #
 # ripgrep searches the same names objlint looks for: every function of `WIN32_APIS` in
 # src/apis.rs and the root type (or method) of every wrapper in src/wrappers.rs, read from the
-# sources, as fixed strings, in `.rs` files, ignore files off (objlint does not read them),
-# printing every matching line to a file (not to /dev/null, which lets rg stop at a file's first
-# match). Both get the same number of threads: `rg -j N` and `cargo-objlint --jobs N` (if this
+# sources, as fixed strings, in `.rs` files, reading ignore files as objlint does (both use the
+# `ignore` crate: `.ignore`, and `.gitignore` inside a git repository; NO_IGNORE=1 turns them off
+# for both), printing every matching line to a file (not to /dev/null, which lets rg stop at a
+# file's first match). Both get the same number of threads: `rg -j N` and `cargo-objlint --jobs N` (if this
 # objlint has `--jobs`; else it is noted and objlint runs with its default).
 #
 # Cases: the whole corpus; a vendored crate with none of the names (libc); start-up plus one
@@ -45,10 +46,14 @@ mapfile -t names < <(
             cut -d '"' -f 2
     } | sort -u
 )
-rg_args=(-j "$jobs" --no-ignore -t rust -F)
+rg_args=(-j "$jobs" -t rust -F)
 for name in "${names[@]}"; do rg_args+=(-e "$name"); done
 
 objlint_args=(--format short --color never)
+if [[ ${NO_IGNORE:-0} == 1 ]]; then
+    rg_args+=(--no-ignore)
+    objlint_args+=(--no-ignore)
+fi
 if "$objlint" --help | grep -q -- '--jobs'; then
     objlint_args+=(--jobs "$jobs")
     threads_note="rg -j $jobs, objlint --jobs $jobs"

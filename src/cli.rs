@@ -101,6 +101,12 @@ pub struct Args {
     #[arg(long, value_name = "FILE", help_heading = "Configuration")]
     pub config: Option<PathBuf>,
 
+    /// Do not read ignore files: `.gitignore`, `.ignore`, `.git/info/exclude` and git's global
+    /// excludes (as `rg --no-ignore`). Hidden directories and cargo's build directories are
+    /// still skipped.
+    #[arg(long, help_heading = "Configuration")]
+    pub no_ignore: bool,
+
     /// Report only findings that are not in the baseline FILE, and list its stale entries.
     #[arg(
         long,
@@ -402,7 +408,8 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
-    let root = crate::discover::workspace_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let workspaces = crate::workspace::Workspaces::default();
+    let root = crate::discover::workspace_root(&cwd, &workspaces).unwrap_or_else(|| cwd.clone());
     let config = load_config(args, level_flags, &cwd, &root)?;
 
     let mut stdout = std::io::stdout().lock();
@@ -690,6 +697,8 @@ fn load_config(
             .map_err(|message| anyhow::anyhow!("{flag} {name}: {message}"))?;
     }
     config.warn_only = args.warn_only;
+    config.no_ignore = args.no_ignore;
+    config.per_package = args.config.is_none();
     Ok(config)
 }
 

@@ -25,6 +25,7 @@ pub const FILE_NAMES: [&str; 2] = ["objlint.toml", ".objlint.toml"];
 
 /// Everything that changes what a run reports, from the configuration file and the command line.
 #[derive(Debug, Default, Clone)]
+#[allow(clippy::struct_excessive_bools)] // Switches from the file and the command line are bools by nature.
 pub struct Config {
     /// Where the file part came from; `None` when no configuration was found.
     pub origin: Option<Origin>,
@@ -47,6 +48,14 @@ pub struct Config {
     pub require_suppression_reason: bool,
     /// Extra APIs that create named objects, from the `[[api]]` tables.
     pub apis: Vec<ApiDecl>,
+    /// `--no-ignore`: the walk reads no ignore files (`.gitignore`, `.ignore`, git's excludes).
+    pub no_ignore: bool,
+    /// Whether each checked package gets the configuration found for its workspace (see
+    /// [`Config::for_package`]); off with `--config`, which applies everywhere.
+    pub per_package: bool,
+    /// The command line's `-A`/`-W`/`-D` flags, in order, applied again on top of any
+    /// configuration found for a package.
+    pub level_flags: Vec<(Level, String)>,
 }
 
 /// One `shared-names` entry: a name as written in the code, or a regex the whole name matches.
@@ -197,6 +206,61 @@ impl Config {
     /// `[workspace.metadata.objlint]` of the root manifest, then `[package.metadata.objlint]`
     /// of the nearest package manifest. No configuration gives the defaults.
     pub fn discover(cwd: &Path, root: &Path) -> Result<Config, ConfigError> {
+        Ok(Config::find(cwd, root)?.unwrap_or_default())
+    }
+
+    /// The configuration for the package in `package` (a directory) of the workspace rooted at
+    /// `root`, when it is not this run's: the same search as [`Config::discover`], from the
+    /// package's directory (from `cwd` when the run starts inside the package) up to its
+    /// workspace root, as ruff finds the nearest `pyproject.toml` for each file. `None` when
+    /// this configuration applies: nothing is found there and this one was found at or above
+    /// that root (a repository's `objlint.toml` above a workspace in `rust/`), or it was given
+    /// with `--config`. Nothing found for a package anywhere gives the defaults. The command
+    /// line's flags apply on top of whichever configuration a package gets.
+    pub fn for_package(
+        &self,
+        package: &Path,
+        root: &Path,
+        cwd: &Path,
+    ) -> Result<Option<Config>, ConfigError> {
+        if !self.per_package {
+            return Ok(None);
+        }
+        let start = if cwd.starts_with(package) {
+            cwd
+        } else {
+            package
+        };
+        let found = Config::find(start, root)?;
+        let mut config = match found {
+            Some(found) if Some(&found.origin) == Some(&self.origin) => return Ok(None),
+            Some(found) => found,
+            None => {
+                let applies_above = self.origin.as_ref().is_none_or(|origin| {
+                    origin
+                        .path
+                        .parent()
+                        .is_some_and(|directory| root.starts_with(directory))
+                });
+                if applies_above {
+                    return Ok(None);
+                }
+                Config::default()
+            }
+        };
+        for (level, name) in &self.level_flags {
+            config
+                .set_level_from_command_line(name, *level)
+                .expect("the flags were accepted for the run");
+        }
+        config.warn_only = self.warn_only;
+        config.no_ignore = self.no_ignore;
+        config.per_package = true;
+        Ok(Some(config))
+    }
+
+    /// What [`Config::discover`] finds; `None` when no configuration is there.
+    fn find(cwd: &Path, root: &Path) -> Result<Option<Config>, ConfigError> {
         let directories: Vec<&Path> = if cwd.starts_with(root) {
             cwd.ancestors()
                 .take_while(|directory| directory.starts_with(root))
@@ -212,7 +276,10 @@ impl Config {
                 .collect();
             match &found[..] {
                 [] => {}
-                [path] => return Config::load(path),
+                [path] => {
+                    refuse_link(path)?;
+                    return Config::load(path).map(Some);
+                }
                 [first, ..] => {
                     return Err(ConfigError {
                         path: first.clone(),
@@ -227,19 +294,21 @@ impl Config {
         }
         let root_manifest = root.join("Cargo.toml");
         if root_manifest.is_file() {
+            refuse_link(&root_manifest)?;
             if let Some(config) = Config::from_manifest(&root_manifest, MetadataTable::Workspace)? {
-                return Ok(config);
+                return Ok(Some(config));
             }
         }
         for directory in &directories {
             let manifest = directory.join("Cargo.toml");
             if manifest.is_file() {
+                refuse_link(&manifest)?;
                 if let Some(config) = Config::from_manifest(&manifest, MetadataTable::Package)? {
-                    return Ok(config);
+                    return Ok(Some(config));
                 }
             }
         }
-        Ok(Config::default())
+        Ok(None)
     }
 
     /// Reads a configuration file of its own (`objlint.toml`, or the file given with
@@ -267,6 +336,11 @@ impl Config {
     /// tree. Only a configuration table that is there is validated here.
     fn from_manifest(path: &Path, table: MetadataTable) -> Result<Option<Config>, ConfigError> {
         let text = read(path)?;
+        // Most manifests have no configuration, and some are large (the `windows` crate lists
+        // thousands of features): a package's is read for each package checked.
+        if !text.contains("objlint") {
+            return Ok(None);
+        }
         let has_table = toml::from_str::<toml::Table>(&text).is_ok_and(|manifest| {
             let outer = match table {
                 MetadataTable::Workspace => "workspace",
@@ -301,11 +375,13 @@ impl Config {
     pub fn set_level_from_command_line(&mut self, name: &str, level: Level) -> Result<(), String> {
         if name == "warnings" {
             self.warnings = Some(level);
+            self.level_flags.push((level, name.to_owned()));
             return Ok(());
         }
         let lint = lints::by_name(name)
             .ok_or_else(|| format!("unknown lint `{name}`; {}", lints::unknown_lint_hint(name)))?;
         self.levels.insert(lint.name, level);
+        self.level_flags.push((level, name.to_owned()));
         Ok(())
     }
 }
@@ -432,6 +508,7 @@ impl RawConfig {
             shared_names,
             require_suppression_reason: self.require_suppression_reason,
             apis,
+            ..Config::default()
         })
     }
 }
@@ -619,6 +696,19 @@ fn api(place: &Place, entry: Spanned<RawApi>) -> Result<ApiDecl, ConfigError> {
         checks_already_exists: entry.checks_already_exists,
         line,
     })
+}
+
+/// Refuses a configuration file found in the checked tree that is a symbolic link leading out
+/// of its directory (see `workspace::leads_out_of_its_directory`).
+fn refuse_link(path: &Path) -> Result<(), ConfigError> {
+    if crate::workspace::leads_out_of_its_directory(path) {
+        return Err(ConfigError {
+            path: path.to_owned(),
+            line_column: None,
+            message: "not read: a symbolic link to a file outside its directory".to_owned(),
+        });
+    }
+    Ok(())
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {

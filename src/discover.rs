@@ -1,8 +1,9 @@
 //! Which files to check: the only place that walks directories.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use walkdir::WalkDir;
+use crate::workspace::Workspaces;
 
 /// What the walk reaches, in order.
 #[derive(Debug)]
@@ -22,17 +23,34 @@ pub enum Found {
     Error(PathBuf, String),
 }
 
-/// The root of the Cargo workspace enclosing `start`: the first ancestor whose `Cargo.toml` has a
-/// `[workspace]` table, else the nearest `Cargo.toml`'s directory; `None` outside any project.
-pub fn workspace_root(start: &Path) -> Option<PathBuf> {
+/// The root of the Cargo workspace enclosing `start`: that of the nearest `Cargo.toml` at or
+/// above it, as cargo decides it ([`Workspaces::root_of`]); `None` outside any project.
+pub fn workspace_root(start: &Path, workspaces: &Workspaces) -> Option<PathBuf> {
     let nearest = start
         .ancestors()
         .find(|directory| directory.join("Cargo.toml").is_file())?;
-    let workspace = nearest.ancestors().find(|directory| {
-        crate::workspace::read_manifest(&directory.join("Cargo.toml"))
-            .is_ok_and(|manifest| manifest.contains_key("workspace"))
-    });
-    Some(workspace.unwrap_or(nearest).to_owned())
+    Some(workspaces.root_of(nearest))
+}
+
+/// What the walk honours besides the paths.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    /// `--no-ignore`: `.gitignore`, `.ignore`, `.git/info/exclude` and the global git excludes
+    /// are not read.
+    pub no_ignore: bool,
+    /// Real paths a symbolic link met in the walk may lead into (besides the walked path): the
+    /// run's workspace root. A link that leads elsewhere is not followed.
+    pub trees: Vec<PathBuf>,
+}
+
+/// What the walk does after a [`Found::Manifest`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Goes on into the manifest's directory.
+    Continue,
+    /// Leaves the manifest's directory: a package that is not a member of the workspace being
+    /// walked (never the walked path itself).
+    SkipDirectory,
 }
 
 /// `path` with its `..` components resolved by dropping the component before each, as the
@@ -87,7 +105,12 @@ pub enum PathKinds {
 /// reaches it, with the index of the path: path by path, sorted within each directory, depth
 /// first; `target/` of a package, cargo's tagged build directories, `.git/` and hidden
 /// directories are skipped. An explicit path that holds no Rust file is an error.
-pub fn discover(paths: &[&Path], kinds: PathKinds, found: &mut impl FnMut(usize, Found)) {
+pub fn discover(
+    paths: &[&Path],
+    kinds: PathKinds,
+    options: &WalkOptions,
+    found: &mut impl FnMut(usize, Found) -> Next,
+) {
     enum Kind {
         Directory,
         File,
@@ -121,19 +144,25 @@ pub fn discover(paths: &[&Path], kinds: PathKinds, found: &mut impl FnMut(usize,
                 item,
                 Found::File(_) | Found::NamedFile(_) | Found::Error(..)
             );
-            found(index, item);
+            found(index, item)
         };
         match kind {
             Kind::Directory => {
                 found_here(Found::Root(path.to_owned()));
-                walk(path, &mut found_here);
+                walk(path, options, &mut found_here);
             }
-            Kind::File => found_here(Found::File(path.to_owned())),
-            Kind::NamedFile => found_here(Found::NamedFile(path.to_owned())),
-            Kind::Error(error) => found_here(Found::Error(path.to_owned(), error.to_string())),
+            Kind::File => {
+                found_here(Found::File(path.to_owned()));
+            }
+            Kind::NamedFile => {
+                found_here(Found::NamedFile(path.to_owned()));
+            }
+            Kind::Error(error) => {
+                found_here(Found::Error(path.to_owned(), error.to_string()));
+            }
         }
         if !any {
-            found(
+            let _ = found(
                 index,
                 Found::Error(
                     path.to_owned(),
@@ -144,36 +173,92 @@ pub fn discover(paths: &[&Path], kinds: PathKinds, found: &mut impl FnMut(usize,
     }
 }
 
-fn walk(root: &Path, found: &mut impl FnMut(Found)) {
-    // Links are followed, as cargo follows them to modules: a loop or a dangling link is
-    // reported with its path, and the walk goes on.
-    let mut entries = WalkDir::new(root)
+fn walk(root: &Path, options: &WalkOptions, found: &mut impl FnMut(Found) -> Next) {
+    // The directory whose remaining entries the walk leaves (a build directory at its tag, a
+    // package outside the workspace at its manifest): the listing is sorted with both first,
+    // so nothing else in it has been handed out yet.
+    let leaving: Arc<Mutex<Option<Vec<u8>>>> = Arc::default();
+    let mut trees = options.trees.clone();
+    trees.extend(std::fs::canonicalize(root));
+    let filter = {
+        let leaving = Arc::clone(&leaving);
+        move |entry: &ignore::DirEntry| {
+            entry.depth() == 0
+                || !(leaving
+                    .lock()
+                    .expect("the walk does not panic")
+                    .as_deref()
+                    .is_some_and(|directory| parent_bytes(entry.path()) == directory)
+                    || is_skipped_directory(entry)
+                    || (entry.path_is_symlink() && !leads_into(entry.path(), &trees)))
+        }
+    };
+    // Links are followed, as cargo follows them to modules, but only into the checked tree: a
+    // loop or a dangling link is reported with its path, and the walk goes on. Ignore files
+    // are read as ripgrep reads them (the `ignore` crate); hidden directories are skipped by
+    // `filter`, hidden files are not.
+    let entries = ignore::WalkBuilder::new(root)
         .follow_links(true)
-        .sort_by(|a, b| listing_order(a).cmp(&listing_order(b)))
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_skipped_directory(entry));
-    while let Some(entry) = entries.next() {
+        .hidden(false)
+        .ignore(!options.no_ignore)
+        .git_ignore(!options.no_ignore)
+        .git_global(!options.no_ignore)
+        .git_exclude(!options.no_ignore)
+        .parents(!options.no_ignore)
+        .sort_by_file_path(|a, b| listing_order(a).cmp(&listing_order(b)))
+        .filter_entry(filter)
+        .build();
+    for entry in entries {
         match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let name = file_name(&entry);
-                if name == CACHEDIR_TAG.as_bytes() && entry.depth() > 1 {
-                    entries.skip_current_dir();
+            Ok(entry) if entry.file_type().is_some_and(|kind| kind.is_file()) => {
+                let name = file_name(entry.path());
+                let leave = if name == CACHEDIR_TAG.as_bytes() {
+                    true
                 } else if name == b"Cargo.toml" {
-                    found(Found::Manifest(entry.into_path()));
-                } else if is_source_name(name) {
-                    found(Found::File(entry.into_path()));
+                    found(Found::Manifest(entry.path().to_owned())) == Next::SkipDirectory
+                } else {
+                    if is_source_name(name) {
+                        found(Found::File(entry.into_path()));
+                    }
+                    continue;
+                };
+                if leave && entry.depth() > 1 {
+                    *leaving.lock().expect("the walk does not panic") =
+                        Some(parent_bytes(entry.path()).to_vec());
                 }
             }
             Ok(_) => {}
             Err(error) => {
-                let path = error.path().unwrap_or(root).to_owned();
-                let message = error
-                    .io_error()
-                    .map_or_else(|| error.to_string(), ToString::to_string);
-                found(Found::Error(path, message));
+                let (path, message) = walk_error(&error);
+                found(Found::Error(path.unwrap_or(root).to_owned(), message));
             }
         }
     }
+}
+
+/// Where a walk error happened, and what it was (the I/O error's own words when it has one).
+fn walk_error(error: &ignore::Error) -> (Option<&Path>, String) {
+    match error {
+        ignore::Error::WithPath { path, err } => (Some(path), walk_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err)
+        }
+        ignore::Error::Loop { child, .. } => (Some(child), error.to_string()),
+        _ => (
+            None,
+            error
+                .io_error()
+                .map_or_else(|| error.to_string(), ToString::to_string),
+        ),
+    }
+}
+
+/// Whether the symbolic link at `path` leads inside one of `trees` (real paths). One that
+/// cannot be resolved (dangling, a loop) is left to the walk, which reports it.
+fn leads_into(path: &Path, trees: &[PathBuf]) -> bool {
+    std::fs::canonicalize(path).map_or(true, |target| {
+        trees.iter().any(|tree| target.starts_with(tree))
+    })
 }
 
 fn is_source_name(name: &[u8]) -> bool {
@@ -193,18 +278,18 @@ const CACHEDIR_TAG: &str = "CACHEDIR.TAG";
 /// anything else in it, and `Cargo.toml`, so a package's files come after its manifest.
 /// Neither is a `.rs` file, so the order of the files checked is the order of their names.
 /// Names compare as the paths' bytes: siblings share everything before their names.
-fn listing_order(entry: &walkdir::DirEntry) -> (bool, &[u8]) {
-    let name = file_name(entry);
+fn listing_order(path: &Path) -> (bool, &[u8]) {
+    let name = file_name(path);
     (
         name != CACHEDIR_TAG.as_bytes() && name != b"Cargo.toml",
-        entry.path().as_os_str().as_encoded_bytes(),
+        path.as_os_str().as_encoded_bytes(),
     )
 }
 
 /// The entry's name, as bytes: what follows the last separator of its path (`Path::file_name`
 /// parses the whole path, for every comparison of a sort).
-fn file_name(entry: &walkdir::DirEntry) -> &[u8] {
-    let path = entry.path().as_os_str().as_encoded_bytes();
+fn file_name(path: &Path) -> &[u8] {
+    let path = path.as_os_str().as_encoded_bytes();
     let start = path
         .iter()
         .rposition(|&byte| std::path::is_separator(char::from(byte)))
@@ -212,8 +297,19 @@ fn file_name(entry: &walkdir::DirEntry) -> &[u8] {
     &path[start..]
 }
 
-fn is_skipped_directory(entry: &walkdir::DirEntry) -> bool {
-    if !entry.file_type().is_dir() {
+/// The path's directory, as bytes: all before the separator ahead of its name (compared for
+/// every entry after a directory was left, so not parsed into components).
+fn parent_bytes(path: &Path) -> &[u8] {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let directory = &bytes[..bytes.len() - file_name(path).len()];
+    match directory.split_last() {
+        Some((&last, rest)) if std::path::is_separator(char::from(last)) => rest,
+        _ => directory,
+    }
+}
+
+fn is_skipped_directory(entry: &ignore::DirEntry) -> bool {
+    if !entry.file_type().is_some_and(|kind| kind.is_dir()) {
         return false;
     }
     let name = entry.file_name().to_string_lossy();

@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex};
 use crate::analysis::{self, PackageFile, Prefilter};
 use crate::catalogue::Catalogue;
 use crate::config::Config;
-use crate::discover::{self, Found, PathKinds};
+use crate::discover::{self, Found, Next, PathKinds, WalkOptions};
 use crate::source::SourceFile;
-use crate::workspace::{self, Package, Packages};
+use crate::workspace::{self, Package, Packages, Workspaces};
 use crate::{FileReport, Report};
 
 /// What every task of a run shares.
@@ -24,13 +24,35 @@ struct Run<'a> {
     /// the walk gave, which the kernel resolves from there, not from the root (a pre-commit
     /// hook's relative paths cost fewer lookups).
     cwd_is_current: bool,
-    config: &'a Config,
-    catalogue: Catalogue,
-    prefilter: Prefilter,
+    /// The run's configuration, with what is built from it.
+    settings: Arc<Settings>,
+    /// The root of the workspace the run is in (or `cwd`).
+    root: PathBuf,
+    workspaces: Workspaces,
     /// Each checked file with its [`Place`].
     checked: Mutex<Vec<(Place, FileReport)>>,
     /// Whether a path taken as a file by its name ([`Found::NamedFile`]) is not one.
     misnamed: AtomicBool,
+}
+
+/// What a package is checked with: its configuration (the run's, or the one found for its
+/// workspace; see [`Config::for_package`]) and the catalogue and prefilter built from it.
+struct Settings {
+    config: Config,
+    catalogue: Catalogue,
+    prefilter: Prefilter,
+}
+
+impl Settings {
+    fn new(config: Config) -> Self {
+        let catalogue = Catalogue::for_config(&config);
+        let prefilter = Prefilter::new(&catalogue);
+        Settings {
+            config,
+            catalogue,
+            prefilter,
+        }
+    }
 }
 
 /// Where a file comes in the report: the index of the path it was found under, as the paths
@@ -59,12 +81,8 @@ fn check_paths_as(
     // package comes first (which some lints ask) does not depend on the order the paths were
     // given in. The report keeps that order. A pre-commit hook's thousands of paths are
     // sorted while the catalogue's searches are built.
-    let ((catalogue, prefilter), (absolute_paths, walk_order)) = rayon::join(
-        || {
-            let catalogue = Catalogue::for_config(config);
-            let prefilter = Prefilter::new(&catalogue);
-            (catalogue, prefilter)
-        },
+    let (settings, (absolute_paths, walk_order)) = rayon::join(
+        || Settings::new(config.clone()),
         || {
             use rayon::prelude::*;
             let absolute_paths: Vec<PathBuf> =
@@ -78,17 +96,23 @@ fn check_paths_as(
             (absolute_paths, walk_order)
         },
     );
+    let workspaces = Workspaces::default();
+    let root = discover::workspace_root(cwd, &workspaces).unwrap_or_else(|| cwd.to_owned());
+    let options = WalkOptions {
+        no_ignore: config.no_ignore,
+        trees: std::fs::canonicalize(&root).into_iter().collect(),
+    };
     let run = Run {
         cwd,
         cwd_is_current: std::env::current_dir().is_ok_and(|current| current == cwd),
-        config,
-        prefilter,
-        catalogue,
+        settings: Arc::new(settings),
+        root: root.clone(),
+        workspaces,
         checked: Mutex::new(Vec::new()),
         misnamed: AtomicBool::new(false),
     };
     let mut report = Report {
-        root: discover::workspace_root(cwd).unwrap_or_else(|| cwd.to_owned()),
+        root,
         ..Report::default()
     };
     let walked: Vec<&Path> = walk_order.iter().map(|&given| &*paths[given]).collect();
@@ -102,6 +126,8 @@ fn check_paths_as(
         within: (usize::MAX, 0),
         packages: Packages::default(),
         open: OpenPackages::new(&absolute_walked),
+        settings: std::collections::HashMap::new(),
+        root: PathBuf::new(),
         path_errors: Vec::new(),
     };
     rayon::in_place_scope(|scope| {
@@ -122,8 +148,8 @@ fn check_paths_as(
             (ahead, ()) = rayon::join(
                 || workspace::look_up(next_stretch, &mut asked),
                 || {
-                    discover::discover(stretch, kinds, &mut |argument, found| {
-                        walk.found(scope, first + argument, found);
+                    discover::discover(stretch, kinds, &options, &mut |argument, found| {
+                        walk.found(scope, first + argument, found)
                     });
                 },
             );
@@ -181,13 +207,18 @@ struct Walk<'r> {
     within: Place,
     packages: Packages,
     open: OpenPackages<'r>,
+    /// Each package's settings, by its manifest's path (`None`: its configuration could not
+    /// be used, which is reported, and its files are not checked).
+    settings: std::collections::HashMap<PathBuf, Option<Arc<Settings>>>,
+    /// The directory path being walked (absolute).
+    root: PathBuf,
     path_errors: Vec<(Place, (PathBuf, String))>,
 }
 
 impl<'r> Walk<'r> {
     /// Takes what the walk found under the walked path at `argument`: a file is read on the
     /// pool at once.
-    fn found<'s>(&mut self, scope: &rayon::Scope<'s>, argument: usize, found: Found)
+    fn found<'s>(&mut self, scope: &rayon::Scope<'s>, argument: usize, found: Found) -> Next
     where
         'r: 's,
     {
@@ -201,25 +232,40 @@ impl<'r> Walk<'r> {
         let (path, by_name) = match found {
             Found::File(path) => (path, false),
             Found::NamedFile(path) => (path, true),
-            Found::Root(path) => return self.packages.walking(&absolute(&path, cwd)),
+            Found::Root(path) => {
+                let root = absolute(&path, cwd);
+                self.packages.walking(&root);
+                self.root = root;
+                return Next::Continue;
+            }
             Found::Manifest(path) => {
-                return self.packages.listed_manifest(&absolute(&path, cwd));
+                let manifest = absolute(&path, cwd);
+                let is_root = manifest.parent() == Some(&*self.root);
+                if !is_root && !self.is_member_of_enclosing_workspace(&manifest) {
+                    return Next::SkipDirectory;
+                }
+                self.packages.listed_manifest(&manifest);
+                return Next::Continue;
             }
             Found::Error(path, message) => {
                 let error = (display_path(&path, cwd), message);
-                return self.path_errors.push((place, error));
+                self.path_errors.push((place, error));
+                return Next::Continue;
             }
         };
         let absolute_path = absolute(&path, cwd);
-        if run.config.is_excluded(&absolute_path) {
-            return;
-        }
         let package = self.packages.for_file(&absolute_path);
+        let Some(settings) = self.settings_for(&package, place) else {
+            return Next::Continue;
+        };
+        if settings.config.is_excluded(&absolute_path) {
+            return Next::Continue;
+        }
         // On the pool: the package may be checked at once, and the walk goes on.
         for left in self.open.left_for(argument, &absolute_path) {
             scope.spawn(move |_| left.walk_done(run));
         }
-        let work = self.open.work_for(package);
+        let work = self.open.work_for(package, settings);
         work.pending.fetch_add(1, Ordering::AcqRel);
         let file = FoundFile {
             place,
@@ -229,6 +275,69 @@ impl<'r> Walk<'r> {
             by_name,
         };
         scope.spawn(move |_| work.read(run, file));
+        Next::Continue
+    }
+
+    /// Whether the package (or workspace) of `manifest`, which the walk met below the walked
+    /// path, belongs to the workspace of the nearest manifest the walk met above it, as cargo
+    /// decides: a vendored copy, a nested workspace or an excluded package does not, and is
+    /// checked only when the path given is (or is inside) it, or holds it with no other
+    /// manifest from there down to it (`cargo objlint fixtures/` checks the packages there).
+    fn is_member_of_enclosing_workspace(&self, manifest: &Path) -> bool {
+        let Some(directory) = manifest.parent() else {
+            return true;
+        };
+        let Some(enclosing) = directory
+            .ancestors()
+            .skip(1)
+            .take_while(|ancestor| ancestor.starts_with(&self.root))
+            .find(|ancestor| self.packages.lists_manifest(ancestor))
+        else {
+            return true;
+        };
+        let workspaces = &self.run.workspaces;
+        // A manifest that cannot be read is walked, so that its package reports it.
+        !workspaces.reads_manifest(directory)
+            || workspaces.root_of(directory) == workspaces.root_of(enclosing)
+    }
+
+    /// The settings `package` is checked with; `None`, reported once, when the configuration
+    /// found for it cannot be used.
+    fn settings_for(&mut self, package: &Package, place: Place) -> Option<Arc<Settings>> {
+        if let Some(known) = self.settings.get(&package.manifest_path) {
+            return known.clone();
+        }
+        let run = self.run;
+        let directory = package.manifest_path.parent().unwrap_or(Path::new("/"));
+        // A stand-in (no manifest) has no workspace of its own: the run's root stands for it.
+        let root = if package.manifest_path.is_file() {
+            run.workspaces.root_of(directory)
+        } else {
+            run.root.clone()
+        };
+        let settings = match run.settings.config.for_package(directory, &root, run.cwd) {
+            Ok(None) => Some(Arc::clone(&run.settings)),
+            Ok(Some(config)) => Some(Arc::new(Settings::new(config))),
+            Err(error) => {
+                let mut error = error;
+                if let Ok(relative) = error.path.strip_prefix(run.cwd) {
+                    error.path = relative.to_owned();
+                }
+                let message = error.to_string();
+                let reported = self
+                    .path_errors
+                    .iter()
+                    .any(|(_, (_, known))| *known == message);
+                if !reported {
+                    self.path_errors
+                        .push((place, (error.path.clone(), message)));
+                }
+                None
+            }
+        };
+        self.settings
+            .insert(package.manifest_path.clone(), settings.clone());
+        settings
     }
 }
 
@@ -279,7 +388,7 @@ impl<'p> OpenPackages<'p> {
         left.into_iter().map(|(work, _)| work).collect()
     }
 
-    fn work_for(&mut self, package: Arc<Package>) -> Arc<PackageWork> {
+    fn work_for(&mut self, package: Arc<Package>, settings: Arc<Settings>) -> Arc<PackageWork> {
         if let Some((work, _)) = self
             .packages
             .iter()
@@ -290,6 +399,7 @@ impl<'p> OpenPackages<'p> {
         let last = self.last_path_holding(&package);
         let work = Arc::new(PackageWork {
             package,
+            settings,
             files: Mutex::new(Vec::new()),
             found: AtomicUsize::new(0),
             pending: AtomicUsize::new(1),
@@ -347,6 +457,7 @@ fn last_holding(paths: &[&[u8]], directory: &[u8]) -> usize {
 /// A package whose files are being read.
 struct PackageWork {
     package: Arc<Package>,
+    settings: Arc<Settings>,
     /// Each file read so far: its index in the package, its [`Place`], its absolute path, and
     /// the file.
     files: Mutex<Vec<(usize, Place, PathBuf, PackageFile)>>,
@@ -383,7 +494,7 @@ impl PackageWork {
             read_path,
             found.absolute_path.clone(),
             &self.package,
-            &run.prefilter,
+            &self.settings.prefilter,
         );
         // What asking would have said of the path (see `discover::discover`): a file, whose
         // read error stands, or not.
@@ -393,7 +504,11 @@ impl PackageWork {
         {
             run.misnamed.store(true, Ordering::Relaxed);
         }
-        file.scan_for_apis(found.index, &run.catalogue, &run.prefilter);
+        file.scan_for_apis(
+            found.index,
+            &self.settings.catalogue,
+            &self.settings.prefilter,
+        );
         self.files
             .lock()
             .expect("no task panicked while holding it")
@@ -409,7 +524,7 @@ impl PackageWork {
     fn one_done(&self, run: &Run) {
         if self.pending.fetch_sub(1, Ordering::AcqRel) == 1 {
             let files = std::mem::take(&mut *self.files.lock().expect("no task panicked"));
-            let reports = check_package(&self.package, files, run);
+            let reports = check_package(&self.package, &self.settings, files);
             run.checked
                 .lock()
                 .expect("no task panicked while holding it")
@@ -422,8 +537,8 @@ impl PackageWork {
 /// through [`crate::finish`].
 fn check_package(
     package: &Arc<Package>,
+    settings: &Settings,
     mut files: Vec<(usize, Place, PathBuf, PackageFile)>,
-    run: &Run,
 ) -> Vec<(Place, FileReport)> {
     use rayon::prelude::*;
     // The stages see the files in the walk's order, whatever order the reads finished in.
@@ -432,7 +547,12 @@ fn check_package(
         .into_iter()
         .map(|(_, place, absolute_path, file)| ((place, absolute_path), file))
         .unzip();
-    analysis::check_package(package, &mut files, &run.catalogue, &run.prefilter);
+    analysis::check_package(
+        package,
+        &mut files,
+        &settings.catalogue,
+        &settings.prefilter,
+    );
     // Files a name's literal lies in, which `--fix` edits.
     let literal_files: std::collections::HashSet<PathBuf> = files
         .iter()
@@ -443,7 +563,7 @@ fn check_package(
         .into_par_iter()
         .zip(files)
         .map(|((place, absolute_path), file)| {
-            let diagnostics = crate::finish(&file.source, file.diagnostics, run.config);
+            let diagnostics = crate::finish(&file.source, file.diagnostics, &settings.config);
             // A report keeps the text of a file only where it shows or edits something in it,
             // so that the run's memory does not grow with the tree.
             let keep_text = !diagnostics.is_empty()

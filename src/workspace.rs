@@ -129,6 +129,11 @@ impl Packages {
         }
     }
 
+    /// Whether the walk listed a `Cargo.toml` in `directory` (under a walked path).
+    pub fn lists_manifest(&self, directory: &Path) -> bool {
+        self.listed_manifests.contains(directory.as_os_str())
+    }
+
     /// Keeps what [`look_up`] found, for the walk to use.
     pub fn add_looked_up(&mut self, looked_up: LookedUp) {
         self.looked_up.extend(
@@ -215,15 +220,84 @@ pub fn stand_in(file: &Path) -> Package {
 
 /// The tables of a manifest objlint reads: the package and its targets, and the workspace.
 pub(crate) fn read_manifest(manifest: &Path) -> Result<Table> {
+    read_manifest_tables(manifest, READ_TABLES)
+}
+
+/// The tables `tables` of a manifest (see [`read_tables`]).
+///
+/// A manifest reached through a symbolic link is read only when the link leads inside its own
+/// directory: a checked tree is untrusted, and `Cargo.toml -> /proc/self/environ` (or a home
+/// directory's dot file) must not be read, let alone quoted. A parse error gives its place and
+/// a short reason, never the text it failed on, for the same reason.
+fn read_manifest_tables(manifest: &Path, tables: &[&str]) -> Result<Table> {
+    if leads_out_of_its_directory(manifest) {
+        anyhow::bail!(
+            "not reading {}: a symbolic link to a file outside its directory",
+            manifest.display()
+        );
+    }
     let text = fs::read_to_string(manifest)
         .with_context(|| format!("failed to read {}", manifest.display()))?;
     // Large manifests are mostly features and dependencies (the `windows` crate lists
     // thousands of features), which objlint never reads: it parses the rest. Should that
     // not parse (a section boundary misread), the whole text is parsed, for its own error.
-    read_tables(&text)
+    read_tables(&text, tables)
         .parse::<Table>()
         .or_else(|_| text.parse::<Table>())
-        .with_context(|| format!("failed to parse {}", manifest.display()))
+        .map_err(|error| {
+            let place = error.span().map_or_else(String::new, |span| {
+                let before = &text.as_bytes()[..span.start.min(text.len())];
+                let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
+                let column = before
+                    .iter()
+                    .rev()
+                    .take_while(|&&byte| byte != b'\n')
+                    .count()
+                    + 1;
+                format!("line {line}, column {column}: ")
+            });
+            anyhow::anyhow!(
+                "failed to parse {}: {place}{}",
+                manifest.display(),
+                short_reason(error.message())
+            )
+        })
+}
+
+/// Whether `path` is a symbolic link whose target is not inside the link's own directory (or
+/// cannot be resolved).
+pub(crate) fn leads_out_of_its_directory(path: &Path) -> bool {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_symlink());
+    if !is_link {
+        return false;
+    }
+    let directory = path.parent().unwrap_or(Path::new("/"));
+    match (fs::canonicalize(path), fs::canonicalize(directory)) {
+        (Ok(target), Ok(directory)) => !target.starts_with(directory),
+        _ => true,
+    }
+}
+
+/// The first line of a TOML parser's message with anything it quotes from the text left out
+/// (a duplicate key's name, an unexpected token), but for a single punctuation character the
+/// grammar expects: the text may be any file a link led to.
+fn short_reason(message: &str) -> String {
+    let first_line = message.lines().next().unwrap_or_default().trim();
+    let mut reason = String::new();
+    for (index, piece) in first_line.split('`').enumerate() {
+        let quoted = index % 2 == 1;
+        if !quoted {
+            reason.push_str(piece);
+        } else if piece.len() == 1 && piece.bytes().all(|byte| byte.is_ascii_punctuation()) {
+            reason.push('`');
+            reason.push_str(piece);
+            reason.push('`');
+        } else {
+            reason.push('…');
+        }
+    }
+    reason.retain(|character| !character.is_control() && character != '"' && character != '\'');
+    reason
 }
 
 /// The top-level tables objlint reads from a manifest.
@@ -237,9 +311,20 @@ const READ_TABLES: &[&str] = &[
     "bench",
 ];
 
+/// The tables that say which packages belong to a workspace: `[workspace]`, and the path
+/// dependencies of a root package, which cargo makes members.
+const WORKSPACE_TABLES: &[&str] = &[
+    "package",
+    "workspace",
+    "dependencies",
+    "dev-dependencies",
+    "build-dependencies",
+    "target",
+];
+
 /// `text` without the sections of tables objlint does not read: the keys before the first
-/// header, then each `[table]` or `[[table]]` (and its sub-tables) named in [`READ_TABLES`].
-fn read_tables(text: &str) -> String {
+/// header, then each `[table]` or `[[table]]` (and its sub-tables) named in `tables`.
+fn read_tables(text: &str, tables: &[&str]) -> String {
     let mut kept = String::with_capacity(text.len());
     let mut keeping = true;
     let mut in_multiline_string = false;
@@ -253,7 +338,7 @@ fn read_tables(text: &str) -> String {
                 .unwrap_or_default()
                 .trim()
                 .trim_matches(['"', '\'']);
-            keeping = READ_TABLES.contains(&first_key);
+            keeping = tables.contains(&first_key);
         }
         if keeping {
             kept.push_str(line);
@@ -264,6 +349,201 @@ fn read_tables(text: &str) -> String {
         }
     }
     kept
+}
+
+/// Which workspace each package belongs to, decided as cargo decides, from the manifests
+/// alone; shared by the tasks of a run, each manifest read once.
+#[derive(Default)]
+pub struct Workspaces {
+    /// By directory: what its `Cargo.toml` says about workspaces (`None`: no manifest, or one
+    /// that cannot be read).
+    facts: Mutex<HashMap<PathBuf, Option<Arc<WorkspaceFacts>>>>,
+}
+
+impl Workspaces {
+    /// The root of the workspace the package (or virtual manifest) in `directory` belongs to:
+    /// `directory` itself when its manifest has a `[workspace]`; the root its
+    /// `package.workspace` names; else the nearest ancestor with a `[workspace]` that does not
+    /// `exclude` it (as cargo looks) — if that workspace's members list it (`members`, globs
+    /// included, or a path dependency of the root package). A package that workspace does not
+    /// list, which cargo refuses to build ("believes it's in a workspace when it's not"), is
+    /// its own root: a workspace above a checkout, or a sibling project's, is never adopted.
+    pub fn root_of(&self, directory: &Path) -> PathBuf {
+        if let Some(own) = self.facts(directory) {
+            if own.workspace.is_some() {
+                return directory.to_owned();
+            }
+            if let Some(named) = &own.named_root {
+                return named.clone();
+            }
+        }
+        for ancestor in directory.ancestors().skip(1) {
+            let Some(facts) = self.facts(ancestor) else {
+                continue;
+            };
+            let Some(workspace) = &facts.workspace else {
+                continue;
+            };
+            if workspace.excludes(ancestor, directory) {
+                continue;
+            }
+            return if workspace.has_member(ancestor, directory) {
+                ancestor.to_owned()
+            } else {
+                directory.to_owned()
+            };
+        }
+        directory.to_owned()
+    }
+
+    /// Whether the `Cargo.toml` in `directory` can be read and parsed.
+    pub fn reads_manifest(&self, directory: &Path) -> bool {
+        self.facts(directory).is_some()
+    }
+
+    fn facts(&self, directory: &Path) -> Option<Arc<WorkspaceFacts>> {
+        if let Some(known) = self.lock().get(directory) {
+            return known.clone();
+        }
+        let manifest = directory.join("Cargo.toml");
+        let facts = manifest
+            .is_file()
+            .then(|| read_manifest_tables(&manifest, WORKSPACE_TABLES).ok())
+            .flatten()
+            .map(|table| Arc::new(WorkspaceFacts::of(directory, &table)));
+        self.lock().insert(directory.to_owned(), facts.clone());
+        facts
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Option<Arc<WorkspaceFacts>>>> {
+        self.facts
+            .lock()
+            .expect("no task panicked while holding it")
+    }
+}
+
+/// What one manifest says about workspaces.
+struct WorkspaceFacts {
+    workspace: Option<WorkspaceTable>,
+    /// `package.workspace`: the root the package names, as an absolute path.
+    named_root: Option<PathBuf>,
+}
+
+/// A `[workspace]` table: which packages under its root belong to it.
+struct WorkspaceTable {
+    /// `members` written as plain paths (absolute), which `exclude` cannot take back.
+    member_paths: Vec<PathBuf>,
+    /// `members` with glob characters, relative to the root.
+    member_globs: Vec<globset::GlobMatcher>,
+    /// `exclude`, as absolute paths.
+    exclude: Vec<PathBuf>,
+    /// The root package's path dependencies, which cargo makes members.
+    path_dependencies: Vec<PathBuf>,
+}
+
+impl WorkspaceFacts {
+    fn of(directory: &Path, manifest: &Table) -> Self {
+        let strings = |value: Option<&toml::Value>| -> Vec<String> {
+            value
+                .and_then(toml::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| Some(entry.as_str()?.to_owned()))
+                .collect()
+        };
+        let workspace = manifest
+            .get("workspace")
+            .and_then(toml::Value::as_table)
+            .map(|workspace| {
+                let mut member_paths = Vec::new();
+                let mut member_globs = Vec::new();
+                for member in strings(workspace.get("members")) {
+                    let member = member.trim_start_matches("./").trim_end_matches('/');
+                    if member.contains(['*', '?', '[', '{']) {
+                        let glob = globset::GlobBuilder::new(member)
+                            .literal_separator(true)
+                            .build();
+                        member_globs.extend(glob.map(|glob| glob.compile_matcher()));
+                    } else {
+                        member_paths.push(lexically_clean(&directory.join(member)));
+                    }
+                }
+                let exclude = strings(workspace.get("exclude"))
+                    .iter()
+                    .map(|path| lexically_clean(&directory.join(path)))
+                    .collect();
+                WorkspaceTable {
+                    member_paths,
+                    member_globs,
+                    exclude,
+                    path_dependencies: path_dependencies(directory, manifest),
+                }
+            });
+        let named_root = manifest
+            .get("package")
+            .and_then(|package| package.get("workspace"))
+            .and_then(toml::Value::as_str)
+            .map(|root| lexically_clean(&directory.join(root)));
+        WorkspaceFacts {
+            workspace,
+            named_root,
+        }
+    }
+}
+
+impl WorkspaceTable {
+    /// Whether `exclude` takes the package in `package` out, as cargo's `is_excluded`: under
+    /// an excluded path and not under a member written as a plain path.
+    fn excludes(&self, _root: &Path, package: &Path) -> bool {
+        let package = lexically_clean(package);
+        self.exclude.iter().any(|path| package.starts_with(path))
+            && !self
+                .member_paths
+                .iter()
+                .any(|path| package.starts_with(path))
+    }
+
+    fn has_member(&self, root: &Path, package: &Path) -> bool {
+        let package = lexically_clean(package);
+        let root = lexically_clean(root);
+        package == root
+            || self.member_paths.contains(&package)
+            || self.path_dependencies.contains(&package)
+            || package
+                .strip_prefix(&root)
+                .is_ok_and(|relative| self.member_globs.iter().any(|glob| glob.is_match(relative)))
+    }
+}
+
+/// The directories of the path dependencies a manifest declares, in any dependency table.
+fn path_dependencies(directory: &Path, manifest: &Table) -> Vec<PathBuf> {
+    const KINDS: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let mut tables: Vec<&toml::Value> = KINDS
+        .iter()
+        .filter_map(|kind| manifest.get(*kind))
+        .collect();
+    if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
+        for target in targets.values() {
+            tables.extend(KINDS.iter().filter_map(|kind| target.get(*kind)));
+        }
+    }
+    tables.extend(
+        manifest
+            .get("workspace")
+            .and_then(|workspace| workspace.get("dependencies")),
+    );
+    tables
+        .into_iter()
+        .filter_map(toml::Value::as_table)
+        .flat_map(toml::Table::values)
+        .filter_map(|dependency| dependency.get("path")?.as_str())
+        .map(|path| lexically_clean(&directory.join(path)))
+        .collect()
+}
+
+/// `path` with `.` and `..` components resolved by name, as cargo joins manifest paths.
+fn lexically_clean(path: &Path) -> PathBuf {
+    crate::discover::lexically_normal(path).into_owned()
 }
 
 /// What [`look_up`] found: each directory it asked about, with the `Cargo.toml` read in it
@@ -569,7 +849,7 @@ windows = "1"
 [ "lib" ]
 path = "src/l.rs"
 "#;
-        let table: Table = read_tables(manifest).parse().unwrap();
+        let table: Table = read_tables(manifest, READ_TABLES).parse().unwrap();
         let keys: Vec<&String> = table.keys().collect();
         assert_eq!(keys, ["bin", "cargo-features", "lib", "package"]);
         assert_eq!(

@@ -1270,3 +1270,117 @@ fn clippy_sarif_reads_the_findings() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Which files a run checks: ignore files, nested packages and workspaces (issue 14, 15).
+
+/// A package whose `src/main.rs` has the finding `Checked`, with a file of the finding `name`
+/// at each of `others`.
+fn package_with_others(others: &[(&str, &str)]) -> Tree {
+    let mut tree = Tree::package("walked").file("src/main.rs", mapping_named("Checked"));
+    for (path, name) in others {
+        tree = tree.file(path, mapping_named(name));
+    }
+    tree
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+#[test]
+fn ignore_files_are_honoured_as_ripgrep_honours_them_and_no_ignore_turns_them_off() {
+    let tree = package_with_others(&[
+        ("src/generated/out.rs", "InGitignore"),
+        ("src/local/scratch.rs", "InInfoExclude"),
+        ("src/copied/copy.rs", "InDotIgnore"),
+        ("src/global/global.rs", "InGlobalExcludes"),
+    ])
+    .file(".gitignore", "/src/generated/\n")
+    .file(".ignore", "copied/\n")
+    .file(".config/git/ignore", "global/\n");
+    git(&tree.root, &["init", "-q"]);
+    fs::write(tree.path(".git/info/exclude"), "scratch.rs\n").expect("write the exclude file");
+    let run_with = |args: &[&str]| {
+        Run::of(
+            Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+                .args(args)
+                .current_dir(&tree.root)
+                .env("HOME", &tree.root)
+                .env("XDG_CONFIG_HOME", tree.path(".config")),
+        )
+    };
+    let ignored = [
+        "InGitignore",
+        "InInfoExclude",
+        "InDotIgnore",
+        "InGlobalExcludes",
+    ];
+    let run = run_with(&[]);
+    run.assert_code(1)
+        .assert_stderr_has(&name_finding("Checked"));
+    for name in ignored {
+        run.assert_stderr_lacks(name);
+    }
+    // From a subdirectory, the rules of the directories above still apply.
+    run_with(&["src"]).assert_stderr_lacks("InGitignore");
+    let run = run_with(&["--no-ignore"]);
+    for name in ignored {
+        run.assert_stderr_has(&name_finding(name));
+    }
+    // A file given as a path is checked whatever the ignore files say.
+    run_with(&["src/generated/out.rs"])
+        .assert_code(1)
+        .assert_stderr_has(&name_finding("InGitignore"));
+}
+
+#[test]
+fn nested_packages_outside_the_workspace_are_checked_only_when_given() {
+    let tree = Tree::new()
+        .file(
+            "Cargo.toml",
+            workspace_manifest(&["crates/*"]) + "exclude = [\"crates/excluded\"]\n",
+        )
+        .file("crates/a/Cargo.toml", manifest("a"))
+        .file("crates/a/src/lib.rs", mapping_named("MemberA"))
+        .file("crates/excluded/Cargo.toml", manifest("excluded"))
+        .file("crates/excluded/src/lib.rs", mapping_named("Excluded"))
+        .file("vendor/copy/Cargo.toml", manifest("copy"))
+        .file("vendor/copy/src/lib.rs", mapping_named("VendoredCopy"))
+        .file(
+            "crates/a/nested/Cargo.toml",
+            "[workspace]\n[package]\nname = \"nested\"\nversion = \"0.1.0\"\n",
+        )
+        .file(
+            "crates/a/nested/src/lib.rs",
+            mapping_named("NestedWorkspace"),
+        );
+    let run = objlint(&tree.root, &[]);
+    run.assert_code(1)
+        .assert_stderr_has(&name_finding("MemberA"));
+    for foreign in ["Excluded", "VendoredCopy", "NestedWorkspace"] {
+        run.assert_stderr_lacks(foreign);
+    }
+    // Given as a path, each is checked; run inside it, it alone is.
+    for (path, name) in [
+        ("vendor/copy", "VendoredCopy"),
+        ("crates/excluded", "Excluded"),
+        ("crates/a/nested", "NestedWorkspace"),
+    ] {
+        objlint(&tree.root, &[path]).assert_stderr_has(&name_finding(name));
+        let inside = objlint(&tree.path(path), &[]);
+        inside
+            .assert_code(1)
+            .assert_stderr_has(&name_finding(name))
+            .assert_stderr_lacks("MemberA")
+            .assert_stderr_has("in 1 file checked");
+    }
+}

@@ -528,3 +528,89 @@ fn explain_shows_the_level_in_force() {
     .assert_code(0)
     .assert_stdout_has("objlint::unchecked_already_exists: deny (the default)\n");
 }
+
+/// A repository whose Cargo workspace lives in `rust/`, with one member `app` holding the
+/// issue's finding, and `root_extra` added to `rust/Cargo.toml`.
+fn workspace_in_a_subdirectory(root_extra: &str) -> Tree {
+    Tree::new()
+        .file(
+            "rust/Cargo.toml",
+            format!("[workspace]\nmembers = [\"app\"]\n{root_extra}"),
+        )
+        .file("rust/app/Cargo.toml", manifest("app"))
+        .file("rust/app/src/main.rs", CLASH_MAIN)
+}
+
+const ALLOW_BOTH: &str =
+    "[lints]\nnon_unique_object_name = \"allow\"\nunchecked_already_exists = \"allow\"\n";
+
+#[test]
+fn a_workspace_in_a_subdirectory_keeps_its_configuration_when_run_from_the_repository_root() {
+    let cases = [
+        (
+            "rust/objlint.toml",
+            workspace_in_a_subdirectory("").file("rust/objlint.toml", ALLOW_BOTH),
+        ),
+        (
+            "[workspace.metadata.objlint]",
+            workspace_in_a_subdirectory(
+                "[workspace.metadata.objlint.lints]\nnon_unique_object_name = \"allow\"\nunchecked_already_exists = \"allow\"\n",
+            ),
+        ),
+    ];
+    for (case, tree) in cases {
+        // The whole repository, and the file as a pre-commit hook passes it, from the root.
+        for args in [&[][..], &["rust/app/src/main.rs"]] {
+            let run = objlint(&tree.root, args);
+            assert_eq!(
+                run.code,
+                Some(0),
+                "{case}, {args:?}: the configuration was lost\n{run}"
+            );
+        }
+        // The command line still wins over the configuration found.
+        objlint(&tree.root, &["-D", "non_unique_object_name"])
+            .assert_code(1)
+            .assert_stderr_has(&name_finding("MyFileMapping"));
+    }
+}
+
+#[test]
+fn each_package_gets_its_own_workspace_configuration_and_config_overrides_all() {
+    // A repository-level `objlint.toml` above the workspaces applies where a workspace has
+    // none of its own; `rust/`'s own configuration wins for its packages.
+    let tree = workspace_in_a_subdirectory("")
+        .file("rust/objlint.toml", levels("warn"))
+        .file("objlint.toml", ALLOW_BOTH)
+        .file("tools/Cargo.toml", manifest("tools"))
+        .file("tools/src/lib.rs", mapping_named("ToolsMapping"));
+    let run = objlint(&tree.root, &["--format", "short"]);
+    run.assert_code(1)
+        .assert_stderr_has(
+            "warning[objlint::non_unique_object_name]: file mapping name `MyFileMapping`",
+        )
+        .assert_stderr_lacks("ToolsMapping");
+    // `--config` is the one configuration of every package.
+    let run = objlint(
+        &tree.root,
+        &["--format", "short", "--config", "rust/objlint.toml"],
+    );
+    run.assert_stderr_has(
+        "warning[objlint::non_unique_object_name]: file mapping name `ToolsMapping`",
+    );
+}
+
+#[test]
+fn a_config_file_linked_out_of_the_tree_is_not_read() {
+    let outside = tempfile::tempdir().expect("a directory outside the tree");
+    std::fs::write(outside.path().join("objlint.toml"), ALLOW_BOTH).expect("write outside");
+    let tree = Tree::package("linked").file("src/main.rs", CLASH_MAIN);
+    std::os::unix::fs::symlink(
+        outside.path().join("objlint.toml"),
+        tree.path("objlint.toml"),
+    )
+    .expect("link the configuration");
+    objlint(&tree.root, &[])
+        .assert_code(2)
+        .assert_stderr_has("a symbolic link to a file outside its directory");
+}

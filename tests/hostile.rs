@@ -667,9 +667,11 @@ fn fix_keeps_to_the_tree_and_to_each_files_identity() {
 
     let run = objlint(&tree.root, &["--fix"]);
     assert_no_crash(&run);
+    // Links that lead out of the tree are not followed by the walk (issue 17, item 1), so
+    // what lies behind them is neither read nor fixed.
     run.assert_code(2)
-        .assert_stderr_has("note: src/out.rs: not fixed: it is a symbolic link to ")
-        .assert_stderr_has("src/ext/ext.rs: not fixed: it is really ")
+        .assert_stderr_lacks("LinkedOut")
+        .assert_stderr_lacks("ThroughDir")
         .assert_stderr_has("src/hard.rs: not fixed: it has 2 hard links")
         .assert_stderr_has("src/ro.rs: not fixed: it is read-only");
 
@@ -1023,4 +1025,134 @@ fn baseline_counts_never_wrap() {
             "objlint: 1 finding hidden by the baseline; {} stale baseline entries",
             usize::MAX
         ));
+}
+/// Runs the built binary in `dir` with one more environment variable, as a CI runner holds its
+/// secrets.
+fn objlint_with_secret(dir: &std::path::Path, args: &[&str], secret: &str) -> Run {
+    Run::of(
+        Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+            .args(args)
+            .current_dir(dir)
+            .env("OBJLINT_TEST_TOKEN", secret),
+    )
+}
+
+#[test]
+fn a_manifest_linked_out_of_the_tree_is_never_read_nor_quoted() {
+    let secret = "ghp_secret-token-of-the-runner";
+    let outside = tempfile::tempdir().expect("a directory outside the tree");
+    let outside_file = outside.path().join("notes.txt");
+    fs::write(&outside_file, format!("{secret} is not TOML\n")).expect("write outside");
+    let tree = Tree::package("hostile")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("evil/x.rs", "fn x() {}\n")
+        .file("leak/y.rs", "fn y() {}\n");
+    symlink("/proc/self/environ", tree.path("evil/Cargo.toml")).expect("link the environment");
+    symlink(&outside_file, tree.path("leak/Cargo.toml")).expect("link a file outside");
+    for format in ["human", "short", "json", "sarif", "github", "gitlab"] {
+        for paths in [&[][..], &["evil/x.rs", "leak/y.rs", "src/main.rs"]] {
+            let mut args = vec!["--format", format];
+            args.extend_from_slice(paths);
+            let run = objlint_with_secret(&tree.root, &args, secret);
+            assert_no_crash(&run);
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "a file behind a link was quoted ({format}, {paths:?})\n{run}"
+            );
+            assert!(
+                !run.stdout.contains("OBJLINT_TEST_TOKEN")
+                    && !run.stderr.contains("OBJLINT_TEST_TOKEN"),
+                "the environment was quoted ({format}, {paths:?})\n{run}"
+            );
+        }
+    }
+    // Walked, the links are not followed and the real finding stands; given as paths, their
+    // manifests are refused with a reason.
+    let walked = objlint(&tree.root, &[]);
+    walked.assert_code(1);
+    assert_real_finding(&walked);
+    let given = objlint(&tree.root, &["evil/x.rs", "src/main.rs"]);
+    given
+        .assert_code(2)
+        .assert_stderr_has("a symbolic link to a file outside its directory");
+    assert_real_finding(&given);
+}
+
+#[test]
+fn a_manifest_parse_error_gives_its_place_never_the_text() {
+    let tree = Tree::new()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\", \"broken\"]\n",
+        )
+        .file("app/Cargo.toml", manifest("app"))
+        .file("app/src/main.rs", CLASH_MAIN)
+        .file(
+            "broken/Cargo.toml",
+            "[package]\nname = \"broken\"\nAWS_SECRET=wJalrXUtnFEMI secret value\n",
+        )
+        .file("broken/src/lib.rs", "fn f() {}\n");
+    for format in ["human", "short", "json", "sarif", "github", "gitlab"] {
+        let run = objlint(&tree.root, &["--format", format]);
+        assert_no_crash(&run);
+        run.assert_code(2);
+        for quoted in ["wJalrXUtnFEMI", "AWS_SECRET", "secret value"] {
+            assert!(
+                !run.stdout.contains(quoted) && !run.stderr.contains(quoted),
+                "the manifest's text was quoted ({format})\n{run}"
+            );
+        }
+    }
+    objlint(&tree.root, &["--format", "short"])
+        .assert_stderr_has("failed to parse")
+        .assert_stderr_has("line 3, column");
+}
+
+/// The issue's layout: `/x/Cargo.toml` a workspace with no members, `/x/objlint.toml` allowing
+/// every lint, the run in `/x/proj`, and a sibling project beside it.
+fn foreign_ancestor(workspace: &str) -> Tree {
+    Tree::new()
+        .file("Cargo.toml", workspace)
+        .file(
+            "objlint.toml",
+            "[lints]\nnon_unique_object_name = \"allow\"\nunchecked_already_exists = \"allow\"\n",
+        )
+        .file("proj/Cargo.toml", manifest("proj"))
+        .file("proj/src/main.rs", CLASH_MAIN)
+        .file("sibling/Cargo.toml", manifest("sibling"))
+        .file(
+            "sibling/src/lib.rs",
+            crate::cli::mapping_named("SiblingMapping"),
+        )
+}
+
+#[test]
+fn a_workspace_above_that_does_not_list_the_package_is_not_adopted() {
+    for workspace in [
+        "[workspace]\n",
+        "[workspace]\nmembers = [\"sibling\"]\n",
+        "[workspace]\nmembers = [\"*\"]\nexclude = [\"proj\"]\n",
+    ] {
+        let tree = foreign_ancestor(workspace);
+        let run = objlint(&tree.path("proj"), &[]);
+        run.assert_code(1)
+            .assert_stderr_has(&name_finding("MyFileMapping"))
+            .assert_stderr_lacks("SiblingMapping")
+            .assert_stderr_has("in 1 file checked");
+        let fixed = objlint(&tree.path("proj"), &["--fix"]);
+        assert_no_crash(&fixed);
+        assert!(
+            tree.read("sibling/src/lib.rs")
+                .contains("\"SiblingMapping\""),
+            "--fix rewrote a sibling project ({workspace:?})\n{fixed}"
+        );
+    }
+    // A workspace whose members list the package, by name or by glob, is its workspace.
+    for workspace in [
+        "[workspace]\nmembers = [\"proj\"]\n",
+        "[workspace]\nmembers = [\"pro*\", \"sibling\"]\n",
+    ] {
+        let tree = foreign_ancestor(workspace);
+        objlint(&tree.path("proj"), &[]).assert_code(0);
+    }
 }
