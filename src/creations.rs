@@ -354,6 +354,50 @@ impl<'ast> Visit<'ast> for ItemCollector<'_> {
         visit::visit_impl_item_fn(self, node);
         self.function = previous;
     }
+
+    /// `lazy_static! { static ref NAME: T = …; }` and `thread_local! { static NAME: T = …; }`
+    /// declare statics whose initialiser is the value, as a `static`'s is.
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        let kind = match node.path.segments.last() {
+            Some(last) if last.ident == "lazy_static" => BindingKind::Static,
+            Some(last) if last.ident == "thread_local" => BindingKind::ThreadLocal,
+            _ => return,
+        };
+        let Ok(MacroStatics(statics)) = node.parse_body::<MacroStatics>() else {
+            return;
+        };
+        for (ident, init) in statics {
+            self.add(&ident, kind, &init, None);
+        }
+    }
+}
+
+/// The statics a `lazy_static!` or `thread_local!` invocation declares: `[attributes] [pub]
+/// static [ref] NAME: T = init;`, each with its initialiser.
+struct MacroStatics(Vec<(syn::Ident, Expr)>);
+
+impl syn::parse::Parse for MacroStatics {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let mut statics = Vec::new();
+        while !input.is_empty() {
+            input.call(syn::Attribute::parse_outer)?;
+            input.parse::<syn::Visibility>()?;
+            input.parse::<Token![static]>()?;
+            if input.peek(Token![ref]) {
+                input.parse::<Token![ref]>()?;
+            }
+            let ident: syn::Ident = input.parse()?;
+            input.parse::<Token![:]>()?;
+            input.parse::<syn::Type>()?;
+            input.parse::<Token![=]>()?;
+            let init: Expr = input.parse()?;
+            statics.push((ident, init));
+            if !input.is_empty() {
+                input.parse::<Token![;]>()?;
+            }
+        }
+        Ok(Self(statics))
+    }
 }
 
 /// The body of a function or initialiser: where a check of `ERROR_ALREADY_EXISTS` after a
@@ -836,6 +880,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
             let binding = LetBinding {
                 name,
                 init: Some((*init.expr).clone()),
+                local_key: false,
             };
             self.scopes
                 .last_mut()
@@ -845,6 +890,21 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
     }
 
     fn visit_expr(&mut self, node: &'ast Expr) {
+        // `NAME.with(|name| …)`: inside the closure, `name` is the `thread_local!` static's value.
+        if let Some((name, closure)) = local_key_closure(node) {
+            let Expr::MethodCall(call) = node else {
+                unreachable!("a `with` call")
+            };
+            self.visit_expr(&call.receiver);
+            self.scopes.push(vec![LetBinding {
+                name,
+                init: Some((*call.receiver).clone()),
+                local_key: true,
+            }]);
+            self.visit_expr(&closure.body);
+            self.scopes.pop();
+            return;
+        }
         match node {
             Expr::Call(call) => {
                 if let Expr::Path(function) = &*call.func {
@@ -981,7 +1041,11 @@ impl CreationFinder<'_> {
         self.scopes.push(
             bindings
                 .into_iter()
-                .map(|name| LetBinding { name, init: None })
+                .map(|name| LetBinding {
+                    name,
+                    init: None,
+                    local_key: false,
+                })
                 .collect(),
         );
         visit(self);
@@ -1017,6 +1081,27 @@ impl CreationFinder<'_> {
                 }
             }
         }
+    }
+}
+
+/// For `NAME.with(|name| …)` (or `with_borrow`, for a `RefCell` inside), where `NAME` is a
+/// path: the closure's parameter and the closure.
+fn local_key_closure(expr: &Expr) -> Option<(String, &syn::ExprClosure)> {
+    let Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    if !matches!(call.method.to_string().as_str(), "with" | "with_borrow")
+        || !matches!(&*call.receiver, Expr::Path(_))
+        || call.args.len() != 1
+    {
+        return None;
+    }
+    let Expr::Closure(closure) = &call.args[0] else {
+        return None;
+    };
+    match closure.inputs.iter().collect::<Vec<_>>().as_slice() {
+        [input] => Some((bound_identifier(input)?, closure)),
+        _ => None,
     }
 }
 

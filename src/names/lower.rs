@@ -16,6 +16,9 @@ pub struct LetBinding {
     /// The `let`'s initialiser; `None` for a binding whose value is not known at the call: a
     /// closure's parameter, or what a `for`, `match` arm, `if let` or `while let` pattern binds.
     pub init: Option<Expr>,
+    /// Whether the binding is the parameter of a closure handed to a `thread_local!` static's
+    /// `with` (`NAME.with(|name| …)`), `init` being the static's path: it holds the static's value.
+    pub local_key: bool,
 }
 
 /// The `use` declarations of a file: for each module, the identifiers it imports and the
@@ -184,6 +187,10 @@ const TRANSPARENT_METHODS: &[&str] = &[
     "unwrap",
 ];
 
+/// Types whose `new(|| …)` makes a static initialised on first use: std's `LazyLock` and
+/// `LazyCell`, `once_cell`'s `sync::Lazy` and `unsync::Lazy`.
+const LAZY_TYPES: &[&str] = &["LazyLock", "LazyCell", "Lazy"];
+
 /// Methods that hand out a raw pointer to the buffer: the API then reads up to a NUL.
 const POINTER_METHODS: &[&str] = &["as_ptr", "as_mut_ptr"];
 
@@ -245,6 +252,8 @@ impl Site<'_> {
             Expr::Cast(cast) => next(&cast.expr),
             Expr::Block(block) => tail(&block.block).map_or(NameIr::Unknown, next),
             Expr::Unsafe(block) => tail(&block.block).map_or(NameIr::Unknown, next),
+            // `thread_local!`'s `static NAME: T = const { … }`.
+            Expr::Const(block) => tail(&block.block).map_or(NameIr::Unknown, next),
             Expr::Macro(mac) => self.macro_name(&mac.mac, depth, binding),
             Expr::Call(call) => self.call(call, depth, binding),
             Expr::MethodCall(call) => self.method_call(call, depth, binding),
@@ -438,7 +447,19 @@ impl Site<'_> {
         if call.args.is_empty() && matches!(last, "null" | "null_mut") {
             return NameIr::Unnamed;
         }
-        if call.args.len() != 1 || !passes_through(&segments) {
+        if call.args.len() != 1 {
+            return NameIr::Unknown;
+        }
+        // `LazyLock::new(|| …)`, `Lazy::new(|| …)`: the static's value is what the closure returns.
+        if segments.len() >= 2 && LAZY_TYPES.contains(&segments[segments.len() - 2].as_str()) {
+            return match &call.args[0] {
+                Expr::Closure(closure) if closure.inputs.is_empty() => {
+                    self.lower_at(&closure.body, depth + 1, binding)
+                }
+                _ => NameIr::Unknown,
+            };
+        }
+        if !passes_through(&segments) {
             return NameIr::Unknown;
         }
         // A one-argument conversion passes its name through: `Some(…)`, `PCWSTR(…)`,
@@ -484,6 +505,16 @@ impl Site<'_> {
                 }
             });
         }
+        // `NAME.get_or_init(|| …)` on a `OnceLock`/`OnceCell`: the value the closure makes is the
+        // one every call sees once set here (a `set` elsewhere is not followed).
+        if method == "get_or_init" {
+            return match call.args.first() {
+                Some(Expr::Closure(closure)) if closure.inputs.is_empty() => {
+                    self.lower_at(&closure.body, depth + 1, binding)
+                }
+                _ => NameIr::Unknown,
+            };
+        }
         // `path.unwrap_or("Default")`: when the caller gives no name, the default is it.
         if matches!(method, "unwrap_or" | "unwrap_or_else") {
             if let Some(default) = call.args.first() {
@@ -511,6 +542,12 @@ impl Site<'_> {
                 let Some(init) = &local.init else {
                     return NameIr::Unknown;
                 };
+                if local.local_key {
+                    return match self.lower_at(init, depth + 1, None) {
+                        NameIr::Item(path) => NameIr::LocalKey(path),
+                        _ => NameIr::Unknown,
+                    };
+                }
                 let binding = Binding {
                     kind: BindingKind::Let,
                     name: local.name.clone(),

@@ -34,6 +34,8 @@ pub enum NameIr {
     Literal(Literal),
     /// A path to a `const`/`static`, made absolute within the package (`["<lib>", "ipc", "NAME"]`).
     Item(ItemPath),
+    /// The value a `thread_local!` static hands to `NAME.with(|name| …)`: the item must be one.
+    LocalKey(ItemPath),
     /// `env!("VAR")`.
     Env(String),
     /// Text a wrapper adds in front of the caller's name (`Global\`).
@@ -50,7 +52,7 @@ impl NameIr {
     /// Calls `visit` with every item path in the name.
     pub fn item_paths(&self, visit: &mut impl FnMut(&ItemPath)) {
         match self {
-            NameIr::Item(path) => visit(path),
+            NameIr::Item(path) | NameIr::LocalKey(path) => visit(path),
             NameIr::Concat(parts) => {
                 for part in parts {
                     part.item_paths(visit);
@@ -103,7 +105,10 @@ pub struct Binding {
 pub enum BindingKind {
     Let,
     Const,
+    /// A `static`, or a lazily initialised one (`lazy_static!`, `LazyLock`, `once_cell`'s `Lazy`).
     Static,
+    /// A `thread_local!` static: its value is reached through `with`, never by its path alone.
+    ThreadLocal,
 }
 
 impl std::fmt::Display for Binding {
@@ -111,7 +116,7 @@ impl std::fmt::Display for Binding {
         let keyword = match self.kind {
             BindingKind::Let => "let",
             BindingKind::Const => "const",
-            BindingKind::Static => "static",
+            BindingKind::Static | BindingKind::ThreadLocal => "static",
         };
         write!(f, "`{keyword} {}`", self.name)
     }
@@ -340,8 +345,13 @@ impl Resolver<'_> {
                 parts.literals.push(literal);
                 Ok(())
             }
-            NameIr::Item(path) => {
+            NameIr::Item(path) | NameIr::LocalKey(path) => {
                 let item = self.items.lookup(path).ok_or(ObjectName::Unknown)?;
+                // A `thread_local!` static is a `LocalKey`: only `with` hands out its value.
+                let through_with = matches!(name, NameIr::LocalKey(_));
+                if through_with != (item.kind == BindingKind::ThreadLocal) {
+                    return Err(ObjectName::Unknown);
+                }
                 let binding = Binding {
                     kind: item.kind,
                     name: path.segments.last().cloned().unwrap_or_default(),
