@@ -17,7 +17,7 @@ use crate::crates::{self, Crates, FilePlace};
 use crate::creations::{self, Creation, FnSignature, FoundCreation, Via};
 use crate::lints::{self, LintContext};
 use crate::mentions::{Mentions, WordSearch};
-use crate::names::{FileId, ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
+use crate::names::{FileId, ItemIndex, ObjectName, PackageFacts, Resolver};
 use crate::read;
 use crate::result_flow::CallerFailure;
 use crate::source::{code_words, is_use_item, ByteSpan, Item, Piece, SourceFile};
@@ -181,8 +181,8 @@ pub struct NameUse {
 }
 
 /// How many rounds of "a crate function that passes its parameter to a creation" are
-/// followed: a wrapper of a wrapper of a wrapper is as far as real code goes.
-const MAX_DERIVED_ROUNDS: usize = 3;
+/// followed: as many as functions returning a name are followed into each other.
+const MAX_DERIVED_ROUNDS: usize = crate::names::MAX_FUNCTION_LEVELS;
 
 /// Checks every file of one package; `files` come with their read errors already set.
 pub fn check_package(
@@ -582,7 +582,7 @@ impl Parsed {
 #[derive(Debug, Default)]
 struct Contribution {
     creations: Vec<FoundCreation>,
-    items: Vec<(Vec<String>, crate::names::BindingKind, NameIr)>,
+    items: Vec<(Vec<String>, crate::names::ItemValue)>,
     caller_failures: Vec<(FileId, CallerFailure)>,
 }
 
@@ -594,8 +594,8 @@ impl Contribution {
         items: &mut ItemIndex<'_>,
     ) -> Vec<(FileId, CallerFailure)> {
         found.extend(self.creations);
-        for (path, kind, value) in self.items {
-            items.insert(path, kind, value);
+        for (path, item) in self.items {
+            items.insert(path, item);
         }
         self.caller_failures
     }

@@ -20,8 +20,11 @@ use syn::{Expr, Token};
 use crate::apis::{Api, Matcher, ObjectKind, OnExisting, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::crates::FilePlace;
-use crate::names::lower::{absolute_path, function_scope, path_segments, LetBinding, Site, UseMap};
-use crate::names::{BindingKind, FileId, NameIr};
+use crate::names::lower::{
+    absolute_path, bound_identifier, function_scope, path_segments, pattern_identifiers,
+    LetBinding, ReturnedValues, Site, UseMap,
+};
+use crate::names::{BindingKind, FileId, ItemValue, NameIr};
 use crate::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
 use crate::source::{code_words, ByteSpan, SourceFile};
 
@@ -140,7 +143,7 @@ pub struct Via {
 #[derive(Debug, Default)]
 pub struct FileFacts {
     pub creations: Vec<FoundCreation>,
-    pub items: Vec<(Vec<String>, BindingKind, NameIr)>,
+    pub items: Vec<(Vec<String>, ItemValue)>,
     /// Checks on the failure of calls of functions that are not creations.
     pub caller_failures: Vec<(FileId, CallerFailure)>,
 }
@@ -163,7 +166,6 @@ pub fn find(
         self_type: None,
         uses: UseMap::new(place.library.clone()),
         consts: Vec::new(),
-        items: Vec::new(),
         aliases: HashMap::new(),
         catalogue,
     };
@@ -208,9 +210,23 @@ pub fn find(
     }
 }
 
-/// An item to lower once every `use` of the file is known: path, kind, value, the module it is
-/// in and the `Self` type around it.
-type PendingItem = (Vec<String>, BindingKind, Expr, Vec<String>, Option<String>);
+/// An item to lower once every `use` of the file is known.
+struct PendingItem {
+    path: Vec<String>,
+    kind: BindingKind,
+    value: PendingValue,
+    /// The module it is in and the `Self` type around it.
+    module_path: Vec<String>,
+    self_type: Option<String>,
+    defined_at: Option<(FileId, ByteSpan)>,
+}
+
+enum PendingValue {
+    /// A `const`'s or `static`'s initialiser.
+    Init(Expr),
+    /// What a function returns.
+    Returned(ReturnedValues),
+}
 
 /// First pass: the file's `use` declarations, its `const`/`static` items and its
 /// `use … as alias` renames of APIs.
@@ -222,15 +238,28 @@ struct ItemCollector<'a> {
     function: Option<String>,
     self_type: Option<String>,
     uses: UseMap,
-    /// Items to lower once every `use` is known: path, kind, value, module, `Self` type.
+    /// Items to lower once every `use` is known.
     consts: Vec<PendingItem>,
-    items: Vec<(Vec<String>, BindingKind, NameIr)>,
     aliases: HashMap<String, String>,
     catalogue: &'a Catalogue,
 }
 
 impl ItemCollector<'_> {
     fn add(&mut self, ident: &syn::Ident, kind: BindingKind, value: &Expr, owner: Option<String>) {
+        let item = PendingItem {
+            path: self.item_path(ident, owner),
+            kind,
+            value: PendingValue::Init(value.clone()),
+            module_path: self.module_path.clone(),
+            self_type: self.self_type.clone(),
+            defined_at: None,
+        };
+        self.consts.push(item);
+    }
+
+    /// The absolute path of an item declared here: in the enclosing function's scope, if any,
+    /// and under its `impl` type (`owner`).
+    fn item_path(&self, ident: &syn::Ident, owner: Option<String>) -> Vec<String> {
         let mut path = self.module_path.clone();
         path.extend(
             self.function
@@ -239,33 +268,95 @@ impl ItemCollector<'_> {
         );
         path.extend(owner);
         path.push(ident.to_string());
-        let item = (
-            path,
-            kind,
-            value.clone(),
-            self.module_path.clone(),
-            self.self_type.clone(),
-        );
+        path
+    }
+
+    /// A function whose returned values may be a name: indexed like a `const`, its value what
+    /// it returns (see [`NameIr::Call`]).
+    fn add_function(&mut self, sig: &syn::Signature, block: &syn::Block, owner: Option<String>) {
+        if matches!(sig.output, syn::ReturnType::Default) {
+            return;
+        }
+        let Some(returned) = ReturnedValues::of(sig, block) else {
+            return;
+        };
+        // Most functions return no name: only those that may are kept (the `use`s read so far
+        // change which paths a value names, not whether it is one).
+        if self.lower_returned(&returned, &self.module_path, self.self_type.as_deref())
+            == NameIr::Unknown
+        {
+            return;
+        }
+        let item = PendingItem {
+            path: self.item_path(&sig.ident, owner),
+            kind: BindingKind::Fn,
+            value: PendingValue::Returned(returned),
+            module_path: self.module_path.clone(),
+            self_type: self.self_type.clone(),
+            defined_at: Some((self.file_id, self.file.byte_span(sig.ident.span()))),
+        };
         self.consts.push(item);
     }
 
-    fn lower_items(&mut self) -> Vec<(Vec<String>, BindingKind, NameIr)> {
-        let consts = std::mem::take(&mut self.consts);
-        let mut items = std::mem::take(&mut self.items);
-        for (path, kind, value, module_path, self_type) in consts {
+    fn lower_returned(
+        &self,
+        returned: &ReturnedValues,
+        module_path: &[String],
+        self_type: Option<&str>,
+    ) -> NameIr {
+        let mut values = Vec::with_capacity(returned.values.len());
+        for (lets, value) in &returned.values {
+            let lets: Vec<&LetBinding> = lets.iter().collect();
             let site = Site {
                 file: self.file,
                 file_id: self.file_id,
-                lets: &[],
-                params: &[],
-                module_path: &module_path,
-                self_type: self_type.as_deref(),
+                lets: &lets,
+                params: &returned.params,
+                module_path,
+                self_type,
                 uses: &self.uses,
-                function: None,
+                function: Some(&returned.function),
             };
-            let lowered = site.lower(&value);
+            match site.lower(value) {
+                NameIr::Unknown => return NameIr::Unknown,
+                lowered => values.push(lowered),
+            }
+        }
+        match <[NameIr; 1]>::try_from(values) {
+            Ok([only]) => only,
+            Err(values) => NameIr::Returns(values),
+        }
+    }
+
+    fn lower_items(&mut self) -> Vec<(Vec<String>, ItemValue)> {
+        let consts = std::mem::take(&mut self.consts);
+        let mut items = Vec::new();
+        for pending in consts {
+            let lowered = match &pending.value {
+                PendingValue::Init(value) => Site {
+                    file: self.file,
+                    file_id: self.file_id,
+                    lets: &[],
+                    params: &[],
+                    module_path: &pending.module_path,
+                    self_type: pending.self_type.as_deref(),
+                    uses: &self.uses,
+                    function: None,
+                }
+                .lower(value),
+                PendingValue::Returned(returned) => self.lower_returned(
+                    returned,
+                    &pending.module_path,
+                    pending.self_type.as_deref(),
+                ),
+            };
             if lowered != NameIr::Unknown {
-                items.push((path, kind, lowered));
+                let value = ItemValue {
+                    kind: pending.kind,
+                    value: lowered,
+                    defined_at: pending.defined_at,
+                };
+                items.push((pending.path, value));
             }
         }
         items
@@ -343,6 +434,7 @@ impl<'ast> Visit<'ast> for ItemCollector<'_> {
     }
 
     fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
+        self.add_function(&node.sig, &node.block, None);
         // A `const` inside a function body is in scope there only.
         let previous = self.function.replace(node.sig.ident.to_string());
         visit::visit_item_fn(self, node);
@@ -350,6 +442,8 @@ impl<'ast> Visit<'ast> for ItemCollector<'_> {
     }
 
     fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
+        let owner = self.self_type.clone();
+        self.add_function(&node.sig, &node.block, owner);
         let previous = self.function.replace(node.sig.ident.to_string());
         visit::visit_impl_item_fn(self, node);
         self.function = previous;
@@ -890,19 +984,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
     }
 
     fn visit_expr(&mut self, node: &'ast Expr) {
-        // `NAME.with(|name| …)`: inside the closure, `name` is the `thread_local!` static's value.
-        if let Some((name, closure)) = local_key_closure(node) {
-            let Expr::MethodCall(call) = node else {
-                unreachable!("a `with` call")
-            };
-            self.visit_expr(&call.receiver);
-            self.scopes.push(vec![LetBinding {
-                name,
-                init: Some((*call.receiver).clone()),
-                local_key: true,
-            }]);
-            self.visit_expr(&closure.body);
-            self.scopes.pop();
+        if self.visit_local_key_closure(node) {
             return;
         }
         match node {
@@ -1027,6 +1109,23 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
 }
 
 impl CreationFinder<'_> {
+    /// `NAME.with(|name| …)`: inside the closure, `name` is the `thread_local!` static's value.
+    /// Returns whether `node` was such a call, visited.
+    fn visit_local_key_closure(&mut self, node: &Expr) -> bool {
+        let Some((name, call, closure)) = local_key_closure(node) else {
+            return false;
+        };
+        self.visit_expr(&call.receiver);
+        self.scopes.push(vec![LetBinding {
+            name,
+            init: Some((*call.receiver).clone()),
+            local_key: true,
+        }]);
+        self.visit_expr(&closure.body);
+        self.scopes.pop();
+        true
+    }
+
     /// Visits what `visit` visits with the identifiers `patterns` bind in scope, their values
     /// unknown: a name read from one of them is no constant to look for.
     fn with_pattern_bindings<'p>(
@@ -1085,8 +1184,8 @@ impl CreationFinder<'_> {
 }
 
 /// For `NAME.with(|name| …)` (or `with_borrow`, for a `RefCell` inside), where `NAME` is a
-/// path: the closure's parameter and the closure.
-fn local_key_closure(expr: &Expr) -> Option<(String, &syn::ExprClosure)> {
+/// path: the closure's parameter, the call and the closure.
+fn local_key_closure(expr: &Expr) -> Option<(String, &syn::ExprMethodCall, &syn::ExprClosure)> {
     let Expr::MethodCall(call) = expr else {
         return None;
     };
@@ -1100,7 +1199,7 @@ fn local_key_closure(expr: &Expr) -> Option<(String, &syn::ExprClosure)> {
         return None;
     };
     match closure.inputs.iter().collect::<Vec<_>>().as_slice() {
-        [input] => Some((bound_identifier(input)?, closure)),
+        [input] => Some((bound_identifier(input)?, call, closure)),
         _ => None,
     }
 }
@@ -1190,49 +1289,6 @@ fn first_instance_flag(expr: &Expr) -> Option<bool> {
         Expr::Field(field) => first_instance_flag(&field.base),
         Expr::Call(call) if call.args.len() == 1 => first_instance_flag(&call.args[0]),
         _ => None,
-    }
-}
-
-/// The identifier a `let` pattern binds, for `x`, `mut x` and `x: T`.
-fn bound_identifier(pattern: &syn::Pat) -> Option<String> {
-    match pattern {
-        syn::Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
-        syn::Pat::Type(typed) => bound_identifier(&typed.pat),
-        _ => None,
-    }
-}
-
-/// The identifiers `pattern` binds. An identifier written in capitals is a constant the
-/// pattern compares with (`MAX => …`), not a binding.
-fn pattern_identifiers(pattern: &syn::Pat, out: &mut Vec<String>) {
-    use syn::Pat;
-    match pattern {
-        Pat::Ident(ident) => {
-            let name = ident.ident.to_string();
-            if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
-                out.push(name);
-            }
-            if let Some((_, inner)) = &ident.subpat {
-                pattern_identifiers(inner, out);
-            }
-        }
-        Pat::Or(or) => or
-            .cases
-            .iter()
-            .for_each(|case| pattern_identifiers(case, out)),
-        Pat::Paren(inner) => pattern_identifiers(&inner.pat, out),
-        Pat::Reference(inner) => pattern_identifiers(&inner.pat, out),
-        Pat::Type(typed) => pattern_identifiers(&typed.pat, out),
-        Pat::Slice(syn::PatSlice { elems, .. })
-        | Pat::Tuple(syn::PatTuple { elems, .. })
-        | Pat::TupleStruct(syn::PatTupleStruct { elems, .. }) => {
-            elems.iter().for_each(|elem| pattern_identifiers(elem, out));
-        }
-        Pat::Struct(fields) => fields
-            .fields
-            .iter()
-            .for_each(|field| pattern_identifiers(&field.pat, out)),
-        _ => {}
     }
 }
 

@@ -190,6 +190,35 @@ fn label_literals(
     diagnostic
 }
 
+/// Points at the crate's functions the name is returned by (`fn mutex_key() -> String`).
+fn label_returned(
+    mut diagnostic: Diagnostic,
+    creation: &Creation,
+    context: &LintContext,
+    name: &KnownName,
+) -> Diagnostic {
+    let mut seen = Vec::new();
+    for returned in &name.returned_by {
+        if seen.contains(&(returned.file, returned.span)) {
+            continue;
+        }
+        seen.push((returned.file, returned.span));
+        let message = format!("the name is returned by `{}`", returned.function);
+        if returned.file == creation.file {
+            diagnostic = diagnostic.with_secondary(returned.span, format!("{message} here"));
+        } else if let Some(file) = context.files.get(returned.file) {
+            let place = file.line_column(returned.span.start);
+            diagnostic = diagnostic.with_note(format!(
+                "{message} in {}:{}:{}",
+                file.path().display(),
+                place.line,
+                place.column
+            ));
+        }
+    }
+    diagnostic
+}
+
 /// Points at the creation inside the crate function a call passes its name to.
 fn label_via(diagnostic: Diagnostic, creation: &Creation, context: &LintContext) -> Diagnostic {
     let Some(via) = &creation.via else {

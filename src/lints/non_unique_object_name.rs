@@ -37,6 +37,7 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     )
     .with_object_name(name.value.clone());
     diagnostic = super::label_literals(diagnostic, creation, context, name);
+    diagnostic = super::label_returned(diagnostic, creation, context, name);
     diagnostic = super::label_via(diagnostic, creation, context);
     diagnostic = with_fix(diagnostic, creation, context, name).with_help(
         "if another program defines this name, list it in `shared-names` in objlint.toml \

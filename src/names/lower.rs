@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
-use super::{Binding, BindingKind, FileId, ItemPath, Literal, NameIr};
+use super::{Binding, BindingKind, FileId, FunctionCall, ItemPath, Literal, NameIr};
 use crate::crates::Library;
 use crate::source::SourceFile;
 
@@ -254,6 +255,7 @@ impl Site<'_> {
             Expr::Unsafe(block) => tail(&block.block).map_or(NameIr::Unknown, next),
             // `thread_local!`'s `static NAME: T = const { … }`.
             Expr::Const(block) => tail(&block.block).map_or(NameIr::Unknown, next),
+            Expr::Return(ret) => ret.expr.as_deref().map_or(NameIr::Unknown, next),
             Expr::Macro(mac) => self.macro_name(&mac.mac, depth, binding),
             Expr::Call(call) => self.call(call, depth, binding),
             Expr::MethodCall(call) => self.method_call(call, depth, binding),
@@ -274,6 +276,12 @@ impl Site<'_> {
     fn part(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
         match self.lower_at(expr, depth, binding) {
             NameIr::Unknown => classify_runtime_value(expr),
+            // A function the crate does not define (or whose value is unknown) is judged by
+            // its words, as any run-time value.
+            NameIr::Call(mut call) => {
+                call.otherwise = classify_runtime_value(expr);
+                NameIr::Call(call)
+            }
             known => known,
         }
     }
@@ -448,7 +456,7 @@ impl Site<'_> {
             return NameIr::Unnamed;
         }
         if call.args.len() != 1 {
-            return NameIr::Unknown;
+            return self.function_call(&function.path, &call.args, depth);
         }
         // `LazyLock::new(|| …)`, `Lazy::new(|| …)`: the static's value is what the closure returns.
         if segments.len() >= 2 && LAZY_TYPES.contains(&segments[segments.len() - 2].as_str()) {
@@ -460,7 +468,7 @@ impl Site<'_> {
             };
         }
         if !passes_through(&segments) {
-            return NameIr::Unknown;
+            return self.function_call(&function.path, &call.args, depth);
         }
         // A one-argument conversion passes its name through: `Some(…)`, `PCWSTR(…)`,
         // `CString::new(…)`, `HSTRING::from(…)`, `OsStr::new(…)`, a helper like `to_wide(…)`.
@@ -485,6 +493,7 @@ impl Site<'_> {
         depth: usize,
         binding: Option<&Binding>,
     ) -> NameIr {
+        let method_ident = &call.method;
         let method = call.method.to_string();
         let method = method.as_str();
         let receiver = || self.lower_at(&call.receiver, depth + 1, binding);
@@ -515,6 +524,13 @@ impl Site<'_> {
                 _ => NameIr::Unknown,
             };
         }
+        // `self.pipe_name()`: a method of the `impl` being read, which the crate defines.
+        if let Expr::Path(receiver) = &*call.receiver {
+            if receiver.path.is_ident("self") && self.self_type.is_some() {
+                let path: syn::Path = syn::parse_quote!(Self::#method_ident);
+                return self.function_call(&path, &call.args, depth);
+            }
+        }
         // `path.unwrap_or("Default")`: when the caller gives no name, the default is it.
         if matches!(method, "unwrap_or" | "unwrap_or_else") {
             if let Some(default) = call.args.first() {
@@ -527,6 +543,28 @@ impl Site<'_> {
             }
         }
         NameIr::Unknown
+    }
+
+    /// A call of a function by its path with these arguments: maybe one of the crate's own,
+    /// whose returned value the resolver reads (see [`NameIr::Call`]).
+    fn function_call(
+        &self,
+        function: &syn::Path,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        depth: usize,
+    ) -> NameIr {
+        let NameIr::Item(mut path) = self.item_path(function) else {
+            return NameIr::Unknown;
+        };
+        path.called = true;
+        NameIr::Call(Box::new(FunctionCall {
+            function: path,
+            args: args
+                .iter()
+                .map(|arg| self.lower_at(arg, depth + 1, None))
+                .collect(),
+            otherwise: NameIr::Unknown,
+        }))
     }
 
     fn path(&self, path: &syn::Path, depth: usize) -> NameIr {
@@ -562,6 +600,16 @@ impl Site<'_> {
                 return NameIr::Param(index);
             }
         }
+        self.item_path(path)
+    }
+
+    /// A path to an item of the crate, from where it is written: a `const` of the enclosing
+    /// function first, else the path made absolute.
+    fn item_path(&self, path: &syn::Path) -> NameIr {
+        let segments = path_segments(path);
+        if segments.is_empty() {
+            return NameIr::Unknown;
+        }
         let absolute = absolute_path(self.module_path, self.self_type, &segments, Some(self.uses));
         let local = match (segments.as_slice(), self.function) {
             ([ident], Some(function)) => {
@@ -578,11 +626,13 @@ impl Site<'_> {
                 segments: local,
                 fallback: Some(absolute),
                 written,
+                called: false,
             },
             None => ItemPath {
                 segments: absolute,
                 fallback: None,
                 written,
+                called: false,
             },
         })
     }
@@ -634,6 +684,107 @@ fn passes_through(segments: &[String]) -> bool {
     ]
     .iter()
     .any(|word| lower.contains(word))
+}
+
+/// What a function body can return, with the `let`s in scope at each value: the place a
+/// function's value is lowered from.
+#[derive(Debug)]
+pub struct ReturnedValues {
+    pub function: String,
+    /// The parameter names (receiver excluded), in order.
+    pub params: Vec<String>,
+    /// Each `return`ed value and the tail, in order.
+    pub values: Vec<(Vec<LetBinding>, Expr)>,
+}
+
+impl ReturnedValues {
+    /// `None` when the body can return without a value, or ends in none (a `loop`, a panic).
+    pub fn of(sig: &syn::Signature, block: &syn::Block) -> Option<Self> {
+        let mut finder = ReturnFinder {
+            scopes: vec![Vec::new()],
+            values: Vec::new(),
+            bare_return: false,
+        };
+        for stmt in &block.stmts {
+            finder.visit_stmt(stmt);
+        }
+        if let Some(tail) = tail(block) {
+            let lets = finder.scopes.concat();
+            finder.values.push((lets, tail.clone()));
+        }
+        if finder.bare_return || finder.values.is_empty() {
+            return None;
+        }
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => Some(bound_identifier(&typed.pat).unwrap_or_default()),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        Some(Self {
+            function: sig.ident.to_string(),
+            params,
+            values: finder.values,
+        })
+    }
+}
+
+/// Collects a body's `return`s with the `let`s visible at each. A `let mut` may change before
+/// the return, and a binding made by a pattern is not followed: both hold no known value.
+struct ReturnFinder {
+    scopes: Vec<Vec<LetBinding>>,
+    values: Vec<(Vec<LetBinding>, Expr)>,
+    bare_return: bool,
+}
+
+impl<'ast> Visit<'ast> for ReturnFinder {
+    fn visit_block(&mut self, node: &'ast syn::Block) {
+        self.scopes.push(Vec::new());
+        visit::visit_block(self, node);
+        self.scopes.pop();
+    }
+
+    fn visit_local(&mut self, node: &'ast syn::Local) {
+        visit::visit_local(self, node);
+        let simple = match &node.pat {
+            syn::Pat::Ident(ident) => ident.mutability.is_none() && ident.by_ref.is_none(),
+            syn::Pat::Type(typed) => matches!(&*typed.pat, syn::Pat::Ident(ident)
+                if ident.mutability.is_none() && ident.by_ref.is_none()),
+            _ => false,
+        };
+        let init = node
+            .init
+            .as_ref()
+            .filter(|init| simple && init.diverge.is_none())
+            .map(|init| (*init.expr).clone());
+        let mut names = Vec::new();
+        pattern_identifiers(&node.pat, &mut names);
+        let scope = self.scopes.last_mut().expect("a scope is open");
+        for name in names {
+            scope.push(LetBinding {
+                name,
+                init: init.clone(),
+                local_key: false,
+            });
+        }
+    }
+
+    fn visit_expr_return(&mut self, node: &'ast syn::ExprReturn) {
+        match &node.expr {
+            Some(value) => {
+                self.values.push((self.scopes.concat(), (**value).clone()));
+                self.visit_expr(value);
+            }
+            None => self.bare_return = true,
+        }
+    }
+
+    // A closure's, an async block's or a nested item's `return`s are their own.
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 fn tail(block: &syn::Block) -> Option<&Expr> {
@@ -796,4 +947,47 @@ fn classify_runtime_value(expr: &Expr) -> NameIr {
         return NameIr::Predictable((*what).to_owned());
     }
     NameIr::Unknown
+}
+
+/// The identifier a `let` pattern binds, for `x`, `mut x` and `x: T`.
+pub fn bound_identifier(pattern: &syn::Pat) -> Option<String> {
+    match pattern {
+        syn::Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
+        syn::Pat::Type(typed) => bound_identifier(&typed.pat),
+        _ => None,
+    }
+}
+
+/// The identifiers `pattern` binds. An identifier written in capitals is a constant the
+/// pattern compares with (`MAX => …`), not a binding.
+pub fn pattern_identifiers(pattern: &syn::Pat, out: &mut Vec<String>) {
+    use syn::Pat;
+    match pattern {
+        Pat::Ident(ident) => {
+            let name = ident.ident.to_string();
+            if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                out.push(name);
+            }
+            if let Some((_, inner)) = &ident.subpat {
+                pattern_identifiers(inner, out);
+            }
+        }
+        Pat::Or(or) => or
+            .cases
+            .iter()
+            .for_each(|case| pattern_identifiers(case, out)),
+        Pat::Paren(inner) => pattern_identifiers(&inner.pat, out),
+        Pat::Reference(inner) => pattern_identifiers(&inner.pat, out),
+        Pat::Type(typed) => pattern_identifiers(&typed.pat, out),
+        Pat::Slice(syn::PatSlice { elems, .. })
+        | Pat::Tuple(syn::PatTuple { elems, .. })
+        | Pat::TupleStruct(syn::PatTupleStruct { elems, .. }) => {
+            elems.iter().for_each(|elem| pattern_identifiers(elem, out));
+        }
+        Pat::Struct(fields) => fields
+            .fields
+            .iter()
+            .for_each(|field| pattern_identifiers(&field.pat, out)),
+        _ => {}
+    }
 }

@@ -46,6 +46,23 @@ pub enum NameIr {
     Unique(String),
     /// Parts joined in order (`concat!`, `format!`, `+`).
     Concat(Vec<NameIr>),
+    /// A call of one of the crate's own functions (`mutex_key()`, `Self::pipe_name()`,
+    /// `key(APP)`): the name is what the function returns, its parameters being `args`.
+    Call(Box<FunctionCall>),
+    /// Every value a function body can return (its tail and its `return`s): the name is known
+    /// only when they all agree.
+    Returns(Vec<NameIr>),
+}
+
+/// A call of one of the crate's own functions, lowered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionCall {
+    pub function: ItemPath,
+    /// The arguments, lowered where the call is written.
+    pub args: Vec<NameIr>,
+    /// What the call is when no function of the crate answers to `function`: the run-time value
+    /// its words say (a random value, the process id), else unknown.
+    pub otherwise: NameIr,
 }
 
 impl NameIr {
@@ -53,10 +70,17 @@ impl NameIr {
     pub fn item_paths(&self, visit: &mut impl FnMut(&ItemPath)) {
         match self {
             NameIr::Item(path) | NameIr::LocalKey(path) => visit(path),
-            NameIr::Concat(parts) => {
+            NameIr::Concat(parts) | NameIr::Returns(parts) => {
                 for part in parts {
                     part.item_paths(visit);
                 }
+            }
+            NameIr::Call(call) => {
+                visit(&call.function);
+                for arg in &call.args {
+                    arg.item_paths(visit);
+                }
+                call.otherwise.item_paths(visit);
             }
             _ => {}
         }
@@ -92,6 +116,9 @@ pub struct ItemPath {
     pub fallback: Option<Vec<String>>,
     /// The path as written, for messages.
     pub written: String,
+    /// Whether the path names a function that is called: a path through a re-export or a glob
+    /// import is then followed only to a function of the same type (`Config::name`).
+    pub called: bool,
 }
 
 /// A `let` or item the name was read through, named in the diagnostic's secondary label.
@@ -109,6 +136,8 @@ pub enum BindingKind {
     Static,
     /// A `thread_local!` static: its value is reached through `with`, never by its path alone.
     ThreadLocal,
+    /// A function of the crate, whose value is what it returns.
+    Fn,
 }
 
 impl std::fmt::Display for Binding {
@@ -117,6 +146,7 @@ impl std::fmt::Display for Binding {
             BindingKind::Let => "let",
             BindingKind::Const => "const",
             BindingKind::Static | BindingKind::ThreadLocal => "static",
+            BindingKind::Fn => return write!(f, "`{}()`", self.name),
         };
         write!(f, "`{keyword} {}`", self.name)
     }
@@ -126,15 +156,19 @@ impl std::fmt::Display for Binding {
 /// crate's key first: see [`crate::crates`]).
 #[derive(Debug)]
 pub struct ItemIndex<'a> {
-    by_path: HashMap<Vec<String>, IndexedItem>,
+    by_path: HashMap<Vec<String>, ItemValue>,
     by_ident: HashMap<String, Vec<Vec<String>>>,
     crates: &'a Crates,
 }
 
+/// What the index knows of one item.
 #[derive(Debug, Clone)]
-struct IndexedItem {
-    kind: BindingKind,
-    value: NameIr,
+pub struct ItemValue {
+    pub kind: BindingKind,
+    /// Its value; a function's may refer to its parameters.
+    pub value: NameIr,
+    /// For a function: its name's place, which a finding labels.
+    pub defined_at: Option<(FileId, ByteSpan)>,
 }
 
 impl<'a> ItemIndex<'a> {
@@ -154,7 +188,7 @@ impl<'a> ItemIndex<'a> {
 
     /// Adds an item; of two items at one path (`#[cfg]` variants, a file read twice) the first
     /// is kept.
-    pub fn insert(&mut self, path: Vec<String>, kind: BindingKind, value: NameIr) {
+    pub fn insert(&mut self, path: Vec<String>, item: ItemValue) {
         if self.by_path.contains_key(&path) {
             return;
         }
@@ -164,7 +198,7 @@ impl<'a> ItemIndex<'a> {
                 .or_default()
                 .push(path.clone());
         }
-        self.by_path.insert(path, IndexedItem { kind, value });
+        self.by_path.insert(path, item);
     }
 
     pub fn len(&self) -> usize {
@@ -180,11 +214,20 @@ impl<'a> ItemIndex<'a> {
         self.lookup(path).is_some()
     }
 
-    fn lookup(&self, path: &ItemPath) -> Option<&IndexedItem> {
+    fn lookup(&self, path: &ItemPath) -> Option<&ItemValue> {
         if let Some(item) = self.by_path.get(&path.segments) {
             return Some(item);
         }
-        self.get(path.fallback.as_deref().unwrap_or(&path.segments))
+        let segments = path.fallback.as_deref().unwrap_or(&path.segments);
+        let owner = (path.called && path.written.contains("::"))
+            .then(|| {
+                segments
+                    .len()
+                    .checked_sub(2)
+                    .map(|at| segments[at].as_str())
+            })
+            .flatten();
+        self.get(segments, owner)
     }
 
     /// Calls `visit` with every path the index cannot resolve yet that `roots` lead to, directly
@@ -209,9 +252,11 @@ impl<'a> ItemIndex<'a> {
     /// The item at `path`; else the item at the same module path in the crates whose modules
     /// the path's crate shares (see [`Crates::modules_of`]), when exactly one has it; else the
     /// only item of that identifier in the crates the path's crate reaches (a path through a
-    /// re-export or a glob import that objlint does not follow). Two items where a path could
-    /// mean either resolve to nothing: objlint does not guess.
-    fn get(&self, path: &[String]) -> Option<&IndexedItem> {
+    /// re-export or a glob import that objlint does not follow) — for a called path of two
+    /// segments or more, only one of the same type or module (`Config::name` is no `Other::name`,
+    /// nor `String::new` the crate's own `new`). Two items where a path could mean either
+    /// resolve to nothing: objlint does not guess.
+    fn get(&self, path: &[String], owner: Option<&str>) -> Option<&ItemValue> {
         if let Some(item) = self.by_path.get(path) {
             return Some(item);
         }
@@ -226,9 +271,12 @@ impl<'a> ItemIndex<'a> {
             return shared.next().is_none().then_some(item);
         }
         let mut reached = self.by_ident.get(path.last()?)?.iter().filter(|other| {
-            other
-                .first()
-                .is_some_and(|crate_key| self.crates.reaches(key, crate_key))
+            let same_owner =
+                owner.is_none_or(|owner| other.len() >= 2 && other[other.len() - 2] == owner);
+            same_owner
+                && other
+                    .first()
+                    .is_some_and(|crate_key| self.crates.reaches(key, crate_key))
         });
         match (reached.next(), reached.next()) {
             (Some(only), None) => self.by_path.get(only),
@@ -266,6 +314,18 @@ pub struct KnownName {
     pub literals: Vec<Literal>,
     /// Run-time parts anyone can guess, described ("the process id", "the package name").
     pub predictable: Vec<String>,
+    /// The crate's functions that return the name (or a part of it), outermost first.
+    pub returned_by: Vec<ReturnedBy>,
+}
+
+/// A function of the crate whose returned value the name is read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReturnedBy {
+    /// The function's name as the call writes it (`mutex_key`, `Self::pipe_name`).
+    pub function: String,
+    pub file: FileId,
+    /// The function's name in its signature.
+    pub span: ByteSpan,
 }
 
 impl KnownName {
@@ -305,20 +365,26 @@ pub struct Resolver<'a> {
 /// How deep the resolver follows items before giving up; a cycle of consts must not loop.
 const MAX_DEPTH: usize = 16;
 
+/// How many of the crate's own functions are followed, one inside the other: for functions
+/// that pass a name on to a creation, and for functions that return one. A wrapper of a
+/// wrapper of a wrapper is as far as real code goes.
+pub const MAX_FUNCTION_LEVELS: usize = 3;
+
+/// The arguments of the function calls being followed, innermost first: what the function's
+/// parameters stand for.
+struct CallFrame<'f> {
+    args: &'f [NameIr],
+    outer: Option<&'f CallFrame<'f>>,
+    /// How many functions deep this frame is (1 for the outermost call).
+    level: usize,
+}
+
 impl Resolver<'_> {
     pub fn resolve(&self, name: &NameIr) -> ObjectName {
         let mut parts = Parts::default();
-        match self.collect(name, &mut parts, 0, None) {
+        match self.collect(name, &mut parts, 0, None, None) {
             Err(stop) => stop,
-            Ok(()) if parts.unique.is_some() => {
-                ObjectName::Unique(parts.unique.unwrap_or_default())
-            }
-            Ok(()) if parts.value.trim_end_matches('\0').is_empty() => ObjectName::Unnamed,
-            Ok(()) => ObjectName::Known(KnownName {
-                value: parts.value,
-                literals: parts.literals,
-                predictable: parts.predictable,
-            }),
+            Ok(()) => parts.into_name(),
         }
     }
 
@@ -328,6 +394,7 @@ impl Resolver<'_> {
         parts: &mut Parts,
         depth: usize,
         binding: Option<&Binding>,
+        frame: Option<&CallFrame<'_>>,
     ) -> Result<(), ObjectName> {
         if depth > MAX_DEPTH {
             return Err(ObjectName::Unknown);
@@ -335,7 +402,14 @@ impl Resolver<'_> {
         match name {
             NameIr::Unnamed => Err(ObjectName::Unnamed),
             NameIr::Unknown => Err(ObjectName::Unknown),
-            NameIr::Param(index) => Err(ObjectName::Param(*index)),
+            NameIr::Param(index) => match frame {
+                // Inside a followed function: the caller's argument, read where it is written.
+                Some(frame) => {
+                    let arg = frame.args.get(*index).ok_or(ObjectName::Unknown)?;
+                    self.collect(arg, parts, depth + 1, None, frame.outer)
+                }
+                None => Err(ObjectName::Param(*index)),
+            },
             NameIr::Literal(literal) => {
                 parts.value.push_str(&literal.value);
                 let mut literal = literal.clone();
@@ -349,15 +423,20 @@ impl Resolver<'_> {
                 let item = self.items.lookup(path).ok_or(ObjectName::Unknown)?;
                 // A `thread_local!` static is a `LocalKey`: only `with` hands out its value.
                 let through_with = matches!(name, NameIr::LocalKey(_));
-                if through_with != (item.kind == BindingKind::ThreadLocal) {
+                if through_with != (item.kind == BindingKind::ThreadLocal)
+                    || item.kind == BindingKind::Fn
+                {
                     return Err(ObjectName::Unknown);
                 }
                 let binding = Binding {
                     kind: item.kind,
                     name: path.segments.last().cloned().unwrap_or_default(),
                 };
-                self.collect(&item.value, parts, depth + 1, Some(&binding))
+                // An item's value does not depend on any caller's arguments.
+                self.collect(&item.value, parts, depth + 1, Some(&binding), None)
             }
+            NameIr::Call(call) => self.collect_call(call, parts, depth, frame),
+            NameIr::Returns(values) => self.collect_agreed(values, parts, depth, binding, frame),
             NameIr::Env(variable) => {
                 let (value, what) = match variable.as_str() {
                     "CARGO_PKG_NAME" => (self.package.name.clone(), "the package name"),
@@ -386,10 +465,89 @@ impl Resolver<'_> {
             }
             NameIr::Concat(items) => {
                 for item in items {
-                    self.collect(item, parts, depth + 1, binding)?;
+                    self.collect(item, parts, depth + 1, binding, frame)?;
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// A call of one of the crate's functions: what its body returns, its parameters read as
+    /// the call's arguments; a call of anything else is what its words say it is.
+    fn collect_call(
+        &self,
+        call: &FunctionCall,
+        parts: &mut Parts,
+        depth: usize,
+        frame: Option<&CallFrame<'_>>,
+    ) -> Result<(), ObjectName> {
+        let function = self
+            .items
+            .lookup(&call.function)
+            .filter(|item| item.kind == BindingKind::Fn);
+        let Some(function) = function else {
+            return self.collect(&call.otherwise, parts, depth + 1, None, frame);
+        };
+        let level = frame.map_or(1, |frame| frame.level + 1);
+        if level > MAX_FUNCTION_LEVELS {
+            return Err(ObjectName::Unknown);
+        }
+        let name = call.function.written.clone();
+        if let Some((file, span)) = function.defined_at {
+            parts.returned_by.push(ReturnedBy {
+                function: name.clone(),
+                file,
+                span,
+            });
+        }
+        let binding = Binding {
+            kind: BindingKind::Fn,
+            name,
+        };
+        let inner = CallFrame {
+            args: &call.args,
+            outer: frame,
+            level,
+        };
+        self.collect(
+            &function.value,
+            parts,
+            depth + 1,
+            Some(&binding),
+            Some(&inner),
+        )
+    }
+
+    /// The values a function can return, which must all be one name: anything else (two
+    /// different names, one of them unknown) is unknown.
+    fn collect_agreed(
+        &self,
+        values: &[NameIr],
+        parts: &mut Parts,
+        depth: usize,
+        binding: Option<&Binding>,
+        frame: Option<&CallFrame<'_>>,
+    ) -> Result<(), ObjectName> {
+        let mut agreed: Option<Result<Parts, ObjectName>> = None;
+        for value in values {
+            let mut own = Parts::default();
+            let outcome = self
+                .collect(value, &mut own, depth + 1, binding, frame)
+                .map(|()| own);
+            agreed = match (agreed, outcome) {
+                (None, outcome) => Some(outcome),
+                (Some(Ok(first)), Ok(other)) if first.same_name(&other) => Some(Ok(first)),
+                (Some(Err(first)), Err(other)) if first == other => Some(Err(first)),
+                _ => return Err(ObjectName::Unknown),
+            };
+        }
+        match agreed {
+            Some(Ok(own)) => {
+                parts.append(own);
+                Ok(())
+            }
+            Some(Err(stop)) => Err(stop),
+            None => Err(ObjectName::Unknown),
         }
     }
 }
@@ -400,4 +558,37 @@ struct Parts {
     literals: Vec<Literal>,
     predictable: Vec<String>,
     unique: Option<String>,
+    returned_by: Vec<ReturnedBy>,
+}
+
+impl Parts {
+    fn into_name(self) -> ObjectName {
+        if let Some(unique) = self.unique {
+            return ObjectName::Unique(unique);
+        }
+        if self.value.trim_end_matches('\0').is_empty() {
+            return ObjectName::Unnamed;
+        }
+        ObjectName::Known(KnownName {
+            value: self.value,
+            literals: self.literals,
+            predictable: self.predictable,
+            returned_by: self.returned_by,
+        })
+    }
+
+    /// Whether two sets of parts make the same name.
+    fn same_name(&self, other: &Parts) -> bool {
+        self.value == other.value && self.unique.is_some() == other.unique.is_some()
+    }
+
+    fn append(&mut self, other: Parts) {
+        self.value.push_str(&other.value);
+        self.literals.extend(other.literals);
+        self.predictable.extend(other.predictable);
+        if self.unique.is_none() {
+            self.unique = other.unique;
+        }
+        self.returned_by.extend(other.returned_by);
+    }
 }
