@@ -215,6 +215,7 @@ pub fn check_package(
         caller_failures.extend(first_scan.contribution.add_to(&mut found, &mut items));
     }
     // Stage 2: the package's own functions that pass a parameter to a creation, and their callers.
+    let mut searched = HashSet::new();
     caller_failures.extend(follow_crate_functions(
         package,
         files,
@@ -222,6 +223,7 @@ pub fn check_package(
         &mut parsed,
         &mut found,
         &mut items,
+        &mut searched,
     ));
     // Stage 2b: the callers of functions that pass a creation's result on with `?`.
     judge_by_callers(
@@ -232,8 +234,8 @@ pub fn check_package(
         &mut items,
         caller_failures,
     );
-    // Stage 3: the `const`s and `static`s names refer to, in files not read yet.
-    read_referenced_items(package, files, &mut parsed, &found, &mut items);
+    // Stage 3: the `const`s, `static`s and functions names refer to, in files not read yet.
+    read_referenced_items(package, files, &mut parsed, &found, &mut items, &mut searched);
     // Stage 4: resolve and lint.
     let resolver = Resolver {
         items: &items,
@@ -302,10 +304,15 @@ fn follow_crate_functions(
     parsed: &mut [Parsed],
     found: &mut Vec<FoundCreation>,
     items: &mut ItemIndex<'_>,
+    searched: &mut HashSet<String>,
 ) -> Vec<(FileId, CallerFailure)> {
     let mut caller_failures = Vec::new();
     let mut derived_names = HashSet::new();
     for _ in 0..MAX_DERIVED_ROUNDS {
+        // A name a function of the crate returns may be its caller's parameter
+        // (`CreateMutexW(…, &HSTRING::from(key(id)))`): the functions must be read first, in
+        // whichever file they are.
+        read_referenced_items(package, files, parsed, found, items, searched);
         let resolver = Resolver {
             items,
             package: facts,
@@ -471,16 +478,21 @@ impl<'a> Apis<'a> {
 }
 
 /// Parses the files that declare the items names refer to, until every reference is found or
-/// nothing new turns up.
+/// nothing new turns up. A word in `searched` was looked for in every file already: what
+/// mentions it is parsed, and it is not looked for again.
 fn read_referenced_items(
     package: &Package,
     files: &mut [PackageFile],
     parsed: &mut [Parsed],
     found: &[FoundCreation],
     items: &mut ItemIndex<'_>,
+    searched: &mut HashSet<String>,
 ) {
     for _ in 0..4 {
-        let words: Vec<String> = wanted_items(found, items).into_iter().collect();
+        let words: Vec<String> = wanted_items(found, items)
+            .into_iter()
+            .filter(|word| searched.insert(word.clone()))
+            .collect();
         if words.is_empty() {
             return;
         }
