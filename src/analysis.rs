@@ -235,30 +235,44 @@ pub fn check_package(
         caller_failures,
     );
     // Stage 3: the `const`s, `static`s and functions names refer to, in files not read yet.
-    read_referenced_items(package, files, &mut parsed, &found, &mut items, &mut searched);
+    read_referenced_items(
+        package,
+        files,
+        &mut parsed,
+        &found,
+        &mut items,
+        &mut searched,
+    );
     // Stage 4: resolve and lint.
     let resolver = Resolver {
         items: &items,
         package: &facts,
     };
+    // A name with `cfg` alternatives is a creation per distinct name, one after the other.
     let creations: Vec<Creation> = found
         .into_iter()
-        .map(|found| Creation {
-            name: resolver.resolve(&found.name),
-            api: found.api,
-            file: found.file,
-            callee: found.callee,
-            call: found.call,
-            name_arg: found.name_arg,
-            initially_owned: found.initially_owned,
-            first_pipe_instance: found.first_pipe_instance,
-            one_instance_limit: found.one_instance_limit,
-            already_exists_checked: found.already_exists_checked,
-            on_existing: found.on_existing,
-            dead_checks: found.dead_checks,
-            enclosing_item: found.enclosing_item,
-            via: found.via,
-            binding_crate: found.binding_crate,
+        .flat_map(|found| {
+            resolver
+                .resolve_all(&found.name)
+                .into_iter()
+                .map(move |alternative| Creation {
+                    cfg: alternative.predicate(),
+                    name: alternative.name,
+                    api: Arc::clone(&found.api),
+                    file: found.file,
+                    callee: found.callee,
+                    call: found.call,
+                    name_arg: found.name_arg,
+                    initially_owned: found.initially_owned,
+                    first_pipe_instance: found.first_pipe_instance,
+                    one_instance_limit: found.one_instance_limit,
+                    already_exists_checked: found.already_exists_checked,
+                    on_existing: found.on_existing,
+                    dead_checks: found.dead_checks.clone(),
+                    enclosing_item: found.enclosing_item.clone(),
+                    via: found.via.clone(),
+                    binding_crate: found.binding_crate,
+                })
         })
         .collect();
     lint(package, &crates, files, &creations);

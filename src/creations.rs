@@ -21,10 +21,10 @@ use crate::apis::{Api, Matcher, ObjectKind, OnExisting, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::crates::FilePlace;
 use crate::names::lower::{
-    absolute_path, bound_identifier, function_scope, path_segments, pattern_identifiers,
+    absolute_path, bound_identifier, cfg_of, function_scope, path_segments, pattern_identifiers,
     LetBinding, ReturnedValues, Site, UseMap,
 };
-use crate::names::{BindingKind, FileId, ItemValue, NameIr};
+use crate::names::{BindingKind, Cfg, FileId, ItemValue, NameIr};
 use crate::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
 use crate::source::{code_words, ByteSpan, SourceFile};
 
@@ -91,6 +91,8 @@ pub struct Creation {
     pub via: Option<Via>,
     /// The binding crate the file calls Win32 through, for the check the help shows.
     pub binding_crate: BindingCrate,
+    /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name.
+    pub cfg: Option<String>,
 }
 
 /// The crate a file reaches Win32 through.
@@ -210,6 +212,13 @@ pub fn find(
     }
 }
 
+/// How an item is declared: its attributes, its name and the `impl` type it belongs to.
+struct Declared<'a> {
+    attrs: &'a [syn::Attribute],
+    ident: &'a syn::Ident,
+    owner: Option<String>,
+}
+
 /// An item to lower once every `use` of the file is known.
 struct PendingItem {
     path: Vec<String>,
@@ -219,6 +228,8 @@ struct PendingItem {
     module_path: Vec<String>,
     self_type: Option<String>,
     defined_at: Option<(FileId, ByteSpan)>,
+    /// The `#[cfg]` it is declared under.
+    cfg: Option<Cfg>,
 }
 
 enum PendingValue {
@@ -245,14 +256,15 @@ struct ItemCollector<'a> {
 }
 
 impl ItemCollector<'_> {
-    fn add(&mut self, ident: &syn::Ident, kind: BindingKind, value: &Expr, owner: Option<String>) {
+    fn add(&mut self, declared: Declared<'_>, kind: BindingKind, value: &Expr) {
         let item = PendingItem {
-            path: self.item_path(ident, owner),
+            path: self.item_path(declared.ident, declared.owner),
             kind,
             value: PendingValue::Init(value.clone()),
             module_path: self.module_path.clone(),
             self_type: self.self_type.clone(),
             defined_at: None,
+            cfg: cfg_of(declared.attrs),
         };
         self.consts.push(item);
     }
@@ -273,7 +285,13 @@ impl ItemCollector<'_> {
 
     /// A function whose returned values may be a name: indexed like a `const`, its value what
     /// it returns (see [`NameIr::Call`]).
-    fn add_function(&mut self, sig: &syn::Signature, block: &syn::Block, owner: Option<String>) {
+    fn add_function(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        block: &syn::Block,
+        owner: Option<String>,
+    ) {
         if matches!(sig.output, syn::ReturnType::Default) {
             return;
         }
@@ -294,6 +312,7 @@ impl ItemCollector<'_> {
             module_path: self.module_path.clone(),
             self_type: self.self_type.clone(),
             defined_at: Some((self.file_id, self.file.byte_span(sig.ident.span()))),
+            cfg: cfg_of(attrs),
         };
         self.consts.push(item);
     }
@@ -355,6 +374,7 @@ impl ItemCollector<'_> {
                     kind: pending.kind,
                     value: lowered,
                     defined_at: pending.defined_at,
+                    cfgs: pending.cfg.into_iter().collect(),
                 };
                 items.push((pending.path, value));
             }
@@ -418,23 +438,37 @@ impl<'ast> Visit<'ast> for ItemCollector<'_> {
     }
 
     fn visit_item_const(&mut self, node: &'ast syn::ItemConst) {
-        self.add(&node.ident, BindingKind::Const, &node.expr, None);
+        let declared = Declared {
+            attrs: &node.attrs,
+            ident: &node.ident,
+            owner: None,
+        };
+        self.add(declared, BindingKind::Const, &node.expr);
         visit::visit_item_const(self, node);
     }
 
     fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
-        self.add(&node.ident, BindingKind::Static, &node.expr, None);
+        let declared = Declared {
+            attrs: &node.attrs,
+            ident: &node.ident,
+            owner: None,
+        };
+        self.add(declared, BindingKind::Static, &node.expr);
         visit::visit_item_static(self, node);
     }
 
     fn visit_impl_item_const(&mut self, node: &'ast syn::ImplItemConst) {
-        let owner = self.self_type.clone();
-        self.add(&node.ident, BindingKind::Const, &node.expr, owner);
+        let declared = Declared {
+            attrs: &node.attrs,
+            ident: &node.ident,
+            owner: self.self_type.clone(),
+        };
+        self.add(declared, BindingKind::Const, &node.expr);
         visit::visit_impl_item_const(self, node);
     }
 
     fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
-        self.add_function(&node.sig, &node.block, None);
+        self.add_function(&node.attrs, &node.sig, &node.block, None);
         // A `const` inside a function body is in scope there only.
         let previous = self.function.replace(node.sig.ident.to_string());
         visit::visit_item_fn(self, node);
@@ -443,7 +477,7 @@ impl<'ast> Visit<'ast> for ItemCollector<'_> {
 
     fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
         let owner = self.self_type.clone();
-        self.add_function(&node.sig, &node.block, owner);
+        self.add_function(&node.attrs, &node.sig, &node.block, owner);
         let previous = self.function.replace(node.sig.ident.to_string());
         visit::visit_impl_item_fn(self, node);
         self.function = previous;
@@ -460,21 +494,26 @@ impl<'ast> Visit<'ast> for ItemCollector<'_> {
         let Ok(MacroStatics(statics)) = node.parse_body::<MacroStatics>() else {
             return;
         };
-        for (ident, init) in statics {
-            self.add(&ident, kind, &init, None);
+        for (attrs, ident, init) in statics {
+            let declared = Declared {
+                attrs: &attrs,
+                ident: &ident,
+                owner: None,
+            };
+            self.add(declared, kind, &init);
         }
     }
 }
 
 /// The statics a `lazy_static!` or `thread_local!` invocation declares: `[attributes] [pub]
 /// static [ref] NAME: T = init;`, each with its initialiser.
-struct MacroStatics(Vec<(syn::Ident, Expr)>);
+struct MacroStatics(Vec<(Vec<syn::Attribute>, syn::Ident, Expr)>);
 
 impl syn::parse::Parse for MacroStatics {
     fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
         let mut statics = Vec::new();
         while !input.is_empty() {
-            input.call(syn::Attribute::parse_outer)?;
+            let attrs = input.call(syn::Attribute::parse_outer)?;
             input.parse::<syn::Visibility>()?;
             input.parse::<Token![static]>()?;
             if input.peek(Token![ref]) {
@@ -485,7 +524,7 @@ impl syn::parse::Parse for MacroStatics {
             input.parse::<syn::Type>()?;
             input.parse::<Token![=]>()?;
             let init: Expr = input.parse()?;
-            statics.push((ident, init));
+            statics.push((attrs, ident, init));
             if !input.is_empty() {
                 input.parse::<Token![;]>()?;
             }
@@ -975,6 +1014,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
                 name,
                 init: Some((*init.expr).clone()),
                 local_key: false,
+                cfg: cfg_of(&node.attrs),
             };
             self.scopes
                 .last_mut()
@@ -1120,6 +1160,7 @@ impl CreationFinder<'_> {
             name,
             init: Some((*call.receiver).clone()),
             local_key: true,
+            cfg: None,
         }]);
         self.visit_expr(&closure.body);
         self.scopes.pop();
@@ -1144,6 +1185,7 @@ impl CreationFinder<'_> {
                     name,
                     init: None,
                     local_key: false,
+                    cfg: None,
                 })
                 .collect(),
         );

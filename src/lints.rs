@@ -133,22 +133,60 @@ pub fn unknown_lint_hint(name: &str) -> String {
 pub fn check_all(creations: &[&Creation], context: &LintContext) -> Vec<Diagnostic> {
     let mut acc = Vec::new();
     // Openers are facts for `--fix` only: opening an existing object is not a finding.
-    for creation in creations
+    let creations: Vec<&Creation> = creations
         .iter()
+        .copied()
         .filter(|creation| !creation.api.opens_existing)
-    {
-        let first = acc.len();
-        for lint in LINTS {
-            (lint.check)(creation, context, &mut acc);
-        }
-        for diagnostic in &mut acc[first..] {
-            diagnostic.enclosing_item = Some(creation.enclosing_item.clone());
-            diagnostic.called = Some(creation.api.name.to_string());
-            if let (None, crate::names::ObjectName::Known(name)) =
-                (&diagnostic.object_name, &creation.name)
-            {
-                diagnostic.object_name = Some(name.value.clone());
+        .collect();
+    // A call whose name has `cfg` alternatives comes as one creation per alternative, in a row.
+    for group in creations.chunk_by(|one, other| one.file == other.file && one.call == other.call) {
+        let per_alternative: Vec<Vec<Diagnostic>> = group
+            .iter()
+            .map(|creation| check_one(creation, context))
+            .collect();
+        let in_every = |diagnostic: &Diagnostic| {
+            per_alternative.iter().all(|others| {
+                others.iter().any(|other| {
+                    other.lint.name == diagnostic.lint.name
+                        && other.primary.span == diagnostic.primary.span
+                        && other.message == diagnostic.message
+                })
+            })
+        };
+        for (index, (creation, diagnostics)) in group.iter().zip(&per_alternative).enumerate() {
+            for diagnostic in diagnostics {
+                // A finding every alternative shares is reported once, as for any call.
+                let shared = group.len() > 1 && in_every(diagnostic);
+                if shared && index > 0 {
+                    continue;
+                }
+                let mut diagnostic = diagnostic.clone();
+                if let (Some(cfg), false) = (&creation.cfg, shared) {
+                    diagnostic = diagnostic.with_note(format!(
+                        "this is the name under `#[cfg({cfg})]`; each `cfg` alternative is checked"
+                    ));
+                }
+                acc.push(diagnostic);
             }
+        }
+    }
+    acc
+}
+
+/// Every lint's findings for one creation, each tagged with its creation's enclosing item and,
+/// when the lint did not set it, the object's name.
+fn check_one(creation: &Creation, context: &LintContext) -> Vec<Diagnostic> {
+    let mut acc = Vec::new();
+    for lint in LINTS {
+        (lint.check)(creation, context, &mut acc);
+    }
+    for diagnostic in &mut acc {
+        diagnostic.enclosing_item = Some(creation.enclosing_item.clone());
+        diagnostic.called = Some(creation.api.name.to_string());
+        if let (None, crate::names::ObjectName::Known(name)) =
+            (&diagnostic.object_name, &creation.name)
+        {
+            diagnostic.object_name = Some(name.value.clone());
         }
     }
     acc

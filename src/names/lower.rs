@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
-use super::{Binding, BindingKind, FileId, FunctionCall, ItemPath, Literal, NameIr};
+use super::{Binding, BindingKind, Cfg, FileId, FunctionCall, ItemPath, Literal, NameIr};
 use crate::crates::Library;
 use crate::source::SourceFile;
 
@@ -20,6 +20,34 @@ pub struct LetBinding {
     /// Whether the binding is the parameter of a closure handed to a `thread_local!` static's
     /// `with` (`NAME.with(|name| …)`), `init` being the static's path: it holds the static's value.
     pub local_key: bool,
+    /// The `#[cfg(…)]` the `let` is written under: with another `let` of the name before it,
+    /// the two are alternative programs.
+    pub cfg: Option<Cfg>,
+}
+
+/// The `cfg` predicate of an item's or statement's attributes (`all(…)` of several), spaces
+/// normalised: `#[cfg(not(test))]` gives `not(test)`.
+pub fn cfg_of(attrs: &[syn::Attribute]) -> Option<Cfg> {
+    let predicates: Vec<String> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg"))
+        .filter_map(|attr| attr.meta.require_list().ok())
+        .map(|list| normalise_cfg(&list.tokens.to_string()))
+        .collect();
+    match predicates.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(format!("all({})", many.join(", "))),
+    }
+}
+
+/// `not (test)` → `not(test)`, `any (a , b)` → `any(a, b)`: the text as people write it.
+fn normalise_cfg(tokens: &str) -> String {
+    tokens
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
 }
 
 /// The `use` declarations of a file: for each module, the identifiers it imports and the
@@ -545,6 +573,82 @@ impl Site<'_> {
         NameIr::Unknown
     }
 
+    /// The `let`s of `ident` under `#[cfg]`s, latest (at `position`) first, back to the last one
+    /// without a `cfg`, or to what `ident` means before them all: each the value in the
+    /// programs its `cfg` selects. An earlier one under the same `cfg` as a later one is
+    /// shadowed in every program.
+    fn cfg_alternatives(
+        &self,
+        path: &syn::Path,
+        ident: &str,
+        position: usize,
+        depth: usize,
+    ) -> NameIr {
+        let mut alternatives: Vec<(Cfg, NameIr)> = Vec::new();
+        let mut later: Vec<Cfg> = Vec::new();
+        let otherwise = |later: &[Cfg]| match later {
+            [one] => format!("not({one})"),
+            many => format!("not(any({}))", many.join(", ")),
+        };
+        for (at, local) in self.lets[..=position].iter().enumerate().rev() {
+            if local.name != ident {
+                continue;
+            }
+            let one = Site {
+                lets: &self.lets[..=at],
+                ..*self
+            };
+            let Some(cfg) = &local.cfg else {
+                // Unconditional: the value wherever none of the later `cfg`s holds.
+                alternatives.push((otherwise(&later), one.path_without_cfg(path, depth + 1)));
+                return NameIr::Alternatives(alternatives);
+            };
+            if later.contains(cfg) {
+                continue;
+            }
+            alternatives.push((cfg.clone(), one.path_without_cfg(path, depth + 1)));
+            later.push(cfg.clone());
+            // `#[cfg(x)]` after `#[cfg(not(x))]`: every program has one of them.
+            if later.contains(&format!("not({cfg})"))
+                || cfg
+                    .strip_prefix("not(")
+                    .and_then(|rest| rest.strip_suffix(')'))
+                    .is_some_and(|negated| later.iter().any(|other| other == negated))
+            {
+                return NameIr::Alternatives(alternatives);
+            }
+        }
+        // Before every `let`: the parameter or item of that name, if any.
+        let before = Site {
+            lets: &self.lets[..self
+                .lets
+                .iter()
+                .position(|local| local.name == ident)
+                .unwrap_or(0)],
+            ..*self
+        };
+        alternatives.push((otherwise(&later), before.path(path, depth + 1)));
+        NameIr::Alternatives(alternatives)
+    }
+
+    /// The path read with the latest `let` of its name taken as it is, `cfg` or not.
+    fn path_without_cfg(&self, path: &syn::Path, depth: usize) -> NameIr {
+        let Some(local) = self.lets.last() else {
+            return NameIr::Unknown;
+        };
+        let unconditional = LetBinding {
+            cfg: None,
+            ..(*local).clone()
+        };
+        let mut lets = self.lets[..self.lets.len() - 1].to_vec();
+        lets.push(&unconditional);
+        Site {
+            lets: &lets,
+            ..*self
+        }
+        .path(path, depth)
+    }
+
     /// A call of a function by its path with these arguments: maybe one of the crate's own,
     /// whose returned value the resolver reads (see [`NameIr::Call`]).
     fn function_call(
@@ -576,6 +680,9 @@ impl Site<'_> {
             // The latest `let` of that name is the one in scope at the call; its initialiser
             // sees only the `let`s before it (`let name = to_wide(name);` reads the parameter).
             if let Some(position) = self.lets.iter().rposition(|local| &local.name == ident) {
+                if self.lets[position].cfg.is_some() {
+                    return self.cfg_alternatives(path, ident, position, depth);
+                }
                 let local = self.lets[position];
                 let Some(init) = &local.init else {
                     return NameIr::Unknown;
@@ -767,6 +874,7 @@ impl<'ast> Visit<'ast> for ReturnFinder {
                 name,
                 init: init.clone(),
                 local_key: false,
+                cfg: cfg_of(&node.attrs),
             });
         }
     }

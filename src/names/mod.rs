@@ -52,7 +52,14 @@ pub enum NameIr {
     /// Every value a function body can return (its tail and its `return`s): the name is known
     /// only when they all agree.
     Returns(Vec<NameIr>),
+    /// Alternative programs: the value under each `cfg` (`#[cfg(test)] let name = …;` after
+    /// `#[cfg(not(test))] let name = …;`, or two `#[cfg]` consts of one name). Each is a name
+    /// of its own, never one in place of the other.
+    Alternatives(Vec<(Cfg, NameIr)>),
 }
+
+/// A `cfg` predicate as written (`test`, `not(test)`, `feature = "x"`), spaces normalised.
+pub type Cfg = String;
 
 /// A call of one of the crate's own functions, lowered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +80,11 @@ impl NameIr {
             NameIr::Concat(parts) | NameIr::Returns(parts) => {
                 for part in parts {
                     part.item_paths(visit);
+                }
+            }
+            NameIr::Alternatives(alternatives) => {
+                for (_, alternative) in alternatives {
+                    alternative.item_paths(visit);
                 }
             }
             NameIr::Call(call) => {
@@ -169,6 +181,9 @@ pub struct ItemValue {
     pub value: NameIr,
     /// For a function: its name's place, which a finding labels.
     pub defined_at: Option<(FileId, ByteSpan)>,
+    /// The `#[cfg]` the item is declared under; of several items at one path, the `cfg`s of
+    /// those merged into its value as [`NameIr::Alternatives`].
+    pub cfgs: Vec<Cfg>,
 }
 
 impl<'a> ItemIndex<'a> {
@@ -186,10 +201,24 @@ impl<'a> ItemIndex<'a> {
         self.crates
     }
 
-    /// Adds an item; of two items at one path (`#[cfg]` variants, a file read twice) the first
-    /// is kept.
-    pub fn insert(&mut self, path: Vec<String>, item: ItemValue) {
-        if self.by_path.contains_key(&path) {
+    /// Adds an item. Items at one path under different `#[cfg]`s are alternatives, each kept;
+    /// otherwise (a file read twice) the first is kept.
+    pub fn insert(&mut self, path: Vec<String>, mut item: ItemValue) {
+        if let Some(existing) = self.by_path.get_mut(&path) {
+            let (Some(cfg), false) = (item.cfgs.pop(), existing.cfgs.is_empty()) else {
+                return;
+            };
+            if existing.cfgs.contains(&cfg) || existing.kind != item.kind {
+                return;
+            }
+            if let [only] = existing.cfgs.as_slice() {
+                let first = std::mem::replace(&mut existing.value, NameIr::Unknown);
+                existing.value = NameIr::Alternatives(vec![(only.clone(), first)]);
+            }
+            if let NameIr::Alternatives(alternatives) = &mut existing.value {
+                alternatives.push((cfg.clone(), item.value));
+            }
+            existing.cfgs.push(cfg);
             return;
         }
         if let Some(ident) = path.last() {
@@ -379,15 +408,130 @@ struct CallFrame<'f> {
     level: usize,
 }
 
-impl Resolver<'_> {
-    pub fn resolve(&self, name: &NameIr) -> ObjectName {
-        let mut parts = Parts::default();
-        match self.collect(name, &mut parts, 0, None, None) {
-            Err(stop) => stop,
-            Ok(()) => parts.into_name(),
-        }
+/// How many combinations of `cfg` alternatives one name is followed through; past that it is
+/// unknown.
+const MAX_ALTERNATIVES: usize = 16;
+
+/// The `cfg` alternatives a resolution takes, and those it meets.
+#[derive(Default)]
+struct Choices {
+    /// The option to take at each [`NameIr::Alternatives`] met, in order; past its end, the first.
+    planned: Vec<usize>,
+    /// How many options each one met had, in order.
+    met: Vec<usize>,
+    /// The `cfg`s of the options taken.
+    cfgs: Vec<Cfg>,
+}
+
+impl Choices {
+    fn take(&mut self, options: usize) -> usize {
+        let choice = self.planned.get(self.met.len()).copied().unwrap_or(0);
+        self.met.push(options);
+        choice
     }
 
+    /// The plan for the next combination, after this one (`None`: every one was taken).
+    fn next(&self) -> Option<Vec<usize>> {
+        let taken: Vec<usize> = (0..self.met.len())
+            .map(|at| self.planned.get(at).copied().unwrap_or(0))
+            .collect();
+        let last = (0..taken.len())
+            .rev()
+            .find(|&at| taken[at] + 1 < self.met[at])?;
+        let mut next = taken[..last].to_vec();
+        next.push(taken[last] + 1);
+        Some(next)
+    }
+
+    /// Whether the `cfg`s taken cannot all hold: `test` and `not(test)`.
+    fn contradictory(&self) -> bool {
+        self.cfgs.iter().any(|cfg| {
+            let negated = format!("not({cfg})");
+            self.cfgs.contains(&negated)
+        })
+    }
+}
+
+/// One name of a creation, and the `cfg`s under which it is the name: each list is one
+/// combination, all of whose `cfg`s hold. No `cfg` at all when the name has no alternatives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    pub cfgs: Vec<Vec<Cfg>>,
+    pub name: ObjectName,
+}
+
+impl Alternative {
+    /// The `cfg` predicate under which this is the name, as written in `#[cfg(…)]`.
+    pub fn predicate(&self) -> Option<String> {
+        let all = |cfgs: &Vec<Cfg>| match cfgs.as_slice() {
+            [one] => one.clone(),
+            many => format!("all({})", many.join(", ")),
+        };
+        match self.cfgs.as_slice() {
+            [] => None,
+            [one] if one.is_empty() => None,
+            [one] => Some(all(one)),
+            many => Some(format!(
+                "any({})",
+                many.iter().map(all).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+}
+
+impl Resolver<'_> {
+    /// The name, or under `cfg` alternatives the first of them (see [`Resolver::resolve_all`]).
+    pub fn resolve(&self, name: &NameIr) -> ObjectName {
+        self.resolve_all(name)
+            .into_iter()
+            .next()
+            .map_or(ObjectName::Unknown, |alternative| alternative.name)
+    }
+
+    /// Every name the expression can be, one per distinct name, with the `cfg`s under which it
+    /// is that name: one with no `cfg` when there are no alternatives, or when all agree.
+    pub fn resolve_all(&self, name: &NameIr) -> Vec<Alternative> {
+        let mut found: Vec<Alternative> = Vec::new();
+        let mut planned = Vec::new();
+        for _ in 0..MAX_ALTERNATIVES {
+            let mut choices = Choices {
+                planned,
+                ..Choices::default()
+            };
+            let mut parts = Parts::default();
+            let resolved = match self.collect(name, &mut parts, 0, None, None, &mut choices) {
+                Err(stop) => stop,
+                Ok(()) => parts.into_name(),
+            };
+            if !choices.contradictory() {
+                let cfgs = std::mem::take(&mut choices.cfgs);
+                match found
+                    .iter_mut()
+                    .find(|seen| same_name(&seen.name, &resolved))
+                {
+                    Some(seen) => seen.cfgs.push(cfgs),
+                    None => found.push(Alternative {
+                        cfgs: vec![cfgs],
+                        name: resolved,
+                    }),
+                }
+            }
+            let Some(next) = choices.next() else {
+                if let [only] = found.as_mut_slice() {
+                    only.cfgs.clear();
+                }
+                return found;
+            };
+            planned = next;
+        }
+        // Too many combinations to follow: unknown rather than a guess.
+        vec![Alternative {
+            cfgs: Vec::new(),
+            name: ObjectName::Unknown,
+        }]
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn collect(
         &self,
         name: &NameIr,
@@ -395,18 +539,27 @@ impl Resolver<'_> {
         depth: usize,
         binding: Option<&Binding>,
         frame: Option<&CallFrame<'_>>,
+        choices: &mut Choices,
     ) -> Result<(), ObjectName> {
         if depth > MAX_DEPTH {
             return Err(ObjectName::Unknown);
         }
         match name {
+            NameIr::Alternatives(alternatives) => {
+                let choice = choices.take(alternatives.len());
+                let (cfg, value) = alternatives.get(choice).ok_or(ObjectName::Unknown)?;
+                if !choices.cfgs.contains(cfg) {
+                    choices.cfgs.push(cfg.clone());
+                }
+                self.collect(value, parts, depth + 1, binding, frame, choices)
+            }
             NameIr::Unnamed => Err(ObjectName::Unnamed),
             NameIr::Unknown => Err(ObjectName::Unknown),
             NameIr::Param(index) => match frame {
                 // Inside a followed function: the caller's argument, read where it is written.
                 Some(frame) => {
                     let arg = frame.args.get(*index).ok_or(ObjectName::Unknown)?;
-                    self.collect(arg, parts, depth + 1, None, frame.outer)
+                    self.collect(arg, parts, depth + 1, None, frame.outer, choices)
                 }
                 None => Err(ObjectName::Param(*index)),
             },
@@ -433,10 +586,12 @@ impl Resolver<'_> {
                     name: path.segments.last().cloned().unwrap_or_default(),
                 };
                 // An item's value does not depend on any caller's arguments.
-                self.collect(&item.value, parts, depth + 1, Some(&binding), None)
+                self.collect(&item.value, parts, depth + 1, Some(&binding), None, choices)
             }
-            NameIr::Call(call) => self.collect_call(call, parts, depth, frame),
-            NameIr::Returns(values) => self.collect_agreed(values, parts, depth, binding, frame),
+            NameIr::Call(call) => self.collect_call(call, parts, depth, frame, choices),
+            NameIr::Returns(values) => {
+                self.collect_agreed(values, parts, depth, binding, frame, choices)
+            }
             NameIr::Env(variable) => {
                 let (value, what) = match variable.as_str() {
                     "CARGO_PKG_NAME" => (self.package.name.clone(), "the package name"),
@@ -465,7 +620,7 @@ impl Resolver<'_> {
             }
             NameIr::Concat(items) => {
                 for item in items {
-                    self.collect(item, parts, depth + 1, binding, frame)?;
+                    self.collect(item, parts, depth + 1, binding, frame, choices)?;
                 }
                 Ok(())
             }
@@ -480,13 +635,14 @@ impl Resolver<'_> {
         parts: &mut Parts,
         depth: usize,
         frame: Option<&CallFrame<'_>>,
+        choices: &mut Choices,
     ) -> Result<(), ObjectName> {
         let function = self
             .items
             .lookup(&call.function)
             .filter(|item| item.kind == BindingKind::Fn);
         let Some(function) = function else {
-            return self.collect(&call.otherwise, parts, depth + 1, None, frame);
+            return self.collect(&call.otherwise, parts, depth + 1, None, frame, choices);
         };
         let level = frame.map_or(1, |frame| frame.level + 1);
         if level > MAX_FUNCTION_LEVELS {
@@ -515,6 +671,7 @@ impl Resolver<'_> {
             depth + 1,
             Some(&binding),
             Some(&inner),
+            choices,
         )
     }
 
@@ -527,12 +684,13 @@ impl Resolver<'_> {
         depth: usize,
         binding: Option<&Binding>,
         frame: Option<&CallFrame<'_>>,
+        choices: &mut Choices,
     ) -> Result<(), ObjectName> {
         let mut agreed: Option<Result<Parts, ObjectName>> = None;
         for value in values {
             let mut own = Parts::default();
             let outcome = self
-                .collect(value, &mut own, depth + 1, binding, frame)
+                .collect(value, &mut own, depth + 1, binding, frame, choices)
                 .map(|()| own);
             agreed = match (agreed, outcome) {
                 (None, outcome) => Some(outcome),
@@ -549,6 +707,14 @@ impl Resolver<'_> {
             Some(Err(stop)) => Err(stop),
             None => Err(ObjectName::Unknown),
         }
+    }
+}
+
+/// Whether two resolutions are the same name (wherever their literals are written).
+fn same_name(one: &ObjectName, other: &ObjectName) -> bool {
+    match (one, other) {
+        (ObjectName::Known(one), ObjectName::Known(other)) => one.value == other.value,
+        _ => one == other,
     }
 }
 
@@ -590,5 +756,158 @@ impl Parts {
             self.unique = other.unique;
         }
         self.returned_by.extend(other.returned_by);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literal(value: &str) -> NameIr {
+        NameIr::Literal(Literal {
+            value: value.to_owned(),
+            file: 0,
+            span: ByteSpan::new(0, 0),
+            macro_call: None,
+            binding: None,
+            terminated: None,
+            unterminated_pointer: false,
+        })
+    }
+
+    fn item(ident: &str) -> ItemPath {
+        ItemPath {
+            segments: vec!["<lib>".to_owned(), ident.to_owned()],
+            fallback: None,
+            written: ident.to_owned(),
+            called: false,
+        }
+    }
+
+    fn function(value: NameIr) -> ItemValue {
+        ItemValue {
+            kind: BindingKind::Fn,
+            value,
+            defined_at: None,
+            cfgs: Vec::new(),
+        }
+    }
+
+    fn call(ident: &str, args: Vec<NameIr>) -> NameIr {
+        NameIr::Call(Box::new(FunctionCall {
+            function: ItemPath {
+                called: true,
+                ..item(ident)
+            },
+            args,
+            otherwise: NameIr::Unknown,
+        }))
+    }
+
+    /// Each name `resolve_all` gives, with its `cfg` predicate.
+    fn names(index: &ItemIndex, name: &NameIr) -> Vec<(Option<String>, String)> {
+        let package = PackageFacts::default();
+        let resolver = Resolver {
+            items: index,
+            package: &package,
+        };
+        resolver
+            .resolve_all(name)
+            .into_iter()
+            .map(|alternative| {
+                let shown = match &alternative.name {
+                    ObjectName::Known(known) => known.value.clone(),
+                    other => format!("{other:?}"),
+                };
+                (alternative.predicate(), shown)
+            })
+            .collect()
+    }
+
+    fn check(items: Vec<(&str, ItemValue)>, name: &NameIr, expected: &[(Option<&str>, &str)]) {
+        let crates = Crates::of(&crate::workspace::stand_in(std::path::Path::new("lib.rs")));
+        let mut index = ItemIndex::new(&crates);
+        for (ident, value) in items {
+            index.insert(item(ident).segments, value);
+        }
+        let expected: Vec<(Option<String>, String)> = expected
+            .iter()
+            .map(|(cfg, name)| (cfg.map(str::to_owned), (*name).to_owned()))
+            .collect();
+        assert_eq!(names(&index, name), expected, "resolving {name:?}");
+    }
+
+    #[test]
+    fn arguments_stand_for_parameters_and_levels_are_bounded() {
+        let keyed = NameIr::Concat(vec![literal("Local\\"), NameIr::Param(0)]);
+        let items = || {
+            vec![
+                ("keyed", function(keyed.clone())),
+                ("one", function(call("two", vec![]))),
+                ("two", function(call("three", vec![]))),
+                ("three", function(call("four", vec![]))),
+                ("four", function(literal("Deep"))),
+            ]
+        };
+        check(
+            items(),
+            &call("keyed", vec![literal("App")]),
+            &[(None, "Local\\App")],
+        );
+        // The caller's own parameter stays a parameter: the caller passes the name on.
+        check(
+            items(),
+            &call("keyed", vec![NameIr::Param(1)]),
+            &[(None, "Param(1)")],
+        );
+        check(items(), &call("two", vec![]), &[(None, "Deep")]);
+        check(items(), &call("one", vec![]), &[(None, "Unknown")]);
+    }
+
+    #[test]
+    fn returns_must_agree() {
+        let agreeing = NameIr::Returns(vec![literal("Same"), literal("Same")]);
+        let disagreeing = NameIr::Returns(vec![literal("One"), literal("Other")]);
+        check(vec![], &agreeing, &[(None, "Same")]);
+        check(vec![], &disagreeing, &[(None, "Unknown")]);
+    }
+
+    #[test]
+    fn cfg_alternatives_are_each_a_name() {
+        let cfg_item = |cfg: &str, value: &str| ItemValue {
+            kind: BindingKind::Const,
+            value: literal(value),
+            defined_at: None,
+            cfgs: vec![cfg.to_owned()],
+        };
+        let items = || {
+            vec![
+                ("NAME", cfg_item("test", "TestName")),
+                ("NAME", cfg_item("not(test)", "AppName")),
+                ("OTHER", cfg_item("test", "T")),
+                ("OTHER", cfg_item("not(test)", "A")),
+            ]
+        };
+        check(
+            items(),
+            &NameIr::Item(item("NAME")),
+            &[(Some("test"), "TestName"), (Some("not(test)"), "AppName")],
+        );
+        // Two alternatives met twice: `test` with `not(test)` is no program.
+        let both = NameIr::Concat(vec![NameIr::Item(item("NAME")), NameIr::Item(item("NAME"))]);
+        check(
+            items(),
+            &both,
+            &[
+                (Some("test"), "TestNameTestName"),
+                (Some("not(test)"), "AppNameAppName"),
+            ],
+        );
+        // Alternatives that make one name are that name, under no `cfg`.
+        let same = NameIr::Alternatives(vec![
+            ("test".to_owned(), literal("Same")),
+            ("not(test)".to_owned(), literal("Same")),
+        ]);
+        check(vec![], &same, &[(None, "Same")]);
     }
 }
