@@ -518,7 +518,7 @@ fn read_referenced_items(
             parsed,
             &mut Vec::new(),
             items,
-            Mentions::Any(&matcher),
+            Mentions::Declarations(&matcher),
             Dropped::ReadAgain(package),
         );
         if items.len() == before {
@@ -737,7 +737,7 @@ fn parse_selected(
             // there, even a small file is parsed item by item.
             let split_from = match words {
                 Mentions::Calls { .. } => SPLIT_FILES_FROM,
-                Mentions::Any(_) => 0,
+                Mentions::Any(_) | Mentions::Declarations(_) => 0,
             };
             if source.text.len() < split_from {
                 let mentioned = skeleton

@@ -111,6 +111,10 @@ impl WordSearch {
 pub enum Mentions<'a> {
     /// Any mention of a word.
     Any(&'a WordSearch),
+    /// A word where an item is declared by that name: right after `fn`, `const`, `static`, or
+    /// `static ref`/`static mut` (`lazy_static!`). An item a name refers to is looked for
+    /// where it is declared, not where it is used: a function's callers are many.
+    Declarations(&'a WordSearch),
     /// The mentions that can be calls (stage 1); `win32_functions` are the words that name a
     /// Win32 function.
     Calls {
@@ -123,7 +127,9 @@ impl<'a> Mentions<'a> {
     /// The words either rule looks for.
     pub fn words(self) -> &'a WordSearch {
         match self {
-            Mentions::Any(words) | Mentions::Calls { words, .. } => words,
+            Mentions::Any(words)
+            | Mentions::Declarations(words)
+            | Mentions::Calls { words, .. } => words,
         }
     }
 
@@ -134,6 +140,7 @@ impl<'a> Mentions<'a> {
     pub fn may_be_in(self, text: &str) -> bool {
         self.any_in_code(text, |found| match self {
             Mentions::Any(_) => true,
+            Mentions::Declarations(_) => declares(text, found.start),
             Mentions::Calls { .. } => !follows_fn(text, found.start),
         })
     }
@@ -144,6 +151,9 @@ impl<'a> Mentions<'a> {
     pub fn in_item(self, item: &str) -> bool {
         match self {
             Mentions::Any(_) => self.any_in_code(item, |_| true),
+            Mentions::Declarations(_) => {
+                self.any_in_code(item, |found| declares(item, found.start))
+            }
             Mentions::Calls {
                 win32_functions, ..
             } => {
@@ -178,8 +188,21 @@ fn binds(function: &str, api: &str) -> bool {
 
 /// Whether the keyword `fn` comes right before `at` (the name of a declared function).
 fn follows_fn(text: &str, at: usize) -> bool {
+    follows_keyword(text, at, "fn")
+}
+
+/// Whether the identifier at `at` is the name an item is declared by (see
+/// [`Mentions::Declarations`]).
+fn declares(text: &str, at: usize) -> bool {
+    ["fn", "const", "static", "ref", "mut"]
+        .iter()
+        .any(|keyword| follows_keyword(text, at, keyword))
+}
+
+/// Whether `keyword`, as a whole word, comes right before `at`.
+fn follows_keyword(text: &str, at: usize, keyword: &str) -> bool {
     let before = text[..at].trim_end();
-    before.strip_suffix("fn").is_some_and(|rest| {
+    before.strip_suffix(keyword).is_some_and(|rest| {
         !rest
             .as_bytes()
             .last()

@@ -220,6 +220,9 @@ const TRANSPARENT_METHODS: &[&str] = &[
 /// `LazyCell`, `once_cell`'s `sync::Lazy` and `unsync::Lazy`.
 const LAZY_TYPES: &[&str] = &["LazyLock", "LazyCell", "Lazy"];
 
+/// The prelude's types, whose associated functions a path names without a `use`.
+const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Box", "Option", "Result", "ToString"];
+
 /// Methods that hand out a raw pointer to the buffer: the API then reads up to a NUL.
 const POINTER_METHODS: &[&str] = &["as_ptr", "as_mut_ptr"];
 
@@ -660,6 +663,17 @@ impl Site<'_> {
         let NameIr::Item(mut path) = self.item_path(function) else {
             return NameIr::Unknown;
         };
+        // A function of another crate (`std::env::var`, a `use`d `uuid::Uuid::new_v4`) or of the
+        // prelude's types (`String::new`) is none of the crate's: not looked for in its files.
+        let segments = path.fallback.as_ref().unwrap_or(&path.segments);
+        let in_package = segments.first().is_some_and(|key| key.starts_with('<'));
+        let prelude = function
+            .segments
+            .first()
+            .is_some_and(|first| PRELUDE_TYPES.contains(&first.ident.to_string().as_str()));
+        if !in_package || (prelude && function.segments.len() > 1) {
+            return NameIr::Unknown;
+        }
         path.called = true;
         NameIr::Call(Box::new(FunctionCall {
             function: path,
