@@ -443,13 +443,89 @@ impl Choices {
         Some(next)
     }
 
-    /// Whether the `cfg`s taken cannot all hold: `test` and `not(test)`.
+    /// Whether the `cfg`s taken cannot all hold in a Windows program, the only one a Win32
+    /// name is used in: `test` with `not(test)`, or `unix`.
     fn contradictory(&self) -> bool {
         self.cfgs.iter().any(|cfg| {
             let negated = format!("not({cfg})");
-            self.cfgs.contains(&negated)
+            self.cfgs.contains(&negated) || excludes_windows(cfg)
         })
     }
+}
+
+/// Whether a `cfg` predicate is false on every Windows target: `unix`, `not(windows)`,
+/// `target_os = "linux"`, and `all`/`any`/`not` of such. What it cannot decide is taken as
+/// possible.
+fn excludes_windows(cfg: &str) -> bool {
+    fn holds_on_windows(cfg: &str) -> Option<bool> {
+        let cfg = cfg.trim();
+        let inner = |prefix: &str| {
+            cfg.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(')'))
+                .map(split_predicates)
+        };
+        if let Some(parts) = inner("not(") {
+            return match parts.as_slice() {
+                [one] => holds_on_windows(one).map(|holds| !holds),
+                _ => None,
+            };
+        }
+        if let Some(parts) = inner("all(") {
+            let values: Vec<Option<bool>> =
+                parts.iter().map(|part| holds_on_windows(part)).collect();
+            if values.contains(&Some(false)) {
+                return Some(false);
+            }
+            return values
+                .iter()
+                .all(|value| *value == Some(true))
+                .then_some(true);
+        }
+        if let Some(parts) = inner("any(") {
+            let values: Vec<Option<bool>> =
+                parts.iter().map(|part| holds_on_windows(part)).collect();
+            if values.contains(&Some(true)) {
+                return Some(true);
+            }
+            return values
+                .iter()
+                .all(|value| *value == Some(false))
+                .then_some(false);
+        }
+        let (key, value) = match cfg.split_once('=') {
+            Some((key, value)) => (key.trim(), Some(value.trim().trim_matches('"'))),
+            None => (cfg, None),
+        };
+        match (key, value) {
+            ("windows", None) => Some(true),
+            ("unix" | "wasm", None) | ("target_vendor", Some("apple")) => Some(false),
+            ("target_os", Some(os)) => Some(os == "windows"),
+            ("target_family", Some(family)) => Some(family == "windows"),
+            _ => None,
+        }
+    }
+    holds_on_windows(cfg) == Some(false)
+}
+
+/// The comma-separated predicates inside `all(…)`, `any(…)` or `not(…)`, nested ones whole.
+fn split_predicates(list: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start, mut quoted) = (0usize, 0, false);
+    for (at, character) in list.char_indices() {
+        match character {
+            '"' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            ',' if !quoted && depth == 0 => {
+                parts.push(&list[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&list[start..]);
+    parts.retain(|part| !part.trim().is_empty());
+    parts
 }
 
 /// One name of a creation, and the `cfg`s under which it is the name: each list is one
@@ -517,8 +593,14 @@ impl Resolver<'_> {
                 }
             }
             let Some(next) = choices.next() else {
-                if let [only] = found.as_mut_slice() {
-                    only.cfgs.clear();
+                match found.as_mut_slice() {
+                    // No alternative of a Windows program: nothing to read.
+                    [] => found.push(Alternative {
+                        cfgs: Vec::new(),
+                        name: ObjectName::Unknown,
+                    }),
+                    [only] => only.cfgs.clear(),
+                    _ => {}
                 }
                 return found;
             };
@@ -903,6 +985,21 @@ mod tests {
                 (Some("not(test)"), "AppNameAppName"),
             ],
         );
+        // A name for Unix is none of a Win32 call's.
+        let platforms = NameIr::Alternatives(vec![
+            ("windows".to_owned(), literal(r"\\.\pipe\app")),
+            ("unix".to_owned(), literal("/tmp/app.sock")),
+            ("not(any(windows, unix))".to_owned(), NameIr::Unknown),
+        ]);
+        check(vec![], &platforms, &[(None, r"\\.\pipe\app")]);
+        let linux = NameIr::Alternatives(vec![
+            ("target_os = \"linux\"".to_owned(), literal("LinuxName")),
+            (
+                "all(test, not(target_family = \"windows\"))".to_owned(),
+                literal("Other"),
+            ),
+        ]);
+        check(vec![], &linux, &[(None, "Unknown")]);
         // Alternatives that make one name are that name, under no `cfg`.
         let same = NameIr::Alternatives(vec![
             ("test".to_owned(), literal("Same")),
