@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use regex::Regex;
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -39,7 +39,7 @@ pub struct Config {
     pub exclude: Option<Exclude>,
     /// Names matching one of these are accepted as unique: `non_unique_object_name` does not
     /// report them.
-    pub unique_name_patterns: Vec<Regex>,
+    pub unique_name_patterns: RegexSet,
     /// Names the team's programs share with another program that defines them (`shared-names`):
     /// creating them is no `non_unique_object_name`, `unchecked_already_exists` or
     /// `shared_object_unchecked` finding.
@@ -191,9 +191,7 @@ impl Config {
     /// after its namespace prefix (`Global\`, `Local\`, `Session\<n>\`).
     pub fn accepts_as_unique(&self, name: &str) -> bool {
         let (_, unprefixed) = crate::unique::split_namespace(name);
-        self.unique_name_patterns
-            .iter()
-            .any(|pattern| pattern.is_match(name) || pattern.is_match(unprefixed))
+        self.unique_name_patterns.is_match(name) || self.unique_name_patterns.is_match(unprefixed)
     }
 
     /// Whether the team declared `name` as one another program defines (`shared-names`).
@@ -597,23 +595,52 @@ fn exclude(place: &Place, patterns: &[Spanned<String>]) -> Result<Option<Exclude
     Ok(Some(Exclude { base, globs }))
 }
 
-fn regexes(place: &Place, patterns: &[Spanned<String>]) -> Result<Vec<Regex>, ConfigError> {
-    patterns
-        .iter()
-        .map(|pattern| {
-            Regex::new(pattern.get_ref()).map_err(|error| {
-                place.error(
-                    pattern.span(),
-                    format!(
-                        "`{}unique-name-patterns`: bad regex `{}`: {}",
-                        place.prefix,
-                        pattern.get_ref(),
-                        regex_reason(&error)
-                    ),
-                )
-            })
+/// How much compiled program all of `unique-name-patterns` may take together: the `regex`
+/// crate's default limit for one pattern. Each pattern alone may compile to that much, so
+/// without a shared budget a few hundred short patterns in a pull request took gigabytes.
+const PATTERNS_SIZE_LIMIT: usize = 10 << 20;
+
+fn regexes(place: &Place, patterns: &[Spanned<String>]) -> Result<RegexSet, ConfigError> {
+    for pattern in patterns {
+        // A limit of zero stops at the first compiled state: a syntax error is found by the
+        // parser, before anything is compiled, and a pattern that merely compiles to
+        // something is not built here (the set below builds all of them once).
+        let Err(error @ regex::Error::Syntax(_)) =
+            RegexBuilder::new(pattern.get_ref()).size_limit(0).build()
+        else {
+            continue;
+        };
+        return Err(place.error(
+            pattern.span(),
+            format!(
+                "`{}unique-name-patterns`: bad regex `{}`: {}",
+                place.prefix,
+                pattern.get_ref(),
+                regex_reason(&error)
+            ),
+        ));
+    }
+    RegexSetBuilder::new(patterns.iter().map(Spanned::get_ref))
+        .size_limit(PATTERNS_SIZE_LIMIT)
+        .dfa_size_limit(PATTERNS_SIZE_LIMIT)
+        .build()
+        .map_err(|error| {
+            let first = patterns.first().map_or(0..0, Spanned::span);
+            let reason = match error {
+                regex::Error::CompiledTooBig(_) => format!(
+                    "the {} patterns together compile to more than objlint's budget of {} MiB; \
+                     use fewer or simpler patterns (a bounded repetition such as `\\w{{100}}` \
+                     is compiled as 100 copies)",
+                    patterns.len(),
+                    PATTERNS_SIZE_LIMIT >> 20
+                ),
+                other => other.to_string(),
+            };
+            place.error(
+                first,
+                format!("`{}unique-name-patterns`: {reason}", place.prefix),
+            )
         })
-        .collect()
 }
 
 /// The last line of the regex crate's message, which spans several lines with a caret diagram.

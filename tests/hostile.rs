@@ -1156,3 +1156,35 @@ fn a_workspace_above_that_does_not_list_the_package_is_not_adopted() {
         objlint(&tree.path("proj"), &[]).assert_code(0);
     }
 }
+
+// Issue 17: a stranger's pull request cannot make a run do unbounded work.
+
+#[test]
+fn unique_name_patterns_share_one_compile_budget() {
+    // Each of these compiles to a few megabytes alone; 300 of them took half a gigabyte and
+    // seconds (3.5 GB with longer repetitions). Together they are refused, with a reason.
+    let patterns: Vec<String> = (0..300)
+        .map(|index| format!("\"\\\\w{{30}}[a-z]{{9}}{index}\""))
+        .collect();
+    let tree = Tree::package("patterns")
+        .file(
+            "objlint.toml",
+            format!("unique-name-patterns = [{}]\n", patterns.join(", ")),
+        )
+        .file("src/main.rs", CLASH_MAIN);
+    let run = objlint(&tree.root, &[]);
+    assert_no_crash(&run);
+    run.assert_code(2)
+        .assert_stderr_has("objlint.toml:1:")
+        .assert_stderr_has("the 300 patterns together compile to more than objlint's budget");
+    // A realistic list still works as before: the name is accepted as unique.
+    let tree = Tree::package("patterns")
+        .file(
+            "objlint.toml",
+            "unique-name-patterns = ['^MyFile\\w+$', '^com\\.acme\\.[a-z]+$', '\\d{4}']\n",
+        )
+        .file("src/main.rs", CLASH_MAIN);
+    objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_lacks(&name_finding("MyFileMapping"));
+}
