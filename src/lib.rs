@@ -138,15 +138,11 @@ fn finish(file: &SourceFile, mut diagnostics: Vec<Diagnostic>, config: &Config) 
         };
         !accepted
     });
-    // The lints keep no syntax tree, and most files are never parsed; a file can hold a
-    // suppression only if it says `objlint`, and only such a file is parsed (again) here. One
-    // that does not parse was reported by the lints if it mattered, and suppresses nothing.
-    if file.text.contains("objlint") && file.skeleton().depth <= analysis::MAX_NESTING {
-        if let Ok(syntax) = syn::parse_file(file.parse_text()) {
-            let suppressions = suppress::collect(file, &syntax);
-            diagnostics = suppressions.apply(diagnostics, file, config.require_suppression_reason);
-        }
-        proc_macro2::extra::invalidate_current_thread_spans();
+    // A file can hold a suppression only if it says `objlint`; reading them parses at most the
+    // items holding a finding (see `suppress::collect`), never a whole large file.
+    if file.text.contains("objlint") {
+        let suppressions = suppress::collect(file, &diagnostics);
+        diagnostics = suppressions.apply(diagnostics, file, config.require_suppression_reason);
     }
     for diagnostic in &mut diagnostics {
         diagnostic.level = config.finding_level(diagnostic.lint);

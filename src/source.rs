@@ -103,6 +103,12 @@ impl SourceFile {
             .map_or(self.text.len(), |(offset, _)| line_start + offset)
     }
 
+    /// The 1-based line of a byte offset.
+    pub fn line_number(&self, offset: usize) -> usize {
+        let offset = offset.clamp(self.bom_len, self.text.len());
+        self.line_starts().partition_point(|&start| start <= offset)
+    }
+
     /// The 1-based line and character column of a byte offset, as rustc prints them.
     pub fn line_column(&self, offset: usize) -> LineColumn {
         let offset = offset.clamp(self.bom_len, self.text.len());
@@ -610,6 +616,29 @@ fn lexeme_at(text: &str, start: usize) -> (usize, Lexeme) {
             Lexeme::Code,
         ),
     }
+}
+
+/// The end (past the closing delimiter) of the group whose opening `(`, `[` or `{` is at
+/// `open` in `text`, skipping comments and literals; `None` when it does not close.
+pub(crate) fn group_end(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut position = open;
+    while position < text.len() {
+        let (end, lexeme) = lexeme_at(text, position);
+        match (lexeme, text.as_bytes()[position]) {
+            (Lexeme::Unclosed, _) => return None,
+            (Lexeme::Code, b'(' | b'[' | b'{') => depth += 1,
+            (Lexeme::Code, b')' | b']' | b'}') => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(end);
+                }
+            }
+            _ => {}
+        }
+        position = end;
+    }
+    None
 }
 
 /// Tells, for offsets asked in increasing order, which are in code rather than inside a

@@ -1,6 +1,6 @@
 //! Suppressions written in the checked source, and the findings they hide.
 //!
-//! Three forms, all read from the same parsed file the lints ran on:
+//! Three forms, read from the text (comments) and from the items the lints parsed (attributes):
 //!
 //! - `// objlint: allow(<lint>, …) -- reason` at the end of a line covers the innermost statement
 //!   or item that line belongs to; on a line of its own it covers the statement or item that
@@ -15,16 +15,17 @@
 
 use std::ops::RangeInclusive;
 
-use proc_macro2::{TokenStream, TokenTree};
-use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit, Meta, Token};
 
+use crate::analysis::MAX_NESTING;
 use crate::diagnostic::Diagnostic;
 use crate::lints::{self, unused_suppression, Lint};
-use crate::source::{ByteSpan, SourceFile};
+use crate::source::{
+    group_end, is_word_byte, push_blanking_comments, ByteSpan, CodeCursor, Item, Piece, SourceFile,
+};
 
 /// The suppressions of one file, and the problems found while reading them.
 #[derive(Debug, Default)]
@@ -52,25 +53,193 @@ enum Scope {
     Node(ByteSpan),
 }
 
-/// Reads every suppression of a parsed file.
-pub fn collect(file: &SourceFile, syntax: &syn::File) -> Suppressions {
-    let mut collector = Collector {
-        file,
-        owners: Vec::new(),
-        nodes: Vec::new(),
-        suppressions: Suppressions::default(),
-    };
-    collector.visit_file(syntax);
-    let Collector {
-        nodes,
-        mut suppressions,
-        ..
-    } = collector;
-    if file.text.contains("objlint:") {
-        let literals = literal_spans(file, syntax);
-        read_comments(file, &literals, &nodes, &mut suppressions);
+/// Reads every suppression of `file`, whose lints found `diagnostics`.
+///
+/// Comments are found by reading the text as the lexer does, so a `//` inside a block comment
+/// or a literal starts none. Nothing is parsed but the items that hold a finding (the lints
+/// parsed them already) and the few that share a line with one and hold a suppression: what a
+/// suppression covers matters only where there is a finding to cover, and elsewhere every
+/// suppression is unused whatever its reach. A syntax error in any other item, or a file of
+/// any size, changes nothing.
+pub fn collect(file: &SourceFile, diagnostics: &[Diagnostic]) -> Suppressions {
+    let mut suppressions = Suppressions::default();
+    let comments = line_comments(file);
+    let attributes = attribute_spans(file);
+    if comments.is_empty() && attributes.is_empty() {
+        return suppressions;
     }
+    let mut sites: Vec<usize> = comments
+        .iter()
+        .flat_map(|comment| [comment.line_number, comment.target_line])
+        .collect();
+    sites.sort_unstable();
+    let mut finding_starts: Vec<usize> = diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.primary.span.start)
+        .collect();
+    finding_starts.sort_unstable();
+    let syntax = SyntaxFacts::read(file, &finding_starts, &sites, &mut suppressions);
+    read_comments(file, &comments, &syntax.nodes, &mut suppressions);
+    read_lone_attributes(file, &attributes, &syntax.parsed, &mut suppressions);
     suppressions
+}
+
+/// What suppressions need from the syntax of the items that were parsed: the lines of every
+/// statement and item (the skeleton's for the items that were not), and the spans parsed
+/// (whose attributes have been read already).
+struct SyntaxFacts {
+    nodes: Vec<(usize, usize)>,
+    parsed: Vec<ByteSpan>,
+}
+
+impl SyntaxFacts {
+    fn read(
+        file: &SourceFile,
+        finding_starts: &[usize],
+        sites: &[usize],
+        suppressions: &mut Suppressions,
+    ) -> Self {
+        let holds = |sorted: &[usize], span: ByteSpan| {
+            let index = sorted.partition_point(|&offset| offset < span.start);
+            sorted.get(index).is_some_and(|&offset| offset < span.end)
+        };
+        let skeleton = file.skeleton();
+        let items = if skeleton.unbalanced {
+            // The lints parsed such a file whole (it has findings only if that parse worked).
+            vec![Item {
+                span: ByteSpan::new(file.bom_len(), file.text.len()),
+                depth: skeleton.depth,
+                piece: Piece::Whole,
+            }]
+        } else {
+            let base = file.text.as_ptr() as usize;
+            file.split_blocks(skeleton.items, |block| {
+                let start = block.as_ptr() as usize - base;
+                holds(finding_starts, ByteSpan::new(start, start + block.len()))
+            })
+        };
+        let lines: Vec<(usize, usize)> = items
+            .iter()
+            .map(|item| {
+                (
+                    file.line_number(item.span.start),
+                    file.line_number(item.span.end.saturating_sub(1).max(item.span.start)),
+                )
+            })
+            .collect();
+        let has_finding: Vec<bool> = items
+            .iter()
+            .map(|item| holds(finding_starts, item.span))
+            .collect();
+        let shares_a_line = |index: usize, other: Option<usize>| {
+            other.is_some_and(|other| {
+                other < items.len()
+                    && has_finding[other]
+                    && lines[index].0 <= lines[other].1
+                    && lines[other].0 <= lines[index].1
+            })
+        };
+        let mut chosen: Vec<bool> = (0..items.len())
+            .map(|index| {
+                let (first, last) = lines[index];
+                let holds_site = {
+                    let at = sites.partition_point(|&line| line < first);
+                    sites.get(at).is_some_and(|&line| line <= last)
+                };
+                items[index].depth <= MAX_NESTING
+                    && (has_finding[index]
+                        || holds_site
+                            && (shares_a_line(index, index.checked_sub(1))
+                                || shares_a_line(index, Some(index + 1))))
+            })
+            .collect();
+        // An inner item is parsed inside its block, as the lints parsed it.
+        for index in 0..items.len() {
+            match items[index].piece {
+                Piece::Inner { open } if chosen[index] => chosen[open] = true,
+                _ => {}
+            }
+        }
+        for index in 0..items.len() {
+            if let Piece::Close { open } = items[index].piece {
+                chosen[index] = chosen[open];
+            }
+        }
+        let mut facts = SyntaxFacts {
+            nodes: Vec::new(),
+            parsed: Vec::new(),
+        };
+        let selection: Vec<Item> = items
+            .iter()
+            .zip(&chosen)
+            .filter_map(|(item, &chosen)| chosen.then_some(*item))
+            .collect();
+        if !selection.is_empty() {
+            facts.parse(file, &selection, suppressions);
+        }
+        // The items not parsed cover their own lines; no finding is on them.
+        for (index, item) in items.iter().enumerate() {
+            if chosen[index] {
+                continue;
+            }
+            match item.piece {
+                Piece::Whole | Piece::Inner { .. } => facts.nodes.push(lines[index]),
+                Piece::Open => {
+                    let close = items[index..]
+                        .iter()
+                        .position(|other| other.piece == Piece::Close { open: index })
+                        .map_or(index, |offset| index + offset);
+                    facts.nodes.push((lines[index].0, lines[close].1));
+                }
+                Piece::Close { .. } => {}
+            }
+        }
+        facts.parsed.sort_unstable();
+        facts
+    }
+
+    /// Parses `selection` (items, and blocks with the inner items chosen) and reads it; if that
+    /// text does not parse, each item or block alone, skipping those that do not.
+    fn parse(&mut self, file: &SourceFile, selection: &[Item], suppressions: &mut Suppressions) {
+        let read = |group: &[Item], this: &mut Self, suppressions: &mut Suppressions| {
+            let parsed =
+                syn::parse_file(&file.masked_parse_text(group.iter().map(|item| item.span)));
+            let ok = if let Ok(syntax) = parsed {
+                let mut collector = Collector {
+                    file,
+                    owners: Vec::new(),
+                    nodes: std::mem::take(&mut this.nodes),
+                    suppressions: std::mem::take(suppressions),
+                };
+                collector.visit_file(&syntax);
+                this.nodes = collector.nodes;
+                *suppressions = collector.suppressions;
+                this.parsed.extend(group.iter().map(|item| item.span));
+                true
+            } else {
+                false
+            };
+            proc_macro2::extra::invalidate_current_thread_spans();
+            ok
+        };
+        if read(selection, self, suppressions) || selection.len() == 1 {
+            return;
+        }
+        // The groups: a whole item, or a block's opening, chosen inner items and closing.
+        let mut start = 0;
+        while start < selection.len() {
+            let end = if selection[start].piece == Piece::Open {
+                selection[start..]
+                    .iter()
+                    .position(|item| matches!(item.piece, Piece::Close { .. }))
+                    .map_or(selection.len(), |offset| start + offset + 1)
+            } else {
+                start + 1
+            };
+            read(&selection[start..end], self, suppressions);
+            start = end;
+        }
+    }
 }
 
 impl Suppressions {
@@ -142,7 +311,7 @@ impl Suppressions {
 /// The indices of the suppressions of `diagnostic`'s lint that cover its primary span.
 fn covering(entries: &[Suppression], diagnostic: &Diagnostic, file: &SourceFile) -> Vec<usize> {
     let span = diagnostic.primary.span;
-    let line = file.line_column(span.start).line;
+    let line = file.line_number(span.start);
     entries
         .iter()
         .enumerate()
@@ -334,64 +503,104 @@ fn unreadable(span: ByteSpan, label: &str) -> Diagnostic {
     )
 }
 
-/// The byte spans of every literal token: a `//` inside one starts no comment.
-fn literal_spans(file: &SourceFile, syntax: &syn::File) -> Vec<ByteSpan> {
-    fn walk(tokens: TokenStream, file: &SourceFile, acc: &mut Vec<ByteSpan>) {
-        for token in tokens {
-            match token {
-                TokenTree::Literal(literal) => acc.push(file.byte_span(literal.span())),
-                TokenTree::Group(group) => walk(group.stream(), file, acc),
-                TokenTree::Ident(_) | TokenTree::Punct(_) => {}
-            }
-        }
-    }
-    let mut acc = Vec::new();
-    walk(syntax.to_token_stream(), file, &mut acc);
-    acc.sort_unstable();
-    acc
+/// A real `//` line comment saying `objlint:` (doc comments are documentation, not
+/// directives).
+struct LineComment {
+    /// Where the `//` is, in the file.
+    at: usize,
+    line_end: usize,
+    line_number: usize,
+    is_trailing: bool,
+    /// For a comment on a line of its own, the next line that is not a comment (past the
+    /// last line when there is none); for a trailing comment, its own line.
+    target_line: usize,
 }
 
-fn inside_literal(literals: &[ByteSpan], offset: usize) -> bool {
-    let index = literals.partition_point(|span| span.start <= offset);
-    index > 0 && offset < literals[index - 1].end
+/// Every real line comment that says `objlint:`, read lexically: only lines holding the word
+/// are looked at, and a `//` counts only where the lexer would start a comment.
+fn line_comments(file: &SourceFile) -> Vec<LineComment> {
+    let text = file.parse_text();
+    let base = file.bom_len();
+    let bytes = text.as_bytes();
+    let mut cursor = CodeCursor::new(text);
+    let mut comments: Vec<LineComment> = Vec::new();
+    let mut searched_to = 0;
+    // Stacked comments share their target: the lines up to it are known to be comments.
+    let mut known_target: Option<(usize, usize)> = None;
+    for hit in memchr::memmem::find_iter(bytes, b"objlint:") {
+        if hit < searched_to {
+            continue;
+        }
+        let line_start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |at| at + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[hit..]).map_or(bytes.len(), |at| hit + at);
+        searched_to = line_end;
+        let line = text[line_start..line_end].trim_end_matches('\r');
+        let Some(comment_at) = memchr::memmem::find_iter(line.as_bytes(), b"//")
+            .find(|&at| cursor.is_code(line_start + at))
+        else {
+            continue;
+        };
+        let comment = &line[comment_at + 2..];
+        if comment.starts_with(['/', '!']) || !comment.trim_start().starts_with("objlint:") {
+            continue;
+        }
+        let line_number = file.line_number(base + line_start);
+        let is_trailing = !line[..comment_at].trim().is_empty();
+        let target_line = if is_trailing {
+            line_number
+        } else {
+            match known_target {
+                Some((from, target)) if from < line_number && line_number < target => target,
+                _ => {
+                    let target = next_code_line(text, line_end, line_number);
+                    known_target = Some((line_number, target));
+                    target
+                }
+            }
+        };
+        comments.push(LineComment {
+            at: base + line_start + comment_at,
+            line_end: base + line_start + line.len(),
+            line_number,
+            is_trailing,
+            target_line,
+        });
+    }
+    comments
+}
+
+/// The first line after the one ending at `line_end` (line `line_number`) that is not a
+/// comment; one past the last line when there is none.
+fn next_code_line(text: &str, line_end: usize, line_number: usize) -> usize {
+    let mut number = line_number;
+    let mut start = line_end + 1;
+    while start <= text.len() {
+        number += 1;
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |at| start + at);
+        if !text[start..end].trim_start().starts_with("//") {
+            return number;
+        }
+        start = end + 1;
+    }
+    number + 1
 }
 
 /// Reads every `// objlint: …` line comment.
 fn read_comments(
     file: &SourceFile,
-    literals: &[ByteSpan],
+    comments: &[LineComment],
     nodes: &[(usize, usize)],
     suppressions: &mut Suppressions,
 ) {
-    let lines: Vec<(usize, &str)> = file
-        .text
-        .split_inclusive('\n')
-        .scan(0, |offset, line| {
-            let start = *offset;
-            *offset += line.len();
-            Some((start, line.trim_end_matches(['\n', '\r'])))
-        })
-        .collect();
-    for (line_index, &(line_start, line)) in lines.iter().enumerate() {
-        let Some(comment_at) = line
-            .match_indices("//")
-            .map(|(at, _)| at)
-            .find(|&at| !inside_literal(literals, line_start + at))
-        else {
-            continue;
-        };
-        let comment = &line[comment_at + 2..];
-        // Doc comments are documentation, not directives.
-        if comment.starts_with(['/', '!']) {
-            continue;
-        }
-        let Some(directive) = comment.trim_start().strip_prefix("objlint:") else {
-            continue;
-        };
-        let directive_at = line_start + line.len() - directive.len();
-        let line_number = line_index + 1;
-        let is_trailing = !line[..comment_at].trim().is_empty();
-        let comment_span = ByteSpan::new(line_start + comment_at, line_start + line.len());
+    for comment in comments {
+        let text = &file.text[comment.at + 2..comment.line_end];
+        let directive = text
+            .trim_start()
+            .strip_prefix("objlint:")
+            .expect("read as a directive");
+        let directive_at = comment.line_end - directive.len();
+        let comment_span = ByteSpan::new(comment.at, comment.line_end);
         let Some(parsed) = parse_directive(directive) else {
             suppressions.problems.push(unreadable(
                 comment_span,
@@ -401,15 +610,109 @@ fn read_comments(
         };
         let lines_covered = if parsed.whole_file {
             None
-        } else if is_trailing {
-            Some(innermost_containing(nodes, line_number))
+        } else if comment.is_trailing {
+            Some(innermost_containing(nodes, comment.line_number))
         } else {
-            Some(following_statement(&lines, nodes, line_index))
+            Some(following_statement(nodes, comment.target_line))
         };
         for (name, at) in parsed.names {
             let scope = lines_covered.clone().map_or(Scope::File, Scope::Lines);
             let span = ByteSpan::new(directive_at + at, directive_at + at + name.len());
             add(suppressions, name, span, scope, parsed.has_reason);
+        }
+    }
+}
+
+/// Every `#[cfg_attr(…)]` and `#![cfg_attr(…)]` in code, with whether it is inner: found
+/// lexically, so that those in items not parsed can be read alone.
+fn attribute_spans(file: &SourceFile) -> Vec<(ByteSpan, bool)> {
+    let text = file.parse_text();
+    let bytes = text.as_bytes();
+    let mut cursor = CodeCursor::new(text);
+    let mut acc = Vec::new();
+    let mut searched_to = 0;
+    for hit in memchr::memmem::find_iter(bytes, b"cfg_attr") {
+        if hit < searched_to
+            || hit
+                .checked_sub(1)
+                .is_some_and(|before| is_word_byte(bytes[before]))
+            || bytes.get(hit + 8).is_some_and(|&after| is_word_byte(after))
+            || !cursor.is_code(hit)
+        {
+            continue;
+        }
+        let before = text[..hit].trim_end();
+        let Some(before) = before.strip_suffix('[') else {
+            continue;
+        };
+        let open = before.len();
+        let before = before.trim_end();
+        let (before, inner) = match before.strip_suffix('!') {
+            Some(before) => (before.trim_end(), true),
+            None => (before, false),
+        };
+        let Some(before) = before.strip_suffix('#') else {
+            continue;
+        };
+        let Some(end) = group_end(text, open) else {
+            continue;
+        };
+        searched_to = end;
+        let base = file.bom_len();
+        acc.push((ByteSpan::new(base + before.len(), base + end), inner));
+    }
+    acc
+}
+
+/// Reads the attributes outside the parsed items, each alone. An inner attribute before the
+/// file's first item covers the file; any other covers an item with no finding.
+fn read_lone_attributes(
+    file: &SourceFile,
+    attributes: &[(ByteSpan, bool)],
+    parsed: &[ByteSpan],
+    suppressions: &mut Suppressions,
+) {
+    let mut file_level_to = file.bom_len();
+    for &(span, inner) in attributes {
+        let between = &file.text[file_level_to.min(span.start)..span.start];
+        let mut code = String::new();
+        push_blanking_comments(&mut code, between);
+        let file_level = inner && file_level_to <= span.start && code.trim().is_empty();
+        if file_level {
+            file_level_to = span.end;
+        }
+        let index = parsed.partition_point(|parsed| parsed.start <= span.start);
+        if index > 0 && parsed[index - 1].contains(span) {
+            continue;
+        }
+        // The attribute alone, as if it started the text: its spans are moved back after.
+        let alone = SourceFile::new(file.path(), file.text[span.start..span.end].to_owned());
+        let parser = if inner {
+            syn::Attribute::parse_inner
+        } else {
+            syn::Attribute::parse_outer
+        };
+        let Ok(attributes) = syn::parse::Parser::parse_str(parser, alone.parse_text()) else {
+            continue;
+        };
+        let scope = if file_level {
+            Scope::File
+        } else {
+            Scope::Node(span)
+        };
+        let mut read = Suppressions::default();
+        for attribute in &attributes {
+            read_attribute(&alone, attribute, &scope, &mut read);
+        }
+        proc_macro2::extra::invalidate_current_thread_spans();
+        let moved = |at: ByteSpan| ByteSpan::new(span.start + at.start, span.start + at.end);
+        for mut entry in read.entries {
+            entry.span = moved(entry.span);
+            suppressions.entries.push(entry);
+        }
+        for mut problem in read.problems {
+            problem.primary.span = moved(problem.primary.span);
+            suppressions.problems.push(problem);
         }
     }
 }
@@ -466,18 +769,10 @@ fn innermost_containing(nodes: &[(usize, usize)], line: usize) -> RangeInclusive
         .map_or(line..=line, |&(first, last)| first..=last)
 }
 
-/// For a comment on a line of its own: the next line that is not a comment, with the whole of
-/// the outermost statement or item starting there. A blank line ends the search, so a comment
-/// separated from the code by one covers nothing.
-fn following_statement(
-    lines: &[(usize, &str)],
-    nodes: &[(usize, usize)],
-    comment_index: usize,
-) -> RangeInclusive<usize> {
-    let target = lines[comment_index + 1..]
-        .iter()
-        .position(|(_, text)| !text.trim_start().starts_with("//"))
-        .map_or(lines.len() + 1, |offset| comment_index + 1 + offset + 1);
+/// For a comment on a line of its own: the next line that is not a comment (`target`), with
+/// the whole of the outermost statement or item starting there. A blank line ends the search,
+/// so a comment separated from the code by one covers nothing.
+fn following_statement(nodes: &[(usize, usize)], target: usize) -> RangeInclusive<usize> {
     let last = nodes
         .iter()
         .filter(|&&(first, _)| first == target)
