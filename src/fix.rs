@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use walkdir::WalkDir;
 
 use crate::analysis::NameUse;
@@ -230,10 +231,39 @@ const MAX_SCANNED_FILE: u64 = 8 * 1024 * 1024;
 
 /// Finds every mention of each renamed name, in every text file of the workspace, that no edit
 /// covers: a string, a test or a document objlint cannot prove names the same object.
+///
+/// All names are searched for together, in one pass over each file, and the places are
+/// counted as the search goes: the cost is the bytes of the workspace once, whatever the
+/// number of names and mentions (each mention used to count lines from the file's start:
+/// 800 KB of logs naming the object took 50 s).
 fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
-    if plan.renames.is_empty() {
+    block_prefix_only_names(plan, texts);
+    // Each rename's old name (when there is one to search for) and its new name: the new
+    // name already in use means renaming would make two objects one (or clash with an object
+    // of another kind).
+    let mut searched: Vec<(usize, Searched)> = Vec::new();
+    let mut patterns: Vec<String> = Vec::new();
+    for (index, rename) in plan.renames.iter().enumerate() {
+        if !rename.proper.is_empty() {
+            searched.push((index, Searched::Old));
+            patterns.push(rename.proper.clone());
+        }
+        searched.push((index, Searched::New));
+        patterns.push(format!(
+            "{}{}",
+            rename.proper,
+            &rename.new[rename.old.len()..]
+        ));
+    }
+    if searched.is_empty() {
         return;
     }
+    let Ok(names) = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(&patterns)
+    else {
+        return;
+    };
     let walker = WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
@@ -266,44 +296,88 @@ fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
         if text.starts_with(crate::baseline::HEADER) {
             continue;
         }
-        for rename in &mut plan.renames {
-            // The new name already in use: renaming would make two objects one (or clash
-            // with an object of another kind).
-            let new_proper = format!("{}{}", rename.proper, &rename.new[rename.old.len()..]);
-            for (offset, _) in text.match_indices(new_proper.as_str()) {
-                let end = offset + new_proper.len();
-                if !text[..offset].ends_with(is_name_char) && !text[end..].starts_with(is_name_char)
-                {
-                    let (line, column) = place(text, offset);
-                    rename.blockers.push(Blocker {
-                        path: shown.clone(),
-                        line,
-                        column,
-                        why: "the new name already appears here: the rename would make two objects one".to_owned(),
-                    });
-                }
-            }
-            let proper = rename.proper.as_str();
-            for (offset, _) in text.match_indices(proper) {
-                let end = offset + proper.len();
-                let whole_word = !text[..offset].ends_with(is_name_char)
-                    && !text[end..].starts_with(is_name_char);
-                let covered = rename
+        // A NUL byte makes it a binary file, which no rename rewrites or is read by name.
+        if memchr::memchr(0, text.as_bytes()).is_some() {
+            continue;
+        }
+        // The literals this file's edits rewrite, per name, sorted.
+        let covered: Vec<Vec<(usize, usize)>> = searched
+            .iter()
+            .map(|&(index, _)| {
+                let mut spans: Vec<(usize, usize)> = plan.renames[index]
                     .edits
                     .iter()
-                    .any(|edit| edit.path == shown && edit.start <= offset && end <= edit.end);
-                if whole_word && !covered {
-                    let (line, column) = place(text, offset);
-                    rename.blockers.push(Blocker {
-                        path: shown.clone(),
-                        line,
-                        column,
-                        why: "the name also appears here, and objlint cannot prove it is the same object".to_owned(),
-                    });
-                }
+                    .filter(|edit| edit.path == shown)
+                    .map(|edit| (edit.start, edit.end))
+                    .collect();
+                spans.sort_unstable();
+                spans
+            })
+            .collect();
+        let mut places = Places::new(text);
+        for found in names.find_overlapping_iter(text) {
+            let (offset, end) = (found.start(), found.end());
+            let whole_word =
+                !text[..offset].ends_with(is_name_char) && !text[end..].starts_with(is_name_char);
+            if !whole_word {
+                continue;
             }
+            let (index, searched) = searched[found.pattern().as_usize()];
+            let why = match searched {
+                Searched::Old => {
+                    let spans = &covered[found.pattern().as_usize()];
+                    let before = spans.partition_point(|&(start, _)| start <= offset);
+                    if before > 0 && end <= spans[before - 1].1 {
+                        continue;
+                    }
+                    "the name also appears here, and objlint cannot prove it is the same object"
+                }
+                Searched::New => {
+                    "the new name already appears here: the rename would make two objects one"
+                }
+            };
+            let (line, column) = places.of(offset);
+            plan.renames[index].blockers.push(Blocker {
+                path: shown.clone(),
+                line,
+                column,
+                why: why.to_owned(),
+            });
         }
     }
+}
+
+/// A name that is only a prefix (`Global\`) has nothing to search for: it would be found at
+/// every byte, and no mention of it can be told from another. Such a rename is never safe.
+fn block_prefix_only_names(plan: &mut FixPlan, texts: &Texts) {
+    for rename in &mut plan.renames {
+        if !rename.proper.is_empty() {
+            continue;
+        }
+        let (path, line, column) = rename.edits.first().map_or_else(
+            || (PathBuf::new(), 0, 0),
+            |edit| {
+                let (line, column) = place(texts.get(&edit.path).unwrap_or_default(), edit.start);
+                (edit.path.clone(), line, column)
+            },
+        );
+        rename.blockers.push(Blocker {
+            path,
+            line,
+            column,
+            why: "the name is only a namespace prefix: objlint cannot tell where else it is used"
+                .to_owned(),
+        });
+    }
+}
+
+/// What a pattern of [`find_blockers`]'s search is.
+#[derive(Clone, Copy)]
+enum Searched {
+    /// The name renamed: a mention no edit covers blocks the rename.
+    Old,
+    /// The name it would get: any mention blocks it.
+    New,
 }
 
 fn is_name_char(character: char) -> bool {
@@ -317,14 +391,52 @@ fn skipped(entry: &walkdir::DirEntry) -> bool {
 
 /// 1-based line and character column of a byte offset.
 fn place(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |last| last.chars().count())
-        + 1;
-    (line, column)
+    Places::new(text).of(offset)
+}
+
+/// Lines and columns of offsets asked mostly in increasing order, counted from the last one
+/// asked rather than from the start of the text.
+struct Places<'a> {
+    text: &'a str,
+    /// The start of the line of the last offset asked, and its 1-based number.
+    line_start: usize,
+    line: usize,
+    /// The last offset asked and its 0-based character column.
+    offset: usize,
+    column: usize,
+}
+
+impl<'a> Places<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            line_start: 0,
+            line: 1,
+            offset: 0,
+            column: 0,
+        }
+    }
+
+    fn of(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        if offset < self.line_start {
+            *self = Self::new(self.text);
+        }
+        let bytes = &self.text.as_bytes()[self.line_start..offset];
+        if let Some(last) = memchr::memrchr(b'\n', bytes) {
+            self.line += memchr::memchr_iter(b'\n', bytes).count();
+            self.line_start += last + 1;
+            self.offset = self.line_start;
+            self.column = 0;
+        }
+        if offset < self.offset {
+            self.offset = self.line_start;
+            self.column = 0;
+        }
+        self.column += self.text[self.offset..offset].chars().count();
+        self.offset = offset;
+        (self.line, self.column + 1)
+    }
 }
 
 /// The edits to apply: those of safe renames, and of unsafe ones too with `allow_unsafe`.
