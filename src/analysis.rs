@@ -531,12 +531,17 @@ fn read_referenced_items(
 fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations: &[Creation]) {
     let sources: Vec<&SourceFile> = files.iter().map(|file| &file.source).collect();
     let file_crates: Vec<&str> = files.iter().map(|file| file.place.crate_key()).collect();
-    let per_file: Vec<Vec<Diagnostic>> = (0..files.len())
-        .map(|index| {
-            let own: Vec<&Creation> = creations
-                .iter()
-                .filter(|creation| creation.file == index)
-                .collect();
+    let facts = lints::PackageFacts::of(&sources, creations);
+    let mut by_file: Vec<Vec<&Creation>> = vec![Vec::new(); files.len()];
+    for creation in creations {
+        if let Some(own) = by_file.get_mut(creation.file) {
+            own.push(creation);
+        }
+    }
+    let per_file: Vec<Vec<Diagnostic>> = by_file
+        .into_iter()
+        .enumerate()
+        .map(|(index, own)| {
             if own.is_empty() {
                 return Vec::new();
             }
@@ -547,6 +552,7 @@ fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations
                 creations,
                 crates,
                 file_crates: &file_crates,
+                facts: &facts,
             };
             lints::check_all(&own, &context)
         })

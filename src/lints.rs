@@ -11,10 +11,13 @@ mod shared_object_unchecked;
 mod unchecked_already_exists;
 pub(crate) mod unused_suppression;
 
+use std::collections::{HashMap, HashSet};
+
+use crate::apis::ObjectKind;
 use crate::crates::Crates;
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
-use crate::names::KnownName;
+use crate::names::{KnownName, ObjectName};
 use crate::source::SourceFile;
 
 /// Every lint objlint has, in the order `--list` shows them.
@@ -87,6 +90,42 @@ pub struct LintContext<'a> {
     /// [`crate::names::FileId`].
     pub crates: &'a Crates,
     pub file_crates: &'a [&'a str],
+    /// What lints would otherwise work out again for each creation.
+    pub facts: &'a PackageFacts<'a>,
+}
+
+/// Facts of the whole package a lint compares each creation with, computed once per package:
+/// worked out per creation, they made a file of 40,000 creations take 39 s.
+pub struct PackageFacts<'a> {
+    /// The first creation (not an opener, not a pipe) of each known name, in package order.
+    first_created: HashMap<&'a str, &'a Creation>,
+    /// Whether a file of the package mentions `PrivateNamespace` (`CreatePrivateNamespace`,
+    /// `OpenPrivateNamespace`): then an alias may stand before a backslash in a name.
+    pub uses_private_namespaces: bool,
+}
+
+impl<'a> PackageFacts<'a> {
+    pub fn of(files: &[&SourceFile], creations: &'a [Creation]) -> Self {
+        let mut first_created = HashMap::new();
+        for creation in creations {
+            if let ObjectName::Known(name) = &creation.name {
+                if !creation.api.opens_existing && creation.api.kind != ObjectKind::NamedPipe {
+                    first_created.entry(name.value.as_str()).or_insert(creation);
+                }
+            }
+        }
+        Self {
+            first_created,
+            uses_private_namespaces: files
+                .iter()
+                .any(|file| file.text.contains("PrivateNamespace")),
+        }
+    }
+
+    /// The first creation (not an opener, not a pipe) of the object named `name`.
+    pub fn first_created(&self, name: &str) -> Option<&'a Creation> {
+        self.first_created.get(name).copied()
+    }
 }
 
 impl LintContext<'_> {
@@ -200,12 +239,12 @@ fn label_literals(
     context: &LintContext,
     name: &KnownName,
 ) -> Diagnostic {
-    let mut seen = Vec::new();
+    // A set: a name can be 50,000 literals (one `concat!`), and a list made this quadratic.
+    let mut seen = HashSet::new();
     for literal in &name.literals {
-        if literal.span.start == literal.span.end || seen.contains(&(literal.file, literal.span)) {
+        if literal.span.start == literal.span.end || !seen.insert((literal.file, literal.span)) {
             continue;
         }
-        seen.push((literal.file, literal.span));
         let set_by = literal.binding.as_ref().map_or_else(
             || "the name".to_owned(),
             |binding| format!("the name of {binding}"),

@@ -12,12 +12,16 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 use crate::source::{is_word_byte, item_head, CodeCursor};
 
 /// Words that share a prefix at least this long are searched for by that prefix (their stem).
 const MIN_STEM: usize = 8;
+
+/// Patterns longer than this in all are searched with an NFA rather than a DFA (see
+/// [`WordSearch::new`]); the catalogue's words are about a tenth of it.
+const DFA_PATTERN_BYTES: usize = 8 * 1024;
 
 /// A search for whole-identifier mentions of words, built to run over every byte of a tree.
 ///
@@ -63,9 +67,17 @@ impl WordSearch {
             stems.push(word);
         }
         let build = |patterns: &[&str], kind, start| {
+            // A DFA is the fastest searcher, but building one costs time and memory with the
+            // patterns' length times their byte classes: an identifier of 150,000 characters
+            // (a constant naming an object) took a minute. Long patterns get an NFA, built in
+            // time linear in their length.
+            let automaton = (patterns.iter().map(|pattern| pattern.len()).sum::<usize>()
+                > DFA_PATTERN_BYTES)
+                .then_some(AhoCorasickKind::ContiguousNFA);
             AhoCorasick::builder()
                 .match_kind(kind)
                 .start_kind(start)
+                .kind(automaton)
                 .build(patterns)
                 .expect("identifiers make a valid automaton")
         };

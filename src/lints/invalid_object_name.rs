@@ -88,11 +88,7 @@ fn namespace_problem(value: &str, context: &LintContext) -> Option<String> {
             }
         }
         // A private namespace's alias is written before a backslash too.
-        let uses_private_namespaces = context
-            .files
-            .iter()
-            .any(|file| file.text.contains("PrivateNamespace"));
-        if !uses_private_namespaces {
+        if !context.facts.uses_private_namespaces {
             return Some(format!(
                 "has a backslash after {}: object names may not contain one (ERROR_PATH_NOT_FOUND)",
                 if prefix.is_empty() {
@@ -110,11 +106,7 @@ fn namespace_problem(value: &str, context: &LintContext) -> Option<String> {
 /// fails with `ERROR_INVALID_HANDLE`. Unlike a pipe's instances, this is not judged per program:
 /// names are the machine's, and a package's binaries and examples often run side by side.
 fn other_kind(creation: &Creation, context: &LintContext, name: &KnownName) -> Option<String> {
-    let first = context.creations.iter().find(|other| {
-        !other.api.opens_existing
-            && other.api.kind != ObjectKind::NamedPipe
-            && matches!(&other.name, ObjectName::Known(other_name) if other_name.value == name.value)
-    })?;
+    let first = context.facts.first_created(&name.value)?;
     if first.api.kind == creation.api.kind {
         return None;
     }
