@@ -1303,3 +1303,108 @@ fn suppressions_in_a_large_file_are_read_without_parsing_it() {
         started.elapsed()
     );
 }
+
+/// Checks `source` as a one-file package with the built binary, `args` added; returns the run
+/// and how long it took.
+fn timed_run(source: &str, args: &[&str]) -> (Run, Duration) {
+    let tree = Tree::package("timed").file("src/lib.rs", source);
+    let started = Instant::now();
+    let run = objlint(&tree.root, args);
+    let elapsed = started.elapsed();
+    assert_no_crash(&run);
+    (run, elapsed)
+}
+
+#[test]
+fn long_names_and_many_pieces_take_linear_time() {
+    // Each took 20 s to a minute in a release build (quadratic): an automaton built for a
+    // 150,000-character identifier, 50,000 literals on one line each counted from the line's
+    // start and compared with every other, 20,000 creations each rescanning the file and
+    // every other creation. Now each is well under a second in a release build; the ceilings
+    // are for a debug build on a busy machine.
+    let identifier = "N".repeat(150_000);
+    let cases = [
+        (
+            "a 150,000-character identifier",
+            format!("pub const {identifier}: PCWSTR = w!(\"Lock\");\npub fn open() {{ let _m = unsafe {{ CreateMutexW(None, true, {identifier}) }}; }}\n"),
+            2,
+        ),
+        (
+            "50,000 literals on one line",
+            format!(
+                "pub fn open() {{ let _m = unsafe {{ CreateMutexW(None, true, w!(concat!({}))) }}; }}\n",
+                vec!["\"a\""; 50_000].join(", ")
+            ),
+            // The name is also longer than an object name may be.
+            3,
+        ),
+        (
+            "20,000 creations",
+            (0..20_000).fold(String::new(), |mut acc, index| {
+                let _ = writeln!(acc, "pub fn open_{index}() {{ let _m = unsafe {{ CreateMutexW(None, true, w!(\"Lock{index}\")) }}; }}");
+                acc
+            }),
+            40_000,
+        ),
+    ];
+    for (what, source, findings) in cases {
+        let (run, elapsed) = timed_run(&source, &["--format", "short"]);
+        run.assert_code(1);
+        let reported = run
+            .stderr
+            .lines()
+            .filter(|line| line.contains(": error[objlint::"))
+            .count();
+        assert_eq!(reported, findings, "{what}: exit {:?}", run.code);
+        eprintln!("{what}: {elapsed:?}");
+        assert!(elapsed < Duration::from_secs(60), "{what} took {elapsed:?}");
+    }
+}
+
+#[test]
+fn rename_blockers_are_found_in_one_pass_with_their_places() {
+    // Each mention's place used to be counted from the start of its file, and a name that is
+    // only a namespace prefix was searched for as the empty string: found at every byte.
+    let mut logs = String::from("é MyFileMapping\n\n  x MyFileMapping, MyFileMappingX\n");
+    for index in 0..20_000 {
+        let _ = writeln!(logs, "{index} opened MyFileMapping");
+    }
+    let tree = Tree::package("blockers")
+        .file("src/main.rs", CLASH_MAIN)
+        .file("logs/run.log", &logs)
+        .file("logs/binary.bin", b"MyFileMapping\0\x01")
+        .file(
+            "src/prefix.rs",
+            "pub fn open() { let _m = unsafe { CreateMutexW(None, true, w!(\"Global\\\\\")) }; }\n",
+        );
+    let started = Instant::now();
+    let run = objlint(&tree.root, &["--fix", "--diff"]);
+    let elapsed = started.elapsed();
+    assert_no_crash(&run);
+    let blockers: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("  --> "))
+        .collect();
+    assert_eq!(
+        blockers[..3],
+        [
+            "  --> logs/run.log:1:3: the name also appears here, and objlint cannot prove it is the same object",
+            "  --> logs/run.log:3:5: the name also appears here, and objlint cannot prove it is the same object",
+            "  --> logs/run.log:4:10: the name also appears here, and objlint cannot prove it is the same object",
+        ],
+        "{}",
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
+    // One per log line, one for the prefix-only name; none in the binary file.
+    assert_eq!(blockers.len(), 20_003, "{}", blockers[blockers.len() - 1]);
+    assert_eq!(
+        blockers
+            .iter()
+            .filter(|line| line.contains("only a namespace prefix"))
+            .count(),
+        1
+    );
+    assert!(!run.stderr.contains("binary.bin"));
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
