@@ -81,8 +81,6 @@ fn a_tree_mixing_every_hostile_input_reports_the_real_finding_and_exits_2() {
         ("src/binary.rs", "not valid UTF-8"),
         ("src/nul.rs", "could not parse this file"),
         ("src/dangling.rs", "No such file or directory"),
-        ("src/loop", "Too many levels of symbolic links"),
-        ("src/self", "loop"),
     ] {
         let reported = run
             .stderr
@@ -91,6 +89,14 @@ fn a_tree_mixing_every_hostile_input_reports_the_real_finding_and_exits_2() {
         assert!(
             reported,
             "expected `{path}` to be reported with `{why}`\n{run}"
+        );
+    }
+    // Links that cannot be followed and are not named like a source file hide no Rust, and a
+    // link back to a directory the walk is in hides nothing new: neither is reported.
+    for quiet in ["src/loop", "src/self"] {
+        assert!(
+            !run.stderr.lines().any(|line| line.contains(quiet)),
+            "`{quiet}` hides nothing and is not reported\n{run}"
         );
     }
     // Each error has its place.
@@ -752,16 +758,17 @@ fn every_message_from_the_tree_is_escaped_before_it_reaches_a_terminal() {
             format!("[package]\nname = {ESCAPES}\n"),
         )
         .file("nested/src/lib.rs", "pub fn f() {}\n");
-    // A link loop under a directory whose name holds escapes: walkdir repeats the path.
-    let looped = tree.path("src").join(ESCAPES);
-    fs::create_dir(&looped).expect("mkdir");
-    symlink("..", looped.join("up")).expect("symlink loop");
+    // A dangling source link under a directory whose name holds escapes: the walk's error
+    // repeats the path.
+    let dangling = tree.path("src").join(ESCAPES);
+    fs::create_dir(&dangling).expect("mkdir");
+    symlink("../nowhere.rs", dangling.join("gone.rs")).expect("dangling symlink");
     for format in ["human", "short"] {
         let run = objlint(&tree.root, &["--format", format, "--color", "never"]);
         assert_no_crash(&run);
         run.assert_code(2);
         assert_inert(&run.stderr, format, &run);
-        run.assert_stderr_has("File system loop")
+        run.assert_stderr_has("gone.rs")
             .assert_stderr_has("nested/Cargo.toml");
     }
     // GitHub's log viewer is a terminal too: the annotations carry the same texts.
@@ -1407,4 +1414,24 @@ fn rename_blockers_are_found_in_one_pass_with_their_places() {
     );
     assert!(!run.stderr.contains("binary.bin"));
     assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
+
+/// Links committed in a repository that lead back into a directory the walk is inside, or to
+/// nothing that could be Rust, hide no file objlint would check: they are no failure (exit 1
+/// for the finding, not 2) and print nothing. A dangling link named like a source file is.
+#[test]
+fn link_loops_and_dangling_links_to_non_sources_are_not_failures() {
+    let tree = Tree::package("links").file("src/main.rs", CLASH_MAIN);
+    fs::create_dir_all(tree.path("fixtures/modules/a")).expect("mkdir");
+    symlink("../../modules", tree.path("fixtures/modules/a/loop")).expect("loop");
+    symlink("/nonexistent/install/path", tree.path("dist-link")).expect("dangling");
+    let run = objlint(&tree.root, &["--format", "short"]);
+    assert_no_crash(&run);
+    run.assert_code(1)
+        .assert_stderr_lacks("error:")
+        .assert_stderr_lacks("could not be checked");
+    symlink("/nonexistent/module.rs", tree.path("src/gone.rs")).expect("dangling source");
+    objlint(&tree.root, &["--format", "short"])
+        .assert_code(2)
+        .assert_stderr_has("gone.rs");
 }
