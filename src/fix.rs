@@ -500,19 +500,26 @@ pub fn lines_past_rustfmt_width(
             shift += edit.replacement.len();
             shift -= edit.end - edit.start;
         }
-        let mut lines: Vec<usize> = starts
-            .iter()
-            .filter_map(|&start| text.get(..start).map(|before| before.matches('\n').count()))
-            .collect();
-        lines.dedup();
-        count += lines
-            .iter()
-            .filter(|&&line| {
-                text.lines()
-                    .nth(line)
-                    .is_some_and(|line| line.chars().count() > RUSTFMT_MAX_WIDTH)
-            })
-            .count();
+        // One pass over the text: the line holding each start (the starts are sorted), its
+        // width counted once however many edits it holds.
+        let bytes = text.as_bytes();
+        let mut previous: Option<usize> = None;
+        for start in starts.into_iter().filter(|&start| start <= bytes.len()) {
+            // A start on the line of the one before (no newline between them) adds nothing.
+            if let Some(previous) = previous {
+                if memchr::memchr(b'\n', &bytes[previous..start]).is_none() {
+                    continue;
+                }
+            }
+            previous = Some(start);
+            let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |at| at + 1);
+            let line_end =
+                memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+            let line = String::from_utf8_lossy(&bytes[line_start..line_end]);
+            if line.trim_end_matches('\r').chars().count() > RUSTFMT_MAX_WIDTH {
+                count += 1;
+            }
+        }
     }
     count
 }
