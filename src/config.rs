@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -43,7 +43,7 @@ pub struct Config {
     /// Names the team's programs share with another program that defines them (`shared-names`):
     /// creating them is no `non_unique_object_name`, `unchecked_already_exists` or
     /// `shared_object_unchecked` finding.
-    pub shared_names: Vec<SharedName>,
+    pub shared_names: SharedNames,
     /// Whether a suppression needs a reason (`-- reason`, `reason = "…"`) to take effect.
     pub require_suppression_reason: bool,
     /// Extra APIs that create named objects, from the `[[api]]` tables.
@@ -58,20 +58,22 @@ pub struct Config {
     pub level_flags: Vec<(Level, String)>,
 }
 
-/// One `shared-names` entry: a name as written in the code, or a regex the whole name matches.
-#[derive(Debug, Clone)]
-pub enum SharedName {
-    Exact(String),
-    Regex(Regex),
+/// The `shared-names` entries: names as written in the code, and regexes the whole name
+/// matches, compiled together under one budget as `unique-name-patterns` are.
+#[derive(Debug, Clone, Default)]
+pub struct SharedNames {
+    exact: Vec<String>,
+    patterns: Option<RegexSet>,
 }
 
-impl SharedName {
-    /// Whether `name`, as the code writes it (namespace prefix included), is this entry.
+impl SharedNames {
+    /// Whether `name`, as the code writes it (namespace prefix included), is one of them.
     pub fn matches(&self, name: &str) -> bool {
-        match self {
-            SharedName::Exact(exact) => exact == name,
-            SharedName::Regex(regex) => regex.is_match(name),
-        }
+        self.exact.iter().any(|exact| exact == name)
+            || self
+                .patterns
+                .as_ref()
+                .is_some_and(|patterns| patterns.is_match(name))
     }
 }
 
@@ -196,7 +198,7 @@ impl Config {
 
     /// Whether the team declared `name` as one another program defines (`shared-names`).
     pub fn is_shared_name(&self, name: &str) -> bool {
-        self.shared_names.iter().any(|entry| entry.matches(name))
+        self.shared_names.matches(name)
     }
 
     /// Finds the configuration for a run started in `cwd` inside the workspace rooted at
@@ -485,12 +487,9 @@ impl RawConfig {
         };
         let levels = levels(&place, self.lints)?;
         let exclude = exclude(&place, &self.exclude)?;
-        let unique_name_patterns = regexes(&place, &self.unique_name_patterns)?;
-        let shared_names = self
-            .shared_names
-            .iter()
-            .map(|entry| shared_name(&place, entry))
-            .collect::<Result<_, _>>()?;
+        let unique_name_patterns =
+            regexes(&place, "unique-name-patterns", &self.unique_name_patterns)?;
+        let shared_names = shared_names(&place, &self.shared_names)?;
         let apis = self
             .api
             .into_iter()
@@ -600,7 +599,11 @@ fn exclude(place: &Place, patterns: &[Spanned<String>]) -> Result<Option<Exclude
 /// without a shared budget a few hundred short patterns in a pull request took gigabytes.
 const PATTERNS_SIZE_LIMIT: usize = 10 << 20;
 
-fn regexes(place: &Place, patterns: &[Spanned<String>]) -> Result<RegexSet, ConfigError> {
+fn regexes(
+    place: &Place,
+    key: &str,
+    patterns: &[Spanned<String>],
+) -> Result<RegexSet, ConfigError> {
     for pattern in patterns {
         // A limit of zero stops at the first compiled state: a syntax error is found by the
         // parser, before anything is compiled, and a pattern that merely compiles to
@@ -613,7 +616,7 @@ fn regexes(place: &Place, patterns: &[Spanned<String>]) -> Result<RegexSet, Conf
         return Err(place.error(
             pattern.span(),
             format!(
-                "`{}unique-name-patterns`: bad regex `{}`: {}",
+                "`{}{key}`: bad regex `{}`: {}",
                 place.prefix,
                 pattern.get_ref(),
                 regex_reason(&error)
@@ -636,10 +639,7 @@ fn regexes(place: &Place, patterns: &[Spanned<String>]) -> Result<RegexSet, Conf
                 ),
                 other => other.to_string(),
             };
-            place.error(
-                first,
-                format!("`{}unique-name-patterns`: {reason}", place.prefix),
-            )
+            place.error(first, format!("`{}{key}`: {reason}", place.prefix))
         })
 }
 
@@ -650,34 +650,46 @@ fn regex_reason(error: &regex::Error) -> String {
     reason.trim_start_matches("error:").trim_start().to_owned()
 }
 
-/// One `shared-names` entry: a string is an exact name, `{ regex = "…" }` a regex the whole name
-/// must match (it is anchored, so `MumbleLink` does not cover `MumbleLinkX`).
-fn shared_name(place: &Place, entry: &Spanned<toml::Value>) -> Result<SharedName, ConfigError> {
+/// The `shared-names` entries: a string is an exact name, `{ regex = "…" }` a regex the whole
+/// name must match (it is anchored, so `MumbleLink` does not cover `MumbleLinkX`); the regexes
+/// are compiled together, under the budget `unique-name-patterns` have.
+fn shared_names(
+    place: &Place,
+    entries: &[Spanned<toml::Value>],
+) -> Result<SharedNames, ConfigError> {
     let key = format!("{}shared-names", place.prefix);
-    match entry.get_ref() {
-        toml::Value::String(name) => Ok(SharedName::Exact(name.clone())),
-        toml::Value::Table(table) => match (table.get("regex"), table.len()) {
-            (Some(toml::Value::String(pattern)), 1) => Regex::new(&format!("^(?:{pattern})$"))
-                .map(SharedName::Regex)
-                .map_err(|error| {
-                    place.error(
+    let mut names = SharedNames::default();
+    let mut patterns = Vec::new();
+    for entry in entries {
+        match entry.get_ref() {
+            toml::Value::String(name) => names.exact.push(name.clone()),
+            toml::Value::Table(table) => match (table.get("regex"), table.len()) {
+                (Some(toml::Value::String(pattern)), 1) => patterns.push(Spanned::new(
+                    entry.span(),
+                    format!("^(?:{pattern})$"),
+                )),
+                _ => {
+                    return Err(place.error(
                         entry.span(),
-                        format!("`{key}`: bad regex `{pattern}`: {}", regex_reason(&error)),
-                    )
-                }),
-            _ => Err(place.error(
-                entry.span(),
-                format!("`{key}`: a table entry is `{{ regex = \"…\" }}` and nothing else"),
-            )),
-        },
-        other => Err(place.error(
-            entry.span(),
-            format!(
-                "`{key}`: expected a name (\"MumbleLink\") or `{{ regex = \"…\" }}`, found a {}",
-                other.type_str()
-            ),
-        )),
+                        format!("`{key}`: a table entry is `{{ regex = \"…\" }}` and nothing else"),
+                    ))
+                }
+            },
+            other => {
+                return Err(place.error(
+                    entry.span(),
+                    format!(
+                        "`{key}`: expected a name (\"MumbleLink\") or `{{ regex = \"…\" }}`, found a {}",
+                        other.type_str()
+                    ),
+                ))
+            }
+        }
     }
+    if !patterns.is_empty() {
+        names.patterns = Some(regexes(place, "shared-names", &patterns)?);
+    }
+    Ok(names)
 }
 
 fn api(place: &Place, entry: Spanned<RawApi>) -> Result<ApiDecl, ConfigError> {

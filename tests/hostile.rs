@@ -1184,6 +1184,21 @@ fn unique_name_patterns_share_one_compile_budget() {
     run.assert_code(2)
         .assert_stderr_has("objlint.toml:1:")
         .assert_stderr_has("the 300 patterns together compile to more than objlint's budget");
+    // `shared-names` regexes share a budget of their own the same way.
+    let shared: Vec<String> = (0..300)
+        .map(|index| format!("{{ regex = \"\\\\w{{30}}[a-z]{{9}}{index}\" }}"))
+        .collect();
+    let tree = Tree::package("patterns")
+        .file(
+            "objlint.toml",
+            format!("shared-names = [{}]\n", shared.join(", ")),
+        )
+        .file("src/main.rs", CLASH_MAIN);
+    let run = objlint(&tree.root, &[]);
+    assert_no_crash(&run);
+    run.assert_code(2).assert_stderr_has(
+        "`shared-names`: the 300 patterns together compile to more than objlint's budget",
+    );
     // A realistic list still works as before: the name is accepted as unique.
     let tree = Tree::package("patterns")
         .file(
