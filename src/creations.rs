@@ -24,6 +24,7 @@ use crate::names::lower::{
     absolute_path, bound_identifier, cfg_of, function_scope, path_segments, pattern_identifiers,
     LetBinding, ReturnedValues, Site, UseMap,
 };
+use crate::names::mutations::BlockChanges;
 use crate::names::{BindingKind, Cfg, FileId, ItemValue, NameIr};
 use crate::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
 use crate::source::{code_words, ByteSpan, SourceFile};
@@ -193,6 +194,7 @@ pub fn find(
         module_path: module_path.to_vec(),
         self_type: None,
         scopes: vec![Vec::new()],
+        loop_depth: 0,
         frames: Vec::new(),
         item_path: Vec::new(),
         creations: Vec::new(),
@@ -336,6 +338,9 @@ impl ItemCollector<'_> {
                 self_type,
                 uses: &self.uses,
                 function: Some(&returned.function),
+                // A `return`'s `let`s are those in scope where it is written, none changed.
+                at: usize::MAX,
+                loop_depth: 0,
             };
             match site.lower(value) {
                 NameIr::Unknown => return NameIr::Unknown,
@@ -362,6 +367,8 @@ impl ItemCollector<'_> {
                     self_type: pending.self_type.as_deref(),
                     uses: &self.uses,
                     function: None,
+                    at: usize::MAX,
+                    loop_depth: 0,
                 }
                 .lower(value),
                 PendingValue::Returned(returned) => self.lower_returned(
@@ -560,6 +567,8 @@ struct CreationFinder<'a> {
     self_type: Option<String>,
     /// `let` bindings by block, innermost last.
     scopes: Vec<Vec<LetBinding>>,
+    /// How many loops and closures enclose the code being visited.
+    loop_depth: usize,
     frames: Vec<Frame>,
     /// Names of the enclosing items, outermost first.
     item_path: Vec<String>,
@@ -707,6 +716,8 @@ impl CreationFinder<'_> {
                 .rev()
                 .find_map(|frame| frame.signature.as_ref())
                 .map(|signature| signature.name.as_str()),
+            at: self.file.byte_span(call.whole).start,
+            loop_depth: self.loop_depth,
         };
         let mut name = site.lower(name_expr);
         if !api.added_prefix.is_empty() {
@@ -963,20 +974,57 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
     }
 
     fn visit_block(&mut self, node: &'ast syn::Block) {
+        // The block's `let mut` bindings, whose later changes are read from the rest of it.
+        let mutable: HashSet<String> = node
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                syn::Stmt::Local(local) => mutable_identifier(&local.pat),
+                _ => None,
+            })
+            .collect();
+        let changes =
+            (!mutable.is_empty()).then(|| BlockChanges::new(&node.stmts, &mutable, self.file));
         self.scopes.push(Vec::new());
-        visit::visit_block(self, node);
+        for (index, stmt) in node.stmts.iter().enumerate() {
+            self.visit_stmt(stmt);
+            let (syn::Stmt::Local(local), Some(changes)) = (stmt, &changes) else {
+                continue;
+            };
+            let Some(name) = mutable_identifier(&local.pat) else {
+                continue;
+            };
+            if let Some(binding) = self
+                .scopes
+                .last_mut()
+                .and_then(|scope| scope.last_mut())
+                .filter(|binding| binding.name == name && binding.init.is_some())
+            {
+                binding.mutations = changes.of(&name, index);
+            }
+        }
         self.scopes.pop();
     }
 
     fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
+        self.loop_depth += 1;
         self.with_pattern_bindings(node.inputs.iter(), |finder| {
             finder.visit_expr(&node.body);
         });
+        self.loop_depth -= 1;
     }
 
     fn visit_expr_for_loop(&mut self, node: &'ast syn::ExprForLoop) {
         self.visit_expr(&node.expr);
+        self.loop_depth += 1;
         self.with_pattern_bindings([&*node.pat], |finder| finder.visit_block(&node.body));
+        self.loop_depth -= 1;
+    }
+
+    fn visit_expr_loop(&mut self, node: &'ast syn::ExprLoop) {
+        self.loop_depth += 1;
+        visit::visit_expr_loop(self, node);
+        self.loop_depth -= 1;
     }
 
     fn visit_arm(&mut self, node: &'ast syn::Arm) {
@@ -1003,12 +1051,14 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
     }
 
     fn visit_expr_while(&mut self, node: &'ast syn::ExprWhile) {
-        let Expr::Let(condition) = &*node.cond else {
+        self.loop_depth += 1;
+        if let Expr::Let(condition) = &*node.cond {
+            self.visit_expr(&condition.expr);
+            self.with_pattern_bindings([&*condition.pat], |finder| finder.visit_block(&node.body));
+        } else {
             visit::visit_expr_while(self, node);
-            return;
-        };
-        self.visit_expr(&condition.expr);
-        self.with_pattern_bindings([&*condition.pat], |finder| finder.visit_block(&node.body));
+        }
+        self.loop_depth -= 1;
     }
 
     fn visit_local(&mut self, node: &'ast syn::Local) {
@@ -1021,6 +1071,9 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
                 init: Some((*init.expr).clone()),
                 local_key: false,
                 cfg: cfg_of(&node.attrs),
+                at: self.file.byte_span(node.let_token.span).start,
+                loop_depth: self.loop_depth,
+                mutations: Vec::new(),
             };
             self.scopes
                 .last_mut()
@@ -1167,6 +1220,9 @@ impl CreationFinder<'_> {
             init: Some((*call.receiver).clone()),
             local_key: true,
             cfg: None,
+            at: 0,
+            loop_depth: self.loop_depth,
+            mutations: Vec::new(),
         }]);
         self.visit_expr(&closure.body);
         self.scopes.pop();
@@ -1181,6 +1237,7 @@ impl CreationFinder<'_> {
         visit: impl FnOnce(&mut Self),
     ) {
         let mut bindings = Vec::new();
+        let loop_depth = self.loop_depth;
         for pattern in patterns {
             pattern_identifiers(pattern, &mut bindings);
         }
@@ -1192,6 +1249,9 @@ impl CreationFinder<'_> {
                     init: None,
                     local_key: false,
                     cfg: None,
+                    at: 0,
+                    loop_depth,
+                    mutations: Vec::new(),
                 })
                 .collect(),
         );
@@ -1336,6 +1396,17 @@ fn first_instance_flag(expr: &Expr) -> Option<bool> {
         Expr::Cast(cast) => first_instance_flag(&cast.expr),
         Expr::Field(field) => first_instance_flag(&field.base),
         Expr::Call(call) if call.args.len() == 1 => first_instance_flag(&call.args[0]),
+        _ => None,
+    }
+}
+
+/// The identifier a `let mut name` or `let mut name: T` pattern binds.
+fn mutable_identifier(pattern: &syn::Pat) -> Option<String> {
+    match pattern {
+        syn::Pat::Ident(ident) if ident.subpat.is_none() && ident.mutability.is_some() => {
+            Some(ident.ident.to_string())
+        }
+        syn::Pat::Type(typed) => mutable_identifier(&typed.pat),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit};
 
+use super::mutations::{Mutation, MutationKind};
 use super::{Binding, BindingKind, Cfg, FileId, FunctionCall, ItemPath, Literal, NameIr};
 use crate::crates::Library;
 use crate::source::SourceFile;
@@ -23,6 +24,12 @@ pub struct LetBinding {
     /// The `#[cfg(…)]` the `let` is written under: with another `let` of the name before it,
     /// the two are alternative programs.
     pub cfg: Option<Cfg>,
+    /// Byte offset of the binding: code before it cannot read it.
+    pub at: usize,
+    /// How many loops and closures enclose the binding.
+    pub loop_depth: usize,
+    /// What the code does to a `let mut` binding after its `let`, in order.
+    pub mutations: Vec<Mutation>,
 }
 
 /// The `cfg` predicate of an item's or statement's attributes (`all(…)` of several), spaces
@@ -171,6 +178,10 @@ pub struct Site<'a> {
     pub uses: &'a UseMap,
     /// The enclosing function, whose own `const`s shadow the module's.
     pub function: Option<&'a str>,
+    /// Byte offset where the expression is evaluated: a binding's changes before it apply.
+    pub at: usize,
+    /// How many loops and closures enclose the expression.
+    pub loop_depth: usize,
 }
 
 /// The path segment under which a function's own items are indexed. A function body lies in
@@ -335,6 +346,11 @@ impl Site<'_> {
                 (value, Some(nul))
             }
             Lit::CStr(lit) => (lit.value().to_string_lossy().into_owned(), Some(true)),
+            // `name.push('-')`: a character appended to a name.
+            Lit::Char(lit) => {
+                let value = lit.value();
+                (value.to_string(), Some(value == '\0'))
+            }
             _ => return NameIr::Unknown,
         };
         let value = value.trim_end_matches('\0');
@@ -693,7 +709,11 @@ impl Site<'_> {
             }
             // The latest `let` of that name is the one in scope at the call; its initialiser
             // sees only the `let`s before it (`let name = to_wide(name);` reads the parameter).
-            if let Some(position) = self.lets.iter().rposition(|local| &local.name == ident) {
+            if let Some(position) = self
+                .lets
+                .iter()
+                .rposition(|local| &local.name == ident && local.at < self.at)
+            {
                 if self.lets[position].cfg.is_some() {
                     return self.cfg_alternatives(path, ident, position, depth);
                 }
@@ -713,9 +733,12 @@ impl Site<'_> {
                 };
                 let before = Site {
                     lets: &self.lets[..position],
+                    at: local.at,
+                    loop_depth: local.loop_depth,
                     ..*self
                 };
-                return before.lower_at(init, depth + 1, Some(&binding));
+                let initial = before.lower_at(init, depth + 1, Some(&binding));
+                return self.mutated(local, initial, depth, &binding);
             }
             if let Some(index) = self.params.iter().position(|param| param == ident) {
                 return NameIr::Param(index);
@@ -756,6 +779,76 @@ impl Site<'_> {
                 called: false,
             },
         })
+    }
+}
+
+impl Site<'_> {
+    /// A binding's value at this site: its initial value with the changes made before the
+    /// site applied in order. A change objlint cannot follow, or any change after the site when
+    /// a loop or closure around the site may run it again, makes the value unknown.
+    fn mutated(
+        &self,
+        local: &LetBinding,
+        initial: NameIr,
+        depth: usize,
+        binding: &Binding,
+    ) -> NameIr {
+        let repeated = self.loop_depth > local.loop_depth;
+        let mut value = initial;
+        for mutation in &local.mutations {
+            if mutation.at >= self.at {
+                if repeated {
+                    return NameIr::Unknown;
+                }
+                continue;
+            }
+            // What the change reads, it reads as things stand where it is written.
+            let there = Site {
+                at: mutation.at,
+                loop_depth: local.loop_depth,
+                ..*self
+            };
+            value = match &mutation.kind {
+                MutationKind::Opaque => return NameIr::Unknown,
+                MutationKind::Assign(expr) => there.lower_at(expr, depth + 1, Some(binding)),
+                // A name read up to its first NUL: text appended after one is not part of it.
+                MutationKind::Append(_) if has_terminator(&value) => return NameIr::Unknown,
+                MutationKind::Append(expr) if is_terminator(expr) => {
+                    map_literals(value, |literal| literal.terminated = Some(true))
+                }
+                MutationKind::Append(expr) => {
+                    NameIr::Concat(vec![value, there.part(expr, depth + 1, Some(binding))])
+                }
+            };
+        }
+        value
+    }
+}
+
+/// Whether a lowered name has a NUL written in it (its terminator, known to be there).
+fn has_terminator(name: &NameIr) -> bool {
+    match name {
+        NameIr::Literal(literal) => literal.terminated == Some(true),
+        NameIr::Concat(parts) => parts.iter().any(has_terminator),
+        _ => false,
+    }
+}
+
+/// Whether an appended value is the NUL terminator alone: `0`, `0u16`, `'\0'`, `"\0"`,
+/// `&[0]`, `once(0)`.
+fn is_terminator(expr: &Expr) -> bool {
+    match expr {
+        Expr::Lit(syn::ExprLit { lit, .. }) => match lit {
+            Lit::Int(int) => int.base10_digits() == "0",
+            Lit::Char(character) => character.value() == '\0',
+            Lit::Str(text) => !text.value().is_empty() && text.value().chars().all(|c| c == '\0'),
+            _ => false,
+        },
+        Expr::Paren(inner) => is_terminator(&inner.expr),
+        Expr::Reference(inner) => is_terminator(&inner.expr),
+        Expr::Cast(cast) => is_terminator(&cast.expr),
+        Expr::Array(array) => array.elems.len() == 1 && is_terminator(&array.elems[0]),
+        _ => false,
     }
 }
 
@@ -889,6 +982,10 @@ impl<'ast> Visit<'ast> for ReturnFinder {
                 init: init.clone(),
                 local_key: false,
                 cfg: cfg_of(&node.attrs),
+                // Only bindings without `mut` keep their value: none is changed later.
+                at: 0,
+                loop_depth: 0,
+                mutations: Vec::new(),
             });
         }
     }

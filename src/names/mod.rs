@@ -12,6 +12,7 @@
 
 pub mod lower;
 pub mod mandated;
+pub mod mutations;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,365 @@
+//! What a function does to a `let mut` binding after making it: `addr.push(name)`,
+//! `name.push_str("-x")`, `name += …`, `name = …`, or anything objlint cannot follow.
+//!
+//! A name built in steps (`let mut addr = OsString::from(r"\\.\pipe\"); addr.push(name);`) is not
+//! its initial literal: reading the `let` alone would report the bare prefix. The steps written
+//! as statements of the binding's own block, in straight-line order, are kept to be applied by
+//! lowering; any other change (in a branch, a loop, a closure, through `&mut`, `write!`, an
+//! unknown method) makes the binding's value unknown from that point on.
+
+use std::collections::HashSet;
+
+use syn::visit::Visit;
+use syn::{Expr, Stmt};
+
+use crate::source::SourceFile;
+
+/// One change to a binding, where it is written.
+#[derive(Clone, Debug)]
+pub struct Mutation {
+    /// Byte offset of the statement (or expression) that makes the change.
+    pub at: usize,
+    pub kind: MutationKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum MutationKind {
+    /// `name.push(x)`, `name.push_str(x)`, `name += x`: `x` is appended.
+    Append(Expr),
+    /// `name = x`.
+    Assign(Expr),
+    /// A change objlint does not follow: the value is unknown after it.
+    Opaque,
+}
+
+/// Methods of strings, paths and buffers that leave the receiver as it is. Any other method
+/// called on a `let mut` binding may change it.
+const READ_ONLY_METHODS: &[&str] = &[
+    "as_bytes",
+    "as_bytes_with_nul",
+    "as_c_str",
+    "as_os_str",
+    "as_path",
+    "as_pcstr",
+    "as_pcwstr",
+    "as_ptr",
+    "as_ref",
+    "as_slice",
+    "as_str",
+    "as_wide",
+    "borrow",
+    "bytes",
+    "capacity",
+    "chars",
+    "clone",
+    "contains",
+    "display",
+    "encode_utf16",
+    "encode_wide",
+    "ends_with",
+    "eq",
+    "find",
+    "first",
+    "get",
+    "is_empty",
+    "iter",
+    "last",
+    "len",
+    "split",
+    "starts_with",
+    "to_lowercase",
+    "to_os_string",
+    "to_owned",
+    "to_str",
+    "to_string",
+    "to_string_lossy",
+    "to_uppercase",
+    "to_vec",
+    "trim",
+];
+
+/// Methods that append their one argument to the receiver.
+const APPENDING_METHODS: &[&str] = &["push", "push_str"];
+
+/// The changes each statement of a block makes to the block's `let mut` bindings, found in one
+/// pass over the block whatever the number of bindings.
+pub struct BlockChanges {
+    statements: Vec<StatementChanges>,
+}
+
+struct StatementChanges {
+    at: usize,
+    /// The bindings a `let` here makes anew: later changes are to the new one.
+    shadows: Vec<String>,
+    changes: Vec<(String, MutationKind)>,
+}
+
+impl BlockChanges {
+    /// The changes `stmts` make to the bindings `names`.
+    pub fn new(stmts: &[Stmt], names: &HashSet<String>, file: &SourceFile) -> Self {
+        let statements = stmts
+            .iter()
+            .map(|stmt| {
+                let at = file.byte_span(syn::spanned::Spanned::span(stmt)).start;
+                let mut shadows = Vec::new();
+                let mut changes = Vec::new();
+                match stmt {
+                    Stmt::Local(local) => {
+                        // The initialiser still reads the old binding.
+                        if let Some(init) = &local.init {
+                            opaque_changes(names, &init.expr, &mut changes);
+                        }
+                        shadows
+                            .extend(names.iter().filter(|name| binds(&local.pat, name)).cloned());
+                    }
+                    Stmt::Expr(expr, _) => match straight_line(names, expr) {
+                        Some((name, kind, rest)) => {
+                            let before = changes.len();
+                            opaque_changes(names, rest, &mut changes);
+                            // What is appended or assigned may itself change the binding.
+                            if !changes[before..]
+                                .iter()
+                                .any(|(changed, _)| *changed == name)
+                            {
+                                changes.push((name, kind));
+                            }
+                        }
+                        None => opaque_changes(names, expr, &mut changes),
+                    },
+                    Stmt::Item(_) => {}
+                    Stmt::Macro(mac) => {
+                        let mut finder = Finder::new(names);
+                        finder.visit_macro(&mac.mac);
+                        changes.extend(
+                            finder
+                                .found
+                                .into_iter()
+                                .map(|name| (name, MutationKind::Opaque)),
+                        );
+                    }
+                }
+                StatementChanges {
+                    at,
+                    shadows,
+                    changes,
+                }
+            })
+            .collect();
+        Self { statements }
+    }
+
+    /// The changes to the binding `name` made after the statement at `index`, up to a `let` of
+    /// the same name that shadows it.
+    pub fn of(&self, name: &str, index: usize) -> Vec<Mutation> {
+        let mut mutations = Vec::new();
+        for statement in self.statements.iter().skip(index + 1) {
+            mutations.extend(
+                statement
+                    .changes
+                    .iter()
+                    .filter(|(changed, _)| changed == name)
+                    .map(|(_, kind)| Mutation {
+                        at: statement.at,
+                        kind: kind.clone(),
+                    }),
+            );
+            if statement.shadows.iter().any(|shadowed| shadowed == name) {
+                break;
+            }
+        }
+        mutations
+    }
+}
+
+fn opaque_changes(names: &HashSet<String>, expr: &Expr, changes: &mut Vec<(String, MutationKind)>) {
+    let mut finder = Finder::new(names);
+    finder.visit_expr(expr);
+    changes.extend(
+        finder
+            .found
+            .into_iter()
+            .map(|name| (name, MutationKind::Opaque)),
+    );
+}
+
+/// A statement that changes one of the bindings in a form lowering can follow: the binding,
+/// the change, and the expression it appends or assigns.
+fn straight_line<'e>(
+    names: &HashSet<String>,
+    expr: &'e Expr,
+) -> Option<(String, MutationKind, &'e Expr)> {
+    match expr {
+        Expr::MethodCall(call)
+            if call.args.len() == 1
+                && APPENDING_METHODS.contains(&call.method.to_string().as_str()) =>
+        {
+            let name = binding(&call.receiver, names)?;
+            Some((
+                name,
+                MutationKind::Append(call.args[0].clone()),
+                &call.args[0],
+            ))
+        }
+        Expr::Assign(assign) => {
+            let name = binding(&assign.left, names)?;
+            Some((
+                name,
+                MutationKind::Assign((*assign.right).clone()),
+                &assign.right,
+            ))
+        }
+        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::AddAssign(_)) => {
+            let name = binding(&binary.left, names)?;
+            Some((
+                name,
+                MutationKind::Append((*binary.right).clone()),
+                &binary.right,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The binding among `names` that `expr` is, written as a path (`name`, `(name)`).
+fn binding(expr: &Expr, names: &HashSet<String>) -> Option<String> {
+    match expr {
+        Expr::Path(path) if path.qself.is_none() => path
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .filter(|ident| names.contains(ident)),
+        Expr::Paren(inner) => binding(&inner.expr, names),
+        _ => None,
+    }
+}
+
+/// `(&mut name)`, `&mut name`, `name`: what a method call's receiver is.
+fn binding_or_borrow(expr: &Expr, names: &HashSet<String>) -> Option<String> {
+    match expr {
+        Expr::Reference(reference) => binding_or_borrow(&reference.expr, names),
+        Expr::Paren(inner) => binding_or_borrow(&inner.expr, names),
+        _ => binding(expr, names),
+    }
+}
+
+fn binds(pattern: &syn::Pat, name: &str) -> bool {
+    match pattern {
+        syn::Pat::Ident(ident) => {
+            ident.ident == name
+                || ident
+                    .subpat
+                    .as_ref()
+                    .is_some_and(|(_, inner)| binds(inner, name))
+        }
+        syn::Pat::Type(typed) => binds(&typed.pat, name),
+        syn::Pat::Tuple(tuple) => tuple.elems.iter().any(|elem| binds(elem, name)),
+        syn::Pat::TupleStruct(tuple) => tuple.elems.iter().any(|elem| binds(elem, name)),
+        syn::Pat::Reference(reference) => binds(&reference.pat, name),
+        syn::Pat::Slice(slice) => slice.elems.iter().any(|elem| binds(elem, name)),
+        syn::Pat::Struct(strukt) => strukt.fields.iter().any(|field| binds(&field.pat, name)),
+        _ => false,
+    }
+}
+
+/// Finds any change to the bindings: a mutating method, `&mut`, an assignment, or a macro
+/// that may write into one (`write!(name, …)`, `&mut name` among its tokens).
+struct Finder<'n> {
+    names: &'n HashSet<String>,
+    found: Vec<String>,
+}
+
+impl<'n> Finder<'n> {
+    fn new(names: &'n HashSet<String>) -> Self {
+        Self {
+            names,
+            found: Vec::new(),
+        }
+    }
+
+    fn found(&mut self, name: Option<String>) {
+        if let Some(name) = name {
+            if !self.found.contains(&name) {
+                self.found.push(name);
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Finder<'_> {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if !READ_ONLY_METHODS.contains(&call.method.to_string().as_str()) {
+            let name = binding_or_borrow(&call.receiver, self.names);
+            self.found(name);
+        }
+        syn::visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_reference(&mut self, reference: &'ast syn::ExprReference) {
+        if reference.mutability.is_some() {
+            let name = binding(&reference.expr, self.names);
+            self.found(name);
+        }
+        syn::visit::visit_expr_reference(self, reference);
+    }
+
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        let name = binding(&assign.left, self.names);
+        self.found(name);
+        syn::visit::visit_expr_assign(self, assign);
+    }
+
+    fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+        let assigns = matches!(
+            binary.op,
+            syn::BinOp::AddAssign(_)
+                | syn::BinOp::SubAssign(_)
+                | syn::BinOp::MulAssign(_)
+                | syn::BinOp::DivAssign(_)
+                | syn::BinOp::RemAssign(_)
+                | syn::BinOp::BitXorAssign(_)
+                | syn::BinOp::BitAndAssign(_)
+                | syn::BinOp::BitOrAssign(_)
+                | syn::BinOp::ShlAssign(_)
+                | syn::BinOp::ShrAssign(_)
+        );
+        if assigns {
+            let name = binding(&binary.left, self.names);
+            self.found(name);
+        }
+        syn::visit::visit_expr_binary(self, binary);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let tokens: Vec<String> = mac
+            .tokens
+            .clone()
+            .into_iter()
+            .map(|tree| tree.to_string())
+            .collect();
+        let writes = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "write" || segment.ident == "writeln");
+        for name in self.names {
+            // A macro's tokens are not parsed here: one that may write into the binding
+            // (`write!(name, …)`, `&mut name` at any depth) counts as a change.
+            let written = writes && tokens.iter().take(3).any(|token| token == name);
+            if written || group_borrows_mut(mac.tokens.clone(), name) {
+                self.found(Some(name.clone()));
+            }
+        }
+    }
+}
+
+fn group_borrows_mut(stream: proc_macro2::TokenStream, name: &str) -> bool {
+    let trees: Vec<proc_macro2::TokenTree> = stream.into_iter().collect();
+    let words: Vec<String> = trees.iter().map(ToString::to_string).collect();
+    words
+        .windows(3)
+        .any(|window| window[0] == "&" && window[1] == "mut" && window[2] == name)
+        || trees.into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Group(group) => group_borrows_mut(group.stream(), name),
+            _ => false,
+        })
+}
