@@ -173,7 +173,8 @@ pub enum Matcher {
     Path(Cow<'static, [Cow<'static, str>]>),
     /// A builder: a chain (or a `let`-bound value) that starts at `root` (`ServerOptions::new`)
     /// and ends in one of the `create` methods. The name is the create method's argument, or,
-    /// with `name_method`, the argument of that method in the chain.
+    /// with `name_method`, the argument of that method in the chain (the root's own last
+    /// segment names the root's argument: `PipeOptions::new(name)`).
     Builder {
         root: &'static [&'static str],
         create: &'static [&'static str],

@@ -165,27 +165,29 @@ impl Catalogue {
         self.methods.get(method).cloned()
     }
 
-    /// The builder API whose chain starts at `root` and creates with `method`.
-    pub fn builder(&self, root: &[String], method: &str) -> Option<Arc<Api>> {
-        self.builders
-            .iter()
-            .find(|api| {
-                let Matcher::Builder {
-                    root: wanted,
-                    create,
-                    ..
-                } = &api.matcher
-                else {
-                    return false;
-                };
-                create.contains(&method)
-                    && root.len() >= wanted.len()
-                    && root[root.len() - wanted.len()..]
-                        .iter()
-                        .zip(wanted.iter())
-                        .all(|(have, want)| have == want)
-            })
-            .cloned()
+    /// The builder APIs whose chain starts at `root` and creates with `method`, in catalogue
+    /// order (two versions of a crate may share both and differ in the naming method).
+    pub fn builders<'s>(
+        &'s self,
+        root: &'s [String],
+        method: &'s str,
+    ) -> impl Iterator<Item = &'s Arc<Api>> + 's {
+        self.builders.iter().filter(move |api| {
+            let Matcher::Builder {
+                root: wanted,
+                create,
+                ..
+            } = &api.matcher
+            else {
+                return false;
+            };
+            create.contains(&method)
+                && root.len() >= wanted.len()
+                && root[root.len() - wanted.len()..]
+                    .iter()
+                    .zip(wanted.iter())
+                    .all(|(have, want)| have == want)
+        })
     }
 
     /// The words that name a Win32 function (each the function's own name).
@@ -234,13 +236,15 @@ impl Catalogue {
         let mut methods = vec!["max_instances", "first_pipe_instance"];
         for api in &self.builders {
             if let Matcher::Builder {
+                root,
                 create,
                 name_method,
-                ..
             } = &api.matcher
             {
                 methods.extend(create.iter().copied());
-                methods.extend(*name_method);
+                // A name given to the root (`PipeOptions::new(name)`) is found through the
+                // root's type, already a word of the catalogue.
+                methods.extend(name_method.filter(|method| root.last() != Some(method)));
             }
         }
         methods.sort_unstable();

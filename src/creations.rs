@@ -801,11 +801,8 @@ impl CreationFinder<'_> {
                 _ => break,
             }
         }
-        let root_path: Vec<String> = match receiver {
-            Expr::Call(call) => match &*call.func {
-                Expr::Path(path) => path_segments(&path.path),
-                _ => return None,
-            },
+        let root_call = match receiver {
+            Expr::Call(call) => call,
             // `let mut options = ServerOptions::new(); …; options.create(name)`.
             Expr::Path(path) => {
                 let ident = path.path.get_ident()?.to_string();
@@ -828,14 +825,33 @@ impl CreationFinder<'_> {
                     }
                 }
                 let Expr::Call(call) = init else { return None };
-                let Expr::Path(function) = &*call.func else {
-                    return None;
-                };
-                path_segments(&function.path)
+                call
             }
             _ => return None,
         };
-        let api = self.catalogue.builder(&root_path, &method)?;
+        let Expr::Path(function) = &*root_call.func else {
+            return None;
+        };
+        let root_path = path_segments(&function.path);
+        // The root's own argument names the object in some crates (`PipeOptions::new(name)`).
+        if let Some(root) = root_path.last() {
+            chain.push((root.clone(), root_call.args.first().cloned()));
+        }
+        // The first builder whose naming method the chain calls.
+        let (api, name_from_chain) =
+            self.catalogue
+                .builders(&root_path, &method)
+                .find_map(|api| match &api.matcher {
+                    Matcher::Builder {
+                        name_method: Some(name_method),
+                        ..
+                    } => chain
+                        .iter()
+                        .find(|(name, _)| name == name_method)
+                        .and_then(|(_, argument)| argument.clone())
+                        .map(|argument| (Arc::clone(api), Some(argument))),
+                    _ => Some((Arc::clone(api), None)),
+                })?;
         // tokio's `first_pipe_instance` defaults to false; interprocess's equivalent is named
         // in the catalogue. `max_instances(1)` is no claim (see `record`).
         let one_instance_limit = chain.iter().any(|(name, argument)| {
@@ -847,18 +863,6 @@ impl CreationFinder<'_> {
             .map_or(Some(false), |(_, argument)| {
                 argument.as_ref().and_then(truth_value)
             });
-        let name_from_chain = match &api.matcher {
-            Matcher::Builder {
-                name_method: Some(name_method),
-                ..
-            } => Some(
-                chain
-                    .iter()
-                    .find(|(name, _)| name == name_method)
-                    .and_then(|(_, argument)| argument.clone())?,
-            ),
-            _ => None,
-        };
         Some(BuilderCall {
             api,
             name_from_chain,

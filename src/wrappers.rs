@@ -250,6 +250,81 @@ pub static WRAPPERS: &[Api] = &[
     ))),
         OnExisting::FailsWithAccessDenied,
     ),
+    // interprocess 1.2.1, src/os/windows/named_pipe/listener.rs: the 1.x builder names the
+    // pipe with `.name(n)`; `create()` and `create_tokio()` call CreateNamedPipeW on
+    // `\\.\pipe\<n>` with FILE_FLAG_FIRST_PIPE_INSTANCE for the first instance; a taken name
+    // fails.
+    // On a taken name: the OS error of the first instance, `ERROR_ACCESS_DENIED`.
+    on_existing(
+    handles_already_exists(first_instance(wrapper(
+        "interprocess",
+        "1.2.1",
+        "PipeListenerOptions::create",
+        Matcher::Builder {
+            root: &["PipeListenerOptions", "new"],
+            create: &["create", "create_tokio"],
+            name_method: Some("name"),
+        },
+        ObjectKind::NamedPipe,
+        0,
+        "https://docs.rs/interprocess/1.2.1/interprocess/os/windows/named_pipe/struct.PipeListenerOptions.html",
+    ))),
+        OnExisting::FailsWithAccessDenied,
+    ),
+    // interprocess 1.2.1, src/os/windows/local_socket/listener.rs (and tokio/listener.rs):
+    // `LocalSocketListener::bind(name)` is that builder with `.name(name)`, so the same pipe
+    // with the same first-instance flag.
+    // On a taken name: `ERROR_ACCESS_DENIED`, as the builder.
+    on_existing(
+    handles_already_exists(first_instance(wrapper(
+        "interprocess",
+        "1.2.1",
+        "LocalSocketListener::bind",
+        path!("LocalSocketListener", "bind"),
+        ObjectKind::NamedPipe,
+        0,
+        "https://docs.rs/interprocess/1.2.1/interprocess/local_socket/struct.LocalSocketListener.html",
+    ))),
+        OnExisting::FailsWithAccessDenied,
+    ),
+    // parity-tokio-ipc 0.9.0, src/win.rs: `Endpoint::new(path)` keeps the path, and
+    // `incoming()` creates the pipe through tokio's `ServerOptions` with
+    // `first_pipe_instance(true)` for the first instance; a taken name fails. `Endpoint` is a
+    // common type name, so the crate's path is part of the match; the entry is named for the
+    // call that fails on a taken name.
+    // On a taken name: `incoming()` fails with tokio's `ERROR_ACCESS_DENIED`.
+    on_existing(
+    handles_already_exists(first_instance(wrapper(
+        "parity-tokio-ipc",
+        "0.9.0",
+        "Endpoint::incoming",
+        path!("parity_tokio_ipc", "Endpoint", "new"),
+        ObjectKind::NamedPipe,
+        0,
+        "https://docs.rs/parity-tokio-ipc/latest/parity_tokio_ipc/struct.Endpoint.html",
+    ))),
+        OnExisting::FailsWithAccessDenied,
+    ),
+    // named_pipe 0.4.1, src/lib.rs: `PipeOptions::new(name)` keeps the whole pipe path;
+    // `single()` and `multiple(n)` call CreateNamedPipeW with FILE_FLAG_FIRST_PIPE_INSTANCE
+    // on the first instance unless `.first(false)` was set; a taken name fails.
+    // On a taken name: the OS error, `ERROR_ACCESS_DENIED`.
+    on_existing(
+    handles_already_exists(first_instance(wrapper(
+        "named_pipe",
+        "0.4.1",
+        "PipeOptions::single",
+        Matcher::Builder {
+            root: &["PipeOptions", "new"],
+            create: &["single", "multiple"],
+            name_method: Some("new"),
+        },
+        ObjectKind::NamedPipe,
+        0,
+        "https://docs.rs/named_pipe/0.4.1/named_pipe/struct.PipeOptions.html",
+    ))),
+        OnExisting::FailsWithAccessDenied,
+    ),
     // tokio 1.54.1, src/net/windows/named_pipe.rs: `ServerOptions::new()….create(addr)` calls
     // CreateNamedPipeW with `addr` as the whole pipe path; `first_pipe_instance` defaults to false.
     // On an existing pipe: `Ok` (one more instance), or with `first_pipe_instance(true)`
