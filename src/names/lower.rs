@@ -456,12 +456,13 @@ impl Site<'_> {
         for piece in pieces {
             match piece {
                 TemplatePiece::Text(text) => parts.push(NameIr::Literal(Literal {
+                    // The `String` ends where the template's text does: a NUL only if written.
+                    terminated: Some(text.contains('\0')),
                     value: text,
                     file: self.file_id,
                     span,
                     macro_call: None,
                     binding: binding.cloned(),
-                    terminated: None,
                     unterminated_pointer: false,
                 })),
                 TemplatePiece::Placeholder(reference) => {
@@ -555,11 +556,11 @@ impl Site<'_> {
             return map_literals(receiver(), |literal| literal.terminated = Some(true));
         }
         if POINTER_METHODS.contains(&method) {
-            return map_literals(receiver(), |literal| {
-                if literal.terminated == Some(false) {
-                    literal.unterminated_pointer = true;
-                }
-            });
+            let buffer = receiver();
+            if !lacks_terminator(&buffer) {
+                return buffer;
+            }
+            return map_literals(buffer, |literal| literal.unterminated_pointer = true);
         }
         // `NAME.get_or_init(|| …)` on a `OnceLock`/`OnceCell`: the value the closure makes is the
         // one every call sees once set here (a `set` elsewhere is not followed).
@@ -822,6 +823,25 @@ impl Site<'_> {
             };
         }
         value
+    }
+}
+
+/// Whether a buffer is known to hold no NUL at all: every piece is text written without one,
+/// or a run-time value that never holds one (a process id, a user name, the package name). A
+/// `const` is not resolved yet when this is asked, so a name reading one is not known.
+fn lacks_terminator(name: &NameIr) -> bool {
+    match name {
+        NameIr::Literal(literal) => literal.terminated == Some(false),
+        NameIr::Concat(parts) => {
+            parts
+                .iter()
+                .any(|part| matches!(part, NameIr::Literal(_) | NameIr::Concat(_)))
+                && parts.iter().all(|part| match part {
+                    NameIr::Predictable(_) | NameIr::Env(_) => true,
+                    other => lacks_terminator(other),
+                })
+        }
+        _ => false,
     }
 }
 
