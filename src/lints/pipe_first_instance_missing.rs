@@ -21,9 +21,13 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
         return;
     }
     // Only a name nobody can learn exempts the pipe: a GUID written in the program can be read
-    // from the binary by a squatter who means it.
-    if matches!(&creation.name, ObjectName::Unique(what) if what != WRITTEN_GUID) {
-        return;
+    // from the binary by a squatter who means it. A name objlint cannot follow may be such a
+    // name (a UUID made by the caller, random bytes filled through an out-parameter), so it
+    // cannot decide, and reports nothing.
+    match &creation.name {
+        ObjectName::Unique(what) if what != WRITTEN_GUID => return,
+        ObjectName::Unknown | ObjectName::Param(_) => return,
+        _ => {}
     }
     // Each example, test and binary is a program of its own, which the library is part of.
     let mut servers_in_program = context.creations.iter().filter(|other| {
