@@ -117,9 +117,21 @@ impl Diagnostic {
 
 /// A string from the scanned source, made safe to print inside backticks: control characters
 /// (terminal escapes, line breaks) are shown as escapes instead of acting on the reader's
-/// terminal.
+/// terminal, and a name longer than a reader can take in is shown by its two ends, so a
+/// megabyte-long name is not copied into every message.
 pub fn quoted(text: &str) -> String {
-    format!("`{}`", escaped(text))
+    const SHOWN: usize = 160;
+    let characters = text.chars().count();
+    if characters <= SHOWN {
+        return format!("`{}`", escaped(text));
+    }
+    let head: String = text.chars().take(SHOWN - 40).collect();
+    let tail: String = text.chars().skip(characters - 40).collect();
+    format!(
+        "`{}…{}` ({characters} characters)",
+        escaped(&head),
+        escaped(&tail)
+    )
 }
 
 /// A string from the scanned tree (a name, a path, a message quoting either) with its control

@@ -1450,3 +1450,36 @@ fn link_loops_and_dangling_links_to_non_sources_are_not_failures() {
         .assert_code(2)
         .assert_stderr_has("gone.rs");
 }
+
+/// A finding on a 4 MB line, with a 1 MB name on another finding: every format quotes the lines
+/// and names around the spans only, so the output stays small whatever the input's lines are.
+#[test]
+fn long_lines_and_names_are_quoted_around_the_finding_only() {
+    let filler = "x".repeat(4 << 20);
+    let long_name = "N".repeat(1 << 20);
+    let source = format!(
+        "pub fn long_line() {{ let _filler = \"{filler}\"; let _m = unsafe {{ CreateMutexW(None, true, w!(\"Shared\")) }}; let _after = \"{filler}\"; }}\n\
+         pub fn long_name() {{ let _e = unsafe {{ CreateEventW(None, true, false, w!(\"{long_name}\")) }}; }}\n"
+    );
+    let tree = Tree::package("long").file("src/lib.rs", source);
+    for format in ["human", "short", "json", "sarif", "github", "gitlab"] {
+        let run = objlint(&tree.root, &["--format", format, "--color", "never"]);
+        assert_no_crash(&run);
+        run.assert_code(1);
+        let printed = run.stdout.len() + run.stderr.len();
+        // The suggested name carries the 1 MB name once per suggestion, which a fix must write.
+        let ceiling = if format == "json" || format == "sarif" {
+            2 << 20
+        } else {
+            64 << 10
+        };
+        assert!(
+            printed < ceiling,
+            "{format}: {printed} bytes printed for a 9 MB file"
+        );
+        assert!(
+            run.stdout.contains("Shared") || run.stderr.contains("Shared"),
+            "{format}: the finding on the long line is reported"
+        );
+    }
+}

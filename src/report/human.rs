@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::time::Duration;
 
 use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label, Severity};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{self, Files, SimpleFile};
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config, Styles, StylesWriter};
 
@@ -158,11 +158,142 @@ fn error_to_codespan(file: &SourceFile, error: &FileError) -> Rendered<()> {
 }
 
 fn emit(buffer: &mut Buffer, file: &SourceFile, diagnostic: &Rendered<()>) {
-    let files = SimpleFile::new(shown(&file.path), inert(file.parse_text()));
+    let mut diagnostic = diagnostic.clone();
+    let window = Window::around(file, &mut diagnostic.labels);
     let styles = Styles::default();
     let mut writer = StylesWriter::new(buffer as &mut dyn WriteColor, &styles);
-    term::emit_to_write_style(&mut writer, &Config::default(), &files, diagnostic)
+    term::emit_to_write_style(&mut writer, &Config::default(), &window, &diagnostic)
         .expect("spans lie inside their file");
+}
+
+/// The lines of a file one diagnostic shows, as codespan reads them: only those lines (codespan
+/// would otherwise index the whole file for every finding), each long line cut down to the text
+/// around its labels' ends with `…` for the rest, so a 10 MB line is never printed whole.
+/// Line numbers stay the file's own.
+struct Window {
+    name: String,
+    source: String,
+    /// The 0-based index, in the file, of the window's first line.
+    first_line: usize,
+    /// Where each of the window's lines starts in `source`.
+    line_starts: Vec<usize>,
+}
+
+impl Window {
+    /// The window for `labels`, whose ranges (in the file's text after any byte-order mark)
+    /// are moved to the window's text.
+    fn around(file: &SourceFile, labels: &mut [Label<()>]) -> Window {
+        let text = file.parse_text();
+        let bytes = text.as_bytes();
+        let low = labels
+            .iter()
+            .map(|label| label.range.start)
+            .min()
+            .unwrap_or(0);
+        let high = labels
+            .iter()
+            .map(|label| label.range.end)
+            .max()
+            .unwrap_or(0);
+        let low = low.min(text.len());
+        let high = high.clamp(low, text.len());
+        let start = memchr::memrchr(b'\n', &bytes[..low]).map_or(0, |at| at + 1);
+        let end = memchr::memchr(b'\n', &bytes[high..]).map_or(text.len(), |at| high + at + 1);
+        let first_line = file.line_column(start + file.bom_len()).line - 1;
+        // Where labels start and end: a long line keeps the text around each.
+        let mut marks: Vec<usize> = labels
+            .iter()
+            .flat_map(|label| [label.range.start, label.range.end])
+            .collect();
+        marks.sort_unstable();
+        // Kept pieces of the original text, as (start, end, start in the window).
+        let mut kept: Vec<(usize, usize, usize)> = Vec::new();
+        let mut source = String::with_capacity((end - start).min(4 * super::LONG_LINE));
+        let mut line_starts = Vec::new();
+        let mut line_start = start;
+        while line_start < end {
+            let line_end = memchr::memchr(b'\n', &bytes[line_start..end])
+                .map_or(end, |at| line_start + at + 1);
+            line_starts.push(source.len());
+            if line_end - line_start <= super::LONG_LINE {
+                kept.push((line_start, line_end, source.len()));
+                source.push_str(&text[line_start..line_end]);
+            } else {
+                let pieces = super::pieces_around(text, line_start, line_end, &marks);
+                let mut at = line_start;
+                for (piece_start, piece_end) in pieces {
+                    if piece_start > at {
+                        source.push('…');
+                    }
+                    kept.push((piece_start, piece_end, source.len()));
+                    source.push_str(&text[piece_start..piece_end]);
+                    at = piece_end;
+                }
+                if at < line_end {
+                    source.push('…');
+                    if text[..line_end].ends_with('\n') {
+                        source.push('\n');
+                    }
+                }
+            }
+            line_start = line_end;
+        }
+        let moved = |offset: usize| {
+            kept.iter()
+                .find(|(piece_start, piece_end, _)| (*piece_start..=*piece_end).contains(&offset))
+                .map_or(0, |(piece_start, _, window_start)| {
+                    window_start + (offset - piece_start)
+                })
+        };
+        for label in labels.iter_mut() {
+            label.range = moved(label.range.start)..moved(label.range.end);
+        }
+        Window {
+            name: shown(&file.path),
+            source: inert(&source).into_owned(),
+            first_line,
+            line_starts,
+        }
+    }
+}
+
+impl<'a> Files<'a> for Window {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Ok(&self.source)
+    }
+
+    fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, files::Error> {
+        let local = self
+            .line_starts
+            .partition_point(|&start| start <= byte_index);
+        Ok(self.first_line + local.saturating_sub(1))
+    }
+
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, files::Error> {
+        // Lines outside the window are never labelled; codespan may still ask for a neighbour.
+        let Some(local) = line_index.checked_sub(self.first_line) else {
+            return Ok(0..0);
+        };
+        let start = self
+            .line_starts
+            .get(local)
+            .copied()
+            .unwrap_or(self.source.len());
+        let end = self
+            .line_starts
+            .get(local + 1)
+            .copied()
+            .unwrap_or(self.source.len());
+        Ok(start..end)
+    }
 }
 
 /// The source text as codespan quotes it: every control character but line feeds and tabs

@@ -195,7 +195,11 @@ fn span_json(
     let file = json_file.source;
     let start = file.line_column(span.start);
     let end = file.line_column(span.end);
-    let text: Vec<Value> = (start.line..=end.line)
+    // A span over many lines quotes its first and last few, and a long line is quoted around
+    // the span's ends only: the output stays proportional to the findings, not to the input.
+    let lines = (start.line..=end.line)
+        .filter(|line| line - start.line < QUOTED_LINES || end.line - line < QUOTED_LINES);
+    let text: Vec<Value> = lines
         .map(|line| {
             let line_text = file.line_text(line);
             let highlight_start = if line == start.line { start.column } else { 1 };
@@ -204,8 +208,16 @@ fn span_json(
             } else {
                 line_text.chars().count() + 1
             };
+            if line_text.len() <= super::LONG_LINE {
+                return json!({
+                    "text": line_text,
+                    "highlight_start": highlight_start,
+                    "highlight_end": highlight_end,
+                });
+            }
+            let (text, highlight_start, highlight_end) = excerpt(&file.text, line_text, span);
             json!({
-                "text": line_text,
+                "text": text,
                 "highlight_start": highlight_start,
                 "highlight_end": highlight_end,
             })
@@ -226,4 +238,47 @@ fn span_json(
         "suggestion_applicability": suggestion.map(|(_, applicability)| applicability),
         "expansion": null,
     })
+}
+
+/// How many lines at each end of a span its JSON quotes.
+const QUOTED_LINES: usize = 8;
+
+/// A long line of `text` cut down to the text around `span`'s ends, with `…` for the rest, and
+/// where the span's part of it starts and ends in it (1-based columns, in characters).
+fn excerpt(text: &str, line: &str, span: ByteSpan) -> (String, usize, usize) {
+    // `line` is a slice of `text`: its offset there is the distance between their starts.
+    let line_start = line.as_ptr() as usize - text.as_ptr() as usize;
+    let line_end = line_start + line.len();
+    let marks = [
+        span.start.clamp(line_start, line_end),
+        span.end.clamp(line_start, line_end),
+    ];
+    let mut out = String::new();
+    let (mut highlight_start, mut highlight_end) = (None, None);
+    let mut at = line_start;
+    for (piece_start, piece_end) in super::pieces_around(text, line_start, line_end, &marks) {
+        if piece_start > at {
+            out.push('…');
+        }
+        for (offset, character) in text[piece_start..piece_end].char_indices() {
+            let offset = piece_start + offset;
+            if offset == marks[0] {
+                highlight_start.get_or_insert(out.chars().count() + 1);
+            }
+            if offset == marks[1] {
+                highlight_end.get_or_insert(out.chars().count() + 1);
+            }
+            out.push(character);
+        }
+        at = piece_end;
+    }
+    let after = out.chars().count() + 1;
+    if at < line_end {
+        out.push('…');
+    }
+    (
+        out,
+        highlight_start.unwrap_or(1),
+        highlight_end.unwrap_or(after),
+    )
 }

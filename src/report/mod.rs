@@ -72,3 +72,42 @@ impl Counts {
         counts
     }
 }
+
+/// A quoted source line longer than this is shown only around the places spans start and end
+/// (a hostile file's 10 MB line would otherwise be copied into every finding of every format).
+pub(crate) const LONG_LINE: usize = 1024;
+/// How much of a long line is kept on each side of a span's start or end.
+const KEPT_AROUND: usize = 60;
+
+/// The pieces of the long line `line_start..line_end` to keep: the text within
+/// [`KEPT_AROUND`] bytes of each mark on it, merged where they meet, on character boundaries.
+pub(crate) fn pieces_around(
+    text: &str,
+    line_start: usize,
+    line_end: usize,
+    marks: &[usize],
+) -> Vec<(usize, usize)> {
+    let floor = |mut at: usize| {
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let ceil = |mut at: usize| {
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        at
+    };
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let first = marks.partition_point(|&mark| mark < line_start);
+    for &mark in marks[first..].iter().take_while(|&&mark| mark <= line_end) {
+        let start = floor(mark.saturating_sub(KEPT_AROUND).max(line_start));
+        let end = ceil((mark + KEPT_AROUND).min(line_end));
+        match pieces.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => pieces.push((start, end)),
+        }
+    }
+    pieces
+}
