@@ -531,7 +531,7 @@ fn read_referenced_items(
 fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations: &[Creation]) {
     let sources: Vec<&SourceFile> = files.iter().map(|file| &file.source).collect();
     let file_crates: Vec<&str> = files.iter().map(|file| file.place.crate_key()).collect();
-    let facts = lints::PackageFacts::of(&sources, creations);
+    let facts = lints::PackageFacts::of(&sources, &file_crates, creations);
     let mut by_file: Vec<Vec<&Creation>> = vec![Vec::new(); files.len()];
     for creation in creations {
         if let Some(own) = by_file.get_mut(creation.file) {

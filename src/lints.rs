@@ -18,7 +18,7 @@ use crate::crates::Crates;
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
 use crate::names::{KnownName, ObjectName};
-use crate::source::SourceFile;
+use crate::source::{code_words, SourceFile};
 
 /// Every lint objlint has, in the order `--list` shows them.
 pub static LINTS: &[&Lint] = &[
@@ -99,13 +99,15 @@ pub struct LintContext<'a> {
 pub struct PackageFacts<'a> {
     /// The first creation (not an opener, not a pipe) of each known name, in package order.
     first_created: HashMap<&'a str, &'a Creation>,
-    /// Whether a file of the package mentions `PrivateNamespace` (`CreatePrivateNamespace`,
-    /// `OpenPrivateNamespace`): then an alias may stand before a backslash in a name.
-    pub uses_private_namespaces: bool,
+    /// The crates (their keys) with a file whose code names `PrivateNamespace`
+    /// (`CreatePrivateNamespace`, `OpenPrivateNamespace`): in their programs an alias may stand
+    /// before a backslash in a name.
+    pub private_namespace_crates: Vec<&'a str>,
 }
 
 impl<'a> PackageFacts<'a> {
-    pub fn of(files: &[&SourceFile], creations: &'a [Creation]) -> Self {
+    /// `file_crates` is each file's crate key.
+    pub fn of(files: &[&SourceFile], file_crates: &[&'a str], creations: &'a [Creation]) -> Self {
         let mut first_created = HashMap::new();
         for creation in creations {
             if let ObjectName::Known(name) = &creation.name {
@@ -116,9 +118,15 @@ impl<'a> PackageFacts<'a> {
         }
         Self {
             first_created,
-            uses_private_namespaces: files
+            private_namespace_crates: files
                 .iter()
-                .any(|file| file.text.contains("PrivateNamespace")),
+                .zip(file_crates)
+                .filter(|(file, _)| {
+                    file.text.contains("PrivateNamespace")
+                        && code_words(&file.text).any(|word| word.contains("PrivateNamespace"))
+                })
+                .map(|(_, &crate_key)| crate_key)
+                .collect(),
         }
     }
 

@@ -65,14 +65,14 @@ fn problem(creation: &Creation, context: &LintContext, name: &KnownName) -> Opti
         return (raw_path && prefix.is_empty() && name.predictable.is_empty())
             .then(|| "is not a pipe path: it must start with `\\\\.\\pipe\\`".to_owned());
     }
-    if let Some(problem) = namespace_problem(&name.value, context) {
+    if let Some(problem) = namespace_problem(&name.value, creation, context) {
         return Some(problem);
     }
     other_kind(creation, context, name)
 }
 
 /// A misspelled or wrong-case namespace prefix, or a backslash in the name proper.
-fn namespace_problem(value: &str, context: &LintContext) -> Option<String> {
+fn namespace_problem(value: &str, creation: &Creation, context: &LintContext) -> Option<String> {
     let (prefix, rest) = unique::split_namespace(value);
     if let Some((first, _)) = rest.split_once('\\') {
         if prefix.is_empty() {
@@ -87,8 +87,18 @@ fn namespace_problem(value: &str, context: &LintContext) -> Option<String> {
                 }
             }
         }
-        // A private namespace's alias is written before a backslash too.
-        if !context.facts.uses_private_namespaces {
+        // A private namespace's alias is written before a backslash too: code of the creation's
+        // program (or of a program using its crate) that calls `CreatePrivateNamespace` or
+        // `OpenPrivateNamespace`; a word in a string or a comment says nothing.
+        let own_crate = context
+            .file_crates
+            .get(creation.file)
+            .copied()
+            .unwrap_or("");
+        let uses_private_namespaces = context.facts.private_namespace_crates.iter().any(|other| {
+            context.crates.reaches(own_crate, other) || context.crates.reaches(other, own_crate)
+        });
+        if !uses_private_namespaces {
             return Some(format!(
                 "has a backslash after {}: object names may not contain one (ERROR_PATH_NOT_FOUND)",
                 if prefix.is_empty() {
