@@ -40,6 +40,11 @@ pub struct PackageFile {
     pub uses: Vec<NameUse>,
     /// Stage 1, once done: in a run over paths, as soon as the file is read.
     first_scan: Option<FirstScan>,
+    /// Whether the file is read only as context for the checked files of its package (a run
+    /// over some of its files): its items and creations are seen, its findings are not
+    /// reported, but those about a name written in a checked file are shown there (see
+    /// [`Diagnostic::shown_at`]).
+    pub context: bool,
 }
 
 impl PackageFile {
@@ -53,14 +58,20 @@ impl PackageFile {
             diagnostics: Vec::new(),
             uses: Vec::new(),
             first_scan: None,
+            context: false,
         }
     }
 
     /// Stage 1 for this file, the one at `index` in its package: parses what mentions a
     /// catalogued API. It needs nothing from the package's other files, so a run over paths
     /// does it as soon as the file is read.
+    /// Done again if the file's index changed since (context files came in before it).
     pub fn scan_for_apis(&mut self, index: usize, catalogue: &Catalogue, prefilter: &Prefilter) {
-        if self.first_scan.is_some() {
+        if self
+            .first_scan
+            .as_ref()
+            .is_some_and(|scan| scan.index == index)
+        {
             return;
         }
         let mut parsed = Parsed::No;
@@ -73,6 +84,7 @@ impl PackageFile {
             Dropped::Skip,
         );
         self.first_scan = Some(FirstScan {
+            index,
             parsed,
             contribution: contribution.unwrap_or_default(),
         });
@@ -554,12 +566,98 @@ fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations
                 file_crates: &file_crates,
                 facts: &facts,
             };
-            lints::check_all(&own, &context)
+            let mut diagnostics = lints::check_all(&own, &context);
+            if files[index].context {
+                diagnostics.extend(shown_in_checked_files(&own, &context, files));
+            }
+            diagnostics
         })
         .collect();
     for (file, diagnostics) in files.iter_mut().zip(per_file) {
         file.diagnostics = diagnostics;
     }
+}
+
+/// The lints whose findings are about a creation's name rather than its call: editing the name
+/// changes them, wherever the creation is.
+const NAME_LINTS: &[&str] = &[
+    "non_unique_object_name",
+    "invalid_object_name",
+    "global_namespace_squatting",
+    "global_file_mapping_needs_privilege",
+];
+
+/// The findings about the names of a context file's creations (`own`) whose literal is written in
+/// a checked file (a `const` a commit edits): each marked to be shown at that literal
+/// ([`Diagnostic::shown_at`]). Each creation is linted on its own here, to know which literal a
+/// finding belongs to; the file's own findings are never reported.
+fn shown_in_checked_files(
+    own: &[&Creation],
+    context: &LintContext,
+    files: &[PackageFile],
+) -> Vec<Diagnostic> {
+    let mut shown = Vec::new();
+    for creation in own {
+        let ObjectName::Known(name) = &creation.name else {
+            continue;
+        };
+        let Some(literal) = name.literals.iter().find(|literal| {
+            literal.span.start < literal.span.end
+                && files.get(literal.file).is_some_and(|file| !file.context)
+        }) else {
+            continue;
+        };
+        for mut diagnostic in lints::check_all(&[*creation], context) {
+            if NAME_LINTS.contains(&diagnostic.lint.name) {
+                diagnostic.shown_at = Some((literal.file, literal.span));
+                shown.push(diagnostic);
+            }
+        }
+    }
+    shown
+}
+
+/// A context file's finding marked by [`shown_in_checked_files`], as it is shown at its name's
+/// literal in `shown_in` (a checked file): the call is in `origin`, which is not reported, so
+/// the finding points at the literal and says where the call is. Labels and suggestions in the
+/// call's file are left out (their spans are the call file's).
+pub fn shown_at_literal(
+    mut diagnostic: Diagnostic,
+    origin: &SourceFile,
+    shown_in: &SourceFile,
+) -> Diagnostic {
+    let Some((_, span)) = diagnostic.shown_at.take() else {
+        return diagnostic;
+    };
+    let call = origin.line_column(diagnostic.primary.span.start);
+    let literal = shown_in.line_column(span.start);
+    let literal_place = format!(
+        "{}:{}:{}",
+        shown_in.path().display(),
+        literal.line,
+        literal.column
+    );
+    diagnostic.primary.span = span;
+    diagnostic.primary.message = format!(
+        "used by the call in {}:{}:{}",
+        origin.path().display(),
+        call.line,
+        call.column
+    );
+    diagnostic.secondary.clear();
+    for help in &mut diagnostic.helps {
+        help.suggestion = None;
+    }
+    // The note that points at this very literal.
+    diagnostic
+        .notes
+        .retain(|note| !note.ends_with(&format!(" is set in {literal_place}")));
+    diagnostic.notes.push(
+        "the call is in a file not checked in this run; the finding is shown where this file \
+         sets its name"
+            .to_owned(),
+    );
+    diagnostic
 }
 
 /// A file larger than this is parsed item by item (see [`scan`]), unless nearly all of it is
@@ -636,6 +734,8 @@ impl Contribution {
 /// Stage 1 for one file: what its items that mention a catalogued API hold.
 #[derive(Debug)]
 pub struct FirstScan {
+    /// The file's index in its package when it was scanned: its creations carry it.
+    index: usize,
     parsed: Parsed,
     contribution: Contribution,
 }

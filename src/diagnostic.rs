@@ -22,6 +22,11 @@ pub struct Diagnostic {
     /// The function the finding's creation calls (`CreateMutexW`): it keys the baseline entries
     /// of lints whose subject is the call.
     pub called: Option<String>,
+    /// For a finding in a file read only as context (a run over some files of a package): the
+    /// checked file (its index in the package) and the span of the name's literal where it is
+    /// shown instead, since editing that literal changes it (see
+    /// [`crate::analysis::shown_at_literal`]).
+    pub shown_at: Option<(usize, ByteSpan)>,
 }
 
 /// A span with the short text printed under it.
@@ -79,6 +84,7 @@ impl Diagnostic {
             object_name: None,
             enclosing_item: None,
             called: None,
+            shown_at: None,
         }
     }
 

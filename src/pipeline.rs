@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 use crate::analysis::{self, PackageFile, Prefilter};
 use crate::catalogue::Catalogue;
 use crate::config::Config;
+use crate::crates;
+use crate::diagnostic::Diagnostic;
 use crate::discover::{self, Found, Next, PathKinds, WalkOptions};
 use crate::source::SourceFile;
 use crate::workspace::{self, Package, Packages, Workspaces};
@@ -353,6 +355,8 @@ struct OpenPackages<'p> {
     /// doubled separator), where comparing bytes could tell a path apart from itself — then
     /// every package waits for the end of the walk.
     paths: Option<Vec<&'p [u8]>>,
+    /// The paths, absolute, sorted by their bytes: whether one of them holds a whole package.
+    walked: Vec<&'p Path>,
 }
 
 impl<'p> OpenPackages<'p> {
@@ -360,6 +364,7 @@ impl<'p> OpenPackages<'p> {
     fn new(paths: &[&'p Path]) -> Self {
         use rayon::prelude::*;
         debug_assert!(paths.is_sorted_by_key(|path| path.as_os_str().as_encoded_bytes()));
+        let walked = paths.to_vec();
         let paths = paths
             .par_iter()
             .map(|path| is_plain(path).then_some(path.as_os_str().as_encoded_bytes()))
@@ -367,6 +372,7 @@ impl<'p> OpenPackages<'p> {
         Self {
             packages: Vec::new(),
             paths,
+            walked,
         }
     }
 
@@ -397,7 +403,12 @@ impl<'p> OpenPackages<'p> {
             return Arc::clone(work);
         }
         let last = self.last_path_holding(&package);
+        let whole = package
+            .manifest_path
+            .parent()
+            .is_some_and(|directory| self.walks_all_of(directory));
         let work = Arc::new(PackageWork {
+            whole,
             package,
             settings,
             files: Mutex::new(Vec::new()),
@@ -406,6 +417,18 @@ impl<'p> OpenPackages<'p> {
         });
         self.packages.push((Arc::clone(&work), last));
         work
+    }
+
+    /// Whether the walk goes through all of `directory`: it, or a directory around it, is one
+    /// of the paths. Otherwise (a pre-commit hook's files) its package's other files are read
+    /// as context ([`context_files`]).
+    fn walks_all_of(&self, directory: &Path) -> bool {
+        directory.ancestors().any(|ancestor| {
+            let bytes = ancestor.as_os_str().as_encoded_bytes();
+            self.walked
+                .binary_search_by(|path| path.as_os_str().as_encoded_bytes().cmp(bytes))
+                .is_ok()
+        })
     }
 
     /// The index of the last path that can hold files of `package`: one inside its directory,
@@ -457,6 +480,9 @@ fn last_holding(paths: &[&[u8]], directory: &[u8]) -> usize {
 /// A package whose files are being read.
 struct PackageWork {
     package: Arc<Package>,
+    /// Whether the walk goes through the package's whole directory; if not, the package's
+    /// other files are read as context when it is checked.
+    whole: bool,
     settings: Arc<Settings>,
     /// Each file read so far: its index in the package, its [`Place`], its absolute path, and
     /// the file.
@@ -524,6 +550,10 @@ impl PackageWork {
     fn one_done(&self, run: &Run) {
         if self.pending.fetch_sub(1, Ordering::AcqRel) == 1 {
             let files = std::mem::take(&mut *self.files.lock().expect("no task panicked"));
+            let mut files = files;
+            if !self.whole {
+                files.extend(context_files(&self.package, &self.settings, &files, run));
+            }
             let reports = check_package(&self.package, &self.settings, files);
             run.checked
                 .lock()
@@ -542,7 +572,20 @@ fn check_package(
 ) -> Vec<(Place, FileReport)> {
     use rayon::prelude::*;
     // The stages see the files in the walk's order, whatever order the reads finished in.
-    files.sort_by_key(|(index, ..)| *index);
+    let with_context = files.iter().any(|(.., file)| file.context);
+    if with_context {
+        // As a walk of the whole package would find them: every file's index (and so its
+        // creations' stage 1) is that of a run over the package.
+        files.sort_by(|(.., one, _), (.., other, _)| one.cmp(other));
+        files
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(index, (.., file))| {
+                file.scan_for_apis(index, &settings.catalogue, &settings.prefilter);
+            });
+    } else {
+        files.sort_by_key(|(index, ..)| *index);
+    }
     let (places, mut files): (Vec<(Place, PathBuf)>, Vec<PackageFile>) = files
         .into_iter()
         .map(|(_, place, absolute_path, file)| ((place, absolute_path), file))
@@ -553,6 +596,9 @@ fn check_package(
         &settings.catalogue,
         &settings.prefilter,
     );
+    if with_context {
+        return checked_files_only(package, settings, places, files);
+    }
     // Files a name's literal lies in, which `--fix` edits.
     let literal_files: std::collections::HashSet<PathBuf> = files
         .iter()
@@ -576,6 +622,127 @@ fn check_package(
             };
             let report = FileReport {
                 file: source,
+                absolute_path,
+                package: Arc::clone(package),
+                diagnostics,
+                error: file.error,
+                uses: file.uses,
+            };
+            (place, report)
+        })
+        .collect()
+}
+
+/// The files of `package` the walk did not find (`walked`), to be read as context: every `.rs`
+/// file a walk of its directory finds in a target's directory (a file outside them, such as a
+/// test fixture, is a crate of its own that no other reaches), but for other packages' and
+/// excluded ones. Read and
+/// scanned as walked files are (most are dropped after the prefilter); their place is never
+/// used, as they are not reported.
+fn context_files(
+    package: &Package,
+    settings: &Settings,
+    walked: &[(usize, Place, PathBuf, PackageFile)],
+    run: &Run,
+) -> Vec<(usize, Place, PathBuf, PackageFile)> {
+    use rayon::prelude::*;
+    // A file outside any package stands alone (see `workspace::stand_in`): its directory is
+    // no crate.
+    let Some(directory) = package
+        .manifest_path
+        .parent()
+        .filter(|_| package.manifest_path.is_file())
+    else {
+        return Vec::new();
+    };
+    let walked: HashSet<&Path> = walked.iter().map(|(_, _, path, _)| &**path).collect();
+    let mut paths = Vec::new();
+    // Walked as the run walks: the same ignore files, links followed within the workspace.
+    let options = WalkOptions {
+        no_ignore: settings.config.no_ignore,
+        trees: std::fs::canonicalize(&run.root).into_iter().collect(),
+    };
+    discover::discover(
+        &[directory],
+        PathKinds::Asked,
+        &options,
+        &mut |_, found| match found {
+            // Another package's files are not this one's.
+            Found::Manifest(manifest) if manifest != package.manifest_path => Next::SkipDirectory,
+            Found::File(path)
+                if !walked.contains(&*path)
+                    && crates::target_of(package, &path).is_some()
+                    && !settings.config.is_excluded(&path) =>
+            {
+                paths.push(path);
+                Next::Continue
+            }
+            _ => Next::Continue,
+        },
+    );
+    // Each file's index among all the package's files (see `check_package`), so that stage 1
+    // runs as each context file is read.
+    let mut all: Vec<&Path> = walked
+        .iter()
+        .copied()
+        .chain(paths.iter().map(|path| &**path))
+        .collect();
+    all.sort_unstable();
+    let index_of = |path: &Path| all.binary_search(&path).unwrap_or_default();
+    paths
+        .par_iter()
+        .map(|path| {
+            let mut file = PackageFile::read(
+                display_path(path, run.cwd),
+                path,
+                path.clone(),
+                package,
+                &settings.prefilter,
+            );
+            file.context = true;
+            let index = index_of(path);
+            file.scan_for_apis(index, &settings.catalogue, &settings.prefilter);
+            (index, (usize::MAX, 0), path.clone(), file)
+        })
+        .collect()
+}
+
+/// [`check_package`]'s reports when some files were read as context: only the checked files
+/// are reported, with the context files' findings that are shown at a checked file's literal
+/// ([`analysis::shown_at_literal`]), after the context file's own suppressions and levels.
+fn checked_files_only(
+    package: &Arc<Package>,
+    settings: &Settings,
+    places: Vec<(Place, PathBuf)>,
+    files: Vec<PackageFile>,
+) -> Vec<(Place, FileReport)> {
+    let mut shown: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+    let mut files: Vec<Option<PackageFile>> = files.into_iter().map(Some).collect();
+    for index in 0..files.len() {
+        let Some(file) = files[index].take_if(|file| file.context) else {
+            continue;
+        };
+        for diagnostic in crate::finish(&file.source, file.diagnostics, &settings.config) {
+            let Some((target, _)) = diagnostic.shown_at else {
+                continue;
+            };
+            if let Some(Some(shown_in)) = files.get(target) {
+                let moved = analysis::shown_at_literal(diagnostic, &file.source, &shown_in.source);
+                shown[target].push(moved);
+            }
+        }
+    }
+    places
+        .into_iter()
+        .zip(files)
+        .zip(shown)
+        .filter_map(|((place, file), shown)| Some(((place, file?), shown)))
+        .map(|(((place, absolute_path), file), shown)| {
+            let mut diagnostics = crate::finish(&file.source, file.diagnostics, &settings.config);
+            diagnostics.extend(shown);
+            diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+            let report = FileReport {
+                file: file.source,
                 absolute_path,
                 package: Arc::clone(package),
                 diagnostics,

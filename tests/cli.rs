@@ -646,6 +646,90 @@ fn many_paths_are_checked_as_their_directory_is() {
     );
 }
 
+/// The two-file cases in one package: `src/main.rs` creates an event named by a
+/// `const` of `src/names.rs` and calls `helper::lock`, which passes its parameter to
+/// `CreateMutexW` in `src/helper.rs`.
+pub(crate) fn package_reaching_into_other_files() -> Tree {
+    Tree::package("split")
+        .file(
+            "src/main.rs",
+            "mod helper;\nmod names;\nuse windows::core::HSTRING;\nuse windows::Win32::System::Threading::CreateEventW;\n\nfn main() {\n    let _event = unsafe { CreateEventW(None, true, false, &HSTRING::from(names::READY)) };\n    let _lock = helper::lock(\"Writer\");\n}\n",
+        )
+        .file("src/names.rs", "pub const READY: &str = \"Ready\";\n")
+        .file(
+            "src/helper.rs",
+            "use windows::core::HSTRING;\nuse windows::Win32::System::Threading::CreateMutexW;\n\npub fn lock(name: &str) -> windows::core::Result<HANDLE> {\n    unsafe { CreateMutexW(None, false, &HSTRING::from(name)) }\n}\n",
+        )
+}
+
+/// The short findings of a run over `args` in `dir`, with the exit status.
+fn short_findings(dir: &Path, args: &[&str]) -> (Option<i32>, Vec<String>) {
+    let mut all = vec!["--format", "short", "--color", "never"];
+    all.extend(args);
+    let run = objlint(dir, &all);
+    let findings = run
+        .stderr
+        .lines()
+        .filter(|line| line.contains(": error[") || line.contains(": warning["))
+        .map(str::to_owned)
+        .collect();
+    (run.code, findings)
+}
+
+#[test]
+fn a_file_given_alone_sees_a_const_declared_in_another_file() {
+    let tree = package_reaching_into_other_files();
+    let (code, findings) = short_findings(&tree.root, &["src/main.rs"]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    assert!(
+        findings.contains(
+            &"src/main.rs:7:59: error[objlint::non_unique_object_name]: event name `Ready` has no unique part".to_owned()
+        ),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_file_given_alone_sees_a_helper_declared_in_another_file() {
+    let tree = package_reaching_into_other_files();
+    let (code, findings) = short_findings(&tree.root, &["src/main.rs"]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    assert!(
+        findings.contains(
+            &"src/main.rs:8:30: error[objlint::non_unique_object_name]: mutex name `Writer` has no unique part".to_owned()
+        ),
+        "{findings:#?}"
+    );
+    // What a run over the whole package reports for the file, no more.
+    let (_, whole) = short_findings(&tree.root, &[]);
+    let whole_in_main: Vec<String> = whole
+        .into_iter()
+        .filter(|line| line.starts_with("src/main.rs:"))
+        .collect();
+    assert_eq!(findings, whole_in_main);
+}
+
+#[test]
+fn a_commit_of_only_the_consts_file_shows_the_finding_at_the_const() {
+    // The call is in `src/main.rs`, not given: its finding about the name is shown at the
+    // literal the given file sets, and says where the call is.
+    let tree = package_reaching_into_other_files();
+    let (code, findings) = short_findings(&tree.root, &["src/names.rs"]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    assert_eq!(
+        findings,
+        ["src/names.rs:1:25: error[objlint::non_unique_object_name]: event name `Ready` has no unique part"],
+    );
+    objlint(&tree.root, &["--color", "never", "src/names.rs"])
+        .assert_stderr_has("used by the call in src/main.rs:7:59")
+        .assert_stderr_has("in 1 file checked");
+    // A file that sets no name of a creation elsewhere still reports nothing.
+    assert_eq!(
+        short_findings(&tree.root, &["src/helper.rs"]),
+        (Some(0), Vec::new())
+    );
+}
+
 #[test]
 fn missing_path_is_an_error_naming_it() {
     let tree = Tree::package("clash").file("src/main.rs", CLASH_FIXED);

@@ -5,6 +5,7 @@
 //! pre-commit builds the hook with `cargo install`, which takes a minute or two on a cold machine, so
 //! one test covers every case, and all its builds share one cargo target directory under `target/`.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -195,6 +196,117 @@ fn pre_commit_system_hook_runs_the_installed_binary() {
     fs::write(committed.join("src/main.rs"), GOOD_MAIN).expect("write the fixed file");
     sandbox.git(&committed, &["add", "src/main.rs"]);
     run(&["run"]).assert_code(0).assert_hook_result("Passed");
+}
+
+/// However pre-commit splits the files over calls, the hook finds what one run over the whole
+/// package finds: with file names long enough that the arguments pass pre-commit's 128 KiB
+/// limit for one command line, it makes several calls (of files it shuffles), and a `const`'s
+/// file lands in another call than the creation that uses it. A call that has the creation
+/// reports it there; a call that has only the `const`'s file shows the finding at the `const`.
+#[test]
+fn pre_commit_split_over_calls_finds_what_one_run_finds() {
+    const PAIRS: usize = 20;
+    let pre_commit = pre_commit();
+    let sandbox = Sandbox::new();
+    let config = readme_pre_commit_config();
+    let hooks_repo = sandbox.released_copy_of_this_repository(&config_rev(&config));
+    let config = config
+        .replace(
+            README_REPO_URL,
+            hooks_repo.to_str().expect("a UTF-8 temporary path"),
+        )
+        .replace(
+            "- id: objlint\n",
+            "- id: objlint-system\n        args: [--format, short, --color, never]\n",
+        );
+    assert!(config.contains("args: [--format, short"), "{config}");
+    let mut files: Vec<(String, String)> = vec![
+        (".pre-commit-config.yaml".to_owned(), config),
+        ("Cargo.toml".to_owned(), MANIFEST.to_owned()),
+    ];
+    let mut main = String::new();
+    for pair in 0..PAIRS {
+        writeln!(
+            main,
+            "mod names_{pair};\nmod user_{pair};\nmod lock_{pair};"
+        )
+        .expect("a String takes any text");
+        files.push((
+            format!("src/names_{pair}.rs"),
+            format!("pub const READY: &str = \"Ready{pair}\";\n"),
+        ));
+        files.push((
+            format!("src/lock_{pair}.rs"),
+            format!("use windows::core::HSTRING;\n\npub fn lock_{pair}(name: &str) {{\n    let _mutex = unsafe {{ CreateMutexW(None, false, &HSTRING::from(name)) }};\n}}\n"),
+        ));
+        files.push((
+            format!("src/user_{pair}.rs"),
+            format!("use windows::core::HSTRING;\n\npub fn open() {{\n    let _event = unsafe {{ CreateEventW(None, true, false, &HSTRING::from(crate::names_{pair}::READY)) }};\n    crate::lock_{pair}::lock_{pair}(\"Writer{pair}\");\n}}\n"),
+        ));
+    }
+    main.push_str("fn main() {}\n");
+    files.push(("src/main.rs".to_owned(), main));
+    let long = "x".repeat(200);
+    for filler in 0..700 {
+        files.push((
+            format!("src/filler_{filler:03}_{long}.rs"),
+            "pub fn nothing() {}\n".to_owned(),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    let committed = sandbox.repository("split", &files);
+    let findings = |output: &str| -> Vec<String> {
+        output
+            .lines()
+            .filter(|line| line.contains(": error[") || line.contains(": warning["))
+            .map(str::to_owned)
+            .collect()
+    };
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_cargo-objlint"));
+    let whole = Run::of(
+        Command::new(&binary)
+            .args(["--format", "short", "--color", "never"])
+            .current_dir(&committed),
+    );
+    whole.assert_code(1);
+    let whole = findings(&whole.stderr);
+    assert_eq!(whole.len(), 2 * PAIRS, "{whole:#?}");
+    let path = std::env::join_paths(
+        std::iter::once(binary.parent().expect("the binary's directory").to_owned()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ),
+    )
+    .expect("a PATH");
+    let split = sandbox.run(
+        Command::new(&pre_commit)
+            .args(["run", "--all-files"])
+            .current_dir(&committed)
+            .env("PATH", &path),
+    );
+    split.assert_code(1).assert_hook_result("Failed");
+    let split = findings(&split.output());
+    // Every finding of the whole run, at its place.
+    for finding in &whole {
+        assert!(split.contains(finding), "missing {finding}: {split:#?}");
+    }
+    // Anything else is one of them shown at its `const`, by a call that had the `const`'s file
+    // and not the creation's.
+    let message = |line: &str| line.split_once(": ").map(|(_, rest)| rest.to_owned());
+    let whole_messages: Vec<Option<String>> = whole.iter().map(|line| message(line)).collect();
+    let shown_at_const: Vec<&String> = split.iter().filter(|line| !whole.contains(line)).collect();
+    for line in &shown_at_const {
+        assert!(
+            line.starts_with("src/names_") && whole_messages.contains(&message(line)),
+            "not a finding of the whole run: {line}"
+        );
+    }
+    assert!(
+        !shown_at_const.is_empty(),
+        "pre-commit did not split a `const`'s file from its use: {split:#?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
