@@ -123,6 +123,33 @@ impl PackageFile {
         }
     }
 
+    /// Reads the file at `path` of `member`, a package that `package` depends on by path, as
+    /// context of `package`: `None` for a file outside the member's library (see
+    /// [`crates::member_place`]), which `package` cannot name.
+    pub fn read_member(
+        shown_path: PathBuf,
+        path: &Path,
+        member: &Package,
+        key: &str,
+        prefilter: &Prefilter,
+    ) -> Option<Self> {
+        let place = crates::member_place(member, path, key)?;
+        let mut file = match read::text_if_mentions(path, &prefilter.kept) {
+            Ok(Some(text)) => Self::new(SourceFile::new(shown_path, text), place, None),
+            Ok(None) => Self {
+                dropped_from: Some(path.to_owned()),
+                ..Self::new(SourceFile::new(shown_path, String::new()), place, None)
+            },
+            Err(error) => Self::new(
+                SourceFile::new(shown_path, String::new()),
+                place,
+                Some(error),
+            ),
+        };
+        file.context = true;
+        Some(file)
+    }
+
     /// Whether the file can mention one of `words`: a dropped text is read again, and kept
     /// if it does.
     fn load_if(&mut self, words: &WordSearch, package: &Package) -> bool {
@@ -131,7 +158,11 @@ impl PackageFile {
         };
         match read::text_if_mentions(path, words) {
             Ok(Some(text)) => {
-                self.place = crates::place_of(package, path);
+                // A member's file was given its place when first read (see
+                // [`PackageFile::read_member`]).
+                if self.place.module_path.is_empty() {
+                    self.place = crates::place_of(package, path);
+                }
                 self.source = SourceFile::new(std::mem::take(&mut self.source.path), text);
                 self.dropped_from = None;
                 true

@@ -23,6 +23,9 @@ use crate::workspace::{Package, Target};
 pub struct FilePlace {
     pub module_path: Vec<String>,
     pub library: Option<Library>,
+    /// The libraries of the workspace members the package depends on by path, as its code
+    /// names them (`shared::…`), each with its [`member_key`].
+    pub members: Vec<Library>,
 }
 
 impl FilePlace {
@@ -70,10 +73,39 @@ pub fn place_of(package: &Package, file: &Path) -> FilePlace {
             name: library.name.replace('-', "_"),
             key: target_key(library),
         });
+    let members = package
+        .path_dependencies
+        .iter()
+        .map(|dependency| Library {
+            name: dependency.crate_name.clone(),
+            key: member_key(&dependency.directory),
+        })
+        .collect();
     FilePlace {
         module_path: std::iter::once(key).chain(module_path).collect(),
         library,
+        members,
     }
+}
+
+/// The key of the library of the package in `directory`, as the crates of a package that
+/// depends on it by path see it: distinct from every key of the package's own crates.
+pub fn member_key(directory: &Path) -> String {
+    format!("<member {}>", directory.display())
+}
+
+/// The place of `file` (an absolute path) of `member`, a package another depends on by path
+/// and whose library is `key` (see [`member_key`]) there: `None` for a file outside that
+/// library, which the other package cannot name. Its own path dependencies are not followed.
+pub fn member_place(member: &Package, file: &Path, key: &str) -> Option<FilePlace> {
+    let library = member.targets.iter().find(|target| target.is_library())?;
+    let mut place = place_of(member, file);
+    if place.crate_key() != target_key(library) {
+        return None;
+    }
+    key.clone_into(&mut place.module_path[0]);
+    place.members = Vec::new();
+    Some(place)
 }
 
 /// The target `file` (an absolute path) is compiled in, as [`place_of`] tells its crate: the
@@ -174,7 +206,9 @@ impl Crates {
         let within =
             |key: &str| key == other || self.modules_of(key).iter().any(|module| module == other);
         let links_library = self.crates.get(key).is_none_or(|links| links.links_library);
-        within(key) || links_library && self.library.as_deref().is_some_and(within)
+        within(key)
+            || links_library && self.library.as_deref().is_some_and(within)
+            || other.starts_with("<member ")
     }
 }
 
@@ -260,6 +294,7 @@ mod tests {
             name: "my-pkg".to_owned(),
             version: "0.1.0".to_owned(),
             manifest_path: PathBuf::from("/p/Cargo.toml"),
+            path_dependencies: Vec::new(),
             targets: vec![
                 target("lib", "my_pkg", "src/lib.rs"),
                 target("bin", "my-pkg", "src/main.rs"),

@@ -167,7 +167,7 @@ pub fn find(
         module_path: module_path.to_vec(),
         function: None,
         self_type: None,
-        uses: UseMap::new(place.library.clone()),
+        uses: UseMap::new(place.library.clone(), place.members.clone()),
         consts: Vec::new(),
         aliases: HashMap::new(),
         catalogue,

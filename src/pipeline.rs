@@ -554,7 +554,8 @@ impl PackageWork {
             if !self.whole {
                 files.extend(context_files(&self.package, &self.settings, &files, run));
             }
-            let reports = check_package(&self.package, &self.settings, files);
+            let members = member_files(&self.package, &self.settings, files.len(), run);
+            let reports = check_package(&self.package, &self.settings, files, members);
             run.checked
                 .lock()
                 .expect("no task panicked while holding it")
@@ -569,11 +570,13 @@ fn check_package(
     package: &Arc<Package>,
     settings: &Settings,
     mut files: Vec<(usize, Place, PathBuf, PackageFile)>,
+    members: Vec<(usize, Place, PathBuf, PackageFile)>,
 ) -> Vec<(Place, FileReport)> {
     use rayon::prelude::*;
     // The stages see the files in the walk's order, whatever order the reads finished in.
-    let with_context = files.iter().any(|(.., file)| file.context);
-    if with_context {
+    let own_context = files.iter().any(|(.., file)| file.context);
+    let with_context = own_context || !members.is_empty();
+    if own_context {
         // As a walk of the whole package would find them: every file's index (and so its
         // creations' stage 1) is that of a run over the package.
         files.sort_by(|(.., one, _), (.., other, _)| one.cmp(other));
@@ -586,6 +589,16 @@ fn check_package(
     } else {
         files.sort_by_key(|(index, ..)| *index);
     }
+    // The members' files come after the package's own, in the order they were read (their
+    // stage 1 was done at those indices).
+    let own = files.len();
+    files.extend(members);
+    files[own..]
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(index, (.., file))| {
+            file.scan_for_apis(own + index, &settings.catalogue, &settings.prefilter);
+        });
     let (places, mut files): (Vec<(Place, PathBuf)>, Vec<PackageFile>) = files
         .into_iter()
         .map(|(_, place, absolute_path, file)| ((place, absolute_path), file))
@@ -705,6 +718,67 @@ fn context_files(
             (index, (usize::MAX, 0), path.clone(), file)
         })
         .collect()
+}
+
+/// The library files of the workspace members `package` depends on by path, read as context
+/// (after its `count` files): the name-passing functions and the `const`s its code names there
+/// are followed as its own. Only members inside the run's tree are read, and not their own path
+/// dependencies.
+fn member_files(
+    package: &Package,
+    settings: &Settings,
+    count: usize,
+    run: &Run,
+) -> Vec<(usize, Place, PathBuf, PackageFile)> {
+    let Ok(tree) = std::fs::canonicalize(&run.root) else {
+        return Vec::new();
+    };
+    let own = package.manifest_path.parent();
+    let mut files = Vec::new();
+    for dependency in &package.path_dependencies {
+        let directory = &dependency.directory;
+        let inside = std::fs::canonicalize(directory).is_ok_and(|real| real.starts_with(&tree));
+        if !inside || Some(directory.as_path()) == own {
+            continue;
+        }
+        let Ok(Some(member)) = crate::workspace::read_package(&directory.join("Cargo.toml")) else {
+            continue;
+        };
+        let key = crates::member_key(directory);
+        let options = WalkOptions {
+            no_ignore: settings.config.no_ignore,
+            trees: vec![tree.clone()],
+        };
+        let mut paths = Vec::new();
+        discover::discover(
+            &[directory.as_path()],
+            PathKinds::Asked,
+            &options,
+            &mut |_, found| match found {
+                Found::Manifest(manifest) if manifest != member.manifest_path => {
+                    Next::SkipDirectory
+                }
+                Found::File(path) if !settings.config.is_excluded(&path) => {
+                    paths.push(path);
+                    Next::Continue
+                }
+                _ => Next::Continue,
+            },
+        );
+        paths.sort();
+        for path in paths {
+            let shown = display_path(&path, run.cwd);
+            let Some(mut file) =
+                PackageFile::read_member(shown, &path, &member, &key, &settings.prefilter)
+            else {
+                continue;
+            };
+            let index = count + files.len();
+            file.scan_for_apis(index, &settings.catalogue, &settings.prefilter);
+            files.push((index, (usize::MAX, 0), path, file));
+        }
+    }
+    files
 }
 
 /// [`check_package`]'s reports when some files were read as context: only the checked files

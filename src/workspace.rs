@@ -20,6 +20,17 @@ pub struct Package {
     /// Absolute path of `Cargo.toml` (for a stand-in, where it would be).
     pub manifest_path: PathBuf,
     pub targets: Vec<Target>,
+    /// The packages its `[dependencies]` and `[dev-dependencies]` take by `path`, whose
+    /// libraries its code may name (see [`crate::crates::member_key`]).
+    pub path_dependencies: Vec<PathDependency>,
+}
+
+/// A dependency taken by `path`: the crate name code writes it by (the dependency's key, with
+/// `-` as `_`; a `package = "…"` rename changes the package, not this name), and its directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathDependency {
+    pub crate_name: String,
+    pub directory: PathBuf,
 }
 
 /// A cargo target (`lib`, `bin`, `example`, `test`, `bench`, `custom-build`).
@@ -215,6 +226,7 @@ pub fn stand_in(file: &Path) -> Package {
             doctest: false,
             test: false,
         }],
+        path_dependencies: Vec::new(),
     }
 }
 
@@ -309,6 +321,8 @@ const READ_TABLES: &[&str] = &[
     "example",
     "test",
     "bench",
+    "dependencies",
+    "dev-dependencies",
 ];
 
 /// The tables that say which packages belong to a workspace: `[workspace]`, and the path
@@ -591,7 +605,7 @@ pub(crate) fn look_up<'p>(paths: &[&'p Path], asked: &mut HashSet<&'p OsStr>) ->
 }
 
 /// Reads a package manifest; `Ok(None)` for a virtual workspace manifest.
-fn read_package(manifest: &Path) -> Result<Option<Package>> {
+pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>> {
     let table = read_manifest(manifest)?;
     let Some(package) = table.get("package").and_then(toml::Value::as_table) else {
         return Ok(None);
@@ -613,7 +627,24 @@ fn read_package(manifest: &Path) -> Result<Option<Package>> {
         version,
         manifest_path: manifest.to_owned(),
         targets,
+        path_dependencies: crate_path_dependencies(directory, &table),
     }))
+}
+
+/// The dependencies of `[dependencies]` and `[dev-dependencies]` written with a `path`.
+fn crate_path_dependencies(directory: &Path, manifest: &Table) -> Vec<PathDependency> {
+    ["dependencies", "dev-dependencies"]
+        .iter()
+        .filter_map(|kind| manifest.get(*kind)?.as_table())
+        .flat_map(toml::Table::iter)
+        .filter_map(|(key, dependency)| {
+            let path = dependency.get("path")?.as_str()?;
+            Some(PathDependency {
+                crate_name: key.replace('-', "_"),
+                directory: lexically_clean(&directory.join(path)),
+            })
+        })
+        .collect()
 }
 
 /// `key = "…"`, or `key.workspace = true` resolved from the workspace's `[workspace.package]`.

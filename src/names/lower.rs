@@ -64,15 +64,18 @@ fn normalise_cfg(tokens: &str) -> String {
 pub struct UseMap {
     imports: HashMap<(Vec<String>, String), Vec<String>>,
     library: Option<Library>,
+    /// The libraries of the members the package depends on by path.
+    members: Vec<Library>,
 }
 
 impl UseMap {
     /// The `use`s of a file whose crate names the package's library as `library` (`None` in
-    /// the library itself and in the build script).
-    pub fn new(library: Option<Library>) -> Self {
+    /// the library itself and in the build script), and its path dependencies' as `members`.
+    pub fn new(library: Option<Library>, members: Vec<Library>) -> Self {
         Self {
             imports: HashMap::new(),
             library,
+            members,
         }
     }
 
@@ -88,15 +91,20 @@ impl UseMap {
         self.imports.get(&(module_path.to_vec(), ident.to_owned()))
     }
 
-    /// `my_pkg::ipc::NAME` as a path in the library's crate, when `my_pkg` is the library.
+    /// `my_pkg::ipc::NAME` as a path in the library's crate, when `my_pkg` is the library (or
+    /// the library of a member the package depends on by path).
     fn in_library(&self, segments: &[String]) -> Option<Vec<String>> {
-        let library = self.library.as_ref()?;
         let (first, rest) = segments.split_first()?;
-        (*first == library.name).then(|| {
+        let library = self
+            .library
+            .iter()
+            .chain(&self.members)
+            .find(|library| *first == library.name)?;
+        Some(
             std::iter::once(library.key.clone())
                 .chain(rest.iter().cloned())
-                .collect()
-        })
+                .collect(),
+        )
     }
 
     /// The identifiers imported under a name of their own (`use a::B as C` gives `C`).
