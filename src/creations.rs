@@ -21,8 +21,8 @@ use crate::apis::{Api, Matcher, ObjectKind, OnExisting, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::crates::FilePlace;
 use crate::names::lower::{
-    absolute_path, bound_identifier, cfg_of, function_scope, path_segments, pattern_identifiers,
-    LetBinding, ReturnedValues, Site, UseMap,
+    absolute_path, bound_identifier, cfg_of, function_scope, parameter_names, path_segments,
+    pattern_identifiers, LetBinding, ReturnedValues, Site, UseMap,
 };
 use crate::names::mutations::BlockChanges;
 use crate::names::{BindingKind, Cfg, FileId, ItemValue, NameIr};
@@ -651,14 +651,7 @@ impl CreationFinder<'_> {
 
     fn signature_of(&self, sig: &syn::Signature) -> (FnSignature, Vec<String>) {
         let has_receiver = sig.receiver().is_some();
-        let params = sig
-            .inputs
-            .iter()
-            .filter_map(|input| match input {
-                syn::FnArg::Typed(typed) => Some(bound_identifier(&typed.pat).unwrap_or_default()),
-                syn::FnArg::Receiver(_) => None,
-            })
-            .collect();
+        let params = parameter_names(sig);
         let signature = FnSignature {
             name: sig.ident.to_string(),
             self_type: self.self_type.clone(),

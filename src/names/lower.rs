@@ -957,14 +957,7 @@ impl ReturnedValues {
         if finder.bare_return || finder.values.is_empty() {
             return None;
         }
-        let params = sig
-            .inputs
-            .iter()
-            .filter_map(|input| match input {
-                syn::FnArg::Typed(typed) => Some(bound_identifier(&typed.pat).unwrap_or_default()),
-                syn::FnArg::Receiver(_) => None,
-            })
-            .collect();
+        let params = parameter_names(sig);
         Some(Self {
             function: sig.ident.to_string(),
             params,
@@ -1194,6 +1187,18 @@ fn classify_runtime_value(expr: &Expr) -> NameIr {
         return NameIr::Predictable((*what).to_owned());
     }
     NameIr::Unknown
+}
+
+/// The names a function's parameters bind, in order, without a method's receiver; a parameter
+/// whose pattern binds no single name is an empty string, so indices still match arguments.
+pub fn parameter_names(sig: &syn::Signature) -> Vec<String> {
+    sig.inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(typed) => Some(bound_identifier(&typed.pat).unwrap_or_default()),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect()
 }
 
 /// The identifier a `let` pattern binds, for `x`, `mut x` and `x: T`.
