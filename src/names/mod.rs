@@ -471,27 +471,20 @@ fn excludes_windows(cfg: &str) -> bool {
                 _ => None,
             };
         }
-        if let Some(parts) = inner("all(") {
-            let values: Vec<Option<bool>> =
-                parts.iter().map(|part| holds_on_windows(part)).collect();
-            if values.contains(&Some(false)) {
-                return Some(false);
+        // `all` is decided by one part that does not hold, `any` by one that does; otherwise
+        // only when every part is known.
+        for (combinator, decisive) in [("all(", false), ("any(", true)] {
+            if let Some(parts) = inner(combinator) {
+                let values: Vec<Option<bool>> =
+                    parts.iter().map(|part| holds_on_windows(part)).collect();
+                if values.contains(&Some(decisive)) {
+                    return Some(decisive);
+                }
+                return values
+                    .iter()
+                    .all(|value| *value == Some(!decisive))
+                    .then_some(!decisive);
             }
-            return values
-                .iter()
-                .all(|value| *value == Some(true))
-                .then_some(true);
-        }
-        if let Some(parts) = inner("any(") {
-            let values: Vec<Option<bool>> =
-                parts.iter().map(|part| holds_on_windows(part)).collect();
-            if values.contains(&Some(true)) {
-                return Some(true);
-            }
-            return values
-                .iter()
-                .all(|value| *value == Some(false))
-                .then_some(false);
         }
         let (key, value) = match cfg.split_once('=') {
             Some((key, value)) => (key.trim(), Some(value.trim().trim_matches('"'))),
