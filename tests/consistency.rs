@@ -196,3 +196,54 @@ fn readme_demo_output_is_current() {
     let stderr = timing.replace(&stderr, "(0.00s)");
     check_generated_section("demo", &format!("```text\n{stderr}```\n"));
 }
+
+/// The package is ready to publish: `cargo package` ships the tool, its lint docs, the README,
+/// the changelog and both licence texts the manifest declares, and none of the fixtures,
+/// benches, lintcheck sources or tests.
+#[test]
+fn the_published_package_holds_the_tool_and_its_licences_only() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(repo_root())
+        .output()
+        .expect("run cargo package --list");
+    assert!(
+        output.status.success(),
+        "cargo package --list failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let listed = String::from_utf8_lossy(&output.stdout);
+    let files: Vec<&str> = listed.lines().collect();
+    for required in [
+        "Cargo.toml",
+        "README.md",
+        "CHANGELOG.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "src/main.rs",
+        "src/lib.rs",
+    ] {
+        assert!(
+            files.contains(&required),
+            "{required} is not packaged:\n{listed}"
+        );
+    }
+    for lint in LINTS {
+        let doc = format!("lints/{}.md", lint.name);
+        assert!(files.contains(&doc.as_str()), "{doc} is not packaged");
+    }
+    for left_out in [
+        "fixtures/",
+        "benches/",
+        "lintcheck/",
+        "tests/",
+        "fuzz/",
+        "demo/",
+    ] {
+        assert!(
+            !files.iter().any(|file| file.starts_with(left_out)),
+            "{left_out} is packaged:\n{listed}"
+        );
+    }
+}
