@@ -18,7 +18,7 @@ use crate::crates::Crates;
 use crate::creations::Creation;
 use crate::diagnostic::Diagnostic;
 use crate::names::{KnownName, ObjectName};
-use crate::source::{code_words, SourceFile};
+use crate::source::{code_words, ByteSpan, SourceFile};
 
 /// Every lint objlint has, in the order `--list` shows them.
 pub static LINTS: &[&Lint] = &[
@@ -257,22 +257,42 @@ fn label_literals(
             || "the name".to_owned(),
             |binding| format!("the name of {binding}"),
         );
-        if literal.file == creation.file {
-            if !creation.name_arg.contains(literal.span) {
-                diagnostic =
-                    diagnostic.with_secondary(literal.span, format!("{set_by} is set here"));
-            }
-        } else if let Some(file) = context.files.get(literal.file) {
-            let place = file.line_column(literal.span.start);
-            diagnostic = diagnostic.with_note(format!(
-                "{set_by} is set in {}:{}:{}",
-                file.path().display(),
-                place.line,
-                place.column
-            ));
+        // A literal inside the name argument needs no label of its own.
+        if literal.file != creation.file || !creation.name_arg.contains(literal.span) {
+            diagnostic = point_at(
+                diagnostic,
+                creation,
+                context,
+                (literal.file, literal.span),
+                &format!("{set_by} is set"),
+            );
         }
     }
     diagnostic
+}
+
+/// Points at `span` of file `file` with `message`: a label (`… here`) in the creation's own file,
+/// a note with the place (`… in src/names.rs:3:20`) in another.
+fn point_at(
+    diagnostic: Diagnostic,
+    creation: &Creation,
+    context: &LintContext,
+    (file, span): (usize, ByteSpan),
+    message: &str,
+) -> Diagnostic {
+    if file == creation.file {
+        return diagnostic.with_secondary(span, format!("{message} here"));
+    }
+    let Some(file) = context.files.get(file) else {
+        return diagnostic;
+    };
+    let place = file.line_column(span.start);
+    diagnostic.with_note(format!(
+        "{message} in {}:{}:{}",
+        file.path().display(),
+        place.line,
+        place.column
+    ))
 }
 
 /// Points at the crate's functions the name is returned by (`fn mutex_key() -> String`).
@@ -288,18 +308,13 @@ fn label_returned(
             continue;
         }
         seen.push((returned.file, returned.span));
-        let message = format!("the name is returned by `{}`", returned.function);
-        if returned.file == creation.file {
-            diagnostic = diagnostic.with_secondary(returned.span, format!("{message} here"));
-        } else if let Some(file) = context.files.get(returned.file) {
-            let place = file.line_column(returned.span.start);
-            diagnostic = diagnostic.with_note(format!(
-                "{message} in {}:{}:{}",
-                file.path().display(),
-                place.line,
-                place.column
-            ));
-        }
+        diagnostic = point_at(
+            diagnostic,
+            creation,
+            context,
+            (returned.file, returned.span),
+            &format!("the name is returned by `{}`", returned.function),
+        );
     }
     diagnostic
 }
@@ -309,19 +324,11 @@ fn label_via(diagnostic: Diagnostic, creation: &Creation, context: &LintContext)
     let Some(via) = &creation.via else {
         return diagnostic;
     };
-    let message = format!("the name is passed on to `{}` here", via.api_name);
-    if via.file == creation.file {
-        return diagnostic.with_secondary(via.callee, message);
-    }
-    let Some(file) = context.files.get(via.file) else {
-        return diagnostic;
-    };
-    let place = file.line_column(via.callee.start);
-    diagnostic.with_note(format!(
-        "the name is passed on to `{}` in {}:{}:{}",
-        via.api_name,
-        file.path().display(),
-        place.line,
-        place.column
-    ))
+    point_at(
+        diagnostic,
+        creation,
+        context,
+        (via.file, via.callee),
+        &format!("the name is passed on to `{}`", via.api_name),
+    )
 }
