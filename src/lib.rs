@@ -6,46 +6,37 @@
 //! ([`config`]) → [`baseline`] → [`report`].
 //! objlint reads source text only; it never builds or runs the code it checks.
 
-pub mod analysis;
-pub mod apis;
-pub mod baseline;
 pub mod catalogue;
+pub mod check;
 pub mod cli;
-pub mod config;
-pub mod crates;
 pub mod creations;
-pub mod diagnostic;
-pub mod discover;
 pub mod fix;
 pub mod lints;
-pub mod mentions;
 pub mod names;
-mod pipeline;
-pub mod read;
+pub mod policy;
+pub mod project;
 pub mod report;
-pub mod result_flow;
-pub mod source;
-pub mod suppress;
-pub mod unique;
-pub mod workspace;
-pub mod wrappers;
+pub mod scan;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use crate::analysis::PackageFile;
 use crate::catalogue::Catalogue;
-use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::check::package::PackageFile;
+use crate::check::{package, pipeline};
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::Level;
-use crate::source::{ByteSpan, SourceFile};
-use crate::workspace::Package;
+use crate::policy::config::Config;
+use crate::policy::{baseline, suppress};
+use crate::project::workspace::Package;
+use crate::project::{crates, workspace};
+use crate::scan::source::{ByteSpan, SourceFile};
 
 pub use crate::cli::run;
 
 /// The stack of each thread that parses: syn parses by recursive descent, and this holds
-/// [`analysis::MAX_NESTING`] levels of its most stack-hungry construct several times over even
+/// [`package::MAX_NESTING`] levels of its most stack-hungry construct several times over even
 /// in a debug build. It is address space, not memory: pages are touched only by deep files.
 pub const PARSER_STACK: usize = 256 << 20;
 
@@ -112,8 +103,8 @@ fn check_source_on_pool(
         None,
     )];
     let catalogue = Catalogue::for_config(config);
-    let prefilter = analysis::Prefilter::new(&catalogue);
-    analysis::check_package(&stand_in, &mut files, &catalogue, &prefilter);
+    let prefilter = package::Prefilter::new(&catalogue);
+    package::check_package(&stand_in, &mut files, &catalogue, &prefilter);
     let [checked] = <[PackageFile; 1]>::try_from(files).expect("one file in, one file out");
     match checked.error {
         Some(error) => Err(error),
@@ -182,7 +173,7 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     pub error: Option<FileError>,
     /// The known names this file's creations and openers use, for `--fix`.
-    pub uses: Vec<analysis::NameUse>,
+    pub uses: Vec<package::NameUse>,
 }
 
 /// Everything one run found.

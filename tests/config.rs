@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use objlint::apis::ObjectKind;
-use objlint::config::{ApiDecl, Config};
+use objlint::catalogue::apis::ObjectKind;
+use objlint::policy::config::{ApiDecl, Config};
 
 use crate::cli::{manifest, mapping_named, name_finding, objlint, Tree, CLASH_MAIN};
 

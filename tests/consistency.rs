@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use objlint::lints::{Level, LINTS};
 use objlint::names::mandated::MANDATED_NAMES;
-use objlint::source::SourceFile;
+use objlint::scan::source::SourceFile;
 
 use crate::support::{blessing, repo_root, rust_files};
 
@@ -55,7 +55,7 @@ fn doc_examples_fire_and_their_fixes_do_not() {
             let file = SourceFile::new(format!("{}.md", lint.name), source.to_owned());
             // An allow-by-default lint's examples are checked with it turned on, as its
             // documentation tells users to.
-            let mut config = objlint::config::Config::default();
+            let mut config = objlint::policy::config::Config::default();
             config
                 .set_level_from_command_line(lint.name, Level::Warn)
                 .unwrap();

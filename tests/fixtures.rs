@@ -73,8 +73,8 @@ fn describe(entries: &Expectations) -> String {
 /// The configuration a fixture is checked under: the defaults, with the lint its folder is
 /// named for raised to warn if it is allow-by-default (as Clippy's pedantic tests enable their
 /// lint), so its fixtures show its findings and no other folder's goldens change.
-fn config_for(relative: &Path) -> objlint::config::Config {
-    let mut config = objlint::config::Config::default();
+fn config_for(relative: &Path) -> objlint::policy::config::Config {
+    let mut config = objlint::policy::config::Config::default();
     let folder = relative
         .components()
         .nth(1)

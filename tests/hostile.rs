@@ -204,7 +204,7 @@ fn nesting_real_code_reaches_is_parsed_in_full() {
 fn library_callers_on_small_stacks_survive_deep_input() {
     // The test harness's threads have 2 MiB stacks; parsing happens on objlint's own threads.
     let text = nested(100_000, "(", ")");
-    let file = objlint::source::SourceFile::new("deep.rs", text);
+    let file = objlint::scan::source::SourceFile::new("deep.rs", text);
     let error = objlint::check_source(&file, "deep").expect_err("too deep to parse");
     assert!(error.message.contains("nests deeper"), "{}", error.message);
     assert!(error.span.is_some(), "the error has a place");
@@ -711,7 +711,7 @@ fn fix_keeps_to_the_tree_and_to_each_files_identity() {
 fn fix_never_renames_into_a_name_already_in_use() {
     let taken = format!(
         "AppLock-{}",
-        objlint::unique::suggested_guid("merge", "AppLock")
+        objlint::names::unique::suggested_guid("merge", "AppLock")
     );
     let mutex = |name: &str| {
         format!("pub fn lock() {{\n    let _m = unsafe {{ CreateMutexW(None, true, w!(\"{name}\")) }};\n}}\n")
@@ -1213,11 +1213,11 @@ fn unique_name_patterns_share_one_compile_budget() {
 
 /// The lint codes `check_source` reports for `source`, which must parse.
 fn codes(source: &str) -> Vec<String> {
-    let file = objlint::source::SourceFile::new("large.rs", source.to_owned());
+    let file = objlint::scan::source::SourceFile::new("large.rs", source.to_owned());
     objlint::check_source(&file, "large")
         .unwrap_or_else(|error| panic!("does not parse: {}", error.message))
         .iter()
-        .map(objlint::diagnostic::Diagnostic::code)
+        .map(objlint::lints::diagnostic::Diagnostic::code)
         .collect()
 }
 

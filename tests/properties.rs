@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use objlint::diagnostic::Diagnostic;
-use objlint::source::SourceFile;
+use objlint::lints::diagnostic::Diagnostic;
+use objlint::scan::source::SourceFile;
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use objlint::config::Config;
-use objlint::source::SourceFile;
+use objlint::policy::config::Config;
+use objlint::scan::source::SourceFile;
 
 use crate::cli::{manifest, objlint, Run, Tree};
 
@@ -22,7 +22,7 @@ fn codes(source: &str, config: &Config) -> Vec<String> {
     objlint::check_source_with(&file, "suppressed", config)
         .unwrap_or_else(|error| panic!("does not parse: {}\n{source}", error.message))
         .iter()
-        .map(objlint::diagnostic::Diagnostic::code)
+        .map(objlint::lints::diagnostic::Diagnostic::code)
         .collect()
 }
 

@@ -1,9 +1,9 @@
 //! `already_exists_in_err`: an `ERROR_ALREADY_EXISTS` check that only the failure of a creation
 //! reaches, where an existing object is a success: the check can never be true.
 
-use crate::apis::{ObjectKind, OnExisting, Origin};
+use crate::catalogue::apis::{ObjectKind, OnExisting, Origin};
 use crate::creations::Creation;
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 

@@ -2,9 +2,9 @@
 //! `ERROR_ACCESS_DENIED` for a process without `SeCreateGlobalPrivilege` — every standard user's
 //! and non-elevated administrator's program outside session 0.
 
-use crate::apis::ObjectKind;
+use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
-use crate::diagnostic::{quoted, Diagnostic};
+use crate::lints::diagnostic::{quoted, Diagnostic};
 use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 

@@ -1,9 +1,9 @@
 //! `global_namespace_squatting`: an object in `Global\` whose name any user can predict, so a
 //! process of another session or a lower privilege can create it first.
 
-use crate::apis::ObjectKind;
+use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
-use crate::diagnostic::{quoted, Diagnostic};
+use crate::lints::diagnostic::{quoted, Diagnostic};
 use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 

@@ -1,11 +1,11 @@
 //! `invalid_object_name`: a literal name that cannot work as intended.
 
-use crate::apis::{ObjectKind, Origin};
+use crate::catalogue::apis::{ObjectKind, Origin};
 use crate::creations::Creation;
-use crate::diagnostic::{quoted, Diagnostic};
+use crate::lints::diagnostic::{quoted, Diagnostic};
 use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::names::unique;
 use crate::names::{KnownName, ObjectName};
-use crate::unique;
 
 pub(crate) static LINT: Lint = Lint {
     name: "invalid_object_name",

@@ -1,11 +1,11 @@
 //! `non_unique_object_name`: a named kernel object whose name has no unique part.
 
-use crate::apis::ObjectKind;
+use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
-use crate::diagnostic::{quoted, Applicability, Diagnostic, Suggestion};
+use crate::lints::diagnostic::{quoted, Applicability, Diagnostic, Suggestion};
 use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::names::unique;
 use crate::names::{mandated, KnownName, Literal, ObjectName};
-use crate::unique;
 
 pub(crate) static LINT: Lint = Lint {
     name: "non_unique_object_name",

@@ -1,9 +1,9 @@
 //! `pipe_first_instance_missing`: a named-pipe server's first instance created without asking
 //! to be the first, so a process that created the pipe before it gets its clients.
 
-use crate::apis::ObjectKind;
+use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::{ObjectName, WRITTEN_GUID};
 

@@ -2,9 +2,9 @@
 //! waitable timer created with no `ERROR_ALREADY_EXISTS` check, for code that must know whether
 //! it made the object or joined someone else's.
 
-use crate::apis::ObjectKind;
+use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::{mandated, ObjectName};
 

@@ -1,9 +1,9 @@
 //! `unchecked_already_exists`: a creation whose `ERROR_ALREADY_EXISTS` case breaks the program's
 //! own assumption, with no check of it afterwards.
 
-use crate::apis::ObjectKind;
+use crate::catalogue::apis::ObjectKind;
 use crate::creations::{BindingCrate, Creation};
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::{mandated, ObjectName};
 

@@ -1,11 +1,11 @@
 //! `unused_suppression`: an `objlint: allow(…)` comment or `allow(objlint::…)` attribute that
 //! suppresses nothing, names no lint objlint has, or cannot be read.
 //!
-//! The findings are made by the suppression pass ([`crate::suppress`]), which alone knows which
+//! The findings are made by the suppression pass ([`crate::policy::suppress`]), which alone knows which
 //! suppressions were used; the lint has nothing to check on a creation.
 
 use crate::creations::Creation;
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext, Subject};
 
 pub(crate) static LINT: Lint = Lint {

@@ -8,8 +8,8 @@ use syn::{Expr, Lit};
 
 use super::mutations::{Mutation, MutationKind};
 use super::{Binding, BindingKind, Cfg, FileId, FunctionCall, ItemPath, Literal, NameIr};
-use crate::crates::Library;
-use crate::source::SourceFile;
+use crate::project::crates::Library;
+use crate::scan::source::SourceFile;
 
 /// A local binding visible at the call, in the order the function declares them.
 #[derive(Clone, Debug)]
@@ -126,7 +126,7 @@ pub fn path_segments(path: &syn::Path) -> Vec<String> {
 
 /// Makes a written path absolute within the package: `crate::`, `self::`, `super::` and
 /// `Self::` are applied to the module the path is written in (whose first segment is its
-/// crate's key, see [`crate::crates`]); a first segment imported by `use` is replaced by what it
+/// crate's key, see [`crate::project::crates`]); a first segment imported by `use` is replaced by what it
 /// imports, and the library's crate name by the library's key; anything else is taken as
 /// relative to the current module.
 pub fn absolute_path(

@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::apis::ObjectKind;
+use crate::catalogue::apis::ObjectKind;
 
 /// One name another program defines.
 #[derive(Debug)]

@@ -10,14 +10,16 @@
 //! The resolver never guesses: whatever it cannot prove is [`ObjectName::Unknown`], which gives
 //! no name finding.
 
+pub mod unique;
+
 pub mod lower;
 pub mod mandated;
 pub mod mutations;
 
 use std::collections::HashMap;
 
-use crate::crates::Crates;
-use crate::source::ByteSpan;
+use crate::project::crates::Crates;
+use crate::scan::source::ByteSpan;
 
 /// Index of a file in its package's file list.
 pub type FileId = usize;
@@ -166,7 +168,7 @@ impl std::fmt::Display for Binding {
 }
 
 /// Every `const` and `static` of a package whose value could be lowered, by absolute path (its
-/// crate's key first: see [`crate::crates`]).
+/// crate's key first: see [`crate::project::crates`]).
 #[derive(Debug)]
 pub struct ItemIndex<'a> {
     by_path: HashMap<Vec<String>, ItemValue>,
@@ -901,7 +903,9 @@ mod tests {
     }
 
     fn check(items: Vec<(&str, ItemValue)>, name: &NameIr, expected: &[(Option<&str>, &str)]) {
-        let crates = Crates::of(&crate::workspace::stand_in(std::path::Path::new("lib.rs")));
+        let crates = Crates::of(&crate::project::workspace::stand_in(std::path::Path::new(
+            "lib.rs",
+        )));
         let mut index = ItemIndex::new(&crates);
         for (ident, value) in items {
             index.insert(item(ident).segments, value);

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use syn::visit::Visit;
 use syn::{Expr, Stmt};
 
-use crate::source::SourceFile;
+use crate::scan::source::SourceFile;
 
 /// One change to a binding, where it is written.
 #[derive(Clone, Debug)]

@@ -9,10 +9,10 @@ use codespan_reporting::files::{self, Files, SimpleFile};
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config, Styles, StylesWriter};
 
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::Level;
 use crate::report::Counts;
-use crate::source::{ByteSpan, SourceFile};
+use crate::scan::source::{ByteSpan, SourceFile};
 use crate::{FileError, FileReport, Report};
 
 /// Renders every finding and error of a run, then the summary line.
@@ -25,7 +25,11 @@ pub fn render(report: &Report, elapsed: Duration, color: bool) -> Vec<u8> {
     for (path, message) in &report.errors {
         emit_plain_error(
             &mut buffer,
-            &format!("{}: {}", shown(path), crate::diagnostic::escaped(message)),
+            &format!(
+                "{}: {}",
+                shown(path),
+                crate::lints::diagnostic::escaped(message)
+            ),
         );
     }
     for file in report.files_shown() {
@@ -149,7 +153,7 @@ fn error_to_codespan(file: &SourceFile, error: &FileError) -> Rendered<()> {
     let rendered = Rendered::error().with_message(format!(
         "{}: {}",
         shown(&file.path),
-        crate::diagnostic::escaped(&error.message)
+        crate::lints::diagnostic::escaped(&error.message)
     ));
     match error.span {
         Some(span) => rendered.with_labels(vec![Label::primary((), range(file, span))]),
@@ -323,14 +327,14 @@ fn inert(text: &str) -> std::borrow::Cow<'_, str> {
 fn printable(message: &str) -> String {
     message
         .split('\n')
-        .map(crate::diagnostic::escaped)
+        .map(crate::lints::diagnostic::escaped)
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 /// A path as printed: a file name from the checked tree can hold control characters too.
 fn shown(path: &std::path::Path) -> String {
-    crate::diagnostic::escaped(&path.display().to_string())
+    crate::lints::diagnostic::escaped(&path.display().to_string())
 }
 
 fn emit_plain_error(buffer: &mut Buffer, message: &str) {

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::Level;
+use crate::project::workspace::{self, Package, Target};
 use crate::report::human;
-use crate::source::{ByteSpan, SourceFile};
-use crate::workspace::{self, Package, Target};
+use crate::scan::source::{ByteSpan, SourceFile};
 use crate::{FileReport, Report};
 
 /// A file as JSON names it: relative to the workspace root, as cargo runs rustc from there.

@@ -12,10 +12,10 @@ use std::path::Path;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, Level, Lint};
 use crate::report::doc_section;
-use crate::source::{ByteSpan, SourceFile};
+use crate::scan::source::{ByteSpan, SourceFile};
 use crate::{FileReport, Report};
 
 /// The JSON schema URL GitHub's documentation uses for SARIF 2.1.0.

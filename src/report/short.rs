@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::diagnostic::{escaped, Diagnostic};
+use crate::lints::diagnostic::{escaped, Diagnostic};
 use crate::lints::Level;
 use crate::{FileReport, Report};
 

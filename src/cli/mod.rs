@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
-use crate::baseline::Baseline;
-use crate::config::Config;
 use crate::lints::{self, Level, Lint};
+use crate::policy::baseline::Baseline;
+use crate::policy::config::Config;
 use crate::report::{self, Counts};
 use crate::Report;
 
@@ -241,7 +241,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
             // Configuration errors echo keys, globs and regexes from the tree.
             say(format_args!(
                 "error: {}",
-                crate::diagnostic::escaped(&format!("{error:#}"))
+                crate::lints::diagnostic::escaped(&format!("{error:#}"))
             ));
             ExitStatus::Error
         }
@@ -408,8 +408,9 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
-    let workspaces = crate::workspace::Workspaces::default();
-    let root = crate::discover::workspace_root(&cwd, &workspaces).unwrap_or_else(|| cwd.clone());
+    let workspaces = crate::project::workspace::Workspaces::default();
+    let root =
+        crate::project::discover::workspace_root(&cwd, &workspaces).unwrap_or_else(|| cwd.clone());
     let config = load_config(args, level_flags, &cwd, &root)?;
 
     let mut stdout = std::io::stdout().lock();
@@ -455,7 +456,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
             } else {
                 "ies"
             },
-            crate::diagnostic::escaped(&path.display().to_string())
+            crate::lints::diagnostic::escaped(&path.display().to_string())
         ));
         return Ok(if report.has_errors() {
             ExitStatus::Error
@@ -580,7 +581,7 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
     for rename in plan.renames.iter().filter(|rename| rename.edits.is_empty()) {
         say(format_args!(
             "warning: cannot rename {}: objlint found no literal of it to rewrite",
-            crate::diagnostic::quoted(&rename.old),
+            crate::lints::diagnostic::quoted(&rename.old),
         ));
     }
     for rename in plan
@@ -595,7 +596,7 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
         };
         say(format_args!(
             "warning: {verb} {}: {}",
-            crate::diagnostic::quoted(&rename.old),
+            crate::lints::diagnostic::quoted(&rename.old),
             if args.fix_unsafe {
                 "--fix-unsafe was given"
             } else {
@@ -605,10 +606,10 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
         for blocker in &rename.blockers {
             say(format_args!(
                 "  --> {}:{}:{}: {}",
-                crate::diagnostic::escaped(&blocker.path.display().to_string()),
+                crate::lints::diagnostic::escaped(&blocker.path.display().to_string()),
                 blocker.line,
                 blocker.column,
-                crate::diagnostic::escaped(&blocker.why)
+                crate::lints::diagnostic::escaped(&blocker.why)
             ));
         }
     }
@@ -629,15 +630,15 @@ fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::R
             crate::fix::FileOutcome::Rewritten => rewritten.push(path),
             crate::fix::FileOutcome::Skipped(message) => say(format_args!(
                 "note: {}: not fixed: {}",
-                crate::diagnostic::escaped(&path.display().to_string()),
-                crate::diagnostic::escaped(&message)
+                crate::lints::diagnostic::escaped(&path.display().to_string()),
+                crate::lints::diagnostic::escaped(&message)
             )),
             crate::fix::FileOutcome::Failed(message) => {
                 failed = true;
                 say(format_args!(
                     "error: {}: not fixed: {}",
-                    crate::diagnostic::escaped(&path.display().to_string()),
-                    crate::diagnostic::escaped(&message)
+                    crate::lints::diagnostic::escaped(&path.display().to_string()),
+                    crate::lints::diagnostic::escaped(&message)
                 ));
             }
         }

@@ -2,13 +2,15 @@
 //! user's `[[api]]` entries and the crate's own functions that pass a name through — with the
 //! words a file must contain to possibly call any of them.
 
+pub mod apis;
+pub mod wrappers;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::apis::{self, Api, Matcher, OnExisting, Origin, OwnershipArg};
-use crate::config::Config;
-use crate::wrappers;
+use self::apis::{Api, Matcher, OnExisting, Origin, OwnershipArg};
+use crate::policy::config::Config;
 
 /// Every API calls are matched against, indexed by how calls name it.
 #[derive(Debug, Default, Clone)]

@@ -15,7 +15,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
-use crate::source::{ByteSpan, SourceFile};
+use crate::scan::source::{ByteSpan, SourceFile};
 
 /// A call the flow is followed for.
 #[derive(Debug, Clone, Copy)]

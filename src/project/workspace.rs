@@ -21,7 +21,7 @@ pub struct Package {
     pub manifest_path: PathBuf,
     pub targets: Vec<Target>,
     /// The packages its `[dependencies]` and `[dev-dependencies]` take by `path`, whose
-    /// libraries its code may name (see [`crate::crates::member_key`]).
+    /// libraries its code may name (see [`crate::project::crates::member_key`]).
     pub path_dependencies: Vec<PathDependency>,
 }
 
@@ -58,10 +58,10 @@ impl Package {
         )
     }
 
-    /// The target a source file is compiled in ([`crate::crates::target_of`]), else the
+    /// The target a source file is compiled in ([`crate::project::crates::target_of`]), else the
     /// library, else the first target.
     pub fn target_for(&self, file: &Path) -> &Target {
-        crate::crates::target_of(self, file)
+        crate::project::crates::target_of(self, file)
             .or_else(|| self.targets.iter().find(|target| target.is_library()))
             .or_else(|| self.targets.first())
             .expect("every package has a target")
@@ -557,7 +557,7 @@ fn path_dependencies(directory: &Path, manifest: &Table) -> Vec<PathBuf> {
 
 /// `path` with `.` and `..` components resolved by name, as cargo joins manifest paths.
 fn lexically_clean(path: &Path) -> PathBuf {
-    crate::discover::lexically_normal(path).into_owned()
+    crate::project::discover::lexically_normal(path).into_owned()
 }
 
 /// What [`look_up`] found: each directory it asked about, with the `Cargo.toml` read in it

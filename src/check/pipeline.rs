@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::analysis::{self, PackageFile, Prefilter};
 use crate::catalogue::Catalogue;
-use crate::config::Config;
-use crate::crates;
-use crate::diagnostic::Diagnostic;
-use crate::discover::{self, Found, Next, PathKinds, WalkOptions};
-use crate::source::SourceFile;
-use crate::workspace::{self, Package, Packages, Workspaces};
+use crate::check::package::{self, PackageFile, Prefilter};
+use crate::lints::diagnostic::Diagnostic;
+use crate::policy::config::Config;
+use crate::project::crates;
+use crate::project::discover::{self, Found, Next, PathKinds, WalkOptions};
+use crate::project::workspace::{self, Package, Packages, Workspaces};
+use crate::scan::source::SourceFile;
 use crate::{FileReport, Report};
 
 /// What every task of a run shares.
@@ -603,7 +603,7 @@ fn check_package(
         .into_iter()
         .map(|(_, place, absolute_path, file)| ((place, absolute_path), file))
         .unzip();
-    analysis::check_package(
+    package::check_package(
         package,
         &mut files,
         &settings.catalogue,
@@ -741,7 +741,9 @@ fn member_files(
         if !inside || Some(directory.as_path()) == own {
             continue;
         }
-        let Ok(Some(member)) = crate::workspace::read_package(&directory.join("Cargo.toml")) else {
+        let Ok(Some(member)) =
+            crate::project::workspace::read_package(&directory.join("Cargo.toml"))
+        else {
             continue;
         };
         let key = crates::member_key(directory);
@@ -783,7 +785,7 @@ fn member_files(
 
 /// [`check_package`]'s reports when some files were read as context: only the checked files
 /// are reported, with the context files' findings that are shown at a checked file's literal
-/// ([`analysis::shown_at_literal`]), after the context file's own suppressions and levels.
+/// ([`package::shown_at_literal`]), after the context file's own suppressions and levels.
 fn checked_files_only(
     package: &Arc<Package>,
     settings: &Settings,
@@ -801,7 +803,7 @@ fn checked_files_only(
                 continue;
             };
             if let Some(Some(shown_in)) = files.get(target) {
-                let moved = analysis::shown_at_literal(diagnostic, &file.source, &shown_in.source);
+                let moved = package::shown_at_literal(diagnostic, &file.source, &shown_in.source);
                 shown[target].push(moved);
             }
         }

@@ -11,18 +11,19 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::apis::{Api, Matcher, ObjectKind, OnExisting, Origin, OwnershipArg};
+use crate::catalogue::apis::{Api, Matcher, ObjectKind, OnExisting, Origin, OwnershipArg};
 use crate::catalogue::Catalogue;
-use crate::crates::{self, Crates, FilePlace};
+use crate::creations::result_flow::CallerFailure;
 use crate::creations::{self, Creation, FnSignature, FoundCreation, Via};
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, LintContext};
-use crate::mentions::{Mentions, WordSearch};
 use crate::names::{FileId, ItemIndex, ObjectName, PackageFacts, Resolver};
-use crate::read;
-use crate::result_flow::CallerFailure;
-use crate::source::{code_words, is_use_item, ByteSpan, Item, Piece, SourceFile};
-use crate::workspace::Package;
-use crate::{diagnostic::Diagnostic, FileError};
+use crate::project::crates::{self, Crates, FilePlace};
+use crate::project::workspace::Package;
+use crate::scan::mentions::{Mentions, WordSearch};
+use crate::scan::read;
+use crate::scan::source::{code_words, is_use_item, ByteSpan, Item, Piece, SourceFile};
+use crate::FileError;
 
 /// A file of the package, and what checking it produced.
 #[derive(Debug)]
@@ -702,7 +703,7 @@ const SPLIT_FILES_FROM: usize = 8 * 1024;
 /// the later stages then have nothing left to select in it.
 const WHOLE_FROM_TENTHS: usize = 9;
 
-/// The deepest nesting (as [`crate::source::Item::depth`] estimates it) objlint parses. syn
+/// The deepest nesting (as [`crate::scan::source::Item::depth`] estimates it) objlint parses. syn
 /// parses by recursive descent and its trees are visited and dropped recursively; parsing
 /// threads have [`crate::PARSER_STACK`] bytes of stack, which holds this many levels of the
 /// most stack-hungry construct with room to spare, even in a debug build. Real code stays far

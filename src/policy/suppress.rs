@@ -20,10 +20,10 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit, Meta, Token};
 
-use crate::analysis::MAX_NESTING;
-use crate::diagnostic::Diagnostic;
+use crate::check::package::MAX_NESTING;
+use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, unused_suppression, Lint};
-use crate::source::{
+use crate::scan::source::{
     group_end, is_word_byte, push_blanking_comments, ByteSpan, CodeCursor, Item, Piece, SourceFile,
 };
 

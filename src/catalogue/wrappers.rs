@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::apis::{Api, Matcher, ObjectKind, OnExisting, Origin, OwnershipArg};
+use crate::catalogue::apis::{Api, Matcher, ObjectKind, OnExisting, Origin, OwnershipArg};
 
 /// `path!("Type", "function")`: a matcher for calls whose path ends with these segments.
 macro_rules! path {

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::workspace::{Package, Target};
+use crate::project::workspace::{Package, Target};
 
 /// Where a file stands in its package: its module path, its crate's key first, and the library
 /// as the file's code names it (`my_pkg::…`), when its crate links the library.

@@ -16,7 +16,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::{FileReport, Report};
 
 /// The first line of every baseline objlint writes: `--fix` tells its own files by it, since a
@@ -221,7 +221,7 @@ impl Entry {
     /// One line describing the entry, for the stale-entry warning: the baseline file may come
     /// with the tree, so every field is escaped.
     pub fn describe(&self) -> String {
-        let escaped = crate::diagnostic::escaped;
+        let escaped = crate::lints::diagnostic::escaped;
         let mut text = format!(
             "objlint::{} in {}",
             escaped(&self.lint),
@@ -231,10 +231,10 @@ impl Entry {
             let _ = write!(text, ", {}", escaped(&self.item));
         }
         if let Some(name) = &self.name {
-            let _ = write!(text, ", name {}", crate::diagnostic::quoted(name));
+            let _ = write!(text, ", name {}", crate::lints::diagnostic::quoted(name));
         }
         if let Some(call) = &self.call {
-            let _ = write!(text, ", call {}", crate::diagnostic::quoted(call));
+            let _ = write!(text, ", call {}", crate::lints::diagnostic::quoted(call));
         }
         if self.count > 1 {
             let _ = write!(text, " (×{})", self.count);

@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use crate::mentions::WordSearch;
+use crate::scan::mentions::WordSearch;
 use crate::FileError;
 
 /// How many bytes one `read` asks for while scanning (ripgrep's buffer size).
@@ -91,7 +91,7 @@ fn scan(path: &Path, words: &WordSearch) -> Result<bool, ScanError> {
 }
 
 /// Opens the file at `path` for reading if it is a regular file. A path given by its name
-/// (see [`crate::discover::PathKinds::ByName`]) is not asked what it is before it is read: it
+/// (see [`crate::project::discover::PathKinds::ByName`]) is not asked what it is before it is read: it
 /// is opened without blocking, so a FIFO cannot stop the run, and the open file is asked (no
 /// path lookup), so a device such as `/dev/zero` is never read.
 fn open_regular(path: &Path) -> io::Result<File> {
@@ -104,7 +104,7 @@ fn open_regular(path: &Path) -> io::Result<File> {
     }
     let file = options.open(path)?;
     if !file.metadata()?.is_file() {
-        return Err(io::Error::other(crate::discover::NOT_REGULAR));
+        return Err(io::Error::other(crate::project::discover::NOT_REGULAR));
     }
     Ok(file)
 }

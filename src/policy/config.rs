@@ -6,7 +6,7 @@
 //! bad level, glob or regex, or a bad `[[api]]` entry is an error naming the file, the line and
 //! the key, never silently ignored.
 
-use crate::apis::ObjectKind;
+use crate::catalogue::apis::ObjectKind;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
@@ -149,7 +149,7 @@ impl Exclude {
     /// Whether `path` (absolute) or one of its directories below the base matches a glob. The
     /// path is read as written (`src/../src/gen.rs` is `src/gen.rs`), as the base was.
     pub fn matches(&self, path: &Path) -> bool {
-        let path = crate::discover::lexically_normal(path);
+        let path = crate::project::discover::lexically_normal(path);
         let Ok(relative) = path.strip_prefix(&self.base) else {
             return false;
         };
@@ -192,7 +192,7 @@ impl Config {
     /// Whether the team accepts `name` as unique: a pattern matches the whole name or the name
     /// after its namespace prefix (`Global\`, `Local\`, `Session\<n>\`).
     pub fn accepts_as_unique(&self, name: &str) -> bool {
-        let (_, unprefixed) = crate::unique::split_namespace(name);
+        let (_, unprefixed) = crate::names::unique::split_namespace(name);
         self.unique_name_patterns.is_match(name) || self.unique_name_patterns.is_match(unprefixed)
     }
 
@@ -589,8 +589,9 @@ fn exclude(place: &Place, patterns: &[Spanned<String>]) -> Result<Option<Exclude
         line_column: None,
         message: format!("`{prefix}exclude`: {error}"),
     })?;
-    let base = crate::discover::lexically_normal(place.path.parent().unwrap_or(Path::new("")))
-        .into_owned();
+    let base =
+        crate::project::discover::lexically_normal(place.path.parent().unwrap_or(Path::new("")))
+            .into_owned();
     Ok(Some(Exclude { base, globs }))
 }
 
@@ -740,7 +741,7 @@ fn api(place: &Place, entry: Spanned<RawApi>) -> Result<ApiDecl, ConfigError> {
 /// Refuses a configuration file found in the checked tree that is a symbolic link leading out
 /// of its directory (see `workspace::leads_out_of_its_directory`).
 fn refuse_link(path: &Path) -> Result<(), ConfigError> {
-    if crate::workspace::leads_out_of_its_directory(path) {
+    if crate::project::workspace::leads_out_of_its_directory(path) {
         return Err(ConfigError {
             path: path.to_owned(),
             line_column: None,

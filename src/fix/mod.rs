@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use walkdir::WalkDir;
 
-use crate::analysis::NameUse;
-use crate::apis::ObjectKind;
-use crate::diagnostic::Applicability;
+use crate::catalogue::apis::ObjectKind;
+use crate::check::package::NameUse;
+use crate::lints::diagnostic::Applicability;
 use crate::lints::Level;
-use crate::unique;
+use crate::names::unique;
 use crate::Report;
 
 /// Everything `--fix` would do.
@@ -143,7 +143,7 @@ impl<'a> Texts<'a> {
             .iter()
             .map(|file| {
                 (
-                    crate::discover::lexically_normal(&file.absolute_path),
+                    crate::project::discover::lexically_normal(&file.absolute_path),
                     file.file.path(),
                 )
             })
@@ -293,7 +293,7 @@ fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
         };
         // A baseline records findings about the name; it is not a use of the object, and a
         // rename leaves its entry stale, which the next `--baseline` run reports.
-        if text.starts_with(crate::baseline::HEADER) {
+        if text.starts_with(crate::policy::baseline::HEADER) {
             continue;
         }
         // A NUL byte makes it a binary file, which no rename rewrites or is read by name.
@@ -585,7 +585,7 @@ fn writable(path: &Path, root: &Path) -> Result<PathBuf, FileOutcome> {
     let real = fs::canonicalize(path)
         .map_err(|error| failed(format!("failed to resolve its real path: {error}")))?;
     if !real.starts_with(root) {
-        let real = crate::diagnostic::escaped(&real.display().to_string());
+        let real = crate::lints::diagnostic::escaped(&real.display().to_string());
         return Err(if link.file_type().is_symlink() {
             FileOutcome::Skipped(format!(
                 "it is a symbolic link to {real}, outside the workspace; the target was left alone"
@@ -627,7 +627,7 @@ fn rewrite(path: &Path, edits: &[Edit]) -> Result<(), String> {
 }
 
 /// A unified diff of what the edits would change, file by file, with control characters
-/// escaped (see [`crate::diagnostic::escaped_line`]).
+/// escaped (see [`crate::lints::diagnostic::escaped_line`]).
 pub fn diff(edits: &BTreeMap<PathBuf, Vec<Edit>>) -> String {
     let mut out = String::new();
     for (path, edits) in edits {
@@ -646,7 +646,7 @@ pub fn diff(edits: &BTreeMap<PathBuf, Vec<Edit>>) -> String {
         // File names and source lines come from the tree: each line is escaped, so none can
         // write terminal escapes or forge another line.
         for line in diff.split_inclusive('\n') {
-            out.push_str(&crate::diagnostic::escaped_line(line));
+            out.push_str(&crate::lints::diagnostic::escaped_line(line));
         }
     }
     out

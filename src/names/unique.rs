@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use uuid::Uuid;
 
-use crate::apis::ObjectKind;
+use crate::catalogue::apis::ObjectKind;
 
 /// A GUID in 8-4-4-4-12 form, braces optional, any case.
 static GUID: LazyLock<Regex> = LazyLock::new(|| {

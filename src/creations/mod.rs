@@ -6,6 +6,8 @@
 //! `let`s in scope, the enclosing function and the module path, so that names and
 //! `ERROR_ALREADY_EXISTS` checks can be resolved.
 
+pub mod result_flow;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -17,17 +19,17 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
-use crate::apis::{Api, Matcher, ObjectKind, OnExisting, OwnershipArg};
+use self::result_flow::{CallerFailure, FrameBody, TrackedCall};
+use crate::catalogue::apis::{Api, Matcher, ObjectKind, OnExisting, OwnershipArg};
 use crate::catalogue::Catalogue;
-use crate::crates::FilePlace;
 use crate::names::lower::{
     absolute_path, bound_identifier, cfg_of, function_scope, parameter_names, path_segments,
     pattern_identifiers, LetBinding, ReturnedValues, Site, UseMap,
 };
 use crate::names::mutations::BlockChanges;
 use crate::names::{BindingKind, Cfg, FileId, ItemValue, NameIr};
-use crate::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
-use crate::source::{code_words, ByteSpan, SourceFile};
+use crate::project::crates::FilePlace;
+use crate::scan::source::{code_words, ByteSpan, SourceFile};
 
 /// One call that creates a (possibly) named kernel object, as found in its file.
 #[derive(Debug, Clone)]

@@ -2,6 +2,7 @@
 //! creation to diagnostics; it does no I/O and cannot fail.
 
 mod already_exists_in_err;
+pub mod diagnostic;
 mod global_file_mapping_needs_privilege;
 mod global_namespace_squatting;
 mod invalid_object_name;
@@ -13,12 +14,12 @@ pub(crate) mod unused_suppression;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::apis::ObjectKind;
-use crate::crates::Crates;
+use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
-use crate::diagnostic::Diagnostic;
+use crate::lints::diagnostic::Diagnostic;
 use crate::names::{KnownName, ObjectName};
-use crate::source::{code_words, ByteSpan, SourceFile};
+use crate::project::crates::Crates;
+use crate::scan::source::{code_words, ByteSpan, SourceFile};
 
 /// Every lint objlint has, in the order `--list` shows them.
 pub static LINTS: &[&Lint] = &[
@@ -86,7 +87,7 @@ pub struct LintContext<'a> {
     pub package: &'a str,
     /// Every creation of the package, for lints that compare creations with each other.
     pub creations: &'a [Creation],
-    /// The package's crates, and the key of each file's (see [`crate::crates`]), by
+    /// The package's crates, and the key of each file's (see [`crate::project::crates`]), by
     /// [`crate::names::FileId`].
     pub crates: &'a Crates,
     pub file_crates: &'a [&'a str],

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::workspace::Workspaces;
+use crate::project::workspace::Workspaces;
 
 /// What the walk reaches, in order.
 #[derive(Debug)]

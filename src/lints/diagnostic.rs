@@ -1,7 +1,7 @@
 //! Findings as data: what a lint reports, independent of how it is rendered.
 
 use crate::lints::{Level, Lint};
-use crate::source::ByteSpan;
+use crate::scan::source::ByteSpan;
 
 /// One finding of one lint in one file.
 #[derive(Clone, Debug)]
@@ -25,7 +25,7 @@ pub struct Diagnostic {
     /// For a finding in a file read only as context (a run over some files of a package): the
     /// checked file (its index in the package) and the span of the name's literal where it is
     /// shown instead, since editing that literal changes it (see
-    /// [`crate::analysis::shown_at_literal`]).
+    /// [`crate::check::package::shown_at_literal`]).
     pub shown_at: Option<(usize, ByteSpan)>,
 }
 
