@@ -16,5 +16,6 @@ mod precommit;
 mod properties;
 mod readme;
 mod recipes;
+mod structure;
 mod support;
 mod suppressions;
