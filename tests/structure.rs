@@ -5,6 +5,7 @@
 //! under `#[cfg(test)]` does not count.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use syn::spanned::Spanned;
@@ -112,6 +113,9 @@ impl<'ast> Visit<'ast> for WrittenPaths {
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
         self.use_tree(&mut Vec::new(), &item.tree);
     }
+
+    // `pub(crate)` and `pub(super)` say who may use an item, not what the file uses.
+    fn visit_visibility(&mut self, _: &'ast syn::Visibility) {}
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
         self.paths.push(
@@ -266,10 +270,14 @@ fn modules_depend_one_way() {
                 .filter(|target| names.contains(target))
                 .map(shown)
                 .collect();
-            report.push_str(&format!("  {} -> {}\n", shown(module), inside.join(", ")));
+            writeln!(report, "  {} -> {}", shown(module), inside.join(", "))
+                .expect("a String takes any text");
         }
     }
-    assert!(report.is_empty(), "modules that depend on each other:\n{report}");
+    assert!(
+        report.is_empty(),
+        "modules that depend on each other:\n{report}"
+    );
 }
 
 /// Every function, method and associated function, with its name and its length in lines.
@@ -282,7 +290,8 @@ impl Functions {
     fn push(&mut self, name: &syn::Ident, spanned: &impl Spanned) {
         let span = spanned.span();
         let lines = span.end().line - span.start().line + 1;
-        self.found.push((name.to_string(), span.start().line, lines));
+        self.found
+            .push((name.to_string(), span.start().line, lines));
     }
 }
 
@@ -309,22 +318,29 @@ impl<'ast> Visit<'ast> for Functions {
 fn files_and_functions_fit_in_a_head() {
     let mut report = String::new();
     for module in library_modules().values() {
-        let file = module.file.strip_prefix(repo_root()).unwrap_or(&module.file);
+        let file = module
+            .file
+            .strip_prefix(repo_root())
+            .unwrap_or(&module.file);
         let lines = module.text.lines().count();
         if lines > MAX_FILE_LINES {
-            report.push_str(&format!(
-                "{}: {lines} lines (at most {MAX_FILE_LINES})\n",
+            writeln!(
+                report,
+                "{}: {lines} lines (at most {MAX_FILE_LINES})",
                 file.display()
-            ));
+            )
+            .expect("a String takes any text");
         }
         let mut functions = Functions::default();
         functions.visit_file(&module.syntax);
         for (name, line, lines) in functions.found {
             if lines > MAX_FUNCTION_LINES {
-                report.push_str(&format!(
-                    "{}:{line}: fn {name} is {lines} lines (at most {MAX_FUNCTION_LINES})\n",
+                writeln!(
+                    report,
+                    "{}:{line}: fn {name} is {lines} lines (at most {MAX_FUNCTION_LINES})",
                     file.display()
-                ));
+                )
+                .expect("a String takes any text");
             }
         }
     }
