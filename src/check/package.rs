@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::catalogue::apis::{Api, Matcher, ObjectKind, OnExisting, Origin, OwnershipArg};
 use crate::catalogue::Catalogue;
+use crate::check::error::FileError;
 use crate::creations::result_flow::CallerFailure;
 use crate::creations::{self, Creation, FnSignature, FoundCreation, Via};
 use crate::lints::diagnostic::Diagnostic;
@@ -23,7 +24,6 @@ use crate::project::workspace::Package;
 use crate::scan::mentions::{Mentions, WordSearch};
 use crate::scan::read;
 use crate::scan::source::{code_words, is_use_item, ByteSpan, Item, Piece, SourceFile};
-use crate::FileError;
 
 /// A file of the package, and what checking it produced.
 #[derive(Debug)]
@@ -185,7 +185,7 @@ pub struct Prefilter {
     /// counts them) is not parsed.
     apis: WordSearch,
     win32_functions: HashSet<String>,
-    /// The same words and `objlint`, which suppressions start with ([`crate::finish`] parses
+    /// The same words and `objlint`, which suppressions start with ([`crate::policy::finish`] parses
     /// for them): a file that mentions none of them has its text dropped after the first read.
     kept: WordSearch,
 }
@@ -705,7 +705,7 @@ const WHOLE_FROM_TENTHS: usize = 9;
 
 /// The deepest nesting (as [`crate::scan::source::Item::depth`] estimates it) objlint parses. syn
 /// parses by recursive descent and its trees are visited and dropped recursively; parsing
-/// threads have [`crate::PARSER_STACK`] bytes of stack, which holds this many levels of the
+/// threads have [`crate::check::pool::PARSER_STACK`] bytes of stack, which holds this many levels of the
 /// most stack-hungry construct with room to spare, even in a debug build. Real code stays far
 /// below: the deepest file of the 825 MB of vendored crates measured in ARCHITECTURE.md
 /// reaches about 300.
@@ -995,7 +995,7 @@ fn parse_whole(source: &SourceFile, too_deep: Option<FileError>) -> Result<syn::
     if let Some(error) = too_deep {
         return Err(error);
     }
-    syn::parse_file(&source.code_parse_text()).map_err(|error| crate::parse_error(source, &error))
+    syn::parse_file(&source.code_parse_text()).map_err(|error| parse_error(source, &error))
 }
 
 /// Parses only `selection`; if that text does not parse, the whole file is parsed instead, so
@@ -1106,4 +1106,24 @@ fn wanted_items(found: &[FoundCreation], items: &ItemIndex) -> BTreeSet<String> 
         }
     });
     wanted
+}
+
+/// The error for a file syn cannot parse, at the place syn gives.
+fn parse_error(file: &SourceFile, error: &syn::Error) -> FileError {
+    let syn_message = error.to_string();
+    // proc-macro2's lexer says only this; its span points at the offending token.
+    let message = match syn_message.as_str() {
+        "cannot parse string into token stream" => "unbalanced delimiter or invalid token",
+        other => other,
+    };
+    // syn reports a truncated file at the call site, which has no place in the text.
+    let span = if message.contains("unexpected end of input") {
+        ByteSpan::new(file.text.len(), file.text.len())
+    } else {
+        file.byte_span(error.span())
+    };
+    FileError {
+        message: format!("could not parse this file: {message}"),
+        span: Some(span),
+    }
 }

@@ -10,14 +10,15 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::catalogue::Catalogue;
+use crate::check::outcome::{FileReport, Report};
 use crate::check::package::{self, PackageFile, Prefilter};
 use crate::lints::diagnostic::Diagnostic;
 use crate::policy::config::Config;
+use crate::policy::finish::finish;
 use crate::project::crates;
 use crate::project::discover::{self, Found, Next, PathKinds, WalkOptions};
 use crate::project::workspace::{self, Package, Packages, Workspaces};
 use crate::scan::source::SourceFile;
-use crate::{FileReport, Report};
 
 /// What every task of a run shares.
 struct Run<'a> {
@@ -565,7 +566,7 @@ impl PackageWork {
 }
 
 /// The later stages of one package whose files have all been read, then each file's findings
-/// through [`crate::finish`].
+/// through [`finish`].
 fn check_package(
     package: &Arc<Package>,
     settings: &Settings,
@@ -622,7 +623,7 @@ fn check_package(
         .into_par_iter()
         .zip(files)
         .map(|((place, absolute_path), file)| {
-            let diagnostics = crate::finish(&file.source, file.diagnostics, &settings.config);
+            let diagnostics = finish(&file.source, file.diagnostics, &settings.config);
             // A report keeps the text of a file only where it shows or edits something in it,
             // so that the run's memory does not grow with the tree.
             let keep_text = !diagnostics.is_empty()
@@ -798,7 +799,7 @@ fn checked_files_only(
         let Some(file) = files[index].take_if(|file| file.context) else {
             continue;
         };
-        for diagnostic in crate::finish(&file.source, file.diagnostics, &settings.config) {
+        for diagnostic in finish(&file.source, file.diagnostics, &settings.config) {
             let Some((target, _)) = diagnostic.shown_at else {
                 continue;
             };
@@ -814,7 +815,7 @@ fn checked_files_only(
         .zip(shown)
         .filter_map(|((place, file), shown)| Some(((place, file?), shown)))
         .map(|(((place, absolute_path), file), shown)| {
-            let mut diagnostics = crate::finish(&file.source, file.diagnostics, &settings.config);
+            let mut diagnostics = finish(&file.source, file.diagnostics, &settings.config);
             diagnostics.extend(shown);
             diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
             let report = FileReport {

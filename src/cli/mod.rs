@@ -7,11 +7,11 @@ use std::time::Instant;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
+use crate::check::outcome::Report;
 use crate::lints::{self, Level, Lint};
 use crate::policy::baseline::Baseline;
 use crate::policy::config::Config;
 use crate::report::{self, Counts};
-use crate::Report;
 
 /// Finds Win32 named kernel objects (file mappings, mutexes, events) whose name another program may
 /// already use, and creations whose ERROR_ALREADY_EXISTS outcome goes unchecked.
@@ -152,7 +152,7 @@ pub struct Args {
     pub jobs: Option<usize>,
 }
 
-/// The most threads `-j` starts. Each has a large stack (see [`crate::PARSER_STACK`]) and
+/// The most threads `-j` starts. Each has a large stack (see [`crate::check::pool::PARSER_STACK`]) and
 /// the work is I/O and parsing: tens of thousands of threads thrash for minutes, then abort.
 const MAX_JOBS: u64 = 256;
 
@@ -426,8 +426,8 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     } else {
         &args.paths
     };
-    crate::set_jobs(args.jobs.unwrap_or(0));
-    let mut report = crate::check_paths_with(paths, &cwd, &config);
+    crate::check::pool::set_jobs(args.jobs.unwrap_or(0));
+    let mut report = crate::check::check_paths_with(paths, &cwd, &config);
     let format = args.output_format();
 
     if let Some(path) = &args.write_baseline {
@@ -552,7 +552,7 @@ fn fix_then_recheck(
         }
         FixRun::Applied { failed } => {
             // Report what remains after the fixes, as the tree now is.
-            *report = crate::check_paths_with(paths, cwd, config);
+            *report = crate::check::check_paths_with(paths, cwd, config);
             if let Some(path) = &args.baseline {
                 Baseline::load(&cwd.join(path))?.apply(report);
             }

@@ -16,11 +16,11 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use walkdir::WalkDir;
 
 use crate::catalogue::apis::ObjectKind;
+use crate::check::outcome::Report;
 use crate::check::package::NameUse;
 use crate::lints::diagnostic::Applicability;
 use crate::lints::Level;
 use crate::names::unique;
-use crate::Report;
 
 /// Everything `--fix` would do.
 #[derive(Debug, Default)]

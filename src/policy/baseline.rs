@@ -16,8 +16,8 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
+use crate::check::outcome::{FileReport, Report};
 use crate::lints::diagnostic::Diagnostic;
-use crate::{FileReport, Report};
 
 /// The first line of every baseline objlint writes: `--fix` tells its own files by it, since a
 /// baseline naming an object is no use of the object.

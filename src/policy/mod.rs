@@ -2,4 +2,5 @@
 
 pub mod baseline;
 pub mod config;
+pub mod finish;
 pub mod suppress;

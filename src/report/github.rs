@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 
 use std::path::Path;
 
+use crate::check::outcome::Report;
 use crate::lints::Level;
 use crate::report::relative_path;
-use crate::Report;
 
 /// One workflow command per finding and per error; file names are relative to `base`, the
 /// repository root the runner resolves them against.

@@ -11,9 +11,9 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+use crate::check::outcome::Report;
 use crate::lints::Level;
 use crate::report::{relative_path, sarif};
-use crate::Report;
 
 /// The whole report, a JSON array of issues; file names are relative to `base`, the repository
 /// root (`CI_PROJECT_DIR` in a GitLab job).

@@ -9,11 +9,12 @@ use codespan_reporting::files::{self, Files, SimpleFile};
 use codespan_reporting::term::termcolor::{Buffer, WriteColor};
 use codespan_reporting::term::{self, Config, Styles, StylesWriter};
 
+use crate::check::error::FileError;
+use crate::check::outcome::{FileReport, Report};
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::Level;
 use crate::report::Counts;
 use crate::scan::source::{ByteSpan, SourceFile};
-use crate::{FileError, FileReport, Report};
 
 /// Renders every finding and error of a run, then the summary line.
 pub fn render(report: &Report, elapsed: Duration, color: bool) -> Vec<u8> {

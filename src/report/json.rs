@@ -5,12 +5,12 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+use crate::check::outcome::{FileReport, Report};
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::Level;
 use crate::project::workspace::{self, Package, Target};
 use crate::report::human;
 use crate::scan::source::{ByteSpan, SourceFile};
-use crate::{FileReport, Report};
 
 /// A file as JSON names it: relative to the workspace root, as cargo runs rustc from there.
 struct JsonFile<'a> {

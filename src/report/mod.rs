@@ -10,8 +10,8 @@ pub mod short;
 
 use std::path::{Path, PathBuf};
 
+use crate::check::outcome::Report;
 use crate::lints::Level;
-use crate::Report;
 
 /// The directory that GitHub (annotations, code scanning) resolves file names against: the
 /// checkout, `GITHUB_WORKSPACE`, when the Cargo workspace is inside it, else the workspace root.

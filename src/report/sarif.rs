@@ -12,11 +12,11 @@ use std::path::Path;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::check::outcome::{FileReport, Report};
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, Level, Lint};
 use crate::report::doc_section;
 use crate::scan::source::{ByteSpan, SourceFile};
-use crate::{FileReport, Report};
 
 /// The JSON schema URL GitHub's documentation uses for SARIF 2.1.0.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

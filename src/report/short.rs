@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
+use crate::check::outcome::{FileReport, Report};
 use crate::lints::diagnostic::{escaped, Diagnostic};
 use crate::lints::Level;
-use crate::{FileReport, Report};
 
 /// Every finding and error of a run, one line each; the caller adds the summary line.
 pub fn render(report: &Report) -> String {

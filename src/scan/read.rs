@@ -8,8 +8,8 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+use crate::check::error::FileError;
 use crate::scan::mentions::WordSearch;
-use crate::FileError;
 
 /// How many bytes one `read` asks for while scanning (ripgrep's buffer size).
 const CHUNK: usize = 64 * 1024;

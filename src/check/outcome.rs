@@ -1,0 +1,56 @@
+//! What a run found: each file's findings or error, and the problems outside any one file.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::check::error::FileError;
+use crate::check::package::NameUse;
+use crate::lints::diagnostic::Diagnostic;
+use crate::policy::baseline;
+use crate::project::workspace::Package;
+use crate::scan::source::SourceFile;
+
+/// The outcome for one file: its findings, or why it could not be checked.
+#[derive(Debug)]
+pub struct FileReport {
+    pub file: SourceFile,
+    pub absolute_path: PathBuf,
+    pub package: Arc<Package>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub error: Option<FileError>,
+    /// The known names this file's creations and openers use, for `--fix`.
+    pub uses: Vec<NameUse>,
+}
+
+/// Everything one run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+    /// Problems outside any one file's text: a path that could not be walked, a manifest
+    /// that could not be read.
+    pub errors: Vec<(PathBuf, String)>,
+    /// The workspace root (or, outside any Cargo project, the current directory): JSON output
+    /// names files relative to it, as cargo does.
+    pub root: PathBuf,
+    /// What a `--baseline` did, when one was given.
+    pub baseline: Option<baseline::Outcome>,
+}
+
+impl Report {
+    /// The files with something to show: a finding or an error (a run over a tree checks
+    /// thousands of files that have neither).
+    pub fn files_shown(&self) -> impl Iterator<Item = &FileReport> {
+        self.files
+            .iter()
+            .filter(|file| file.error.is_some() || !file.diagnostics.is_empty())
+    }
+
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.files.iter().flat_map(|file| &file.diagnostics)
+    }
+
+    /// Whether objlint could not do its whole job.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || self.files.iter().any(|file| file.error.is_some())
+    }
+}

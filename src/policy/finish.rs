@@ -1,0 +1,45 @@
+//! What happens to a file's findings after the lints: the configuration's names, the file's
+//! suppressions and the levels.
+
+use crate::lints::diagnostic::Diagnostic;
+use crate::lints::Level;
+use crate::policy::config::Config;
+use crate::policy::suppress;
+use crate::scan::source::SourceFile;
+
+/// What happens to a file's findings after the lints: names the configuration accepts as unique
+/// or declares shared with another program (`shared-names`) are dropped, then the suppressions written in the file hide what they cover (and report
+/// themselves when they cover nothing), then each finding gets its level and those at allow
+/// are dropped.
+pub fn finish(
+    file: &SourceFile,
+    mut diagnostics: Vec<Diagnostic>,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    diagnostics.retain(|diagnostic| {
+        let name = diagnostic.object_name.as_deref();
+        let accepted = match diagnostic.lint.name {
+            "non_unique_object_name" => name
+                .is_some_and(|name| config.accepts_as_unique(name) || config.is_shared_name(name)),
+            "unchecked_already_exists" | "shared_object_unchecked" => {
+                name.is_some_and(|name| config.is_shared_name(name))
+            }
+            _ => false,
+        };
+        !accepted
+    });
+    // A file can hold a suppression only if it says `objlint`; reading them parses at most the
+    // items holding a finding (see `suppress::collect`), never a whole large file.
+    if file.text.contains("objlint") {
+        let suppressions = suppress::collect(file, &diagnostics);
+        diagnostics = suppressions.apply(diagnostics, file, config.require_suppression_reason);
+    }
+    for diagnostic in &mut diagnostics {
+        diagnostic.level = config.finding_level(diagnostic.lint);
+    }
+    diagnostics.retain(|diagnostic| diagnostic.level != Level::Allow);
+    // Findings come from several passes (creations, then the crate's name-passing functions,
+    // then suppressions); a reader expects them in the order of the file, as rustc prints.
+    diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    diagnostics
+}
