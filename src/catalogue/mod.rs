@@ -9,8 +9,25 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use self::apis::{Api, Matcher, OnExisting, Origin, OwnershipArg};
-use crate::policy::config::Config;
+use self::apis::{Api, Matcher, ObjectKind, OnExisting, Origin, OwnershipArg};
+
+/// One `[[api]]` entry: a function (often a project's own wrapper) that creates a named object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiDecl {
+    /// The function's path as code calls it, such as `shm::create_shared` or `CreateBoundaryW`;
+    /// a call matches when its path ends with these segments.
+    pub path: String,
+    /// 0-based index of the argument that carries the name.
+    pub name_arg: usize,
+    /// The kind of object (written `"file-mapping"`, `"mutex"`, `"event"`, `"semaphore"`,
+    /// `"waitable-timer"`, `"job-object"` or `"named-pipe"`).
+    pub kind: ObjectKind,
+    /// Whether the function itself deals with `ERROR_ALREADY_EXISTS` (fails or reports an
+    /// existing object), so that callers need not check it.
+    pub checks_already_exists: bool,
+    /// The line of the entry's `[[api]]` header in its file, for messages about it.
+    pub line: usize,
+}
 
 /// Every API calls are matched against, indexed by how calls name it.
 #[derive(Debug, Default, Clone)]
@@ -34,9 +51,9 @@ impl Catalogue {
     }
 
     /// The standard catalogue and the configuration's `[[api]]` entries.
-    pub fn for_config(config: &Config) -> Self {
+    pub fn new(declared_apis: &[ApiDecl]) -> Self {
         let mut catalogue = Self::standard();
-        for declared in &config.apis {
+        for declared in declared_apis {
             let segments: Vec<Cow<'static, str>> = declared
                 .path
                 .split("::")

@@ -48,7 +48,7 @@ fn check_source_on_pool(
         crates::place_of(&stand_in, file.path()),
         None,
     )];
-    let catalogue = Catalogue::for_config(config);
+    let catalogue = Catalogue::new(&config.apis);
     let prefilter = package::Prefilter::new(&catalogue);
     package::check_package(&stand_in, &mut files, &catalogue, &prefilter);
     let [checked] = <[PackageFile; 1]>::try_from(files).expect("one file in, one file out");

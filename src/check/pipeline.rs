@@ -48,7 +48,7 @@ struct Settings {
 
 impl Settings {
     fn new(config: Config) -> Self {
-        let catalogue = Catalogue::for_config(&config);
+        let catalogue = Catalogue::new(&config.apis);
         let prefilter = Prefilter::new(&catalogue);
         Settings {
             config,

@@ -7,6 +7,8 @@
 //! the key, never silently ignored.
 
 use crate::catalogue::apis::ObjectKind;
+/// `[[api]]` entries parse into the catalogue's own declaration.
+pub use crate::catalogue::ApiDecl;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
@@ -93,24 +95,6 @@ impl fmt::Display for Origin {
             None => write!(f, "{}", self.path.display()),
         }
     }
-}
-
-/// One `[[api]]` entry: a function (often a project's own wrapper) that creates a named object.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiDecl {
-    /// The function's path as code calls it, such as `shm::create_shared` or `CreateBoundaryW`;
-    /// a call matches when its path ends with these segments.
-    pub path: String,
-    /// 0-based index of the argument that carries the name.
-    pub name_arg: usize,
-    /// The kind of object (written `"file-mapping"`, `"mutex"`, `"event"`, `"semaphore"`,
-    /// `"waitable-timer"`, `"job-object"` or `"named-pipe"`).
-    pub kind: ObjectKind,
-    /// Whether the function itself deals with `ERROR_ALREADY_EXISTS` (fails or reports an
-    /// existing object), so that callers need not check it.
-    pub checks_already_exists: bool,
-    /// The line of the entry's `[[api]]` header in its file, for messages about it.
-    pub line: usize,
 }
 
 /// A configuration that could not be used, with the place in its file.
