@@ -145,8 +145,7 @@ pub enum OnExisting {
 impl OnExisting {
     /// This outcome for a call made through `binding`.
     #[must_use]
-    pub fn through(self, binding: crate::creations::BindingCrate) -> OnExisting {
-        use crate::creations::BindingCrate;
+    pub fn through(self, binding: BindingCrate) -> OnExisting {
         match (self, binding) {
             (OnExisting::ByBinding, BindingCrate::Windows) => OnExisting::Succeeds,
             (OnExisting::ByBinding, _) => OnExisting::LastError,
@@ -160,6 +159,32 @@ impl OnExisting {
             self,
             OnExisting::Succeeds | OnExisting::FailsWithAccessDenied
         )
+    }
+}
+
+/// The crate a file reaches Win32 through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindingCrate {
+    Windows,
+    WindowsSys,
+    Winapi,
+    /// None of them: the check is written with `std::io::Error::last_os_error`.
+    Std,
+}
+
+impl BindingCrate {
+    /// Judged by the paths the file mentions; `windows-sys` and `winapi` first, since a file
+    /// using them may also mention `windows` in other words.
+    pub fn of(text: &str) -> Self {
+        if text.contains("windows_sys::") {
+            BindingCrate::WindowsSys
+        } else if text.contains("winapi::") {
+            BindingCrate::Winapi
+        } else if text.contains("windows::") {
+            BindingCrate::Windows
+        } else {
+            BindingCrate::Std
+        }
     }
 }
 

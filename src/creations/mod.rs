@@ -20,7 +20,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use self::result_flow::{CallerFailure, FrameBody, TrackedCall};
-use crate::catalogue::apis::{Api, Matcher, ObjectKind, OnExisting, OwnershipArg};
+use crate::catalogue::apis::{Api, BindingCrate, Matcher, ObjectKind, OnExisting, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::names::lower::{
     absolute_path, bound_identifier, cfg_of, function_scope, parameter_names, path_segments,
@@ -96,32 +96,6 @@ pub struct Creation {
     pub binding_crate: BindingCrate,
     /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name.
     pub cfg: Option<String>,
-}
-
-/// The crate a file reaches Win32 through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BindingCrate {
-    Windows,
-    WindowsSys,
-    Winapi,
-    /// None of them: the check is written with `std::io::Error::last_os_error`.
-    Std,
-}
-
-impl BindingCrate {
-    /// Judged by the paths the file mentions; `windows-sys` and `winapi` first, since a file
-    /// using them may also mention `windows` in other words.
-    pub fn of(text: &str) -> Self {
-        if text.contains("windows_sys::") {
-            BindingCrate::WindowsSys
-        } else if text.contains("winapi::") {
-            BindingCrate::Winapi
-        } else if text.contains("windows::") {
-            BindingCrate::Windows
-        } else {
-            BindingCrate::Std
-        }
-    }
 }
 
 /// A function of the checked crate, as callers name it.

@@ -1,8 +1,8 @@
 //! `unchecked_already_exists`: a creation whose `ERROR_ALREADY_EXISTS` case breaks the program's
 //! own assumption, with no check of it afterwards.
 
-use crate::catalogue::apis::ObjectKind;
-use crate::creations::{BindingCrate, Creation};
+use crate::catalogue::apis::{BindingCrate, ObjectKind};
+use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{Level, Lint, LintContext, Subject};
 use crate::names::{mandated, ObjectName};
