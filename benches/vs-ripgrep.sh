@@ -2,7 +2,7 @@
 # objlint side by side with ripgrep on the benchmark corpus (benches/make-corpus.sh builds it).
 #
 # ripgrep searches the same names objlint looks for: every function of `WIN32_APIS` in
-# src/apis.rs and the root type (or method) of every wrapper in src/wrappers.rs, read from the
+# src/catalogue/win32.rs and the root type (or method) of every wrapper in src/catalogue/wrappers.rs, read from the
 # sources, as fixed strings, in `.rs` files, reading ignore files as objlint does (both use the
 # `ignore` crate: `.ignore`, and `.gitignore` inside a git repository; NO_IGNORE=1 turns them off
 # for both), printing every matching line to a file (not to /dev/null, which lets rg stop at a
@@ -40,8 +40,8 @@ corpus=$("$root/benches/make-corpus.sh")
 # The names, from the catalogue's sources.
 mapfile -t names < <(
     {
-        awk '/^pub static WIN32_APIS/,/^];/' "$root/src/apis.rs" | grep -o '^ *"[A-Za-z0-9]*",' | tr -d ' ",'
-        grep -v '^ *//' "$root/src/wrappers.rs" |
+        awk '/^pub static WIN32_APIS/,/^];/' "$root/src/catalogue/win32.rs" | grep -o '^ *"[A-Za-z0-9]*",' | tr -d ' ",'
+        grep -v '^ *//' "$root/src/catalogue/wrappers.rs" |
             grep -o -e 'path!("[A-Za-z0-9_]*"' -e 'root: &\["[A-Za-z0-9_]*"' -e 'Matcher::Method("[A-Za-z0-9_]*"' |
             cut -d '"' -f 2
     } | sort -u

@@ -3,6 +3,7 @@
 //! words a file must contain to possibly call any of them.
 
 pub mod apis;
+pub mod win32;
 pub mod wrappers;
 
 use std::borrow::Cow;
@@ -42,8 +43,8 @@ impl Catalogue {
     /// The Win32 functions and the wrapper crates.
     pub fn standard() -> Self {
         let mut catalogue = Catalogue::default();
-        let creators = apis::WIN32_APIS.iter().chain(wrappers::WRAPPERS);
-        let openers = apis::WIN32_OPENERS.iter().chain(wrappers::WRAPPER_OPENERS);
+        let creators = win32::WIN32_APIS.iter().chain(wrappers::WRAPPERS);
+        let openers = win32::WIN32_OPENERS.iter().chain(wrappers::WRAPPER_OPENERS);
         for api in creators.chain(openers) {
             catalogue.add(api.clone());
         }
