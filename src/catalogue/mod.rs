@@ -126,13 +126,6 @@ impl Catalogue {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.functions.is_empty()
-            && self.paths.is_empty()
-            && self.builders.is_empty()
-            && self.methods.is_empty()
-    }
-
     /// Whether `ident` names a function of the catalogue (for `use … as alias`).
     pub fn is_function_name(&self, ident: &str) -> bool {
         self.functions.contains_key(ident)
