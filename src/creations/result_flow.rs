@@ -15,6 +15,8 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
+use super::already_exists::already_exists_checks;
+use super::creation::FnSignature;
 use crate::scan::source::{ByteSpan, SourceFile};
 
 /// A call the flow is followed for.
@@ -57,7 +59,7 @@ impl CallerFailure {
     /// Whether the failing call may be a call of the function `signature`: the same name, the
     /// same syntax (method or path), and no other type in its path (`File::create` is not the
     /// crate's free `create`).
-    pub fn calls(&self, signature: &crate::creations::FnSignature) -> bool {
+    pub fn calls(&self, signature: &FnSignature) -> bool {
         self.callee == signature.name
             && self.method == signature.has_receiver
             && match &self.through {
@@ -222,7 +224,7 @@ impl Flow<'_> {
 
     /// Records code that runs only when the value from `origin` failed.
     fn failure_code(&mut self, origin: &Source, code: TokenStream) {
-        let checks = crate::creations::already_exists_checks(self.file, code);
+        let checks = already_exists_checks(self.file, code);
         if checks.is_empty() {
             return;
         }

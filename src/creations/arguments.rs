@@ -1,0 +1,101 @@
+//! Argument readers: what a creating call's own arguments provably ask for (initial ownership
+//! of a mutex, a pipe's first instance, a limit of one instance), read from literals and flag
+//! constants; anything else is unknown (`None`).
+
+use syn::Expr;
+
+pub fn is_one(expr: &Expr) -> bool {
+    matches!(expr, Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(int), .. }) if int.base10_digits() == "1")
+}
+
+/// Whether `CreateNamedPipe`'s `dwOpenMode` provably includes `FILE_FLAG_FIRST_PIPE_INSTANCE`
+/// (0x0008_0000): `Some(false)` when the flags are all known and it is not among them.
+pub fn first_instance_flag(expr: &Expr) -> Option<bool> {
+    const FIRST_PIPE_INSTANCE: u64 = 0x0008_0000;
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Int(int) => int
+                .base10_parse::<u64>()
+                .ok()
+                .map(|value| value & FIRST_PIPE_INSTANCE != 0),
+            _ => None,
+        },
+        Expr::Path(path) => {
+            let ident = path.path.segments.last()?.ident.to_string();
+            if ident == "FILE_FLAG_FIRST_PIPE_INSTANCE" {
+                Some(true)
+            } else if ident
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            {
+                // Another flag constant (`PIPE_ACCESS_DUPLEX`, `FILE_FLAG_OVERLAPPED`).
+                Some(false)
+            } else {
+                None
+            }
+        }
+        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::BitOr(_)) => {
+            match (
+                first_instance_flag(&binary.left),
+                first_instance_flag(&binary.right),
+            ) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            }
+        }
+        Expr::Paren(inner) => first_instance_flag(&inner.expr),
+        Expr::Cast(cast) => first_instance_flag(&cast.expr),
+        Expr::Field(field) => first_instance_flag(&field.base),
+        Expr::Call(call) if call.args.len() == 1 => first_instance_flag(&call.args[0]),
+        _ => None,
+    }
+}
+
+/// Whether a `BOOL`/`bool` argument is provably true (`Some(true)`) or false.
+pub fn truth_value(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Bool(value) => Some(value.value),
+            syn::Lit::Int(int) => int.base10_parse::<i64>().ok().map(|value| value != 0),
+            _ => None,
+        },
+        Expr::Path(path) => match path.path.segments.last()?.ident.to_string().as_str() {
+            "TRUE" => Some(true),
+            "FALSE" => Some(false),
+            _ => None,
+        },
+        Expr::Paren(inner) => truth_value(&inner.expr),
+        Expr::Cast(cast) => truth_value(&cast.expr),
+        // `BOOL(1)`, `BOOL::from(true)`, `true.into()`.
+        Expr::Call(call) if call.args.len() == 1 => truth_value(&call.args[0]),
+        Expr::MethodCall(call) if call.method == "into" => truth_value(&call.receiver),
+        _ => None,
+    }
+}
+
+/// Whether `CreateMutexEx`'s flags provably include `CREATE_MUTEX_INITIAL_OWNER` (1).
+pub fn owner_flag(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Int(int) => int.base10_parse::<u64>().ok().map(|value| value & 1 == 1),
+            _ => None,
+        },
+        Expr::Path(path) => {
+            (path.path.segments.last()?.ident == "CREATE_MUTEX_INITIAL_OWNER").then_some(true)
+        }
+        Expr::Binary(binary) if matches!(binary.op, syn::BinOp::BitOr(_)) => {
+            match (owner_flag(&binary.left), owner_flag(&binary.right)) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            }
+        }
+        Expr::Paren(inner) => owner_flag(&inner.expr),
+        Expr::Cast(cast) => owner_flag(&cast.expr),
+        // `CREATE_MUTEX_FLAGS(1)`, `CREATE_MUTEX_INITIAL_OWNER.0`.
+        Expr::Call(call) if call.args.len() == 1 => owner_flag(&call.args[0]),
+        Expr::Field(field) => owner_flag(&field.base),
+        _ => None,
+    }
+}

@@ -1,0 +1,327 @@
+//! Matching a call against the catalogue and recording it: function and path calls, methods,
+//! builder chains (also on a `let`-bound builder), with the facts their arguments give.
+
+use std::sync::Arc;
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::spanned::Spanned;
+use syn::Expr;
+
+use super::already_exists::already_exists_checks;
+use super::arguments::{first_instance_flag, is_one, owner_flag, truth_value};
+use super::creation::FoundCreation;
+use super::finder::CreationFinder;
+use crate::catalogue::apis::{Api, BindingCrate, Matcher, ObjectKind, OwnershipArg};
+use crate::names::lower::{absolute_path, path_segments, LetBinding, Site};
+use crate::names::NameIr;
+
+impl CreationFinder<'_> {
+    /// Records `node` if it calls a catalogued API.
+    pub fn find_call(&mut self, node: &Expr) {
+        match node {
+            Expr::Call(call) => {
+                if let Expr::Path(function) = &*call.func {
+                    let segments = path_segments(&function.path);
+                    let ident = segments.last().cloned().unwrap_or_default();
+                    let resolved = self.aliases.get(&ident).cloned();
+                    let absolute = absolute_path(
+                        &self.module_path,
+                        self.self_type.as_deref(),
+                        &segments,
+                        Some(&self.uses),
+                    );
+                    let api = self.catalogue.for_path(
+                        &segments,
+                        &absolute,
+                        resolved.as_deref(),
+                        self.self_type.as_deref(),
+                    );
+                    if let Some(api) = api {
+                        let callee = function
+                            .path
+                            .segments
+                            .last()
+                            .map_or_else(|| call.func.span(), |s| s.ident.span());
+                        let callee =
+                            if segments.len() > 1 && !matches!(api.matcher, Matcher::Function(_)) {
+                                call.func.span()
+                            } else {
+                                callee
+                            };
+                        self.record(
+                            &api,
+                            &Call {
+                                callee,
+                                whole: call.span(),
+                                args: call.args.iter().collect(),
+                                name_from_chain: None,
+                                first_pipe_instance: None,
+                                one_instance_limit: false,
+                                node,
+                            },
+                        );
+                    }
+                }
+            }
+            Expr::MethodCall(call) => {
+                let method = call.method.to_string();
+                if let Some(builder) = self.builder_call(call) {
+                    self.record(
+                        &builder.api,
+                        &Call {
+                            callee: call.method.span(),
+                            whole: call.span(),
+                            args: call.args.iter().collect(),
+                            name_from_chain: builder.name_from_chain.as_ref(),
+                            first_pipe_instance: builder.first_pipe_instance,
+                            one_instance_limit: builder.one_instance_limit,
+                            node,
+                        },
+                    );
+                } else if let Some(api) = self.catalogue.for_method(&method) {
+                    self.record(
+                        &api,
+                        &Call {
+                            callee: call.method.span(),
+                            whole: call.span(),
+                            args: call.args.iter().collect(),
+                            name_from_chain: None,
+                            first_pipe_instance: None,
+                            one_instance_limit: false,
+                            node,
+                        },
+                    );
+                }
+                // `options.first_pipe_instance(true);` on a `let`-bound builder.
+                if let Expr::Path(receiver) = &*call.receiver {
+                    if let (Some(ident), Some(frame)) =
+                        (receiver.path.get_ident(), self.frames.last_mut())
+                    {
+                        let position = call.span().start().line;
+                        frame.method_calls.push((
+                            ident.to_string(),
+                            method,
+                            call.args.first().cloned(),
+                            position,
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn record(&mut self, api: &Arc<Api>, call: &Call<'_>) {
+        if self.inside_binding_of(api) {
+            return;
+        }
+        let name_expr = match call.name_from_chain {
+            Some(expr) => Some(expr),
+            None => call.args.get(api.name_arg).copied(),
+        };
+        let Some(name_expr) = name_expr else {
+            // Fewer arguments than the signature: some other function of that name, or a
+            // builder given no name (which then makes up a unique one itself).
+            return;
+        };
+        let lets: Vec<&LetBinding> = self.scopes.iter().flatten().collect();
+        let params = self
+            .frames
+            .last()
+            .map_or(&[][..], |frame| frame.params.as_slice());
+        let site = Site {
+            file: self.file,
+            file_id: self.file_id,
+            lets: &lets,
+            params,
+            module_path: &self.module_path,
+            self_type: self.self_type.as_deref(),
+            uses: &self.uses,
+            function: self
+                .frames
+                .iter()
+                .rev()
+                .find_map(|frame| frame.signature.as_ref())
+                .map(|signature| signature.name.as_str()),
+            at: self.file.byte_span(call.whole).start,
+            loop_depth: self.loop_depth,
+        };
+        let mut name = site.lower(name_expr);
+        if !api.added_prefix.is_empty() {
+            name = NameIr::Concat(vec![NameIr::Added(api.added_prefix.to_string()), name]);
+        }
+        let initially_owned = match api.ownership {
+            OwnershipArg::None => None,
+            OwnershipArg::Always => Some(true),
+            OwnershipArg::InitialOwner(index) => {
+                call.args.get(index).and_then(|arg| truth_value(arg))
+            }
+            OwnershipArg::Flags(index) => call.args.get(index).and_then(|arg| owner_flag(arg)),
+        };
+        // `nMaxInstances` (the argument after the pipe mode) is no claim: only the first
+        // creator's limit counts, so a pipe created first with a larger one takes this call as
+        // one more instance.
+        let (first_pipe_instance, one_instance_limit) = if api.kind != ObjectKind::NamedPipe {
+            (None, false)
+        } else if api.sets_first_pipe_instance {
+            (Some(true), false)
+        } else if let Some(index) = api.open_mode_arg {
+            let flag = call
+                .args
+                .get(index)
+                .and_then(|arg| first_instance_flag(arg));
+            (
+                flag,
+                call.args.get(index + 2).is_some_and(|arg| is_one(arg)),
+            )
+        } else {
+            (call.first_pipe_instance, call.one_instance_limit)
+        };
+        let binding_crate = *self
+            .binding_crate
+            .get_or_insert_with(|| BindingCrate::of(self.file.parse_text()));
+        let index = self.creations.len();
+        self.creations.push(FoundCreation {
+            api: Arc::clone(api),
+            file: self.file_id,
+            callee: self.file.byte_span(call.callee),
+            call: self.file.byte_span(call.whole),
+            name_arg: self.file.byte_span(name_expr.span()),
+            name,
+            initially_owned,
+            first_pipe_instance,
+            one_instance_limit,
+            already_exists_checked: false,
+            on_existing: api.on_existing.through(binding_crate),
+            dead_checks: Vec::new(),
+            propagated: false,
+            enclosing_item: self.item_path.join("::"),
+            enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
+            via: None,
+            binding_crate,
+        });
+        if let Some(frame) = self.frames.last_mut() {
+            frame.creations.push(index);
+        } else {
+            // A creation outside any function (a macro at item level): its own tokens are all
+            // that can follow it.
+            let checks = already_exists_checks(self.file, call.tokens());
+            self.creations[index].already_exists_checked = !checks.is_empty();
+        }
+    }
+
+    /// A builder chain that ends in `method`, if it starts at one of the catalogue's builder
+    /// roots: the API, the expression that names the object and the pipe's first-instance
+    /// option, read from the chain and from method calls on the `let`-bound builder.
+    fn builder_call(&self, node: &syn::ExprMethodCall) -> Option<BuilderCall> {
+        let method = node.method.to_string();
+        let mut chain: Vec<(String, Option<Expr>)> = Vec::new();
+        let mut receiver = &*node.receiver;
+        loop {
+            match receiver {
+                Expr::MethodCall(inner) => {
+                    chain.push((inner.method.to_string(), inner.args.first().cloned()));
+                    receiver = &inner.receiver;
+                }
+                Expr::Paren(inner) => receiver = &inner.expr,
+                Expr::Reference(inner) => receiver = &inner.expr,
+                _ => break,
+            }
+        }
+        let root_call = match receiver {
+            Expr::Call(call) => call,
+            // `let mut options = ServerOptions::new(); …; options.create(name)`.
+            Expr::Path(path) => {
+                let ident = path.path.get_ident()?.to_string();
+                let local = self
+                    .scopes
+                    .iter()
+                    .flatten()
+                    .rev()
+                    .find(|local| local.name == ident)?;
+                let mut init = local.init.as_ref()?;
+                while let Expr::MethodCall(inner) = init {
+                    chain.push((inner.method.to_string(), inner.args.first().cloned()));
+                    init = &inner.receiver;
+                }
+                if let Some(frame) = self.frames.last() {
+                    for (target, method, argument, _) in &frame.method_calls {
+                        if *target == ident {
+                            chain.push((method.clone(), argument.clone()));
+                        }
+                    }
+                }
+                let Expr::Call(call) = init else { return None };
+                call
+            }
+            _ => return None,
+        };
+        let Expr::Path(function) = &*root_call.func else {
+            return None;
+        };
+        let root_path = path_segments(&function.path);
+        // The root's own argument names the object in some crates (`PipeOptions::new(name)`).
+        if let Some(root) = root_path.last() {
+            chain.push((root.clone(), root_call.args.first().cloned()));
+        }
+        // The first builder whose naming method the chain calls.
+        let (api, name_from_chain) =
+            self.catalogue
+                .builders(&root_path, &method)
+                .find_map(|api| match &api.matcher {
+                    Matcher::Builder {
+                        name_method: Some(name_method),
+                        ..
+                    } => chain
+                        .iter()
+                        .find(|(name, _)| name == name_method)
+                        .and_then(|(_, argument)| argument.clone())
+                        .map(|argument| (Arc::clone(api), Some(argument))),
+                    _ => Some((Arc::clone(api), None)),
+                })?;
+        // tokio's `first_pipe_instance` defaults to false; interprocess's equivalent is named
+        // in the catalogue. `max_instances(1)` is no claim (see `record`).
+        let one_instance_limit = chain.iter().any(|(name, argument)| {
+            name == "max_instances" && argument.as_ref().is_some_and(is_one)
+        });
+        let first_pipe_instance = chain
+            .iter()
+            .find(|(name, _)| name == "first_pipe_instance")
+            .map_or(Some(false), |(_, argument)| {
+                argument.as_ref().and_then(truth_value)
+            });
+        Some(BuilderCall {
+            api,
+            name_from_chain,
+            first_pipe_instance,
+            one_instance_limit,
+        })
+    }
+}
+
+/// A builder chain that ends in a creating method.
+struct BuilderCall {
+    api: Arc<Api>,
+    name_from_chain: Option<Expr>,
+    first_pipe_instance: Option<bool>,
+    one_instance_limit: bool,
+}
+
+/// The parts of a call `record` needs, whatever its syntax.
+struct Call<'e> {
+    callee: proc_macro2::Span,
+    whole: proc_macro2::Span,
+    args: Vec<&'e Expr>,
+    /// For a builder whose name is set by a method of the chain (`.os_id(name)`).
+    name_from_chain: Option<&'e Expr>,
+    first_pipe_instance: Option<bool>,
+    one_instance_limit: bool,
+    node: &'e Expr,
+}
+
+impl Call<'_> {
+    fn tokens(&self) -> TokenStream {
+        self.node.to_token_stream()
+    }
+}

@@ -1,0 +1,95 @@
+//! The creation fact: one call that creates a (possibly) named kernel object, as the finder
+//! records it and as every lint sees it once its name is resolved.
+
+use std::sync::Arc;
+
+use crate::catalogue::apis::{Api, BindingCrate, OnExisting};
+use crate::names::{FileId, NameIr, ObjectName};
+use crate::scan::source::ByteSpan;
+
+/// One call that creates a (possibly) named kernel object, as found in its file.
+#[derive(Debug, Clone)]
+pub struct FoundCreation {
+    pub api: Arc<Api>,
+    pub file: FileId,
+    /// The called function's name, as written (an alias, or the last segment of a path).
+    pub callee: ByteSpan,
+    /// The whole call expression.
+    pub call: ByteSpan,
+    /// The name argument.
+    pub name_arg: ByteSpan,
+    pub name: NameIr,
+    /// For mutexes: `Some(true)` when the call provably asks for initial ownership.
+    pub initially_owned: Option<bool>,
+    /// For pipe servers: whether the call provably asks (or provably does not ask) to be the
+    /// pipe's first instance.
+    pub first_pipe_instance: Option<bool>,
+    /// For pipe servers: whether the call asks for at most one instance (`nMaxInstances` 1,
+    /// `.max_instances(1)`), which limits only a pipe the call creates first.
+    pub one_instance_limit: bool,
+    /// Whether the enclosing function mentions `ERROR_ALREADY_EXISTS` (or an equivalent) after
+    /// the call, where it can see an existing object, or creates the object only as the
+    /// fallback of an open whose handle it uses.
+    pub already_exists_checked: bool,
+    /// What this call reports when the object already exists, for the binding it is made
+    /// through (never [`OnExisting::ByBinding`]).
+    pub on_existing: OnExisting,
+    /// `ERROR_ALREADY_EXISTS` checks that only a failure of this call reaches, where
+    /// `on_existing` says no failure ever carries it: they can never be true.
+    pub dead_checks: Vec<(FileId, ByteSpan)>,
+    /// Whether the call's result leaves its function (`call?`, `return call`, the body's value).
+    pub propagated: bool,
+    /// The item the call is in, such as `fn main` or `impl Shared::fn open`.
+    pub enclosing_item: String,
+    /// The function the call is in, when it is one whose callers could pass the name.
+    pub enclosing_fn: Option<FnSignature>,
+    /// For a call of one of the crate's own functions that passes its parameter to a creation:
+    /// that creation.
+    pub via: Option<Via>,
+    /// The binding crate the file calls Win32 through, for the check the help shows.
+    pub binding_crate: BindingCrate,
+}
+
+/// One creation with its name resolved: the facts every lint sees.
+#[derive(Debug, Clone)]
+pub struct Creation {
+    pub api: Arc<Api>,
+    /// Index of the file in the package's file list.
+    pub file: usize,
+    pub callee: ByteSpan,
+    pub call: ByteSpan,
+    pub name_arg: ByteSpan,
+    pub name: ObjectName,
+    pub initially_owned: Option<bool>,
+    pub first_pipe_instance: Option<bool>,
+    pub one_instance_limit: bool,
+    pub already_exists_checked: bool,
+    pub on_existing: OnExisting,
+    pub dead_checks: Vec<(FileId, ByteSpan)>,
+    pub enclosing_item: String,
+    pub via: Option<Via>,
+    /// The binding crate the file calls Win32 through, for the check the help shows.
+    pub binding_crate: BindingCrate,
+    /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name.
+    pub cfg: Option<String>,
+}
+
+/// A function of the checked crate, as callers name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FnSignature {
+    pub name: String,
+    /// The `impl` type, for an associated function.
+    pub self_type: Option<String>,
+    /// Whether it takes `self` (then callers use method syntax).
+    pub has_receiver: bool,
+}
+
+/// The creation inside a crate function that a call of that function ends in.
+#[derive(Debug, Clone)]
+pub struct Via {
+    pub file: FileId,
+    pub callee: ByteSpan,
+    pub api_name: String,
+    /// The API of that creation, whose arguments the notes describe.
+    pub api: Arc<Api>,
+}

@@ -1,0 +1,485 @@
+//! The creation finder: a syn visitor over a whole file that keeps what a call's name and
+//! `ERROR_ALREADY_EXISTS` check depend on — the `let`s in scope, the enclosing function and
+//! item, the module path and `Self` type — and hands each call to the catalogue matcher.
+
+use std::collections::{HashMap, HashSet};
+
+use syn::visit::{self, Visit};
+use syn::Expr;
+
+use super::already_exists::already_exists_checks;
+use super::creation::{FnSignature, FoundCreation};
+use super::items::type_name;
+use super::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
+use crate::catalogue::apis::{Api, BindingCrate};
+use crate::catalogue::Catalogue;
+use crate::names::lower::{
+    bound_identifier, cfg_of, parameter_names, pattern_identifiers, LetBinding, UseMap,
+};
+use crate::names::mutations::BlockChanges;
+use crate::names::FileId;
+use crate::scan::source::{ByteSpan, SourceFile};
+
+/// The body of a function or initialiser: where a check of `ERROR_ALREADY_EXISTS` after a
+/// creation is looked for. Closures are not frames of their own: a closure is often called at
+/// once (`try_seh(|| CreateFileMappingA(…))?`) and its result checked by the code after it.
+pub struct Frame {
+    pub creations: Vec<usize>,
+    /// Parameter names of the function (receiver excluded).
+    pub params: Vec<String>,
+    pub signature: Option<FnSignature>,
+    /// Method calls on `let`-bound values, in order: `options.first_pipe_instance(true);`.
+    pub method_calls: Vec<(String, String, Option<Expr>, usize)>,
+}
+
+pub struct CreationFinder<'a> {
+    pub file: &'a SourceFile,
+    pub file_id: FileId,
+    pub catalogue: &'a Catalogue,
+    /// The words a macro's tokens must name for a creation to be among them (see
+    /// `visit_macro`).
+    pub macro_words: HashSet<String>,
+    /// `use … as alias` renames of catalogued functions: alias → function name.
+    pub aliases: HashMap<String, String>,
+    pub uses: UseMap,
+    pub module_path: Vec<String>,
+    pub self_type: Option<String>,
+    /// `let` bindings by block, innermost last.
+    pub scopes: Vec<Vec<LetBinding>>,
+    /// How many loops and closures enclose the code being visited.
+    pub loop_depth: usize,
+    pub frames: Vec<Frame>,
+    /// Names of the enclosing items, outermost first.
+    pub item_path: Vec<String>,
+    pub creations: Vec<FoundCreation>,
+    /// `ERROR_ALREADY_EXISTS` checks on the failure of calls to functions that are not
+    /// creations: the caller's side of a creation passed on with `?`.
+    pub caller_failures: Vec<CallerFailure>,
+    /// Whether the file names `ERROR_ALREADY_EXISTS` (or `AlreadyExists`) at all, looked for
+    /// when a function that creates nothing is left.
+    pub mentions_already_exists: std::cell::OnceCell<bool>,
+    /// The file's binding crate, judged once, when its first creation is found (judging it
+    /// per creation read the whole file again for each: 40,000 creations took 39 s).
+    pub binding_crate: Option<BindingCrate>,
+}
+
+impl<'a> CreationFinder<'a> {
+    /// A finder for one file, given what the first pass learnt of its `use`s and aliases.
+    pub fn new(
+        file: &'a SourceFile,
+        file_id: FileId,
+        module_path: &[String],
+        catalogue: &'a Catalogue,
+        aliases: HashMap<String, String>,
+        uses: UseMap,
+    ) -> Self {
+        let mut macro_words: HashSet<String> = catalogue.keywords().into_iter().collect();
+        macro_words.extend(
+            catalogue
+                .builder_methods()
+                .into_iter()
+                .chain(["Self"])
+                .chain(aliases.keys().map(String::as_str))
+                .chain(uses.renames())
+                .map(str::to_owned),
+        );
+        CreationFinder {
+            file,
+            file_id,
+            catalogue,
+            macro_words,
+            aliases,
+            uses,
+            module_path: module_path.to_vec(),
+            self_type: None,
+            scopes: vec![Vec::new()],
+            loop_depth: 0,
+            frames: Vec::new(),
+            item_path: Vec::new(),
+            creations: Vec::new(),
+            caller_failures: Vec::new(),
+            mentions_already_exists: std::cell::OnceCell::new(),
+            binding_crate: None,
+        }
+    }
+}
+
+impl CreationFinder<'_> {
+    /// Visits a function or initialiser; its `body` is read again only when a creation inside
+    /// needs its `ERROR_ALREADY_EXISTS` check looked for.
+    pub fn in_frame(
+        &mut self,
+        item: &str,
+        signature: Option<(FnSignature, Vec<String>)>,
+        body: FrameBody<'_>,
+        visit: impl FnOnce(&mut Self),
+    ) {
+        self.item_path.push(item.to_owned());
+        let (signature, params) = signature.map_or((None, Vec::new()), |(signature, params)| {
+            (Some(signature), params)
+        });
+        self.frames.push(Frame {
+            creations: Vec::new(),
+            params,
+            signature,
+            method_calls: Vec::new(),
+        });
+        self.scopes.push(Vec::new());
+        visit(self);
+        self.scopes.pop();
+        let frame = self.frames.pop().expect("frames are balanced");
+        self.item_path.pop();
+        if frame.creations.is_empty() {
+            // A function that creates nothing may still look for `ERROR_ALREADY_EXISTS` in the
+            // failure of a function that passes a creation's result on.
+            if *self.mentions_already_exists.get_or_init(|| {
+                ["ALREADY_EXISTS", "AlreadyExists"]
+                    .iter()
+                    .any(|word| self.file.parse_text().contains(word))
+            }) {
+                let (_, callers) = result_flow::follow(self.file, body, &[]);
+                self.caller_failures.extend(callers);
+            }
+            return;
+        }
+        let checks = already_exists_checks(self.file, body.tokens());
+        let tracked: Vec<TrackedCall> = frame
+            .creations
+            .iter()
+            .map(|&index| TrackedCall {
+                call: self.creations[index].call,
+                opens: self.creations[index].api.opens_existing,
+            })
+            .collect();
+        let (flows, callers) = result_flow::follow(self.file, body, &tracked);
+        self.caller_failures.extend(callers);
+        for (index, flow) in frame.creations.into_iter().zip(flows) {
+            let creation = &mut self.creations[index];
+            let dead: &[ByteSpan] = if creation.on_existing.already_exists_never_in_err() {
+                &flow.failure_code
+            } else {
+                &[]
+            };
+            creation.already_exists_checked = flow.open_fallback
+                || checks
+                    .iter()
+                    .any(|check| check.start >= creation.call.end && !dead.contains(check));
+            creation.dead_checks = dead.iter().map(|&check| (self.file_id, check)).collect();
+            creation.propagated = flow.propagated;
+        }
+    }
+
+    fn signature_of(&self, sig: &syn::Signature) -> (FnSignature, Vec<String>) {
+        let has_receiver = sig.receiver().is_some();
+        let params = parameter_names(sig);
+        let signature = FnSignature {
+            name: sig.ident.to_string(),
+            self_type: self.self_type.clone(),
+            has_receiver,
+        };
+        (signature, params)
+    }
+
+    /// Whether a call of `api` here is inside a binding of it: a function named like the API,
+    /// or like its family without the suffix (`CreateFileMapping` forwarding to
+    /// `CreateFileMappingFromApp`), is how binding crates (`windows`, `winsafe`, `win-sys`)
+    /// wrap the API, and its caller is the one that creates the object. A crate's own function
+    /// is never a use of itself either.
+    pub fn inside_binding_of(&self, api: &Api) -> bool {
+        self.frames
+            .iter()
+            .filter_map(|frame| frame.signature.as_ref())
+            .any(|signature| {
+                let function = signature.name.as_str();
+                (function.starts_with("Create") && api.name.starts_with(function))
+                    || api.name == function
+                    || api.name.ends_with(&format!("::{function}"))
+            })
+    }
+}
+
+impl<'ast> Visit<'ast> for CreationFinder<'_> {
+    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
+        let item = format!("fn {}", node.sig.ident);
+        let signature = self.signature_of(&node.sig);
+        self.in_frame(
+            &item,
+            Some(signature),
+            FrameBody::Block(&node.block),
+            |this| {
+                visit::visit_item_fn(this, node);
+            },
+        );
+    }
+
+    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
+        let item = format!("fn {}", node.sig.ident);
+        let signature = self.signature_of(&node.sig);
+        self.in_frame(
+            &item,
+            Some(signature),
+            FrameBody::Block(&node.block),
+            |this| {
+                visit::visit_impl_item_fn(this, node);
+            },
+        );
+    }
+
+    fn visit_trait_item_fn(&mut self, node: &'ast syn::TraitItemFn) {
+        let item = format!("fn {}", node.sig.ident);
+        let signature = self.signature_of(&node.sig);
+        self.in_frame(
+            &item,
+            Some(signature),
+            node.default
+                .as_ref()
+                .map_or(FrameBody::None, FrameBody::Block),
+            |this| {
+                visit::visit_trait_item_fn(this, node);
+            },
+        );
+    }
+
+    fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
+        let self_type = type_name(&node.self_ty);
+        self.item_path.push(format!("impl {self_type}"));
+        let previous = self.self_type.replace(self_type);
+        visit::visit_item_impl(self, node);
+        self.self_type = previous;
+        self.item_path.pop();
+    }
+
+    fn visit_item_trait(&mut self, node: &'ast syn::ItemTrait) {
+        self.item_path.push(format!("trait {}", node.ident));
+        visit::visit_item_trait(self, node);
+        self.item_path.pop();
+    }
+
+    fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
+        self.item_path.push(format!("mod {}", node.ident));
+        self.module_path.push(node.ident.to_string());
+        visit::visit_item_mod(self, node);
+        self.module_path.pop();
+        self.item_path.pop();
+    }
+
+    fn visit_item_const(&mut self, node: &'ast syn::ItemConst) {
+        let item = format!("const {}", node.ident);
+        self.in_frame(&item, None, FrameBody::Expr(&node.expr), |this| {
+            visit::visit_item_const(this, node);
+        });
+    }
+
+    fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
+        let item = format!("static {}", node.ident);
+        self.in_frame(&item, None, FrameBody::Expr(&node.expr), |this| {
+            visit::visit_item_static(this, node);
+        });
+    }
+
+    fn visit_block(&mut self, node: &'ast syn::Block) {
+        // The block's `let mut` bindings, whose later changes are read from the rest of it.
+        let mutable: HashSet<String> = node
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                syn::Stmt::Local(local) => mutable_identifier(&local.pat),
+                _ => None,
+            })
+            .collect();
+        let changes =
+            (!mutable.is_empty()).then(|| BlockChanges::new(&node.stmts, &mutable, self.file));
+        self.scopes.push(Vec::new());
+        for (index, stmt) in node.stmts.iter().enumerate() {
+            self.visit_stmt(stmt);
+            let (syn::Stmt::Local(local), Some(changes)) = (stmt, &changes) else {
+                continue;
+            };
+            let Some(name) = mutable_identifier(&local.pat) else {
+                continue;
+            };
+            if let Some(binding) = self
+                .scopes
+                .last_mut()
+                .and_then(|scope| scope.last_mut())
+                .filter(|binding| binding.name == name && binding.init.is_some())
+            {
+                binding.mutations = changes.of(&name, index);
+            }
+        }
+        self.scopes.pop();
+    }
+
+    fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
+        self.loop_depth += 1;
+        self.with_pattern_bindings(node.inputs.iter(), |finder| {
+            finder.visit_expr(&node.body);
+        });
+        self.loop_depth -= 1;
+    }
+
+    fn visit_expr_for_loop(&mut self, node: &'ast syn::ExprForLoop) {
+        self.visit_expr(&node.expr);
+        self.loop_depth += 1;
+        self.with_pattern_bindings([&*node.pat], |finder| finder.visit_block(&node.body));
+        self.loop_depth -= 1;
+    }
+
+    fn visit_expr_loop(&mut self, node: &'ast syn::ExprLoop) {
+        self.loop_depth += 1;
+        visit::visit_expr_loop(self, node);
+        self.loop_depth -= 1;
+    }
+
+    fn visit_arm(&mut self, node: &'ast syn::Arm) {
+        self.with_pattern_bindings([&node.pat], |finder| {
+            if let Some((_, guard)) = &node.guard {
+                finder.visit_expr(guard);
+            }
+            finder.visit_expr(&node.body);
+        });
+    }
+
+    fn visit_expr_if(&mut self, node: &'ast syn::ExprIf) {
+        let Expr::Let(condition) = &*node.cond else {
+            visit::visit_expr_if(self, node);
+            return;
+        };
+        self.visit_expr(&condition.expr);
+        self.with_pattern_bindings([&*condition.pat], |finder| {
+            finder.visit_block(&node.then_branch);
+        });
+        if let Some((_, otherwise)) = &node.else_branch {
+            self.visit_expr(otherwise);
+        }
+    }
+
+    fn visit_expr_while(&mut self, node: &'ast syn::ExprWhile) {
+        self.loop_depth += 1;
+        if let Expr::Let(condition) = &*node.cond {
+            self.visit_expr(&condition.expr);
+            self.with_pattern_bindings([&*condition.pat], |finder| finder.visit_block(&node.body));
+        } else {
+            visit::visit_expr_while(self, node);
+        }
+        self.loop_depth -= 1;
+    }
+
+    fn visit_local(&mut self, node: &'ast syn::Local) {
+        // The initialiser runs before the binding exists.
+        visit::visit_local(self, node);
+        let Some(init) = &node.init else { return };
+        if let Some(name) = bound_identifier(&node.pat) {
+            let binding = LetBinding {
+                name,
+                init: Some((*init.expr).clone()),
+                local_key: false,
+                cfg: cfg_of(&node.attrs),
+                at: self.file.byte_span(node.let_token.span).start,
+                loop_depth: self.loop_depth,
+                mutations: Vec::new(),
+            };
+            self.scopes
+                .last_mut()
+                .expect("a scope is open")
+                .push(binding);
+        }
+    }
+
+    fn visit_expr(&mut self, node: &'ast Expr) {
+        if self.visit_local_key_closure(node) {
+            return;
+        }
+        self.find_call(node);
+        visit::visit_expr(self, node);
+    }
+
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        self.visit_macro_body(node);
+    }
+}
+
+impl CreationFinder<'_> {
+    /// `NAME.with(|name| …)`: inside the closure, `name` is the `thread_local!` static's value.
+    /// Returns whether `node` was such a call, visited.
+    fn visit_local_key_closure(&mut self, node: &Expr) -> bool {
+        let Some((name, call, closure)) = local_key_closure(node) else {
+            return false;
+        };
+        self.visit_expr(&call.receiver);
+        self.scopes.push(vec![LetBinding {
+            name,
+            init: Some((*call.receiver).clone()),
+            local_key: true,
+            cfg: None,
+            at: 0,
+            loop_depth: self.loop_depth,
+            mutations: Vec::new(),
+        }]);
+        self.visit_expr(&closure.body);
+        self.scopes.pop();
+        true
+    }
+
+    /// Visits what `visit` visits with the identifiers `patterns` bind in scope, their values
+    /// unknown: a name read from one of them is no constant to look for.
+    fn with_pattern_bindings<'p>(
+        &mut self,
+        patterns: impl IntoIterator<Item = &'p syn::Pat>,
+        visit: impl FnOnce(&mut Self),
+    ) {
+        let mut bindings = Vec::new();
+        let loop_depth = self.loop_depth;
+        for pattern in patterns {
+            pattern_identifiers(pattern, &mut bindings);
+        }
+        self.scopes.push(
+            bindings
+                .into_iter()
+                .map(|name| LetBinding {
+                    name,
+                    init: None,
+                    local_key: false,
+                    cfg: None,
+                    at: 0,
+                    loop_depth,
+                    mutations: Vec::new(),
+                })
+                .collect(),
+        );
+        visit(self);
+        self.scopes.pop();
+    }
+}
+
+/// For `NAME.with(|name| …)` (or `with_borrow`, for a `RefCell` inside), where `NAME` is a
+/// path: the closure's parameter, the call and the closure.
+fn local_key_closure(expr: &Expr) -> Option<(String, &syn::ExprMethodCall, &syn::ExprClosure)> {
+    let Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    if !matches!(call.method.to_string().as_str(), "with" | "with_borrow")
+        || !matches!(&*call.receiver, Expr::Path(_))
+        || call.args.len() != 1
+    {
+        return None;
+    }
+    let Expr::Closure(closure) = &call.args[0] else {
+        return None;
+    };
+    match closure.inputs.iter().collect::<Vec<_>>().as_slice() {
+        [input] => Some((bound_identifier(input)?, call, closure)),
+        _ => None,
+    }
+}
+
+/// The identifier a `let mut name` or `let mut name: T` pattern binds.
+fn mutable_identifier(pattern: &syn::Pat) -> Option<String> {
+    match pattern {
+        syn::Pat::Ident(ident) if ident.subpat.is_none() && ident.mutability.is_some() => {
+            Some(ident.ident.to_string())
+        }
+        syn::Pat::Type(typed) => mutable_identifier(&typed.pat),
+        _ => None,
+    }
+}

@@ -1,0 +1,390 @@
+//! The first pass over a file: its `use` declarations, its `const`/`static` items (and
+//! `lazy_static!`/`thread_local!` statics), the functions whose returned value may be a name,
+//! and the `use … as alias` renames of catalogued functions.
+
+use std::collections::HashMap;
+
+use quote::ToTokens;
+use syn::visit::{self, Visit};
+use syn::{Expr, Token};
+
+use crate::catalogue::Catalogue;
+use crate::names::lower::{cfg_of, function_scope, LetBinding, ReturnedValues, Site, UseMap};
+use crate::names::{BindingKind, Cfg, FileId, ItemValue, NameIr};
+use crate::project::crates::FilePlace;
+use crate::scan::source::{ByteSpan, SourceFile};
+
+/// What the first pass learns of a file.
+pub struct FileItems {
+    /// The `const`s, `static`s and name-returning functions, by absolute path, lowered.
+    pub items: Vec<(Vec<String>, ItemValue)>,
+    pub uses: UseMap,
+    /// `use … as alias` renames of catalogued functions: alias → function name.
+    pub aliases: HashMap<String, String>,
+}
+
+/// Reads the items of a parsed file standing at `place` in its package.
+pub fn collect(
+    file: &SourceFile,
+    file_id: FileId,
+    place: &FilePlace,
+    syntax: &syn::File,
+    catalogue: &Catalogue,
+) -> FileItems {
+    let mut collector = ItemCollector {
+        file,
+        file_id,
+        module_path: place.module_path.clone(),
+        function: None,
+        self_type: None,
+        uses: UseMap::new(place.library.clone(), place.members.clone()),
+        consts: Vec::new(),
+        aliases: HashMap::new(),
+        catalogue,
+    };
+    collector.visit_file(syntax);
+    let items = collector.lower_items();
+    FileItems {
+        items,
+        uses: collector.uses,
+        aliases: collector.aliases,
+    }
+}
+
+/// How an item is declared: its attributes, its name and the `impl` type it belongs to.
+struct Declared<'a> {
+    attrs: &'a [syn::Attribute],
+    ident: &'a syn::Ident,
+    owner: Option<String>,
+}
+
+/// An item to lower once every `use` of the file is known.
+struct PendingItem {
+    path: Vec<String>,
+    kind: BindingKind,
+    value: PendingValue,
+    /// The module it is in and the `Self` type around it.
+    module_path: Vec<String>,
+    self_type: Option<String>,
+    defined_at: Option<(FileId, ByteSpan)>,
+    /// The `#[cfg]` it is declared under.
+    cfg: Option<Cfg>,
+}
+
+enum PendingValue {
+    /// A `const`'s or `static`'s initialiser.
+    Init(Expr),
+    /// What a function returns.
+    Returned(ReturnedValues),
+}
+
+/// First pass: the file's `use` declarations, its `const`/`static` items and its
+/// `use … as alias` renames of APIs.
+struct ItemCollector<'a> {
+    file: &'a SourceFile,
+    file_id: FileId,
+    module_path: Vec<String>,
+    /// The function being visited: its `const`s are indexed in its own scope.
+    function: Option<String>,
+    self_type: Option<String>,
+    uses: UseMap,
+    /// Items to lower once every `use` is known.
+    consts: Vec<PendingItem>,
+    aliases: HashMap<String, String>,
+    catalogue: &'a Catalogue,
+}
+
+impl ItemCollector<'_> {
+    fn add(&mut self, declared: Declared<'_>, kind: BindingKind, value: &Expr) {
+        let item = PendingItem {
+            path: self.item_path(declared.ident, declared.owner),
+            kind,
+            value: PendingValue::Init(value.clone()),
+            module_path: self.module_path.clone(),
+            self_type: self.self_type.clone(),
+            defined_at: None,
+            cfg: cfg_of(declared.attrs),
+        };
+        self.consts.push(item);
+    }
+
+    /// The absolute path of an item declared here: in the enclosing function's scope, if any,
+    /// and under its `impl` type (`owner`).
+    fn item_path(&self, ident: &syn::Ident, owner: Option<String>) -> Vec<String> {
+        let mut path = self.module_path.clone();
+        path.extend(
+            self.function
+                .as_deref()
+                .map(|function| function_scope(function, self.file_id)),
+        );
+        path.extend(owner);
+        path.push(ident.to_string());
+        path
+    }
+
+    /// A function whose returned values may be a name: indexed like a `const`, its value what
+    /// it returns (see [`NameIr::Call`]).
+    fn add_function(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        block: &syn::Block,
+        owner: Option<String>,
+    ) {
+        if matches!(sig.output, syn::ReturnType::Default) {
+            return;
+        }
+        let Some(returned) = ReturnedValues::of(sig, block) else {
+            return;
+        };
+        // Most functions return no name: only those that may are kept (the `use`s read so far
+        // change which paths a value names, not whether it is one).
+        if self.lower_returned(&returned, &self.module_path, self.self_type.as_deref())
+            == NameIr::Unknown
+        {
+            return;
+        }
+        let item = PendingItem {
+            path: self.item_path(&sig.ident, owner),
+            kind: BindingKind::Fn,
+            value: PendingValue::Returned(returned),
+            module_path: self.module_path.clone(),
+            self_type: self.self_type.clone(),
+            defined_at: Some((self.file_id, self.file.byte_span(sig.ident.span()))),
+            cfg: cfg_of(attrs),
+        };
+        self.consts.push(item);
+    }
+
+    fn lower_returned(
+        &self,
+        returned: &ReturnedValues,
+        module_path: &[String],
+        self_type: Option<&str>,
+    ) -> NameIr {
+        let mut values = Vec::with_capacity(returned.values.len());
+        for (lets, value) in &returned.values {
+            let lets: Vec<&LetBinding> = lets.iter().collect();
+            let site = Site {
+                file: self.file,
+                file_id: self.file_id,
+                lets: &lets,
+                params: &returned.params,
+                module_path,
+                self_type,
+                uses: &self.uses,
+                function: Some(&returned.function),
+                // A `return`'s `let`s are those in scope where it is written, none changed.
+                at: usize::MAX,
+                loop_depth: 0,
+            };
+            match site.lower(value) {
+                NameIr::Unknown => return NameIr::Unknown,
+                lowered => values.push(lowered),
+            }
+        }
+        match <[NameIr; 1]>::try_from(values) {
+            Ok([only]) => only,
+            Err(values) => NameIr::Returns(values),
+        }
+    }
+
+    fn lower_items(&mut self) -> Vec<(Vec<String>, ItemValue)> {
+        let consts = std::mem::take(&mut self.consts);
+        let mut items = Vec::new();
+        for pending in consts {
+            let lowered = match &pending.value {
+                PendingValue::Init(value) => Site {
+                    file: self.file,
+                    file_id: self.file_id,
+                    lets: &[],
+                    params: &[],
+                    module_path: &pending.module_path,
+                    self_type: pending.self_type.as_deref(),
+                    uses: &self.uses,
+                    function: None,
+                    at: usize::MAX,
+                    loop_depth: 0,
+                }
+                .lower(value),
+                PendingValue::Returned(returned) => self.lower_returned(
+                    returned,
+                    &pending.module_path,
+                    pending.self_type.as_deref(),
+                ),
+            };
+            if lowered != NameIr::Unknown {
+                let value = ItemValue {
+                    kind: pending.kind,
+                    value: lowered,
+                    defined_at: pending.defined_at,
+                    cfgs: pending.cfg.into_iter().collect(),
+                };
+                items.push((pending.path, value));
+            }
+        }
+        items
+    }
+
+    fn record_use(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.record_use(prefix, &path.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(name) => {
+                let ident = name.ident.to_string();
+                let mut full = prefix.clone();
+                full.push(ident.clone());
+                if ident != "self" {
+                    self.uses.insert(&self.module_path, ident, &full);
+                } else if let Some(last) = prefix.last() {
+                    self.uses.insert(&self.module_path, last.clone(), prefix);
+                }
+            }
+            syn::UseTree::Rename(rename) => {
+                let ident = rename.ident.to_string();
+                if self.catalogue.is_function_name(&ident) {
+                    self.aliases
+                        .insert(rename.rename.to_string(), ident.clone());
+                }
+                let mut full = prefix.clone();
+                full.push(ident);
+                self.uses
+                    .insert(&self.module_path, rename.rename.to_string(), &full);
+            }
+            syn::UseTree::Group(group) => {
+                for tree in &group.items {
+                    self.record_use(prefix, tree);
+                }
+            }
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for ItemCollector<'_> {
+    fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
+        self.module_path.push(node.ident.to_string());
+        visit::visit_item_mod(self, node);
+        self.module_path.pop();
+    }
+
+    fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
+        let previous = self.self_type.replace(type_name(&node.self_ty));
+        visit::visit_item_impl(self, node);
+        self.self_type = previous;
+    }
+
+    fn visit_item_use(&mut self, node: &'ast syn::ItemUse) {
+        self.record_use(&mut Vec::new(), &node.tree);
+    }
+
+    fn visit_item_const(&mut self, node: &'ast syn::ItemConst) {
+        let declared = Declared {
+            attrs: &node.attrs,
+            ident: &node.ident,
+            owner: None,
+        };
+        self.add(declared, BindingKind::Const, &node.expr);
+        visit::visit_item_const(self, node);
+    }
+
+    fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
+        let declared = Declared {
+            attrs: &node.attrs,
+            ident: &node.ident,
+            owner: None,
+        };
+        self.add(declared, BindingKind::Static, &node.expr);
+        visit::visit_item_static(self, node);
+    }
+
+    fn visit_impl_item_const(&mut self, node: &'ast syn::ImplItemConst) {
+        let declared = Declared {
+            attrs: &node.attrs,
+            ident: &node.ident,
+            owner: self.self_type.clone(),
+        };
+        self.add(declared, BindingKind::Const, &node.expr);
+        visit::visit_impl_item_const(self, node);
+    }
+
+    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
+        self.add_function(&node.attrs, &node.sig, &node.block, None);
+        // A `const` inside a function body is in scope there only.
+        let previous = self.function.replace(node.sig.ident.to_string());
+        visit::visit_item_fn(self, node);
+        self.function = previous;
+    }
+
+    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
+        let owner = self.self_type.clone();
+        self.add_function(&node.attrs, &node.sig, &node.block, owner);
+        let previous = self.function.replace(node.sig.ident.to_string());
+        visit::visit_impl_item_fn(self, node);
+        self.function = previous;
+    }
+
+    /// `lazy_static! { static ref NAME: T = …; }` and `thread_local! { static NAME: T = …; }`
+    /// declare statics whose initialiser is the value, as a `static`'s is.
+    fn visit_macro(&mut self, node: &'ast syn::Macro) {
+        let kind = match node.path.segments.last() {
+            Some(last) if last.ident == "lazy_static" => BindingKind::Static,
+            Some(last) if last.ident == "thread_local" => BindingKind::ThreadLocal,
+            _ => return,
+        };
+        let Ok(MacroStatics(statics)) = node.parse_body::<MacroStatics>() else {
+            return;
+        };
+        for (attrs, ident, init) in statics {
+            let declared = Declared {
+                attrs: &attrs,
+                ident: &ident,
+                owner: None,
+            };
+            self.add(declared, kind, &init);
+        }
+    }
+}
+
+/// The statics a `lazy_static!` or `thread_local!` invocation declares: `[attributes] [pub]
+/// static [ref] NAME: T = init;`, each with its initialiser.
+struct MacroStatics(Vec<(Vec<syn::Attribute>, syn::Ident, Expr)>);
+
+impl syn::parse::Parse for MacroStatics {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let mut statics = Vec::new();
+        while !input.is_empty() {
+            let attrs = input.call(syn::Attribute::parse_outer)?;
+            input.parse::<syn::Visibility>()?;
+            input.parse::<Token![static]>()?;
+            if input.peek(Token![ref]) {
+                input.parse::<Token![ref]>()?;
+            }
+            let ident: syn::Ident = input.parse()?;
+            input.parse::<Token![:]>()?;
+            input.parse::<syn::Type>()?;
+            input.parse::<Token![=]>()?;
+            let init: Expr = input.parse()?;
+            statics.push((attrs, ident, init));
+            if !input.is_empty() {
+                input.parse::<Token![;]>()?;
+            }
+        }
+        Ok(Self(statics))
+    }
+}
+
+/// The name of an `impl`'s type without generics: `Foo` for `impl<T> Foo<T>`.
+pub fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(String::new, |segment| segment.ident.to_string()),
+        other => other.to_token_stream().to_string().replace(' ', ""),
+    }
+}
