@@ -1277,11 +1277,22 @@ fn clippy_sarif() -> &'static Path {
     }
 }
 
+/// A tool the tests run: `executable` from `PATH`, else the copy installed at `installed` by an
+/// earlier test run; `None` when neither exists (the caller installs it).
+pub(crate) fn tool(executable: &str, installed: &Path) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|directory| directory.join(executable))
+        .find(|path| path.is_file())
+        .or_else(|| installed.is_file().then(|| installed.to_owned()))
+}
+
 fn find_or_install_clippy_sarif() -> Result<PathBuf, String> {
     let executable = format!("clippy-sarif{}", std::env::consts::EXE_SUFFIX);
     let root = repo_root().join("target/tools");
     let installed = root.join("bin").join(&executable);
-    if let Some(found) = crate::support::tool(&executable, &installed) {
+    if let Some(found) = tool(&executable, &installed) {
         return Ok(found);
     }
     eprintln!(

@@ -1,19 +1,53 @@
-//! Fixture tests. Each `fixtures/**/*.rs` file is checked as objlint checks any file; every
-//! finding must be announced on its line by a comment, and the rendered output must equal the
-//! `.stderr` golden beside the file.
+//! Fixture tests: one test per fixture, named for its path (`fixtures::<lint>::<file>`), so
+//! `cargo test helper_functions` runs one. Each `fixtures/**/*.rs` file is checked as objlint
+//! checks any file; every finding must be announced on its line by a comment, and the rendered
+//! output must equal the `.stderr` golden beside the file.
 //!
 //! An expectation is `//~ ERROR objlint::<lint>` (or `WARN`) at the end of the line the finding's
 //! primary span starts on, or `//~^ …` on a later line, one `^` per line up. A file that cannot
 //! be parsed is announced with `//~ ERROR parse` on the line syn reports.
+//!
+//! This is its own test binary with `libtest-mimic` as the harness (`harness = false` in
+//! `Cargo.toml`): the tests are found on disk, so a new fixture is a one-file change.
+
+mod support;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use libtest_mimic::{Arguments, Trial};
 use objlint::lints::Level;
 use objlint::report::human;
 
-use crate::support::{check_golden, repo_root, rust_files};
+use crate::support::{blessing, repo_root, rust_files};
+
+fn main() -> std::process::ExitCode {
+    let arguments = Arguments::from_args();
+    let fixtures = fixtures();
+    assert!(fixtures.len() > 10, "the fixtures are missing");
+    let mut trials: Vec<Trial> = fixtures
+        .into_iter()
+        .map(|path| Trial::test(test_name(&path), move || Ok(check_fixture(&path)?)))
+        .collect();
+    trials.push(Trial::test("fixtures::goldens_have_fixtures", || {
+        Ok(goldens_have_fixtures()?)
+    }));
+    libtest_mimic::run(&arguments, trials).exit_code()
+}
+
+/// `fixtures/non_unique_object_name/helper_functions.rs` → `fixtures::non_unique_object_name::helper_functions`.
+fn test_name(path: &Path) -> String {
+    let relative = path
+        .strip_prefix(repo_root())
+        .expect("fixtures live in the repository")
+        .with_extension("");
+    let parts: Vec<String> = relative
+        .components()
+        .map(|component| component.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("::")
+}
 
 /// (line, level, code) → how many times.
 type Expectations = BTreeMap<(usize, String, String), usize>;
@@ -171,13 +205,13 @@ fn check_fixed(report: &objlint::Report, relative: &Path, fixed: &Path) -> Resul
 
 /// The fixtures: directories with a `Cargo.toml`, and every `.rs` file outside them.
 fn fixtures() -> Vec<PathBuf> {
-    let all = rust_files(&repo_root().join("fixtures"));
-    let packages: Vec<PathBuf> = crate::support::all_files(&repo_root().join("fixtures"))
+    let root = repo_root().join("fixtures");
+    let packages: Vec<PathBuf> = all_files(&root)
         .into_iter()
         .filter(|path| path.file_name().is_some_and(|name| name == "Cargo.toml"))
         .filter_map(|manifest| manifest.parent().map(Path::to_path_buf))
         .collect();
-    let mut units: Vec<PathBuf> = all
+    let mut units: Vec<PathBuf> = rust_files(&root)
         .into_iter()
         .filter(|file| !packages.iter().any(|package| file.starts_with(package)))
         .collect();
@@ -186,27 +220,18 @@ fn fixtures() -> Vec<PathBuf> {
     units
 }
 
-#[test]
-fn fixtures_match_their_expectations_and_goldens() {
-    let fixtures = fixtures();
-    assert!(fixtures.len() > 10, "the fixtures are missing");
-    let failures: Vec<String> = fixtures
-        .iter()
-        .filter_map(|path| check_fixture(path).err())
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} fixtures failed:\n\n{}",
-        failures.len(),
-        fixtures.len(),
-        failures.join("\n\n")
-    );
+/// Every file under `dir`, recursively.
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
 
-#[test]
-fn goldens_have_fixtures() {
-    let root = repo_root().join("fixtures");
-    let orphans: Vec<String> = crate::support::all_files(&root)
+fn goldens_have_fixtures() -> Result<(), String> {
+    let orphans: Vec<String> = all_files(&repo_root().join("fixtures"))
         .into_iter()
         .filter(|path| {
             path.extension()
@@ -215,5 +240,34 @@ fn goldens_have_fixtures() {
         .filter(|path| !path.with_extension("rs").is_file())
         .map(|path| path.display().to_string())
         .collect();
-    assert!(orphans.is_empty(), "goldens without a fixture: {orphans:?}");
+    if orphans.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("goldens without a fixture: {orphans:?}"))
+    }
+}
+
+/// Compares `actual` with the golden file at `path`, or rewrites it when blessing. An empty
+/// `actual` means the golden must not exist.
+fn check_golden(path: &Path, actual: &str) -> Result<(), String> {
+    if blessing() {
+        if actual.is_empty() {
+            let _ = std::fs::remove_file(path);
+        } else {
+            std::fs::write(path, actual).map_err(|error| format!("{}: {error}", path.display()))?;
+        }
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    if expected == actual {
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(expected.as_str(), actual)
+        .unified_diff()
+        .header("expected", "actual")
+        .to_string();
+    Err(format!(
+        "{} differs from the output (rerun with `cargo bless` and review the diff):\n{diff}",
+        path.display(),
+    ))
 }

@@ -1,4 +1,4 @@
-//! The one integration test binary: fixtures with inline expectations and golden output, the
+//! The integration test binary (the fixtures have their own, `tests/fixtures.rs`): the
 //! built CLI end to end, configuration, suppressions, baselines, the output formats, the
 //! pre-commit hook under the real pre-commit, the README's CI recipes run, and the consistency of
 //! lints, docs, fixtures and README.
@@ -9,7 +9,6 @@ mod config;
 mod consistency;
 mod editor;
 mod fix;
-mod fixtures;
 mod hostile;
 mod output;
 mod precommit;

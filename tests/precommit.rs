@@ -500,7 +500,7 @@ fn pre_commit() -> PathBuf {
     let installed = venv
         .join(if cfg!(windows) { "Scripts" } else { "bin" })
         .join(&executable);
-    if let Some(found) = crate::support::tool(&executable, &installed) {
+    if let Some(found) = crate::cli::tool(&executable, &installed) {
         return found;
     }
     eprintln!(
