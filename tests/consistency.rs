@@ -247,3 +247,17 @@ fn the_published_package_holds_the_tool_and_its_licences_only() {
         );
     }
 }
+
+/// `cargo objlint` with no arguments is clean on objlint's own repository (its `objlint.toml`
+/// excludes the fixtures), as `.ci/run` checks by running it.
+#[test]
+fn objlint_is_clean_on_its_own_repository() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
+        .args(["--color", "never"])
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("objlint: no findings in "), "{stderr}");
+}
