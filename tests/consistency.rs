@@ -68,12 +68,12 @@ fn doc_examples_fire_and_their_fixes_do_not() {
                 .any(|diagnostic| diagnostic.code() == code)
         };
         assert!(
-            fires(code_block_after(lint.docs, "## Example")),
+            fires(code_block_after(lint.docs, "\n## Example\n")),
             "{}'s example does not fire",
             lint.name
         );
         assert!(
-            !fires(code_block_after(lint.docs, "Use instead:")),
+            !fires(code_block_after(lint.docs, "\nUse instead:\n")),
             "{}'s fix still fires",
             lint.name
         );

@@ -10,6 +10,7 @@ mod consistency;
 mod editor;
 mod fix;
 mod hostile;
+mod lint_docs;
 mod output;
 mod precommit;
 mod properties;
