@@ -426,17 +426,18 @@ fn shared_names_also_quiet_the_opt_in_lint_for_shared_objects() {
         .assert_stderr_has("warning[objlint::shared_object_unchecked]");
 }
 
-/// The README's example configuration is a valid one.
+/// The configuration page's example configuration is a valid one.
 #[test]
-fn the_readme_configuration_example_parses() {
-    let readme = std::fs::read_to_string(crate::support::repo_root().join("README.md")).unwrap();
-    let start = readme
+fn the_configuration_page_example_parses() {
+    let page =
+        std::fs::read_to_string(crate::support::repo_root().join("docs/configuration.md")).unwrap();
+    let start = page
         .find("```toml\n# objlint.toml")
-        .expect("the README shows an objlint.toml");
-    let body = &readme[start + "```toml\n".len()..];
+        .expect("docs/configuration.md shows an objlint.toml");
+    let body = &page[start + "```toml\n".len()..];
     let example = &body[..body.find("```").expect("the block ends")];
     let config = Config::parse(example, Path::new("objlint.toml"))
-        .unwrap_or_else(|error| panic!("the README's example does not parse: {error}"));
+        .unwrap_or_else(|error| panic!("docs/configuration.md's example does not parse: {error}"));
     assert!(config.is_shared_name("Global\\AcmeDriverInstall"));
     assert!(config.is_shared_name(r"\\.\pipe\acme-ipc-12"));
     assert!(!config.is_shared_name(r"\\.\pipe\acme-ipc-12x"));

@@ -167,7 +167,7 @@ fn every_mandated_name_has_a_fixture() {
 }
 
 #[test]
-fn readme_usage_is_current() {
+fn usage_page_is_current() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-objlint"))
         .arg("--help")
         .env("COLUMNS", "100")
@@ -175,7 +175,7 @@ fn readme_usage_is_current() {
         .unwrap();
     assert!(output.status.success());
     let help = String::from_utf8(output.stdout).unwrap();
-    check_generated_section("usage", &format!("```text\n{help}```\n"));
+    check_generated_section_in("docs/usage.md", "usage", &format!("```text\n{help}```\n"));
 }
 
 /// The README's sample output is what objlint prints on the demo, the time aside.
