@@ -4,13 +4,50 @@
 
 use syn::Expr;
 
+use crate::catalogue::apis::{Api, ObjectKind, OwnershipArg};
+
+/// For a mutex: whether the call provably asks for initial ownership (`Some(true)`) or
+/// provably does not.
+pub fn initially_owned(ownership: OwnershipArg, args: &[&Expr]) -> Option<bool> {
+    match ownership {
+        OwnershipArg::None => None,
+        OwnershipArg::Always => Some(true),
+        OwnershipArg::InitialOwner(index) => args.get(index).and_then(|arg| truth_value(arg)),
+        OwnershipArg::Flags(index) => args.get(index).and_then(|arg| owner_flag(arg)),
+    }
+}
+
+/// For a pipe server: whether the call provably asks (or provably does not ask) to be the
+/// pipe's first instance, and whether it asks for at most one instance. `from_chain` is what
+/// a builder chain around the call asked for.
+///
+/// `nMaxInstances` (the argument after the pipe mode) is no claim: only the first creator's
+/// limit counts, so a pipe created first with a larger one takes this call as one more
+/// instance.
+pub fn pipe_instances(
+    api: &Api,
+    args: &[&Expr],
+    from_chain: (Option<bool>, bool),
+) -> (Option<bool>, bool) {
+    if api.kind != ObjectKind::NamedPipe {
+        (None, false)
+    } else if api.sets_first_pipe_instance {
+        (Some(true), false)
+    } else if let Some(index) = api.open_mode_arg {
+        let flag = args.get(index).and_then(|arg| first_instance_flag(arg));
+        (flag, args.get(index + 2).is_some_and(|arg| is_one(arg)))
+    } else {
+        from_chain
+    }
+}
+
 pub fn is_one(expr: &Expr) -> bool {
     matches!(expr, Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(int), .. }) if int.base10_digits() == "1")
 }
 
 /// Whether `CreateNamedPipe`'s `dwOpenMode` provably includes `FILE_FLAG_FIRST_PIPE_INSTANCE`
 /// (0x0008_0000): `Some(false)` when the flags are all known and it is not among them.
-pub fn first_instance_flag(expr: &Expr) -> Option<bool> {
+fn first_instance_flag(expr: &Expr) -> Option<bool> {
     const FIRST_PIPE_INSTANCE: u64 = 0x0008_0000;
     match expr {
         Expr::Lit(lit) => match &lit.lit {
@@ -75,7 +112,7 @@ pub fn truth_value(expr: &Expr) -> Option<bool> {
 }
 
 /// Whether `CreateMutexEx`'s flags provably include `CREATE_MUTEX_INITIAL_OWNER` (1).
-pub fn owner_flag(expr: &Expr) -> Option<bool> {
+fn owner_flag(expr: &Expr) -> Option<bool> {
     match expr {
         Expr::Lit(lit) => match &lit.lit {
             syn::Lit::Int(int) => int.base10_parse::<u64>().ok().map(|value| value & 1 == 1),

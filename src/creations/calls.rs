@@ -5,14 +5,15 @@ use std::sync::Arc;
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::Expr;
+use syn::{Expr, Token};
 
 use super::already_exists::already_exists_checks;
-use super::arguments::{first_instance_flag, is_one, owner_flag, truth_value};
+use super::arguments::{initially_owned, is_one, pipe_instances, truth_value};
 use super::creation::FoundCreation;
 use super::finder::CreationFinder;
-use crate::catalogue::apis::{Api, BindingCrate, Matcher, ObjectKind, OwnershipArg};
+use crate::catalogue::apis::{Api, BindingCrate, Matcher};
 use crate::names::lower::{absolute_path, path_segments, LetBinding, Site};
 use crate::names::NameIr;
 
@@ -20,95 +21,76 @@ impl CreationFinder<'_> {
     /// Records `node` if it calls a catalogued API.
     pub fn find_call(&mut self, node: &Expr) {
         match node {
-            Expr::Call(call) => {
-                if let Expr::Path(function) = &*call.func {
-                    let segments = path_segments(&function.path);
-                    let ident = segments.last().cloned().unwrap_or_default();
-                    let resolved = self.aliases.get(&ident).cloned();
-                    let absolute = absolute_path(
-                        &self.module_path,
-                        self.self_type.as_deref(),
-                        &segments,
-                        Some(&self.uses),
-                    );
-                    let api = self.catalogue.for_path(
-                        &segments,
-                        &absolute,
-                        resolved.as_deref(),
-                        self.self_type.as_deref(),
-                    );
-                    if let Some(api) = api {
-                        let callee = function
-                            .path
-                            .segments
-                            .last()
-                            .map_or_else(|| call.func.span(), |s| s.ident.span());
-                        let callee =
-                            if segments.len() > 1 && !matches!(api.matcher, Matcher::Function(_)) {
-                                call.func.span()
-                            } else {
-                                callee
-                            };
-                        self.record(
-                            &api,
-                            &Call {
-                                callee,
-                                whole: call.span(),
-                                args: call.args.iter().collect(),
-                                name_from_chain: None,
-                                first_pipe_instance: None,
-                                one_instance_limit: false,
-                                node,
-                            },
-                        );
-                    }
-                }
-            }
-            Expr::MethodCall(call) => {
-                let method = call.method.to_string();
-                if let Some(builder) = self.builder_call(call) {
-                    self.record(
-                        &builder.api,
-                        &Call {
-                            callee: call.method.span(),
-                            whole: call.span(),
-                            args: call.args.iter().collect(),
-                            name_from_chain: builder.name_from_chain.as_ref(),
-                            first_pipe_instance: builder.first_pipe_instance,
-                            one_instance_limit: builder.one_instance_limit,
-                            node,
-                        },
-                    );
-                } else if let Some(api) = self.catalogue.for_method(&method) {
-                    self.record(
-                        &api,
-                        &Call {
-                            callee: call.method.span(),
-                            whole: call.span(),
-                            args: call.args.iter().collect(),
-                            name_from_chain: None,
-                            first_pipe_instance: None,
-                            one_instance_limit: false,
-                            node,
-                        },
-                    );
-                }
-                // `options.first_pipe_instance(true);` on a `let`-bound builder.
-                if let Expr::Path(receiver) = &*call.receiver {
-                    if let (Some(ident), Some(frame)) =
-                        (receiver.path.get_ident(), self.frames.last_mut())
-                    {
-                        let position = call.span().start().line;
-                        frame.method_calls.push((
-                            ident.to_string(),
-                            method,
-                            call.args.first().cloned(),
-                            position,
-                        ));
-                    }
-                }
-            }
+            Expr::Call(call) => self.find_path_call(node, call),
+            Expr::MethodCall(call) => self.find_method_call(node, call),
             _ => {}
+        }
+    }
+
+    /// A call of a function or associated function by its path (or a `use … as` alias).
+    fn find_path_call(&mut self, node: &Expr, call: &syn::ExprCall) {
+        let Expr::Path(function) = &*call.func else {
+            return;
+        };
+        let segments = path_segments(&function.path);
+        let ident = segments.last().cloned().unwrap_or_default();
+        let resolved = self.aliases.get(&ident).cloned();
+        let absolute = absolute_path(
+            &self.module_path,
+            self.self_type.as_deref(),
+            &segments,
+            Some(&self.uses),
+        );
+        let api = self.catalogue.for_path(
+            &segments,
+            &absolute,
+            resolved.as_deref(),
+            self.self_type.as_deref(),
+        );
+        let Some(api) = api else {
+            return;
+        };
+        let callee = function
+            .path
+            .segments
+            .last()
+            .map_or_else(|| call.func.span(), |s| s.ident.span());
+        let callee = if segments.len() > 1 && !matches!(api.matcher, Matcher::Function(_)) {
+            call.func.span()
+        } else {
+            callee
+        };
+        self.record(&api, &Call::new(callee, call.span(), &call.args, node));
+    }
+
+    /// A method call: the end of a builder chain, or a method distinctive enough to match
+    /// alone. A method called on a `let`-bound value is remembered for the builder chains.
+    fn find_method_call(&mut self, node: &Expr, call: &syn::ExprMethodCall) {
+        let method = call.method.to_string();
+        if let Some(builder) = self.builder_call(call) {
+            let found = Call {
+                name_from_chain: builder.name_from_chain.as_ref(),
+                first_pipe_instance: builder.first_pipe_instance,
+                one_instance_limit: builder.one_instance_limit,
+                ..Call::new(call.method.span(), call.span(), &call.args, node)
+            };
+            self.record(&builder.api, &found);
+        } else if let Some(api) = self.catalogue.for_method(&method) {
+            let found = Call::new(call.method.span(), call.span(), &call.args, node);
+            self.record(&api, &found);
+        }
+        // `options.first_pipe_instance(true);` on a `let`-bound builder.
+        if let Expr::Path(receiver) = &*call.receiver {
+            if let (Some(ident), Some(frame)) = (receiver.path.get_ident(), self.frames.last_mut())
+            {
+                let position = call.span().start().line;
+                frame.method_calls.push((
+                    ident.to_string(),
+                    method,
+                    call.args.first().cloned(),
+                    position,
+                ));
+            }
         }
     }
 
@@ -125,59 +107,13 @@ impl CreationFinder<'_> {
             // builder given no name (which then makes up a unique one itself).
             return;
         };
-        let lets: Vec<&LetBinding> = self.scopes.iter().flatten().collect();
-        let params = self
-            .frames
-            .last()
-            .map_or(&[][..], |frame| frame.params.as_slice());
-        let site = Site {
-            file: self.file,
-            file_id: self.file_id,
-            lets: &lets,
-            params,
-            module_path: &self.module_path,
-            self_type: self.self_type.as_deref(),
-            uses: &self.uses,
-            function: self
-                .frames
-                .iter()
-                .rev()
-                .find_map(|frame| frame.signature.as_ref())
-                .map(|signature| signature.name.as_str()),
-            at: self.file.byte_span(call.whole).start,
-            loop_depth: self.loop_depth,
-        };
-        let mut name = site.lower(name_expr);
-        if !api.added_prefix.is_empty() {
-            name = NameIr::Concat(vec![NameIr::Added(api.added_prefix.to_string()), name]);
-        }
-        let initially_owned = match api.ownership {
-            OwnershipArg::None => None,
-            OwnershipArg::Always => Some(true),
-            OwnershipArg::InitialOwner(index) => {
-                call.args.get(index).and_then(|arg| truth_value(arg))
-            }
-            OwnershipArg::Flags(index) => call.args.get(index).and_then(|arg| owner_flag(arg)),
-        };
-        // `nMaxInstances` (the argument after the pipe mode) is no claim: only the first
-        // creator's limit counts, so a pipe created first with a larger one takes this call as
-        // one more instance.
-        let (first_pipe_instance, one_instance_limit) = if api.kind != ObjectKind::NamedPipe {
-            (None, false)
-        } else if api.sets_first_pipe_instance {
-            (Some(true), false)
-        } else if let Some(index) = api.open_mode_arg {
-            let flag = call
-                .args
-                .get(index)
-                .and_then(|arg| first_instance_flag(arg));
-            (
-                flag,
-                call.args.get(index + 2).is_some_and(|arg| is_one(arg)),
-            )
-        } else {
-            (call.first_pipe_instance, call.one_instance_limit)
-        };
+        let name = self.lower_name(api, call, name_expr);
+        let initially_owned = initially_owned(api.ownership, &call.args);
+        let (first_pipe_instance, one_instance_limit) = pipe_instances(
+            api,
+            &call.args,
+            (call.first_pipe_instance, call.one_instance_limit),
+        );
         let binding_crate = *self
             .binding_crate
             .get_or_insert_with(|| BindingCrate::of(self.file.parse_text()));
@@ -211,12 +147,85 @@ impl CreationFinder<'_> {
         }
     }
 
+    /// The name `name_expr` gives a call of `api`, lowered where the call stands, with the
+    /// namespace the API adds in front.
+    fn lower_name(&self, api: &Api, call: &Call<'_>, name_expr: &Expr) -> NameIr {
+        let lets: Vec<&LetBinding> = self.scopes.iter().flatten().collect();
+        let params = self
+            .frames
+            .last()
+            .map_or(&[][..], |frame| frame.params.as_slice());
+        let site = Site {
+            file: self.file,
+            file_id: self.file_id,
+            lets: &lets,
+            params,
+            module_path: &self.module_path,
+            self_type: self.self_type.as_deref(),
+            uses: &self.uses,
+            function: self
+                .frames
+                .iter()
+                .rev()
+                .find_map(|frame| frame.signature.as_ref())
+                .map(|signature| signature.name.as_str()),
+            at: self.file.byte_span(call.whole).start,
+            loop_depth: self.loop_depth,
+        };
+        let name = site.lower(name_expr);
+        if api.added_prefix.is_empty() {
+            name
+        } else {
+            NameIr::Concat(vec![NameIr::Added(api.added_prefix.to_string()), name])
+        }
+    }
+
     /// A builder chain that ends in `method`, if it starts at one of the catalogue's builder
     /// roots: the API, the expression that names the object and the pipe's first-instance
     /// option, read from the chain and from method calls on the `let`-bound builder.
     fn builder_call(&self, node: &syn::ExprMethodCall) -> Option<BuilderCall> {
         let method = node.method.to_string();
-        let mut chain: Vec<(String, Option<Expr>)> = Vec::new();
+        let (root_call, mut chain) = self.builder_root(node)?;
+        let Expr::Path(function) = &*root_call.func else {
+            return None;
+        };
+        let root_path = path_segments(&function.path);
+        // The root's own argument names the object in some crates (`PipeOptions::new(name)`).
+        if let Some(root) = root_path.last() {
+            chain.push((root.clone(), root_call.args.first().cloned()));
+        }
+        // The first builder whose naming method the chain calls.
+        let (api, name_from_chain) =
+            self.catalogue
+                .builders(&root_path, &method)
+                .find_map(|api| match &api.matcher {
+                    Matcher::Builder {
+                        name_method: Some(name_method),
+                        ..
+                    } => chain
+                        .iter()
+                        .find(|(name, _)| name == name_method)
+                        .and_then(|(_, argument)| argument.clone())
+                        .map(|argument| (Arc::clone(api), Some(argument))),
+                    _ => Some((Arc::clone(api), None)),
+                })?;
+        let (first_pipe_instance, one_instance_limit) = chain_pipe_instances(&chain);
+        Some(BuilderCall {
+            api,
+            name_from_chain,
+            first_pipe_instance,
+            one_instance_limit,
+        })
+    }
+
+    /// The call a builder chain ending at `node` starts at, and the methods called on the way
+    /// with their first argument: the chain's own, innermost last, then for a `let`-bound
+    /// builder those of its initialiser and those called on the binding before.
+    fn builder_root<'e>(
+        &'e self,
+        node: &'e syn::ExprMethodCall,
+    ) -> Option<(&'e syn::ExprCall, Chain)> {
+        let mut chain = Chain::new();
         let mut receiver = &*node.receiver;
         loop {
             match receiver {
@@ -257,48 +266,28 @@ impl CreationFinder<'_> {
             }
             _ => return None,
         };
-        let Expr::Path(function) = &*root_call.func else {
-            return None;
-        };
-        let root_path = path_segments(&function.path);
-        // The root's own argument names the object in some crates (`PipeOptions::new(name)`).
-        if let Some(root) = root_path.last() {
-            chain.push((root.clone(), root_call.args.first().cloned()));
-        }
-        // The first builder whose naming method the chain calls.
-        let (api, name_from_chain) =
-            self.catalogue
-                .builders(&root_path, &method)
-                .find_map(|api| match &api.matcher {
-                    Matcher::Builder {
-                        name_method: Some(name_method),
-                        ..
-                    } => chain
-                        .iter()
-                        .find(|(name, _)| name == name_method)
-                        .and_then(|(_, argument)| argument.clone())
-                        .map(|argument| (Arc::clone(api), Some(argument))),
-                    _ => Some((Arc::clone(api), None)),
-                })?;
-        // tokio's `first_pipe_instance` defaults to false; interprocess's equivalent is named
-        // in the catalogue. `max_instances(1)` is no claim (see `record`).
-        let one_instance_limit = chain.iter().any(|(name, argument)| {
-            name == "max_instances" && argument.as_ref().is_some_and(is_one)
-        });
-        let first_pipe_instance = chain
-            .iter()
-            .find(|(name, _)| name == "first_pipe_instance")
-            .map_or(Some(false), |(_, argument)| {
-                argument.as_ref().and_then(truth_value)
-            });
-        Some(BuilderCall {
-            api,
-            name_from_chain,
-            first_pipe_instance,
-            one_instance_limit,
-        })
+        Some((root_call, chain))
     }
 }
+
+/// What a builder chain asks of a pipe: its first instance (tokio's `first_pipe_instance`
+/// defaults to false; interprocess's equivalent is named in the catalogue), and a limit of one
+/// instance (`max_instances(1)`, no claim: see [`pipe_instances`]).
+fn chain_pipe_instances(chain: &[(String, Option<Expr>)]) -> (Option<bool>, bool) {
+    let one_instance_limit = chain
+        .iter()
+        .any(|(name, argument)| name == "max_instances" && argument.as_ref().is_some_and(is_one));
+    let first_pipe_instance = chain
+        .iter()
+        .find(|(name, _)| name == "first_pipe_instance")
+        .map_or(Some(false), |(_, argument)| {
+            argument.as_ref().and_then(truth_value)
+        });
+    (first_pipe_instance, one_instance_limit)
+}
+
+/// The methods a builder chain calls, each with its first argument.
+type Chain = Vec<(String, Option<Expr>)>;
 
 /// A builder chain that ends in a creating method.
 struct BuilderCall {
@@ -320,7 +309,25 @@ struct Call<'e> {
     node: &'e Expr,
 }
 
-impl Call<'_> {
+impl<'e> Call<'e> {
+    /// A call whose arguments say all there is (no builder chain around it).
+    fn new(
+        callee: proc_macro2::Span,
+        whole: proc_macro2::Span,
+        args: &'e Punctuated<Expr, Token![,]>,
+        node: &'e Expr,
+    ) -> Self {
+        Call {
+            callee,
+            whole,
+            args: args.iter().collect(),
+            name_from_chain: None,
+            first_pipe_instance: None,
+            one_instance_limit: false,
+            node,
+        }
+    }
+
     fn tokens(&self) -> TokenStream {
         self.node.to_token_stream()
     }
