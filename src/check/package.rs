@@ -299,23 +299,9 @@ pub fn check_package(
             resolver
                 .resolve_all(&found.name)
                 .into_iter()
-                .map(move |alternative| Creation {
-                    cfg: alternative.predicate(),
-                    name: alternative.name,
-                    api: Arc::clone(&found.api),
-                    file: found.file,
-                    callee: found.callee,
-                    call: found.call,
-                    name_arg: found.name_arg,
-                    initially_owned: found.initially_owned,
-                    first_pipe_instance: found.first_pipe_instance,
-                    one_instance_limit: found.one_instance_limit,
-                    already_exists_checked: found.already_exists_checked,
-                    on_existing: found.on_existing,
-                    dead_checks: found.dead_checks.clone(),
-                    enclosing_item: found.enclosing_item.clone(),
-                    via: found.via.clone(),
-                    binding_crate: found.binding_crate,
+                .map(move |alternative| {
+                    let cfg = alternative.predicate();
+                    found.resolved(alternative.name, cfg)
                 })
         })
         .collect();

@@ -136,6 +136,7 @@ impl CreationFinder<'_> {
             enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
             via: None,
             binding_crate,
+            cfg: None,
         });
         if let Some(frame) = self.frames.last_mut() {
             frame.creations.push(index);

@@ -1,5 +1,5 @@
 //! The creation fact: one call that creates a (possibly) named kernel object, as the finder
-//! records it and as every lint sees it once its name is resolved.
+//! records it and, its name resolved, as every lint sees it.
 
 use std::sync::Arc;
 
@@ -7,10 +7,14 @@ use crate::catalogue::apis::{Api, BindingCrate, OnExisting};
 use crate::names::{FileId, NameIr, ObjectName};
 use crate::scan::source::ByteSpan;
 
-/// One call that creates a (possibly) named kernel object, as found in its file.
+/// One call that creates (or opens) a (possibly) named kernel object. The finder records it
+/// with its name lowered from its own file ([`FoundCreation`]); once the package's items are
+/// known, the name is resolved, and a name with `cfg` alternatives gives one `Creation` per
+/// distinct name: the facts every lint sees.
 #[derive(Debug, Clone)]
-pub struct FoundCreation {
+pub struct Creation<Name = ObjectName> {
     pub api: Arc<Api>,
+    /// Index of the file in the package's file list.
     pub file: FileId,
     /// The called function's name, as written (an alias, or the last segment of a path).
     pub callee: ByteSpan,
@@ -18,7 +22,7 @@ pub struct FoundCreation {
     pub call: ByteSpan,
     /// The name argument.
     pub name_arg: ByteSpan,
-    pub name: NameIr,
+    pub name: Name,
     /// For mutexes: `Some(true)` when the call provably asks for initial ownership.
     pub initially_owned: Option<bool>,
     /// For pipe servers: whether the call provably asks (or provably does not ask) to be the
@@ -48,30 +52,38 @@ pub struct FoundCreation {
     pub via: Option<Via>,
     /// The binding crate the file calls Win32 through, for the check the help shows.
     pub binding_crate: BindingCrate,
+    /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name
+    /// (`None` until the name is resolved).
+    pub cfg: Option<String>,
 }
 
-/// One creation with its name resolved: the facts every lint sees.
-#[derive(Debug, Clone)]
-pub struct Creation {
-    pub api: Arc<Api>,
-    /// Index of the file in the package's file list.
-    pub file: usize,
-    pub callee: ByteSpan,
-    pub call: ByteSpan,
-    pub name_arg: ByteSpan,
-    pub name: ObjectName,
-    pub initially_owned: Option<bool>,
-    pub first_pipe_instance: Option<bool>,
-    pub one_instance_limit: bool,
-    pub already_exists_checked: bool,
-    pub on_existing: OnExisting,
-    pub dead_checks: Vec<(FileId, ByteSpan)>,
-    pub enclosing_item: String,
-    pub via: Option<Via>,
-    /// The binding crate the file calls Win32 through, for the check the help shows.
-    pub binding_crate: BindingCrate,
-    /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name.
-    pub cfg: Option<String>,
+/// A creation as found in its file, its name not yet resolved.
+pub type FoundCreation = Creation<NameIr>;
+
+impl FoundCreation {
+    /// This creation under one resolved name, which it has under the `cfg` predicate `cfg`.
+    pub fn resolved(&self, name: ObjectName, cfg: Option<String>) -> Creation {
+        Creation {
+            api: Arc::clone(&self.api),
+            file: self.file,
+            callee: self.callee,
+            call: self.call,
+            name_arg: self.name_arg,
+            name,
+            initially_owned: self.initially_owned,
+            first_pipe_instance: self.first_pipe_instance,
+            one_instance_limit: self.one_instance_limit,
+            already_exists_checked: self.already_exists_checked,
+            on_existing: self.on_existing,
+            dead_checks: self.dead_checks.clone(),
+            propagated: self.propagated,
+            enclosing_item: self.enclosing_item.clone(),
+            enclosing_fn: self.enclosing_fn.clone(),
+            via: self.via.clone(),
+            binding_crate: self.binding_crate,
+            cfg,
+        }
+    }
 }
 
 /// A function of the checked crate, as callers name it.
