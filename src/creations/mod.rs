@@ -64,3 +64,156 @@ pub fn find(
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::NameIr;
+
+    /// What the finder records of each creation in `source` (a library's root file), in a
+    /// line a test can compare: the API, where it is, its name and the facts the lints read
+    /// most.
+    fn found(source: &str) -> Vec<String> {
+        let file = SourceFile::new("src/lib.rs", source.to_owned());
+        let syntax = syn::parse_file(file.parse_text()).expect("the test source parses");
+        let place = FilePlace {
+            module_path: vec!["<lib>".to_owned()],
+            ..FilePlace::default()
+        };
+        let facts = find(&file, 0, &place, &syntax, &Catalogue::standard());
+        facts
+            .creations
+            .iter()
+            .map(|creation| {
+                format!(
+                    "{} in {}: {}{}{}{}",
+                    creation.api.name,
+                    creation.enclosing_item,
+                    shown(&creation.name),
+                    match creation.initially_owned {
+                        Some(owned) => format!(", owned {owned}"),
+                        None => String::new(),
+                    },
+                    match creation.first_pipe_instance {
+                        Some(first) => format!(", first instance {first}"),
+                        None => String::new(),
+                    },
+                    if creation.already_exists_checked {
+                        ", checked"
+                    } else {
+                        ""
+                    },
+                )
+            })
+            .collect()
+    }
+
+    fn shown(name: &NameIr) -> String {
+        match name {
+            NameIr::Literal(literal) => format!("{:?}", literal.value),
+            NameIr::Item(path) => format!("item {}", path.written),
+            NameIr::Param(index) => format!("parameter {index}"),
+            NameIr::Added(prefix) => format!("{prefix:?}"),
+            NameIr::Concat(parts) => parts.iter().map(shown).collect::<Vec<_>>().join(" + "),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_win32_call_with_its_literal_name_and_ownership() {
+        let source = r#"
+            fn main() {
+                let _mutex = unsafe { CreateMutexW(None, true, w!("AppMutex")) };
+            }
+        "#;
+        assert_eq!(
+            found(source),
+            [r#"CreateMutexW in fn main: "AppMutex", owned true"#]
+        );
+    }
+
+    #[test]
+    fn a_check_counts_only_after_the_call() {
+        let checked = r#"
+            fn open() {
+                let _event = unsafe { CreateEventW(None, true, false, w!("Ready")) };
+                if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS {
+                    return;
+                }
+            }
+        "#;
+        assert_eq!(
+            found(checked),
+            [r#"CreateEventW in fn open: "Ready", checked"#]
+        );
+        let before = r#"
+            fn open() {
+                if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS {
+                    return;
+                }
+                let _event = unsafe { CreateEventW(None, true, false, w!("Ready")) };
+            }
+        "#;
+        assert_eq!(found(before), [r#"CreateEventW in fn open: "Ready""#]);
+    }
+
+    #[test]
+    fn names_through_lets_consts_and_parameters() {
+        let source = r#"
+            const SHARED: PCWSTR = w!("Shared");
+            impl Slots {
+                fn open(name: PCWSTR) {
+                    let local = w!("Local");
+                    unsafe { CreateSemaphoreW(None, 0, 1, local) };
+                    unsafe { CreateSemaphoreW(None, 0, 1, SHARED) };
+                    unsafe { CreateSemaphoreW(None, 0, 1, name) };
+                }
+            }
+        "#;
+        assert_eq!(
+            found(source),
+            [
+                r#"CreateSemaphoreW in impl Slots::fn open: "Local""#,
+                "CreateSemaphoreW in impl Slots::fn open: item SHARED",
+                "CreateSemaphoreW in impl Slots::fn open: parameter 0",
+            ]
+        );
+    }
+
+    #[test]
+    fn aliases_macro_bodies_and_builder_chains() {
+        let source = r#"
+            use windows::Win32::System::Threading::CreateMutexW as make_mutex;
+            fn main() {
+                let _m = unsafe { make_mutex(None, false, w!("Aliased")) };
+                println!("{:?}", unsafe { CreateEventW(None, true, false, w!("InMacro")) });
+                let mut options = ServerOptions::new();
+                options.first_pipe_instance(true);
+                let _server = options.create(r"\\.\pipe\app");
+            }
+        "#;
+        assert_eq!(
+            found(source),
+            [
+                r#"CreateMutexW in fn main: "Aliased", owned false"#,
+                r#"CreateEventW in fn main: "InMacro""#,
+                r#"ServerOptions::create in fn main: "\\\\.\\pipe\\app", first instance true"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn look_alikes_bindings_and_expected_failures_are_no_creations() {
+        let source = r#"
+            fn main() {
+                CreateMutexWrapper(None, false, w!("NotAnApi"));
+                assert!(unsafe { CreateMutexW(None, false, w!("MustFail")) }.is_err());
+            }
+            // A binding crate's own wrapper: its caller is the one that creates the object.
+            pub unsafe fn CreateMutexW(attributes: Option<*const u8>, owner: bool, name: PCWSTR) {
+                CreateMutexW(attributes, owner, name)
+            }
+        "#;
+        assert_eq!(found(source), Vec::<String>::new());
+    }
+}
