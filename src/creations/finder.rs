@@ -24,6 +24,7 @@ use crate::scan::source::{ByteSpan, SourceFile};
 /// creation is looked for. Closures are not frames of their own: a closure is often called at
 /// once (`try_seh(|| CreateFileMappingA(…))?`) and its result checked by the code after it.
 pub struct Frame {
+    /// The creations found in it, as indices into [`CreationFinder::creations`].
     pub creations: Vec<usize>,
     /// Parameter names of the function (receiver excluded).
     pub params: Vec<String>,
@@ -32,12 +33,14 @@ pub struct Frame {
     pub method_calls: Vec<(String, String, Option<Expr>, usize)>,
 }
 
+/// The second pass over a file: every call of a catalogued API, recorded with the scopes
+/// around it. Matching and recording a call is in `calls.rs`, macro bodies in `macros.rs`.
 pub struct CreationFinder<'a> {
     pub file: &'a SourceFile,
     pub file_id: FileId,
     pub catalogue: &'a Catalogue,
     /// The words a macro's tokens must name for a creation to be among them (see
-    /// `visit_macro`).
+    /// `visit_macro_body`).
     pub macro_words: HashSet<String>,
     /// `use … as alias` renames of catalogued functions: alias → function name.
     pub aliases: HashMap<String, String>,
