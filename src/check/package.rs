@@ -21,9 +21,11 @@ use crate::lints::{self, LintContext};
 use crate::names::{FileId, ItemIndex, ObjectName, PackageFacts, Resolver};
 use crate::project::crates::{self, Crates, FilePlace};
 use crate::project::workspace::Package;
+use crate::scan::lexer::{code_words, is_use_item};
 use crate::scan::mentions::{Mentions, WordSearch};
 use crate::scan::read;
-use crate::scan::source::{code_words, is_use_item, ByteSpan, Item, Piece, SourceFile};
+use crate::scan::skeleton::{Item, Piece};
+use crate::scan::source::{ByteSpan, SourceFile};
 
 /// A file of the package, and what checking it produced.
 #[derive(Debug)]
@@ -689,7 +691,7 @@ const SPLIT_FILES_FROM: usize = 8 * 1024;
 /// the later stages then have nothing left to select in it.
 const WHOLE_FROM_TENTHS: usize = 9;
 
-/// The deepest nesting (as [`crate::scan::source::Item::depth`] estimates it) objlint parses. syn
+/// The deepest nesting (as [`crate::scan::skeleton::Item::depth`] estimates it) objlint parses. syn
 /// parses by recursive descent and its trees are visited and dropped recursively; parsing
 /// threads have [`crate::check::pool::PARSER_STACK`] bytes of stack, which holds this many levels of the
 /// most stack-hungry construct with room to spare, even in a debug build. Real code stays far

@@ -8,7 +8,7 @@ use syn::visit::Visit;
 use syn::{Expr, Token};
 
 use super::finder::CreationFinder;
-use crate::scan::source::code_words;
+use crate::scan::lexer::code_words;
 
 impl CreationFinder<'_> {
     /// Visits the code a macro invocation holds, unless it names no word of a creation or

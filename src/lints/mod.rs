@@ -19,7 +19,8 @@ use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
 use crate::names::{KnownName, ObjectName};
 use crate::project::crates::Crates;
-use crate::scan::source::{code_words, ByteSpan, SourceFile};
+use crate::scan::lexer::code_words;
+use crate::scan::source::{ByteSpan, SourceFile};
 
 /// Every lint objlint has, in the order `--list` shows them.
 pub static LINTS: &[&Lint] = &[

@@ -23,9 +23,9 @@ use syn::{Expr, Lit, Meta, Token};
 use crate::check::package::MAX_NESTING;
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, unused_suppression, Lint};
-use crate::scan::source::{
-    group_end, is_word_byte, push_blanking_comments, ByteSpan, CodeCursor, Item, Piece, SourceFile,
-};
+use crate::scan::lexer::{group_end, is_word_byte, push_blanking_comments, CodeCursor};
+use crate::scan::skeleton::{Item, Piece};
+use crate::scan::source::{ByteSpan, SourceFile};
 
 /// The suppressions of one file, and the problems found while reading them.
 #[derive(Debug, Default)]

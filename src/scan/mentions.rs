@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
-use crate::scan::source::{is_word_byte, item_head, CodeCursor};
+use crate::scan::lexer::{is_word_byte, item_head, CodeCursor};
 
 /// Words that share a prefix at least this long are searched for by that prefix (their stem).
 const MIN_STEM: usize = 8;
