@@ -169,24 +169,29 @@ struct Level {
     tokens: usize,
 }
 
-// One loop over the bytes with one arm per kind of token reads better than helpers that would
-// each need most of its state.
-#[allow(clippy::too_many_lines)]
+/// The [`skeleton`] pass between two tokens: the skeleton so far and the nesting count.
+#[derive(Default)]
+struct Scan {
+    out: Skeleton,
+    /// The open delimiters; level 0 (the file) is implicit and counts in `top_tokens`.
+    levels: Vec<Level>,
+    top_tokens: usize,
+    /// The sum over `levels` of (1 + tokens), plus `top_tokens`.
+    running: usize,
+    item_start: Option<usize>,
+    item_depth: usize,
+    /// A `}` just closed a group at the top level: the item ends there unless an operator or
+    /// `;` follows (`const X: T = T { … };`).
+    closed_block_at: Option<usize>,
+    /// A `}` just closed a group inside a block: the statement ends unless `else` follows.
+    statement_closed: bool,
+}
+
+/// One loop over the bytes with one arm per kind of token; the bookkeeping each kind needs is a
+/// method of [`Scan`].
 fn skeleton(text: &str) -> Skeleton {
     let bytes = text.as_bytes();
-    let mut out = Skeleton::default();
-    // The open delimiters; level 0 (the file) is implicit and counts in `top_tokens`.
-    let mut levels: Vec<Level> = Vec::new();
-    let mut top_tokens = 0usize;
-    // The sum over `levels` of (1 + tokens), plus `top_tokens`.
-    let mut running = 0usize;
-    let mut item_start: Option<usize> = None;
-    let mut item_depth = 0usize;
-    // A `}` just closed a group at the top level: the item ends there unless an operator or
-    // `;` follows (`const X: T = T { … };`).
-    let mut closed_block_at: Option<usize> = None;
-    // A `}` just closed a group inside a block: the statement ends unless `else` follows.
-    let mut statement_closed = false;
+    let mut scan = Scan::default();
     let mut index = 0;
     while index < bytes.len() {
         let byte = bytes[index];
@@ -203,140 +208,169 @@ fn skeleton(text: &str) -> Skeleton {
         }
         if byte == b'/' && bytes.get(index + 1) == Some(&b'*') {
             let Some(end) = block_comment_end(bytes, index) else {
-                out.unbalanced = true;
+                scan.out.unbalanced = true;
                 break;
             };
             index = end;
             continue;
         }
-        let token_start = index;
-        // Top-level bookkeeping before the token is consumed.
-        if levels.is_empty() {
-            if let Some(end) = closed_block_at.take() {
-                let continues =
-                    byte.is_ascii_punctuation() && byte != b'#' && byte != b'"' && byte != b'\'';
-                if !continues {
-                    if let Some(start) = item_start.take() {
-                        push_item(&mut out, start, end, &mut item_depth);
-                    }
-                    running -= top_tokens;
-                    top_tokens = 0;
-                }
-            }
-            item_start.get_or_insert(token_start);
-        } else if std::mem::take(&mut statement_closed) && !starts_word(bytes, index, b"else") {
-            let level = levels.last_mut().expect("inside a group");
-            running -= level.tokens;
-            level.tokens = 0;
-        }
+        scan.before_token(bytes, index);
         let next = match byte {
-            b'"' => {
-                let Some(end) = string_end(bytes, index + 1) else {
-                    out.unbalanced = true;
-                    break;
-                };
-                end
-            }
-            b'\'' => quote_end(bytes, index),
+            b'"' => string_end(bytes, index + 1),
+            b'\'' => Some(quote_end(bytes, index)),
             b'(' | b'[' | b'{' => {
-                count_token(&mut levels, &mut top_tokens, &mut running);
-                levels.push(Level {
-                    close: match byte {
-                        b'(' => b')',
-                        b'[' => b']',
-                        _ => b'}',
-                    },
-                    tokens: 0,
-                });
-                running += 1;
-                item_depth = item_depth.max(running);
-                if running > out.depth {
-                    out.depth = running;
-                    out.deepest = index;
-                }
+                scan.open(byte, index);
                 index += 1;
                 continue;
             }
             b')' | b']' | b'}' => {
-                let Some(level) = levels.pop() else {
-                    out.unbalanced = true;
+                if !scan.close(byte, index) {
                     break;
-                };
-                if level.close != byte {
-                    out.unbalanced = true;
-                    break;
-                }
-                running -= 1 + level.tokens;
-                if byte == b'}' {
-                    if levels.is_empty() {
-                        closed_block_at = Some(index + 1);
-                    } else {
-                        statement_closed = true;
-                    }
                 }
                 index += 1;
                 continue;
             }
             b';' | b',' => {
-                if let Some(level) = levels.last_mut() {
-                    running -= level.tokens;
-                    level.tokens = 0;
-                } else {
-                    running -= top_tokens;
-                    top_tokens = 0;
-                    if byte == b';' {
-                        if let Some(start) = item_start.take() {
-                            push_item(&mut out, start, index + 1, &mut item_depth);
-                        }
-                    }
-                }
+                scan.separator(byte, index);
                 index += 1;
                 continue;
             }
             _ if is_word_byte(byte) => match word_token(bytes, index) {
-                WordToken::Word(end) | WordToken::Literal(end) => end,
-                WordToken::Unclosed => {
-                    out.unbalanced = true;
-                    break;
-                }
+                WordToken::Word(end) | WordToken::Literal(end) => Some(end),
+                WordToken::Unclosed => None,
             },
-            _ if byte < 0x80 => index + 1,
-            _ => index + text[index..].chars().next().map_or(1, char::len_utf8),
+            _ if byte < 0x80 => Some(index + 1),
+            _ => Some(index + text[index..].chars().next().map_or(1, char::len_utf8)),
         };
-        count_token(&mut levels, &mut top_tokens, &mut running);
-        item_depth = item_depth.max(running);
-        if running > out.depth {
-            out.depth = running;
-            out.deepest = token_start;
-        }
+        let Some(next) = next else {
+            scan.out.unbalanced = true;
+            break;
+        };
+        scan.count(index);
         index = next;
     }
-    if !levels.is_empty() {
-        out.unbalanced = true;
-    }
-    if !out.unbalanced {
-        if let Some(start) = item_start {
-            let end = closed_block_at.unwrap_or(bytes.len());
-            push_item(&mut out, start, end, &mut item_depth);
+    scan.finish(bytes.len())
+}
+
+impl Scan {
+    /// Top-level bookkeeping before the token at `index` is consumed.
+    fn before_token(&mut self, bytes: &[u8], index: usize) {
+        let byte = bytes[index];
+        if self.levels.is_empty() {
+            if let Some(end) = self.closed_block_at.take() {
+                let continues =
+                    byte.is_ascii_punctuation() && byte != b'#' && byte != b'"' && byte != b'\'';
+                if !continues {
+                    if let Some(start) = self.item_start.take() {
+                        self.push_item(start, end);
+                    }
+                    self.running -= self.top_tokens;
+                    self.top_tokens = 0;
+                }
+            }
+            self.item_start.get_or_insert(index);
+        } else if std::mem::take(&mut self.statement_closed) && !starts_word(bytes, index, b"else")
+        {
+            let level = self.levels.last_mut().expect("inside a group");
+            self.running -= level.tokens;
+            level.tokens = 0;
         }
     }
-    out
-}
 
-fn push_item(out: &mut Skeleton, start: usize, end: usize, depth: &mut usize) {
-    out.items.push(Item {
-        span: ByteSpan::new(start, end),
-        depth: std::mem::take(depth),
-        piece: Piece::Whole,
-    });
-}
-
-fn count_token(levels: &mut [Level], top_tokens: &mut usize, running: &mut usize) {
-    match levels.last_mut() {
-        Some(level) => level.tokens += 1,
-        None => *top_tokens += 1,
+    /// The opening delimiter `byte` at `index`.
+    fn open(&mut self, byte: u8, index: usize) {
+        self.count_token();
+        self.levels.push(Level {
+            close: match byte {
+                b'(' => b')',
+                b'[' => b']',
+                _ => b'}',
+            },
+            tokens: 0,
+        });
+        self.running += 1;
+        self.reached(index);
     }
-    *running += 1;
+
+    /// The closing delimiter `byte` at `index`; false when it closes nothing it matches.
+    fn close(&mut self, byte: u8, index: usize) -> bool {
+        let Some(level) = self.levels.pop().filter(|level| level.close == byte) else {
+            self.out.unbalanced = true;
+            return false;
+        };
+        self.running -= 1 + level.tokens;
+        if byte == b'}' {
+            if self.levels.is_empty() {
+                self.closed_block_at = Some(index + 1);
+            } else {
+                self.statement_closed = true;
+            }
+        }
+        true
+    }
+
+    /// A `;` or `,` at `index`: the count starts again at its level, and a `;` at the top
+    /// ends the item.
+    fn separator(&mut self, byte: u8, index: usize) {
+        if let Some(level) = self.levels.last_mut() {
+            self.running -= level.tokens;
+            level.tokens = 0;
+        } else {
+            self.running -= self.top_tokens;
+            self.top_tokens = 0;
+            if byte == b';' {
+                if let Some(start) = self.item_start.take() {
+                    self.push_item(start, index + 1);
+                }
+            }
+        }
+    }
+
+    /// Any other token, starting at `index`.
+    fn count(&mut self, index: usize) {
+        self.count_token();
+        self.reached(index);
+    }
+
+    fn count_token(&mut self) {
+        match self.levels.last_mut() {
+            Some(level) => level.tokens += 1,
+            None => self.top_tokens += 1,
+        }
+        self.running += 1;
+    }
+
+    /// The nesting estimate now holds at `index`.
+    fn reached(&mut self, index: usize) {
+        self.item_depth = self.item_depth.max(self.running);
+        if self.running > self.out.depth {
+            self.out.depth = self.running;
+            self.out.deepest = index;
+        }
+    }
+
+    fn push_item(&mut self, start: usize, end: usize) {
+        self.out.items.push(Item {
+            span: ByteSpan::new(start, end),
+            depth: std::mem::take(&mut self.item_depth),
+            piece: Piece::Whole,
+        });
+    }
+
+    /// The skeleton of a text `len` bytes long, read to its end or to the first unbalanced
+    /// token.
+    fn finish(mut self, len: usize) -> Skeleton {
+        if !self.levels.is_empty() {
+            self.out.unbalanced = true;
+        }
+        if !self.out.unbalanced {
+            if let Some(start) = self.item_start {
+                let end = self.closed_block_at.unwrap_or(len);
+                self.push_item(start, end);
+            }
+        }
+        self.out
+    }
 }
 
 #[cfg(test)]
@@ -354,7 +388,7 @@ mod tests {
             );
         }
         let text = format!(
-            "use a::b;\n#[cfg(windows)]\npub(crate) unsafe impl<T> X<T> {{\n{methods}}}\nimpl Small {{ fn f() {{}} }}\nimpl<const N: usize> Y<{{ N }}> {{\n{methods}}}\n"
+            "use a::b;\n#[cfg(windows)]\npub unsafe impl<T> X<T> {{\n{methods}}}\nimpl Small {{ fn f() {{}} }}\nimpl<const N: usize> Y<{{ N }}> {{\n{methods}}}\n"
         );
         let file = SourceFile::new("a.rs", text);
         let items = file.split_blocks(file.skeleton().items, |_| true);
