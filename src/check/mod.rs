@@ -17,7 +17,7 @@ use crate::check::pool::pool;
 use crate::lints::diagnostic::Diagnostic;
 use crate::policy::config::Config;
 use crate::policy::finish::finish;
-use crate::project::{crates, workspace};
+use crate::project::{crates, package as project_package};
 use crate::scan::source::SourceFile;
 
 /// Checks one source text as the only file of package `package` with the default
@@ -41,7 +41,7 @@ fn check_source_on_pool(
     package: &str,
     config: &Config,
 ) -> Result<Vec<Diagnostic>, FileError> {
-    let mut stand_in = workspace::stand_in(file.path());
+    let mut stand_in = project_package::stand_in(file.path());
     package.clone_into(&mut stand_in.name);
     let mut files = vec![PackageFile::new(
         SourceFile::new(file.path(), file.text.clone()),

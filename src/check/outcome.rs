@@ -7,7 +7,7 @@ use crate::check::error::FileError;
 use crate::check::package::NameUse;
 use crate::lints::diagnostic::Diagnostic;
 use crate::policy::baseline;
-use crate::project::workspace::Package;
+use crate::project::package::Package;
 use crate::scan::source::SourceFile;
 
 /// The outcome for one file: its findings, or why it could not be checked.

@@ -20,7 +20,7 @@ use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, LintContext};
 use crate::names::{FileId, ItemIndex, ObjectName, PackageFacts, Resolver};
 use crate::project::crates::{self, Crates, FilePlace};
-use crate::project::workspace::Package;
+use crate::project::package::Package;
 use crate::scan::lexer::{code_words, is_use_item};
 use crate::scan::mentions::{Mentions, WordSearch};
 use crate::scan::read;

@@ -17,7 +17,9 @@ use crate::policy::config::Config;
 use crate::policy::finish::finish;
 use crate::project::crates;
 use crate::project::discover::{self, Found, Next, PathKinds, WalkOptions};
-use crate::project::workspace::{self, Package, Packages, Workspaces};
+use crate::project::package::Package;
+use crate::project::packages::{self, Packages};
+use crate::project::workspace::{self, Workspaces};
 use crate::scan::source::SourceFile;
 
 /// What every task of a run shares.
@@ -100,7 +102,7 @@ fn check_paths_as(
         },
     );
     let workspaces = Workspaces::default();
-    let root = discover::workspace_root(cwd, &workspaces).unwrap_or_else(|| cwd.to_owned());
+    let root = workspace::workspace_root(cwd, &workspaces).unwrap_or_else(|| cwd.to_owned());
     let options = WalkOptions {
         no_ignore: config.no_ignore,
         trees: std::fs::canonicalize(&root).into_iter().collect(),
@@ -142,14 +144,14 @@ fn check_paths_as(
             .zip(stretches(&absolute_walked))
             .peekable();
         let first_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
-        let mut ahead = workspace::look_up(first_stretch, &mut asked);
+        let mut ahead = packages::look_up(first_stretch, &mut asked);
         let mut first = 0;
         while let Some((stretch, _)) = stretches.next() {
             walk.packages.add_looked_up(ahead);
             let next_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
             let walk = &mut walk;
             (ahead, ()) = rayon::join(
-                || workspace::look_up(next_stretch, &mut asked),
+                || packages::look_up(next_stretch, &mut asked),
                 || {
                     discover::discover(stretch, kinds, &options, &mut |argument, found| {
                         walk.found(scope, first + argument, found)
@@ -190,7 +192,7 @@ fn check_paths_as(
     Some(report)
 }
 
-/// How many paths are looked up at a time ahead of the walk (see [`workspace::look_up`]):
+/// How many paths are looked up at a time ahead of the walk (see [`packages::look_up`]):
 /// enough to keep the pool busy; the first stretch, which the walk waits for, is shorter.
 const LOOK_AHEAD: usize = 256;
 const FIRST_LOOK_AHEAD: usize = 32;
@@ -660,7 +662,7 @@ fn context_files(
     run: &Run,
 ) -> Vec<(usize, Place, PathBuf, PackageFile)> {
     use rayon::prelude::*;
-    // A file outside any package stands alone (see `workspace::stand_in`): its directory is
+    // A file outside any package stands alone (see `package::stand_in`): its directory is
     // no crate.
     let Some(directory) = package
         .manifest_path
@@ -743,7 +745,7 @@ fn member_files(
             continue;
         }
         let Ok(Some(member)) =
-            crate::project::workspace::read_package(&directory.join("Cargo.toml"))
+            crate::project::manifest::read_package(&directory.join("Cargo.toml"))
         else {
             continue;
         };

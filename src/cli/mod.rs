@@ -410,7 +410,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     let cwd = std::env::current_dir()?;
     let workspaces = crate::project::workspace::Workspaces::default();
     let root =
-        crate::project::discover::workspace_root(&cwd, &workspaces).unwrap_or_else(|| cwd.clone());
+        crate::project::workspace::workspace_root(&cwd, &workspaces).unwrap_or_else(|| cwd.clone());
     let config = load_config(args, level_flags, &cwd, &root)?;
 
     let mut stdout = std::io::stdout().lock();

@@ -903,7 +903,7 @@ mod tests {
     }
 
     fn check(items: Vec<(&str, ItemValue)>, name: &NameIr, expected: &[(Option<&str>, &str)]) {
-        let crates = Crates::of(&crate::project::workspace::stand_in(std::path::Path::new(
+        let crates = Crates::of(&crate::project::package::stand_in(std::path::Path::new(
             "lib.rs",
         )));
         let mut index = ItemIndex::new(&crates);

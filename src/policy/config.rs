@@ -723,9 +723,9 @@ fn api(place: &Place, entry: Spanned<RawApi>) -> Result<ApiDecl, ConfigError> {
 }
 
 /// Refuses a configuration file found in the checked tree that is a symbolic link leading out
-/// of its directory (see `workspace::leads_out_of_its_directory`).
+/// of its directory (see `manifest::leads_out_of_its_directory`).
 fn refuse_link(path: &Path) -> Result<(), ConfigError> {
-    if crate::project::workspace::leads_out_of_its_directory(path) {
+    if crate::project::manifest::leads_out_of_its_directory(path) {
         return Err(ConfigError {
             path: path.to_owned(),
             line_column: None,

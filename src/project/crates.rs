@@ -15,7 +15,18 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::project::workspace::{Package, Target};
+use crate::project::package::{Package, Target};
+
+impl Package {
+    /// The target a source file is compiled in ([`target_of`]), else the library, else the
+    /// first target.
+    pub fn target_for(&self, file: &Path) -> &Target {
+        target_of(self, file)
+            .or_else(|| self.targets.iter().find(|target| target.is_library()))
+            .or_else(|| self.targets.first())
+            .expect("every package has a target")
+    }
+}
 
 /// Where a file stands in its package: its module path, its crate's key first, and the library
 /// as the file's code names it (`my_pkg::…`), when its crate links the library.

@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::project::workspace::Workspaces;
-
 /// What the walk reaches, in order.
 #[derive(Debug)]
 pub enum Found {
@@ -21,15 +19,6 @@ pub enum Found {
     NamedFile(PathBuf),
     /// A path that could not be walked, and why.
     Error(PathBuf, String),
-}
-
-/// The root of the Cargo workspace enclosing `start`: that of the nearest `Cargo.toml` at or
-/// above it, as cargo decides it ([`Workspaces::root_of`]); `None` outside any project.
-pub fn workspace_root(start: &Path, workspaces: &Workspaces) -> Option<PathBuf> {
-    let nearest = start
-        .ancestors()
-        .find(|directory| directory.join("Cargo.toml").is_file())?;
-    Some(workspaces.root_of(nearest))
 }
 
 /// What the walk honours besides the paths.

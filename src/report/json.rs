@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::check::outcome::{FileReport, Report};
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::Level;
-use crate::project::workspace::{self, Package, Target};
+use crate::project::package::{stand_in, Package, Target};
 use crate::report::human;
 use crate::scan::source::{ByteSpan, SourceFile};
 
@@ -33,7 +33,7 @@ pub fn render(report: &Report, success: bool) -> String {
             "rendered": format!("error: {text}\n"),
         });
         // Tools built on cargo_metadata drop messages without a package and target.
-        let package = workspace::stand_in(&report.root.join(path));
+        let package = stand_in(&report.root.join(path));
         push_line(&mut out, &wrap(&package, &package.targets[0], &diagnostic));
     }
     for file in report.files_shown() {

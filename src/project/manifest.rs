@@ -1,0 +1,253 @@
+//! Reading `Cargo.toml` files without running cargo: only the tables objlint reads, never
+//! through a link that leads out of the manifest's directory, into a [`Package`].
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use toml::Table;
+
+use crate::project::package::{Package, PathDependency};
+use crate::project::targets::discover_targets;
+
+/// The tables of a manifest objlint reads: the package and its targets, and the workspace.
+pub(crate) fn read_manifest(manifest: &Path) -> Result<Table> {
+    read_manifest_tables(manifest, READ_TABLES)
+}
+
+/// The tables `tables` of a manifest (see [`read_tables`]).
+///
+/// A manifest reached through a symbolic link is read only when the link leads inside its own
+/// directory: a checked tree is untrusted, and `Cargo.toml -> /proc/self/environ` (or a home
+/// directory's dot file) must not be read, let alone quoted. A parse error gives its place and
+/// a short reason, never the text it failed on, for the same reason.
+pub(crate) fn read_manifest_tables(manifest: &Path, tables: &[&str]) -> Result<Table> {
+    if leads_out_of_its_directory(manifest) {
+        anyhow::bail!(
+            "not reading {}: a symbolic link to a file outside its directory",
+            manifest.display()
+        );
+    }
+    let text = fs::read_to_string(manifest)
+        .with_context(|| format!("failed to read {}", manifest.display()))?;
+    // Large manifests are mostly features and dependencies (the `windows` crate lists
+    // thousands of features), which objlint never reads: it parses the rest. Should that
+    // not parse (a section boundary misread), the whole text is parsed, for its own error.
+    read_tables(&text, tables)
+        .parse::<Table>()
+        .or_else(|_| text.parse::<Table>())
+        .map_err(|error| {
+            let place = error.span().map_or_else(String::new, |span| {
+                let before = &text.as_bytes()[..span.start.min(text.len())];
+                let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
+                let column = before
+                    .iter()
+                    .rev()
+                    .take_while(|&&byte| byte != b'\n')
+                    .count()
+                    + 1;
+                format!("line {line}, column {column}: ")
+            });
+            anyhow::anyhow!(
+                "failed to parse {}: {place}{}",
+                manifest.display(),
+                short_reason(error.message())
+            )
+        })
+}
+
+/// Whether `path` is a symbolic link whose target is not inside the link's own directory (or
+/// cannot be resolved).
+pub(crate) fn leads_out_of_its_directory(path: &Path) -> bool {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_symlink());
+    if !is_link {
+        return false;
+    }
+    let directory = path.parent().unwrap_or(Path::new("/"));
+    match (fs::canonicalize(path), fs::canonicalize(directory)) {
+        (Ok(target), Ok(directory)) => !target.starts_with(directory),
+        _ => true,
+    }
+}
+
+/// The first line of a TOML parser's message with anything it quotes from the text left out
+/// (a duplicate key's name, an unexpected token), but for a single punctuation character the
+/// grammar expects: the text may be any file a link led to.
+fn short_reason(message: &str) -> String {
+    let first_line = message.lines().next().unwrap_or_default().trim();
+    let mut reason = String::new();
+    for (index, piece) in first_line.split('`').enumerate() {
+        let quoted = index % 2 == 1;
+        if !quoted {
+            reason.push_str(piece);
+        } else if piece.len() == 1 && piece.bytes().all(|byte| byte.is_ascii_punctuation()) {
+            reason.push('`');
+            reason.push_str(piece);
+            reason.push('`');
+        } else {
+            reason.push('…');
+        }
+    }
+    reason.retain(|character| !character.is_control() && character != '"' && character != '\'');
+    reason
+}
+
+/// The top-level tables objlint reads from a manifest.
+const READ_TABLES: &[&str] = &[
+    "package",
+    "workspace",
+    "lib",
+    "bin",
+    "example",
+    "test",
+    "bench",
+    "dependencies",
+    "dev-dependencies",
+];
+
+/// The tables that say which packages belong to a workspace: `[workspace]`, and the path
+/// dependencies of a root package, which cargo makes members.
+pub(crate) const WORKSPACE_TABLES: &[&str] = &[
+    "package",
+    "workspace",
+    "dependencies",
+    "dev-dependencies",
+    "build-dependencies",
+    "target",
+];
+
+/// `text` without the sections of tables objlint does not read: the keys before the first
+/// header, then each `[table]` or `[[table]]` (and its sub-tables) named in `tables`.
+fn read_tables(text: &str, tables: &[&str]) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut keeping = true;
+    let mut in_multiline_string = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if !in_multiline_string && trimmed.starts_with('[') {
+            let first_key = trimmed
+                .trim_start_matches('[')
+                .split(['.', ']'])
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_matches(['"', '\'']);
+            keeping = tables.contains(&first_key);
+        }
+        if keeping {
+            kept.push_str(line);
+        }
+        // A header-like line inside a multi-line string is text, not a header.
+        if (line.matches(r#"""""#).count() + line.matches("'''").count()) % 2 == 1 {
+            in_multiline_string = !in_multiline_string;
+        }
+    }
+    kept
+}
+
+/// Reads a package manifest; `Ok(None)` for a virtual workspace manifest.
+pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>> {
+    let table = read_manifest(manifest)?;
+    let Some(package) = table.get("package").and_then(toml::Value::as_table) else {
+        return Ok(None);
+    };
+    let directory = manifest.parent().unwrap_or(Path::new("/"));
+    let name = package
+        .get("name")
+        .and_then(toml::Value::as_str)
+        .with_context(|| format!("{}: `package.name` is missing", manifest.display()))?
+        .to_owned();
+    let inherited = |key: &str| inherited_package_key(directory, key);
+    let version =
+        string_or_inherited(package, "version", &inherited).unwrap_or_else(|| "0.0.0".to_owned());
+    let edition =
+        string_or_inherited(package, "edition", &inherited).unwrap_or_else(|| "2015".to_owned());
+    let targets = discover_targets(directory, &name, &edition, &table);
+    Ok(Some(Package {
+        name,
+        version,
+        manifest_path: manifest.to_owned(),
+        targets,
+        path_dependencies: crate_path_dependencies(directory, &table),
+    }))
+}
+
+/// The dependencies of `[dependencies]` and `[dev-dependencies]` written with a `path`.
+fn crate_path_dependencies(directory: &Path, manifest: &Table) -> Vec<PathDependency> {
+    ["dependencies", "dev-dependencies"]
+        .iter()
+        .filter_map(|kind| manifest.get(*kind)?.as_table())
+        .flat_map(toml::Table::iter)
+        .filter_map(|(key, dependency)| {
+            let path = dependency.get("path")?.as_str()?;
+            Some(PathDependency {
+                crate_name: key.replace('-', "_"),
+                directory: lexically_clean(&directory.join(path)),
+            })
+        })
+        .collect()
+}
+
+/// `key = "…"`, or `key.workspace = true` resolved from the workspace's `[workspace.package]`.
+fn string_or_inherited(
+    package: &Table,
+    key: &str,
+    inherited: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    match package.get(key)? {
+        toml::Value::String(value) => Some(value.clone()),
+        toml::Value::Table(table)
+            if table.get("workspace") == Some(&toml::Value::Boolean(true)) =>
+        {
+            inherited(key)
+        }
+        _ => None,
+    }
+}
+
+fn inherited_package_key(package_directory: &Path, key: &str) -> Option<String> {
+    package_directory.ancestors().skip(1).find_map(|directory| {
+        let manifest = directory.join("Cargo.toml");
+        let table = read_manifest(&manifest).ok()?;
+        let workspace = table.get("workspace")?.as_table()?;
+        Some(workspace.get("package")?.get(key)?.as_str()?.to_owned())
+    })
+}
+
+/// `path` with `.` and `..` components resolved by name, as cargo joins manifest paths.
+pub(crate) fn lexically_clean(path: &Path) -> PathBuf {
+    crate::project::discover::lexically_normal(path).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_tables_objlint_reads_are_parsed() {
+        let manifest = r#"cargo-features = ["x"]
+[package]
+name = "a"
+description = """
+[features]
+"""
+[features]
+big = [
+  "one",
+]
+[[bin]]
+name = "b"
+[target.'cfg(windows)'.dependencies]
+windows = "1"
+[ "lib" ]
+path = "src/l.rs"
+"#;
+        let table: Table = read_tables(manifest, READ_TABLES).parse().unwrap();
+        let keys: Vec<&String> = table.keys().collect();
+        assert_eq!(keys, ["bin", "cargo-features", "lib", "package"]);
+        assert_eq!(
+            table["package"]["description"].as_str(),
+            Some("[features]\n")
+        );
+    }
+}
