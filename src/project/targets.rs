@@ -41,34 +41,14 @@ pub(crate) fn discover_targets(
     edition: &str,
     manifest: &Table,
 ) -> Vec<Target> {
-    let lib_table = manifest.get("lib").and_then(toml::Value::as_table);
-    let lib_path = lib_table
-        .and_then(|lib| lib.get("path"))
-        .and_then(toml::Value::as_str)
-        .map_or_else(|| directory.join("src/lib.rs"), |path| directory.join(path));
-    let lib_name = lib_table
-        .and_then(|lib| lib.get("name"))
-        .and_then(toml::Value::as_str)
-        .map_or_else(|| package_name.replace('-', "_"), str::to_owned);
+    let library = Library::of(directory, package_name, manifest);
     let mut targets = Vec::new();
-    if lib_table.is_some() || lib_path.is_file() {
-        let crate_types = lib_table
-            .and_then(|lib| lib.get("crate-type"))
-            .and_then(toml::Value::as_array)
-            .map_or_else(
-                || vec!["lib".to_owned()],
-                |types| {
-                    types
-                        .iter()
-                        .filter_map(|value| Some(value.as_str()?.to_owned()))
-                        .collect()
-                },
-            );
+    if library.table.is_some() || library.path.is_file() {
         targets.push(Target::new(
-            lib_name.clone(),
+            library.name.clone(),
             "lib",
-            crate_types,
-            lib_path.clone(),
+            library.crate_types(),
+            library.path.clone(),
             edition,
         ));
     }
@@ -78,17 +58,7 @@ pub(crate) fn discover_targets(
         ("test", "test", "tests"),
         ("bench", "bench", "benches"),
     ] {
-        let mut found = declared_targets(manifest, directory, section, |name| {
-            if kind == "bin" && name == package_name {
-                directory.join("src/main.rs")
-            } else {
-                directory.join(folder).join(format!("{name}.rs"))
-            }
-        });
-        if kind == "bin" && directory.join("src/main.rs").is_file() {
-            found.push((package_name.to_owned(), directory.join("src/main.rs")));
-        }
-        found.extend(conventional_targets(&directory.join(folder)));
+        let found = section_targets(directory, package_name, manifest, (section, kind, folder));
         for (name, path) in found {
             // Paths are compared as bytes: they are all joined to `directory` the same way,
             // and comparing `Path`s component by component made this quadratic loop slow on
@@ -124,14 +94,78 @@ pub(crate) fn discover_targets(
     }
     if targets.is_empty() {
         targets.push(Target::new(
-            lib_name,
+            library.name,
             "lib",
             vec!["lib".to_owned()],
-            lib_path,
+            library.path,
             edition,
         ));
     }
     targets
+}
+
+/// The package's library as its manifest declares it, or as cargo would find it.
+struct Library<'m> {
+    /// `[lib]`, if the manifest has one.
+    table: Option<&'m Table>,
+    /// `lib.path`, else `src/lib.rs`.
+    path: PathBuf,
+    /// `lib.name`, else the package's name with `-` as `_`.
+    name: String,
+}
+
+impl<'m> Library<'m> {
+    fn of(directory: &Path, package_name: &str, manifest: &'m Table) -> Self {
+        let table = manifest.get("lib").and_then(toml::Value::as_table);
+        let path = table
+            .and_then(|lib| lib.get("path"))
+            .and_then(toml::Value::as_str)
+            .map_or_else(|| directory.join("src/lib.rs"), |path| directory.join(path));
+        let name = table
+            .and_then(|lib| lib.get("name"))
+            .and_then(toml::Value::as_str)
+            .map_or_else(|| package_name.replace('-', "_"), str::to_owned);
+        Self { table, path, name }
+    }
+
+    /// `lib.crate-type`, else `lib`.
+    fn crate_types(&self) -> Vec<String> {
+        self.table
+            .and_then(|lib| lib.get("crate-type"))
+            .and_then(toml::Value::as_array)
+            .map_or_else(
+                || vec!["lib".to_owned()],
+                |types| {
+                    types
+                        .iter()
+                        .filter_map(|value| Some(value.as_str()?.to_owned()))
+                        .collect()
+                },
+            )
+    }
+}
+
+/// The targets of one kind — `(section, kind, folder)`, as `("bin", "bin", "src/bin")` — with
+/// their paths, in cargo's order and possibly repeated: those the manifest declares, the
+/// package's `src/main.rs` for binaries, then those the folder holds by convention.
+fn section_targets(
+    directory: &Path,
+    package_name: &str,
+    manifest: &Table,
+    (section, kind, folder): (&str, &str, &str),
+) -> Vec<(String, PathBuf)> {
+    let mut found = declared_targets(manifest, directory, section, |name| {
+        if kind == "bin" && name == package_name {
+            directory.join("src/main.rs")
+        } else {
+            directory.join(folder).join(format!("{name}.rs"))
+        }
+    });
+    if kind == "bin" && directory.join("src/main.rs").is_file() {
+        found.push((package_name.to_owned(), directory.join("src/main.rs")));
+    }
+    found.extend(conventional_targets(&directory.join(folder)));
+    found
 }
 
 /// The `[[bin]]`/`[[example]]`/… entries of a manifest, with their paths (or cargo's default).
