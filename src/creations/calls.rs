@@ -14,7 +14,8 @@ use super::arguments::{initially_owned, is_one, pipe_instances, truth_value};
 use super::creation::FoundCreation;
 use super::finder::CreationFinder;
 use crate::catalogue::apis::{Api, BindingCrate, Matcher};
-use crate::names::lower::{absolute_path, path_segments, LetBinding, Site};
+use crate::names::lower::Site;
+use crate::names::scope::{absolute_path, path_segments, LetBinding};
 use crate::names::NameIr;
 
 impl CreationFinder<'_> {

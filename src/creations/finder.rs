@@ -13,10 +13,10 @@ use super::items::type_name;
 use super::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
 use crate::catalogue::apis::{Api, BindingCrate};
 use crate::catalogue::Catalogue;
-use crate::names::lower::{
+use crate::names::mutations::BlockChanges;
+use crate::names::scope::{
     bound_identifier, cfg_of, parameter_names, pattern_identifiers, LetBinding, UseMap,
 };
-use crate::names::mutations::BlockChanges;
 use crate::names::FileId;
 use crate::scan::source::{ByteSpan, SourceFile};
 

@@ -9,7 +9,9 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use crate::catalogue::Catalogue;
-use crate::names::lower::{cfg_of, function_scope, LetBinding, ReturnedValues, Site, UseMap};
+use crate::names::lower::Site;
+use crate::names::returns::ReturnedValues;
+use crate::names::scope::{cfg_of, function_scope, LetBinding, UseMap};
 use crate::names::{BindingKind, Cfg, FileId, ItemValue, NameIr};
 use crate::project::crates::FilePlace;
 use crate::scan::source::{ByteSpan, SourceFile};

@@ -1,0 +1,121 @@
+//! The `cfg` alternatives of a name: which combination a resolution takes next, and which
+//! combinations no Windows program can be built under.
+
+use crate::names::ir::Cfg;
+
+/// The `cfg` alternatives a resolution takes, and those it meets.
+#[derive(Default)]
+pub struct Choices {
+    /// The option to take at each [`NameIr::Alternatives`] met, in order; past its end, the first.
+    planned: Vec<usize>,
+    /// How many options each one met had, in order.
+    met: Vec<usize>,
+    /// The `cfg`s of the options taken.
+    pub cfgs: Vec<Cfg>,
+}
+
+impl Choices {
+    /// Choices that take the options `planned`, in order, then the first of each.
+    pub fn planned(planned: Vec<usize>) -> Self {
+        Self {
+            planned,
+            ..Self::default()
+        }
+    }
+
+    pub fn take(&mut self, options: usize) -> usize {
+        let choice = self.planned.get(self.met.len()).copied().unwrap_or(0);
+        self.met.push(options);
+        choice
+    }
+
+    /// The plan for the next combination, after this one (`None`: every one was taken).
+    pub fn next(&self) -> Option<Vec<usize>> {
+        let taken: Vec<usize> = (0..self.met.len())
+            .map(|at| self.planned.get(at).copied().unwrap_or(0))
+            .collect();
+        let last = (0..taken.len())
+            .rev()
+            .find(|&at| taken[at] + 1 < self.met[at])?;
+        let mut next = taken[..last].to_vec();
+        next.push(taken[last] + 1);
+        Some(next)
+    }
+
+    /// Whether the `cfg`s taken cannot all hold in a Windows program, the only one a Win32
+    /// name is used in: `test` with `not(test)`, or `unix`.
+    pub fn contradictory(&self) -> bool {
+        self.cfgs.iter().any(|cfg| {
+            let negated = format!("not({cfg})");
+            self.cfgs.contains(&negated) || excludes_windows(cfg)
+        })
+    }
+}
+
+/// Whether a `cfg` predicate is false on every Windows target: `unix`, `not(windows)`,
+/// `target_os = "linux"`, and `all`/`any`/`not` of such. What it cannot decide is taken as
+/// possible.
+fn excludes_windows(cfg: &str) -> bool {
+    fn holds_on_windows(cfg: &str) -> Option<bool> {
+        let cfg = cfg.trim();
+        let inner = |prefix: &str| {
+            cfg.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(')'))
+                .map(split_predicates)
+        };
+        if let Some(parts) = inner("not(") {
+            return match parts.as_slice() {
+                [one] => holds_on_windows(one).map(|holds| !holds),
+                _ => None,
+            };
+        }
+        // `all` is decided by one part that does not hold, `any` by one that does; otherwise
+        // only when every part is known.
+        for (combinator, decisive) in [("all(", false), ("any(", true)] {
+            if let Some(parts) = inner(combinator) {
+                let values: Vec<Option<bool>> =
+                    parts.iter().map(|part| holds_on_windows(part)).collect();
+                if values.contains(&Some(decisive)) {
+                    return Some(decisive);
+                }
+                return values
+                    .iter()
+                    .all(|value| *value == Some(!decisive))
+                    .then_some(!decisive);
+            }
+        }
+        let (key, value) = match cfg.split_once('=') {
+            Some((key, value)) => (key.trim(), Some(value.trim().trim_matches('"'))),
+            None => (cfg, None),
+        };
+        match (key, value) {
+            ("windows", None) => Some(true),
+            ("unix" | "wasm", None) | ("target_vendor", Some("apple")) => Some(false),
+            ("target_os", Some(os)) => Some(os == "windows"),
+            ("target_family", Some(family)) => Some(family == "windows"),
+            _ => None,
+        }
+    }
+    holds_on_windows(cfg) == Some(false)
+}
+
+/// The comma-separated predicates inside `all(…)`, `any(…)` or `not(…)`, nested ones whole.
+fn split_predicates(list: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start, mut quoted) = (0usize, 0, false);
+    for (at, character) in list.char_indices() {
+        match character {
+            '"' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            ',' if !quoted && depth == 0 => {
+                parts.push(&list[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&list[start..]);
+    parts.retain(|part| !part.trim().is_empty());
+    parts
+}

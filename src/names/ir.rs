@@ -1,0 +1,214 @@
+//! The vocabulary of name resolution: a name expression after lowering ([`NameIr`], plain data
+//! free of syn and of proc-macro2 spans) and what it denotes once resolved ([`ObjectName`]).
+
+use crate::scan::source::ByteSpan;
+
+/// Index of a file in its package's file list.
+pub type FileId = usize;
+
+/// A name expression after lowering: what is known of it from its own file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameIr {
+    /// A null or empty name: the object is unnamed.
+    Unnamed,
+    /// Computed at run time from something objlint cannot classify.
+    Unknown,
+    /// The enclosing function's parameter at this index (receiver excluded).
+    Param(usize),
+    /// Text written in the source.
+    Literal(Literal),
+    /// A path to a `const`/`static`, made absolute within the package (`["<lib>", "ipc", "NAME"]`).
+    Item(ItemPath),
+    /// The value a `thread_local!` static hands to `NAME.with(|name| …)`: the item must be one.
+    LocalKey(ItemPath),
+    /// `env!("VAR")`.
+    Env(String),
+    /// Text a wrapper adds in front of the caller's name (`Global\`).
+    Added(String),
+    /// A run-time value anyone can guess ("the process id").
+    Predictable(String),
+    /// A run-time value nobody can guess ("a random value").
+    Unique(String),
+    /// Parts joined in order (`concat!`, `format!`, `+`).
+    Concat(Vec<NameIr>),
+    /// A call of one of the crate's own functions (`mutex_key()`, `Self::pipe_name()`,
+    /// `key(APP)`): the name is what the function returns, its parameters being `args`.
+    Call(Box<FunctionCall>),
+    /// Every value a function body can return (its tail and its `return`s): the name is known
+    /// only when they all agree.
+    Returns(Vec<NameIr>),
+    /// Alternative programs: the value under each `cfg` (`#[cfg(test)] let name = …;` after
+    /// `#[cfg(not(test))] let name = …;`, or two `#[cfg]` consts of one name). Each is a name
+    /// of its own, never one in place of the other.
+    Alternatives(Vec<(Cfg, NameIr)>),
+}
+
+/// A `cfg` predicate as written (`test`, `not(test)`, `feature = "x"`), spaces normalised.
+pub type Cfg = String;
+
+/// A call of one of the crate's own functions, lowered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionCall {
+    pub function: ItemPath,
+    /// The arguments, lowered where the call is written.
+    pub args: Vec<NameIr>,
+    /// What the call is when no function of the crate answers to `function`: the run-time value
+    /// its words say (a random value, the process id), else unknown.
+    pub otherwise: NameIr,
+}
+
+impl NameIr {
+    /// Calls `visit` with every item path in the name.
+    pub fn item_paths(&self, visit: &mut impl FnMut(&ItemPath)) {
+        match self {
+            NameIr::Item(path) | NameIr::LocalKey(path) => visit(path),
+            NameIr::Concat(parts) | NameIr::Returns(parts) => {
+                for part in parts {
+                    part.item_paths(visit);
+                }
+            }
+            NameIr::Alternatives(alternatives) => {
+                for (_, alternative) in alternatives {
+                    alternative.item_paths(visit);
+                }
+            }
+            NameIr::Call(call) => {
+                visit(&call.function);
+                for arg in &call.args {
+                    arg.item_paths(visit);
+                }
+                call.otherwise.item_paths(visit);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A string literal (or one piece of a `format!` template) and how it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Literal {
+    /// The decoded text, without a trailing NUL terminator.
+    pub value: String,
+    pub file: FileId,
+    /// The literal token, quotes and prefixes included: where a fix rewrites the name.
+    pub span: ByteSpan,
+    /// The string macro the literal is written in (`w!("…")`), shown around a suggestion.
+    pub macro_call: Option<ByteSpan>,
+    /// The `let` or item the name was read through.
+    pub binding: Option<Binding>,
+    /// Whether the buffer handed to the API ends in a NUL, where that is known: `false` for a
+    /// raw pointer to a Rust string or a collected UTF-16 buffer with no terminator.
+    pub terminated: Option<bool>,
+    /// Set when a raw pointer is taken of a buffer known to lack its terminator.
+    pub unterminated_pointer: bool,
+}
+
+/// An absolute path to an item, as `lower` could determine it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ItemPath {
+    /// The crate's key and module path, followed by the item's identifier (for a name used
+    /// inside a function, the function's own scope first).
+    pub segments: Vec<String>,
+    /// Where to look when `segments` names nothing: the module's item of that name.
+    pub fallback: Option<Vec<String>>,
+    /// The path as written, for messages.
+    pub written: String,
+    /// Whether the path names a function that is called: a path through a re-export or a glob
+    /// import is then followed only to a function of the same type (`Config::name`).
+    pub called: bool,
+}
+
+/// A `let` or item the name was read through, named in the diagnostic's secondary label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub kind: BindingKind,
+    pub name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingKind {
+    Let,
+    Const,
+    /// A `static`, or a lazily initialised one (`lazy_static!`, `LazyLock`, `once_cell`'s `Lazy`).
+    Static,
+    /// A `thread_local!` static: its value is reached through `with`, never by its path alone.
+    ThreadLocal,
+    /// A function of the crate, whose value is what it returns.
+    Fn,
+}
+
+impl std::fmt::Display for Binding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keyword = match self.kind {
+            BindingKind::Let => "let",
+            BindingKind::Const => "const",
+            BindingKind::Static | BindingKind::ThreadLocal => "static",
+            BindingKind::Fn => return write!(f, "`{}()`", self.name),
+        };
+        write!(f, "`{keyword} {}`", self.name)
+    }
+}
+
+/// What [`ObjectName::Unique`] says of a UUID or GUID built from a literal of the program.
+pub const WRITTEN_GUID: &str = "a GUID written in the program";
+
+/// What a name argument denotes, once resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ObjectName {
+    /// A null or empty name: the object is unnamed and cannot collide with anyone's.
+    Unnamed,
+    /// A name objlint can read, to the letter or with predictable run-time parts.
+    Known(KnownName),
+    /// A name with a part nobody can guess (a random value, a UUID, a hash): what it is.
+    /// [`WRITTEN_GUID`] is a GUID written in the program, which nobody guesses but anyone can
+    /// read from the binary.
+    Unique(String),
+    /// The enclosing function's parameter at this index: the callers decide the name.
+    Param(usize),
+    /// A name computed at run time, or in a form objlint does not follow.
+    Unknown,
+}
+
+/// A name whose text objlint knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnownName {
+    /// The text; predictable run-time parts appear as `{the process id}`.
+    pub value: String,
+    /// The literals the name is made of, in order.
+    pub literals: Vec<Literal>,
+    /// Run-time parts anyone can guess, described ("the process id", "the package name").
+    pub predictable: Vec<String>,
+    /// The crate's functions that return the name (or a part of it), outermost first.
+    pub returned_by: Vec<ReturnedBy>,
+}
+
+/// A function of the crate whose returned value the name is read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReturnedBy {
+    /// The function's name as the call writes it (`mutex_key`, `Self::pipe_name`).
+    pub function: String,
+    pub file: FileId,
+    /// The function's name in its signature.
+    pub span: ByteSpan,
+}
+
+impl KnownName {
+    /// The literal a fix appends the GUID to: the last one written.
+    pub fn fix_literal(&self) -> Option<&Literal> {
+        self.literals.last()
+    }
+
+    /// Whether the name is exactly one literal, with nothing computed around it.
+    pub fn is_single_literal(&self) -> bool {
+        self.literals.len() == 1
+            && self.predictable.is_empty()
+            && self.value == self.literals[0].value
+    }
+
+    /// Whether a raw pointer to the name lacks its NUL terminator.
+    pub fn missing_terminator(&self) -> bool {
+        self.literals
+            .iter()
+            .any(|literal| literal.unterminated_pointer)
+    }
+}

@@ -1,0 +1,526 @@
+//! Resolution: following a [`NameIr`]'s paths through the package's [`ItemIndex`], and the
+//! calls of its functions, to the [`ObjectName`] it denotes, under each `cfg` alternative.
+
+use crate::names::cfg::Choices;
+use crate::names::index::ItemIndex;
+use crate::names::ir::{
+    Binding, BindingKind, Cfg, FunctionCall, KnownName, Literal, NameIr, ObjectName, ReturnedBy,
+};
+
+/// Facts about the package that `env!` reads.
+#[derive(Debug, Clone, Default)]
+pub struct PackageFacts {
+    pub name: String,
+    pub version: String,
+}
+
+/// Follows item paths through a package's index.
+pub struct Resolver<'a> {
+    pub items: &'a ItemIndex<'a>,
+    pub package: &'a PackageFacts,
+}
+
+/// How deep the resolver follows items before giving up; a cycle of consts must not loop.
+const MAX_DEPTH: usize = 16;
+
+/// How many of the crate's own functions are followed, one inside the other: for functions
+/// that pass a name on to a creation, and for functions that return one. A wrapper of a
+/// wrapper of a wrapper is as far as real code goes.
+pub const MAX_FUNCTION_LEVELS: usize = 3;
+
+/// The arguments of the function calls being followed, innermost first: what the function's
+/// parameters stand for.
+struct CallFrame<'f> {
+    args: &'f [NameIr],
+    outer: Option<&'f CallFrame<'f>>,
+    /// How many functions deep this frame is (1 for the outermost call).
+    level: usize,
+}
+
+/// How many combinations of `cfg` alternatives one name is followed through; past that it is
+/// unknown.
+const MAX_ALTERNATIVES: usize = 16;
+
+/// One name of a creation, and the `cfg`s under which it is the name: each list is one
+/// combination, all of whose `cfg`s hold. No `cfg` at all when the name has no alternatives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    pub cfgs: Vec<Vec<Cfg>>,
+    pub name: ObjectName,
+}
+
+impl Alternative {
+    /// The `cfg` predicate under which this is the name, as written in `#[cfg(…)]`.
+    pub fn predicate(&self) -> Option<String> {
+        let all = |cfgs: &Vec<Cfg>| match cfgs.as_slice() {
+            [one] => one.clone(),
+            many => format!("all({})", many.join(", ")),
+        };
+        match self.cfgs.as_slice() {
+            [] => None,
+            [one] if one.is_empty() => None,
+            [one] => Some(all(one)),
+            many => Some(format!(
+                "any({})",
+                many.iter().map(all).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+}
+
+impl Resolver<'_> {
+    /// The name, or under `cfg` alternatives the first of them (see [`Resolver::resolve_all`]).
+    pub fn resolve(&self, name: &NameIr) -> ObjectName {
+        self.resolve_all(name)
+            .into_iter()
+            .next()
+            .map_or(ObjectName::Unknown, |alternative| alternative.name)
+    }
+
+    /// Every name the expression can be, one per distinct name, with the `cfg`s under which it
+    /// is that name: one with no `cfg` when there are no alternatives, or when all agree.
+    pub fn resolve_all(&self, name: &NameIr) -> Vec<Alternative> {
+        let mut found: Vec<Alternative> = Vec::new();
+        let mut planned = Vec::new();
+        for _ in 0..MAX_ALTERNATIVES {
+            let mut choices = Choices::planned(planned);
+            let mut parts = Parts::default();
+            let resolved = match self.collect(name, &mut parts, 0, None, None, &mut choices) {
+                Err(stop) => stop,
+                Ok(()) => parts.into_name(),
+            };
+            if !choices.contradictory() {
+                let cfgs = std::mem::take(&mut choices.cfgs);
+                match found
+                    .iter_mut()
+                    .find(|seen| same_name(&seen.name, &resolved))
+                {
+                    Some(seen) => seen.cfgs.push(cfgs),
+                    None => found.push(Alternative {
+                        cfgs: vec![cfgs],
+                        name: resolved,
+                    }),
+                }
+            }
+            let Some(next) = choices.next() else {
+                match found.as_mut_slice() {
+                    // No alternative of a Windows program: nothing to read.
+                    [] => found.push(Alternative {
+                        cfgs: Vec::new(),
+                        name: ObjectName::Unknown,
+                    }),
+                    [only] => only.cfgs.clear(),
+                    _ => {}
+                }
+                return found;
+            };
+            planned = next;
+        }
+        // Too many combinations to follow: unknown rather than a guess.
+        vec![Alternative {
+            cfgs: Vec::new(),
+            name: ObjectName::Unknown,
+        }]
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect(
+        &self,
+        name: &NameIr,
+        parts: &mut Parts,
+        depth: usize,
+        binding: Option<&Binding>,
+        frame: Option<&CallFrame<'_>>,
+        choices: &mut Choices,
+    ) -> Result<(), ObjectName> {
+        if depth > MAX_DEPTH {
+            return Err(ObjectName::Unknown);
+        }
+        match name {
+            NameIr::Alternatives(alternatives) => {
+                let choice = choices.take(alternatives.len());
+                let (cfg, value) = alternatives.get(choice).ok_or(ObjectName::Unknown)?;
+                if !choices.cfgs.contains(cfg) {
+                    choices.cfgs.push(cfg.clone());
+                }
+                self.collect(value, parts, depth + 1, binding, frame, choices)
+            }
+            NameIr::Unnamed => Err(ObjectName::Unnamed),
+            NameIr::Unknown => Err(ObjectName::Unknown),
+            NameIr::Param(index) => match frame {
+                // Inside a followed function: the caller's argument, read where it is written.
+                Some(frame) => {
+                    let arg = frame.args.get(*index).ok_or(ObjectName::Unknown)?;
+                    self.collect(arg, parts, depth + 1, None, frame.outer, choices)
+                }
+                None => Err(ObjectName::Param(*index)),
+            },
+            NameIr::Literal(literal) => {
+                parts.value.push_str(&literal.value);
+                let mut literal = literal.clone();
+                if literal.binding.is_none() {
+                    literal.binding = binding.cloned();
+                }
+                parts.literals.push(literal);
+                Ok(())
+            }
+            NameIr::Item(path) | NameIr::LocalKey(path) => {
+                let item = self.items.lookup(path).ok_or(ObjectName::Unknown)?;
+                // A `thread_local!` static is a `LocalKey`: only `with` hands out its value.
+                let through_with = matches!(name, NameIr::LocalKey(_));
+                if through_with != (item.kind == BindingKind::ThreadLocal)
+                    || item.kind == BindingKind::Fn
+                {
+                    return Err(ObjectName::Unknown);
+                }
+                let binding = Binding {
+                    kind: item.kind,
+                    name: path.segments.last().cloned().unwrap_or_default(),
+                };
+                // An item's value does not depend on any caller's arguments.
+                self.collect(&item.value, parts, depth + 1, Some(&binding), None, choices)
+            }
+            NameIr::Call(call) => self.collect_call(call, parts, depth, frame, choices),
+            NameIr::Returns(values) => {
+                self.collect_agreed(values, parts, depth, binding, frame, choices)
+            }
+            NameIr::Env(variable) => {
+                let (value, what) = match variable.as_str() {
+                    "CARGO_PKG_NAME" => (self.package.name.clone(), "the package name"),
+                    "CARGO_CRATE_NAME" => (self.package.name.replace('-', "_"), "the crate name"),
+                    "CARGO_PKG_VERSION" => (self.package.version.clone(), "the package version"),
+                    _ => return Err(ObjectName::Unknown),
+                };
+                parts.value.push_str(&value);
+                parts.predictable.push(what.to_owned());
+                Ok(())
+            }
+            NameIr::Added(text) => {
+                parts.value.push_str(text);
+                Ok(())
+            }
+            NameIr::Predictable(what) => {
+                parts.value.push('{');
+                parts.value.push_str(what);
+                parts.value.push('}');
+                parts.predictable.push(what.clone());
+                Ok(())
+            }
+            NameIr::Unique(what) => {
+                parts.unique.get_or_insert_with(|| what.clone());
+                Ok(())
+            }
+            NameIr::Concat(items) => {
+                for item in items {
+                    self.collect(item, parts, depth + 1, binding, frame, choices)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A call of one of the crate's functions: what its body returns, its parameters read as
+    /// the call's arguments; a call of anything else is what its words say it is.
+    fn collect_call(
+        &self,
+        call: &FunctionCall,
+        parts: &mut Parts,
+        depth: usize,
+        frame: Option<&CallFrame<'_>>,
+        choices: &mut Choices,
+    ) -> Result<(), ObjectName> {
+        let function = self
+            .items
+            .lookup(&call.function)
+            .filter(|item| item.kind == BindingKind::Fn);
+        let Some(function) = function else {
+            return self.collect(&call.otherwise, parts, depth + 1, None, frame, choices);
+        };
+        let level = frame.map_or(1, |frame| frame.level + 1);
+        if level > MAX_FUNCTION_LEVELS {
+            return Err(ObjectName::Unknown);
+        }
+        let name = call.function.written.clone();
+        if let Some((file, span)) = function.defined_at {
+            parts.returned_by.push(ReturnedBy {
+                function: name.clone(),
+                file,
+                span,
+            });
+        }
+        let binding = Binding {
+            kind: BindingKind::Fn,
+            name,
+        };
+        let inner = CallFrame {
+            args: &call.args,
+            outer: frame,
+            level,
+        };
+        self.collect(
+            &function.value,
+            parts,
+            depth + 1,
+            Some(&binding),
+            Some(&inner),
+            choices,
+        )
+    }
+
+    /// The values a function can return, which must all be one name: anything else (two
+    /// different names, one of them unknown) is unknown.
+    fn collect_agreed(
+        &self,
+        values: &[NameIr],
+        parts: &mut Parts,
+        depth: usize,
+        binding: Option<&Binding>,
+        frame: Option<&CallFrame<'_>>,
+        choices: &mut Choices,
+    ) -> Result<(), ObjectName> {
+        let mut agreed: Option<Result<Parts, ObjectName>> = None;
+        for value in values {
+            let mut own = Parts::default();
+            let outcome = self
+                .collect(value, &mut own, depth + 1, binding, frame, choices)
+                .map(|()| own);
+            agreed = match (agreed, outcome) {
+                (None, outcome) => Some(outcome),
+                (Some(Ok(first)), Ok(other)) if first.same_name(&other) => Some(Ok(first)),
+                (Some(Err(first)), Err(other)) if first == other => Some(Err(first)),
+                _ => return Err(ObjectName::Unknown),
+            };
+        }
+        match agreed {
+            Some(Ok(own)) => {
+                parts.append(own);
+                Ok(())
+            }
+            Some(Err(stop)) => Err(stop),
+            None => Err(ObjectName::Unknown),
+        }
+    }
+}
+
+/// Whether two resolutions are the same name (wherever their literals are written).
+fn same_name(one: &ObjectName, other: &ObjectName) -> bool {
+    match (one, other) {
+        (ObjectName::Known(one), ObjectName::Known(other)) => one.value == other.value,
+        _ => one == other,
+    }
+}
+
+#[derive(Default)]
+struct Parts {
+    value: String,
+    literals: Vec<Literal>,
+    predictable: Vec<String>,
+    unique: Option<String>,
+    returned_by: Vec<ReturnedBy>,
+}
+
+impl Parts {
+    fn into_name(self) -> ObjectName {
+        if let Some(unique) = self.unique {
+            return ObjectName::Unique(unique);
+        }
+        if self.value.trim_end_matches('\0').is_empty() {
+            return ObjectName::Unnamed;
+        }
+        ObjectName::Known(KnownName {
+            value: self.value,
+            literals: self.literals,
+            predictable: self.predictable,
+            returned_by: self.returned_by,
+        })
+    }
+
+    /// Whether two sets of parts make the same name.
+    fn same_name(&self, other: &Parts) -> bool {
+        self.value == other.value && self.unique.is_some() == other.unique.is_some()
+    }
+
+    fn append(&mut self, other: Parts) {
+        self.value.push_str(&other.value);
+        self.literals.extend(other.literals);
+        self.predictable.extend(other.predictable);
+        if self.unique.is_none() {
+            self.unique = other.unique;
+        }
+        self.returned_by.extend(other.returned_by);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::index::ItemValue;
+    use crate::names::ir::ItemPath;
+    use crate::project::crates::Crates;
+    use crate::scan::source::ByteSpan;
+
+    fn literal(value: &str) -> NameIr {
+        NameIr::Literal(Literal {
+            value: value.to_owned(),
+            file: 0,
+            span: ByteSpan::new(0, 0),
+            macro_call: None,
+            binding: None,
+            terminated: None,
+            unterminated_pointer: false,
+        })
+    }
+
+    fn item(ident: &str) -> ItemPath {
+        ItemPath {
+            segments: vec!["<lib>".to_owned(), ident.to_owned()],
+            fallback: None,
+            written: ident.to_owned(),
+            called: false,
+        }
+    }
+
+    fn function(value: NameIr) -> ItemValue {
+        ItemValue {
+            kind: BindingKind::Fn,
+            value,
+            defined_at: None,
+            cfgs: Vec::new(),
+        }
+    }
+
+    fn call(ident: &str, args: Vec<NameIr>) -> NameIr {
+        NameIr::Call(Box::new(FunctionCall {
+            function: ItemPath {
+                called: true,
+                ..item(ident)
+            },
+            args,
+            otherwise: NameIr::Unknown,
+        }))
+    }
+
+    /// Each name `resolve_all` gives, with its `cfg` predicate.
+    fn names(index: &ItemIndex, name: &NameIr) -> Vec<(Option<String>, String)> {
+        let package = PackageFacts::default();
+        let resolver = Resolver {
+            items: index,
+            package: &package,
+        };
+        resolver
+            .resolve_all(name)
+            .into_iter()
+            .map(|alternative| {
+                let shown = match &alternative.name {
+                    ObjectName::Known(known) => known.value.clone(),
+                    other => format!("{other:?}"),
+                };
+                (alternative.predicate(), shown)
+            })
+            .collect()
+    }
+
+    fn check(items: Vec<(&str, ItemValue)>, name: &NameIr, expected: &[(Option<&str>, &str)]) {
+        let crates = Crates::of(&crate::project::package::stand_in(std::path::Path::new(
+            "lib.rs",
+        )));
+        let mut index = ItemIndex::new(&crates);
+        for (ident, value) in items {
+            index.insert(item(ident).segments, value);
+        }
+        let expected: Vec<(Option<String>, String)> = expected
+            .iter()
+            .map(|(cfg, name)| (cfg.map(str::to_owned), (*name).to_owned()))
+            .collect();
+        assert_eq!(names(&index, name), expected, "resolving {name:?}");
+    }
+
+    #[test]
+    fn arguments_stand_for_parameters_and_levels_are_bounded() {
+        let keyed = NameIr::Concat(vec![literal("Local\\"), NameIr::Param(0)]);
+        let items = || {
+            vec![
+                ("keyed", function(keyed.clone())),
+                ("one", function(call("two", vec![]))),
+                ("two", function(call("three", vec![]))),
+                ("three", function(call("four", vec![]))),
+                ("four", function(literal("Deep"))),
+            ]
+        };
+        check(
+            items(),
+            &call("keyed", vec![literal("App")]),
+            &[(None, "Local\\App")],
+        );
+        // The caller's own parameter stays a parameter: the caller passes the name on.
+        check(
+            items(),
+            &call("keyed", vec![NameIr::Param(1)]),
+            &[(None, "Param(1)")],
+        );
+        check(items(), &call("two", vec![]), &[(None, "Deep")]);
+        check(items(), &call("one", vec![]), &[(None, "Unknown")]);
+    }
+
+    #[test]
+    fn returns_must_agree() {
+        let agreeing = NameIr::Returns(vec![literal("Same"), literal("Same")]);
+        let disagreeing = NameIr::Returns(vec![literal("One"), literal("Other")]);
+        check(vec![], &agreeing, &[(None, "Same")]);
+        check(vec![], &disagreeing, &[(None, "Unknown")]);
+    }
+
+    #[test]
+    fn cfg_alternatives_are_each_a_name() {
+        let cfg_item = |cfg: &str, value: &str| ItemValue {
+            kind: BindingKind::Const,
+            value: literal(value),
+            defined_at: None,
+            cfgs: vec![cfg.to_owned()],
+        };
+        let items = || {
+            vec![
+                ("NAME", cfg_item("test", "TestName")),
+                ("NAME", cfg_item("not(test)", "AppName")),
+                ("OTHER", cfg_item("test", "T")),
+                ("OTHER", cfg_item("not(test)", "A")),
+            ]
+        };
+        check(
+            items(),
+            &NameIr::Item(item("NAME")),
+            &[(Some("test"), "TestName"), (Some("not(test)"), "AppName")],
+        );
+        // Two alternatives met twice: `test` with `not(test)` is no program.
+        let both = NameIr::Concat(vec![NameIr::Item(item("NAME")), NameIr::Item(item("NAME"))]);
+        check(
+            items(),
+            &both,
+            &[
+                (Some("test"), "TestNameTestName"),
+                (Some("not(test)"), "AppNameAppName"),
+            ],
+        );
+        // A name for Unix is none of a Win32 call's.
+        let platforms = NameIr::Alternatives(vec![
+            ("windows".to_owned(), literal(r"\\.\pipe\app")),
+            ("unix".to_owned(), literal("/tmp/app.sock")),
+            ("not(any(windows, unix))".to_owned(), NameIr::Unknown),
+        ]);
+        check(vec![], &platforms, &[(None, r"\\.\pipe\app")]);
+        let linux = NameIr::Alternatives(vec![
+            ("target_os = \"linux\"".to_owned(), literal("LinuxName")),
+            (
+                "all(test, not(target_family = \"windows\"))".to_owned(),
+                literal("Other"),
+            ),
+        ]);
+        check(vec![], &linux, &[(None, "Unknown")]);
+        // Alternatives that make one name are that name, under no `cfg`.
+        let same = NameIr::Alternatives(vec![
+            ("test".to_owned(), literal("Same")),
+            ("not(test)".to_owned(), literal("Same")),
+        ]);
+        check(vec![], &same, &[(None, "Same")]);
+    }
+}
