@@ -4,7 +4,8 @@
 use crate::names::cfg::Choices;
 use crate::names::index::ItemIndex;
 use crate::names::ir::{
-    Binding, BindingKind, Cfg, FunctionCall, KnownName, Literal, NameIr, ObjectName, ReturnedBy,
+    Binding, BindingKind, Cfg, FunctionCall, ItemPath, KnownName, Literal, NameIr, ObjectName,
+    ReturnedBy,
 };
 
 /// Facts about the package that `env!` reads.
@@ -164,33 +165,14 @@ impl Resolver<'_> {
                 parts.literals.push(literal);
                 Ok(())
             }
-            NameIr::Item(path) | NameIr::LocalKey(path) => {
-                let item = self.items.lookup(path).ok_or(ObjectName::Unknown)?;
-                // A `thread_local!` static is a `LocalKey`: only `with` hands out its value.
-                let through_with = matches!(name, NameIr::LocalKey(_));
-                if through_with != (item.kind == BindingKind::ThreadLocal)
-                    || item.kind == BindingKind::Fn
-                {
-                    return Err(ObjectName::Unknown);
-                }
-                let binding = Binding {
-                    kind: item.kind,
-                    name: path.segments.last().cloned().unwrap_or_default(),
-                };
-                // An item's value does not depend on any caller's arguments.
-                self.collect(&item.value, parts, depth + 1, Some(&binding), None, choices)
-            }
+            NameIr::Item(path) => self.collect_item(path, false, parts, depth, choices),
+            NameIr::LocalKey(path) => self.collect_item(path, true, parts, depth, choices),
             NameIr::Call(call) => self.collect_call(call, parts, depth, frame, choices),
             NameIr::Returns(values) => {
                 self.collect_agreed(values, parts, depth, binding, frame, choices)
             }
             NameIr::Env(variable) => {
-                let (value, what) = match variable.as_str() {
-                    "CARGO_PKG_NAME" => (self.package.name.clone(), "the package name"),
-                    "CARGO_CRATE_NAME" => (self.package.name.replace('-', "_"), "the crate name"),
-                    "CARGO_PKG_VERSION" => (self.package.version.clone(), "the package version"),
-                    _ => return Err(ObjectName::Unknown),
-                };
+                let (value, what) = self.env(variable).ok_or(ObjectName::Unknown)?;
                 parts.value.push_str(&value);
                 parts.predictable.push(what.to_owned());
                 Ok(())
@@ -216,6 +198,39 @@ impl Resolver<'_> {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// A `const` or `static` of the package (a `thread_local!` one when `through_with`: only
+    /// its `with` hands out its value): what its value is, wherever it is read.
+    fn collect_item(
+        &self,
+        path: &ItemPath,
+        through_with: bool,
+        parts: &mut Parts,
+        depth: usize,
+        choices: &mut Choices,
+    ) -> Result<(), ObjectName> {
+        let item = self.items.lookup(path).ok_or(ObjectName::Unknown)?;
+        if through_with != (item.kind == BindingKind::ThreadLocal) || item.kind == BindingKind::Fn {
+            return Err(ObjectName::Unknown);
+        }
+        let binding = Binding {
+            kind: item.kind,
+            name: path.segments.last().cloned().unwrap_or_default(),
+        };
+        // An item's value does not depend on any caller's arguments.
+        self.collect(&item.value, parts, depth + 1, Some(&binding), None, choices)
+    }
+
+    /// The value of `env!(variable)` and what it is, for the variables cargo sets from the
+    /// package's manifest.
+    fn env(&self, variable: &str) -> Option<(String, &'static str)> {
+        match variable {
+            "CARGO_PKG_NAME" => Some((self.package.name.clone(), "the package name")),
+            "CARGO_CRATE_NAME" => Some((self.package.name.replace('-', "_"), "the crate name")),
+            "CARGO_PKG_VERSION" => Some((self.package.version.clone(), "the package version")),
+            _ => None,
         }
     }
 
@@ -355,7 +370,6 @@ impl Parts {
 mod tests {
     use super::*;
     use crate::names::index::ItemValue;
-    use crate::names::ir::ItemPath;
     use crate::project::crates::Crates;
     use crate::scan::source::ByteSpan;
 
