@@ -543,7 +543,7 @@ fn read_referenced_items(
             return;
         }
         let matcher = WordSearch::new(&words);
-        let before = items.len();
+        let before = items.item_count();
         scan(
             files,
             Apis::Catalogue(&Catalogue::default()),
@@ -553,7 +553,7 @@ fn read_referenced_items(
             Mentions::Declarations(&matcher),
             Dropped::ReadAgain(package),
         );
-        if items.len() == before {
+        if items.item_count() == before {
             return;
         }
     }

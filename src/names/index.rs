@@ -73,17 +73,9 @@ impl<'a> ItemIndex<'a> {
         self.by_path.insert(path, item);
     }
 
-    pub fn len(&self) -> usize {
+    /// How many paths have an item: it grows as files are read for the items a name needs.
+    pub fn item_count(&self) -> usize {
         self.by_path.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_path.is_empty()
-    }
-
-    /// Whether the index can resolve `path`.
-    pub fn contains(&self, path: &ItemPath) -> bool {
-        self.lookup(path).is_some()
     }
 
     /// The item `path` names, as `get` finds it, through its fallback when the
