@@ -22,6 +22,9 @@ pub mod returns;
 pub mod scope;
 pub mod unique;
 
+#[cfg(test)]
+mod tests;
+
 pub use index::{ItemIndex, ItemValue};
 pub use ir::{
     Binding, BindingKind, Cfg, FileId, FunctionCall, ItemPath, KnownName, Literal, NameIr,
