@@ -1,17 +1,65 @@
 //! Reading `Cargo.toml` files without running cargo: only the tables objlint reads, never
 //! through a link that leads out of the manifest's directory, into a [`Package`].
 
-use std::fs;
 use std::path::{Path, PathBuf};
+use std::{fmt, fs, io};
 
-use anyhow::{Context, Result};
 use toml::Table;
 
 use crate::project::package::{Package, PathDependency};
 use crate::project::targets::discover_targets;
 
+/// Why a manifest gives no package, each message naming the manifest.
+#[derive(Debug)]
+pub enum ManifestError {
+    /// A symbolic link that leads out of its directory, not followed.
+    OutsideLink(PathBuf),
+    Read(PathBuf, io::Error),
+    /// Not TOML: where (`line 3, column 7: `, or nothing), and why, in the parser's words
+    /// without anything it quotes from the text.
+    Parse {
+        manifest: PathBuf,
+        place: String,
+        reason: String,
+    },
+    /// A `[package]` without its `name`.
+    MissingName(PathBuf),
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OutsideLink(manifest) => write!(
+                f,
+                "not reading {}: a symbolic link to a file outside its directory",
+                manifest.display()
+            ),
+            Self::Read(manifest, error) => {
+                write!(f, "failed to read {}: {error}", manifest.display())
+            }
+            Self::Parse {
+                manifest,
+                place,
+                reason,
+            } => write!(f, "failed to parse {}: {place}{reason}", manifest.display()),
+            Self::MissingName(manifest) => {
+                write!(f, "{}: `package.name` is missing", manifest.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ManifestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Read(_, error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
 /// The tables of a manifest objlint reads: the package and its targets, and the workspace.
-pub(crate) fn read_manifest(manifest: &Path) -> Result<Table> {
+pub(crate) fn read_manifest(manifest: &Path) -> Result<Table, ManifestError> {
     read_manifest_tables(manifest, READ_TABLES)
 }
 
@@ -21,15 +69,15 @@ pub(crate) fn read_manifest(manifest: &Path) -> Result<Table> {
 /// directory: a checked tree is untrusted, and `Cargo.toml -> /proc/self/environ` (or a home
 /// directory's dot file) must not be read, let alone quoted. A parse error gives its place and
 /// a short reason, never the text it failed on, for the same reason.
-pub(crate) fn read_manifest_tables(manifest: &Path, tables: &[&str]) -> Result<Table> {
+pub(crate) fn read_manifest_tables(
+    manifest: &Path,
+    tables: &[&str],
+) -> Result<Table, ManifestError> {
     if leads_out_of_its_directory(manifest) {
-        anyhow::bail!(
-            "not reading {}: a symbolic link to a file outside its directory",
-            manifest.display()
-        );
+        return Err(ManifestError::OutsideLink(manifest.to_owned()));
     }
     let text = fs::read_to_string(manifest)
-        .with_context(|| format!("failed to read {}", manifest.display()))?;
+        .map_err(|error| ManifestError::Read(manifest.to_owned(), error))?;
     // Large manifests are mostly features and dependencies (the `windows` crate lists
     // thousands of features), which objlint never reads: it parses the rest. Should that
     // not parse (a section boundary misread), the whole text is parsed, for its own error.
@@ -48,11 +96,11 @@ pub(crate) fn read_manifest_tables(manifest: &Path, tables: &[&str]) -> Result<T
                     + 1;
                 format!("line {line}, column {column}: ")
             });
-            anyhow::anyhow!(
-                "failed to parse {}: {place}{}",
-                manifest.display(),
-                short_reason(error.message())
-            )
+            ManifestError::Parse {
+                manifest: manifest.to_owned(),
+                place,
+                reason: short_reason(error.message()),
+            }
         })
 }
 
@@ -146,7 +194,7 @@ fn read_tables(text: &str, tables: &[&str]) -> String {
 }
 
 /// Reads a package manifest; `Ok(None)` for a virtual workspace manifest.
-pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>> {
+pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>, ManifestError> {
     let table = read_manifest(manifest)?;
     let Some(package) = table.get("package").and_then(toml::Value::as_table) else {
         return Ok(None);
@@ -155,7 +203,7 @@ pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>> {
     let name = package
         .get("name")
         .and_then(toml::Value::as_str)
-        .with_context(|| format!("{}: `package.name` is missing", manifest.display()))?
+        .ok_or_else(|| ManifestError::MissingName(manifest.to_owned()))?
         .to_owned();
     let inherited = |key: &str| inherited_package_key(directory, key);
     let version =

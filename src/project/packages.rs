@@ -6,9 +6,7 @@ use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use anyhow::Result;
-
-use crate::project::manifest::read_package;
+use crate::project::manifest::{read_package, ManifestError};
 use crate::project::package::{stand_in, Package};
 
 /// Finds and caches the package of each directory.
@@ -26,9 +24,9 @@ pub struct Packages {
     listed_manifests: HashSet<OsString>,
     /// Directories outside the walk already looked up, with the `Cargo.toml` read in each
     /// (`None` when there is none; see [`look_up`]).
-    looked_up: HashMap<OsString, Option<Result<Option<Package>>>>,
+    looked_up: HashMap<OsString, Option<Result<Option<Package>, ManifestError>>>,
     /// Manifests that could not be read, reported once each.
-    pub errors: Vec<(PathBuf, anyhow::Error)>,
+    pub errors: Vec<(PathBuf, ManifestError)>,
 }
 
 impl Packages {
@@ -126,7 +124,7 @@ impl Packages {
 
 /// What [`look_up`] found: each directory it asked about, with the `Cargo.toml` read in it
 /// (`None` when there is none).
-pub(crate) type LookedUp<'p> = Vec<(&'p Path, Option<Result<Option<Package>>>)>;
+pub(crate) type LookedUp<'p> = Vec<(&'p Path, Option<Result<Option<Package>, ManifestError>>)>;
 
 /// Looks up, on the thread pool, the packages of the files and directories `paths`
 /// (absolute): which of their ancestors hold a `Cargo.toml`, up to the nearest package, and
