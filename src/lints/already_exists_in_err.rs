@@ -4,20 +4,20 @@
 use crate::catalogue::apis::{ObjectKind, OnExisting, Origin};
 use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
-use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::lints::labels;
+use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 
-pub(crate) static LINT: Lint = Lint {
+pub static LINT: Lint = Lint {
     name: "already_exists_in_err",
     default_level: Level::Deny,
     summary: "ERROR_ALREADY_EXISTS looked for in the Err of a creation that returns an existing object as Ok",
     docs: include_str!("../../lints/already_exists_in_err.md"),
     // The dead check stays the same finding when the name changes.
     subject: Subject::Call,
-    check,
 };
 
-fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
     if creation.dead_checks.is_empty() {
         return;
     }
@@ -59,7 +59,7 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
             ));
         }
     }
-    let diagnostic = super::label_via(diagnostic, creation, context);
+    let diagnostic = labels::label_via(diagnostic, creation, context);
     acc.push(
         diagnostic
             .with_help(working_form(creation), None)

@@ -1,6 +1,6 @@
 //! Findings as data: what a lint reports, independent of how it is rendered.
 
-use crate::lints::{Level, Lint};
+use crate::lints::lint::{Level, Lint};
 use crate::scan::source::ByteSpan;
 
 /// One finding of one lint in one file.

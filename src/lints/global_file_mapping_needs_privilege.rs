@@ -5,10 +5,11 @@
 use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::lints::diagnostic::{quoted, Diagnostic};
-use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::lints::labels;
+use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 
-pub(crate) static LINT: Lint = Lint {
+pub static LINT: Lint = Lint {
     name: "global_file_mapping_needs_privilege",
     default_level: Level::Warn,
     summary:
@@ -16,7 +17,6 @@ pub(crate) static LINT: Lint = Lint {
     docs: include_str!("../../lints/global_file_mapping_needs_privilege.md"),
     // Moving the name out of `Global\` fixes it.
     subject: Subject::Name,
-    check,
 };
 
 /// Words of a Windows service's entry point: a service runs in session 0 with the privilege.
@@ -26,7 +26,7 @@ const SERVICE_MARKERS: &[&str] = &[
     "define_windows_service",
 ];
 
-fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
     if creation.api.kind != ObjectKind::FileMapping {
         return;
     }
@@ -55,7 +55,7 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
         ),
     )
     .with_object_name(name.value.clone());
-    let diagnostic = super::label_literals(diagnostic, creation, context, name);
+    let diagnostic = labels::label_literals(diagnostic, creation, context, name);
     acc.push(
         diagnostic
             .with_help(

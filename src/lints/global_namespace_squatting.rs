@@ -4,19 +4,19 @@
 use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::lints::diagnostic::{quoted, Diagnostic};
-use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::lints::labels;
+use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::names::ObjectName;
 
-pub(crate) static LINT: Lint = Lint {
+pub static LINT: Lint = Lint {
     name: "global_namespace_squatting",
     default_level: Level::Warn,
     summary: "object in Global\\ with a predictable name, which any user can create first",
     docs: include_str!("../../lints/global_namespace_squatting.md"),
     subject: Subject::Name,
-    check,
 };
 
-fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
     let ObjectName::Known(name) = &creation.name else {
         return;
     };
@@ -40,7 +40,7 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
         "any process of any session can create this name first".to_owned(),
     )
     .with_object_name(name.value.clone());
-    let diagnostic = super::label_literals(diagnostic, creation, context, name);
+    let diagnostic = labels::label_literals(diagnostic, creation, context, name);
     acc.push(
         diagnostic
             .with_help(

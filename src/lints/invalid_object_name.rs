@@ -3,23 +3,23 @@
 use crate::catalogue::apis::{ObjectKind, Origin};
 use crate::creations::Creation;
 use crate::lints::diagnostic::{quoted, Diagnostic};
-use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::lints::labels;
+use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::names::unique;
 use crate::names::{KnownName, ObjectName};
 
-pub(crate) static LINT: Lint = Lint {
+pub static LINT: Lint = Lint {
     name: "invalid_object_name",
     default_level: Level::Deny,
     summary: "object name that cannot work: misspelled namespace, backslash, too long, no NUL, or two kinds",
     docs: include_str!("../../lints/invalid_object_name.md"),
     subject: Subject::Name,
-    check,
 };
 
 /// `MAX_PATH`: the longest name the object manager accepts for these objects.
 const MAX_PATH: usize = 260;
 
-fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
     let ObjectName::Known(name) = &creation.name else {
         return;
     };
@@ -38,7 +38,7 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
     )
     .with_object_name(name.value.clone());
     acc.push(
-        super::label_literals(diagnostic, creation, context, name).with_note(format!(
+        labels::label_literals(diagnostic, creation, context, name).with_note(format!(
             "see \"Kernel object namespaces\" and {}",
             creation.api.reference
         )),

@@ -6,151 +6,46 @@ pub mod diagnostic;
 mod global_file_mapping_needs_privilege;
 mod global_namespace_squatting;
 mod invalid_object_name;
+mod labels;
+pub mod lint;
 mod non_unique_object_name;
 mod pipe_first_instance_missing;
 mod shared_object_unchecked;
 mod unchecked_already_exists;
-pub(crate) mod unused_suppression;
+mod unused_suppression;
 
-use std::collections::{HashMap, HashSet};
-
-use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
-use crate::names::{KnownName, ObjectName};
-use crate::project::crates::Crates;
-use crate::scan::lexer::code_words;
-use crate::scan::source::{ByteSpan, SourceFile};
 
-/// Every lint objlint has, in the order `--list` shows them.
-pub static LINTS: &[&Lint] = &[
-    &non_unique_object_name::LINT,
-    &unchecked_already_exists::LINT,
-    &already_exists_in_err::LINT,
-    &pipe_first_instance_missing::LINT,
-    &invalid_object_name::LINT,
-    &global_namespace_squatting::LINT,
-    &global_file_mapping_needs_privilege::LINT,
-    &shared_object_unchecked::LINT,
-    &unused_suppression::LINT,
-];
+pub use crate::lints::lint::{Level, Lint, LintContext, PackageFacts, Subject};
 
-/// A lint's declaration; its prose lives in `lints/<name>.md`.
-#[derive(Debug)]
-pub struct Lint {
-    pub name: &'static str,
-    pub default_level: Level,
-    /// One line, shown by `--list`.
-    pub summary: &'static str,
-    /// The Markdown documentation, printed by `--explain`.
-    pub docs: &'static str,
-    /// What a finding is about, which decides what identifies it in a baseline.
-    pub subject: Subject,
-    pub check: fn(&Creation, &LintContext, &mut Vec<Diagnostic>),
+/// What a lint does with one creation: push its findings onto the accumulator.
+type Check = fn(&Creation, &LintContext, &mut Vec<Diagnostic>);
+
+/// Declares the registry from one line per lint (its file, the name other stages know its
+/// identity by): [`LINTS`], each lint's `static` under that name, and the checks in the same order.
+macro_rules! registry {
+    ($($file:ident => $identity:ident,)*) => {
+        $(pub use $file::LINT as $identity;)*
+
+        /// Every lint objlint has, in the order `--list` shows them.
+        pub static LINTS: &[&Lint] = &[$(&$file::LINT),*];
+
+        /// Each lint's check, in the order of [`LINTS`].
+        static CHECKS: &[Check] = &[$($file::check),*];
+    };
 }
 
-/// What a lint's findings are about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Subject {
-    /// The object's name: renaming the object fixes the finding (or makes it another one).
-    Name,
-    /// The call, whatever the name: an unchecked result or a missing flag stays the same finding
-    /// when the name changes, so a baseline keys it by the function called.
-    Call,
-}
-
-/// How much a lint's findings matter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    Allow,
-    Warn,
-    Deny,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Allow => "allow",
-            Level::Warn => "warn",
-            Level::Deny => "deny",
-        }
-    }
-}
-
-/// What a lint may know besides the creation: its file, the package's other files and
-/// creations, and the package name.
-pub struct LintContext<'a> {
-    /// The file the creation is in.
-    pub file: &'a SourceFile,
-    /// Every file of the package, by [`crate::names::FileId`].
-    pub files: &'a [&'a SourceFile],
-    /// The package name, which seeds suggested GUIDs.
-    pub package: &'a str,
-    /// Every creation of the package, for lints that compare creations with each other.
-    pub creations: &'a [Creation],
-    /// The package's crates, and the key of each file's (see [`crate::project::crates`]), by
-    /// [`crate::names::FileId`].
-    pub crates: &'a Crates,
-    pub file_crates: &'a [&'a str],
-    /// What lints would otherwise work out again for each creation.
-    pub facts: &'a PackageFacts<'a>,
-}
-
-/// Facts of the whole package a lint compares each creation with, computed once per package:
-/// worked out per creation, they made a file of 40,000 creations take 39 s.
-pub struct PackageFacts<'a> {
-    /// The first creation (not an opener, not a pipe) of each known name, in package order.
-    first_created: HashMap<&'a str, &'a Creation>,
-    /// The crates (their keys) with a file whose code names `PrivateNamespace`
-    /// (`CreatePrivateNamespace`, `OpenPrivateNamespace`): in their programs an alias may stand
-    /// before a backslash in a name.
-    pub private_namespace_crates: Vec<&'a str>,
-}
-
-impl<'a> PackageFacts<'a> {
-    /// `file_crates` is each file's crate key.
-    pub fn of(files: &[&SourceFile], file_crates: &[&'a str], creations: &'a [Creation]) -> Self {
-        let mut first_created = HashMap::new();
-        for creation in creations {
-            if let ObjectName::Known(name) = &creation.name {
-                if !creation.api.opens_existing && creation.api.kind != ObjectKind::NamedPipe {
-                    first_created.entry(name.value.as_str()).or_insert(creation);
-                }
-            }
-        }
-        Self {
-            first_created,
-            private_namespace_crates: files
-                .iter()
-                .zip(file_crates)
-                .filter(|(file, _)| {
-                    file.text.contains("PrivateNamespace")
-                        && code_words(&file.text).any(|word| word.contains("PrivateNamespace"))
-                })
-                .map(|(_, &crate_key)| crate_key)
-                .collect(),
-        }
-    }
-
-    /// The first creation (not an opener, not a pipe) of the object named `name`.
-    pub fn first_created(&self, name: &str) -> Option<&'a Creation> {
-        self.first_created.get(name).copied()
-    }
-}
-
-impl LintContext<'_> {
-    /// Whether `other` can be part of the program `creation` is in: it is in the same crate,
-    /// or in one that crate links or may declare as modules (see [`Crates::reaches`]). Each
-    /// example, test and binary is a program of its own.
-    pub fn in_program_of(&self, creation: &Creation, other: &Creation) -> bool {
-        let (Some(own), Some(theirs)) = (
-            self.file_crates.get(creation.file),
-            self.file_crates.get(other.file),
-        ) else {
-            return false;
-        };
-        self.crates.reaches(own, theirs)
-    }
+registry! {
+    non_unique_object_name => NON_UNIQUE_OBJECT_NAME,
+    unchecked_already_exists => UNCHECKED_ALREADY_EXISTS,
+    already_exists_in_err => ALREADY_EXISTS_IN_ERR,
+    pipe_first_instance_missing => PIPE_FIRST_INSTANCE_MISSING,
+    invalid_object_name => INVALID_OBJECT_NAME,
+    global_namespace_squatting => GLOBAL_NAMESPACE_SQUATTING,
+    global_file_mapping_needs_privilege => GLOBAL_FILE_MAPPING_NEEDS_PRIVILEGE,
+    shared_object_unchecked => SHARED_OBJECT_UNCHECKED,
+    unused_suppression => UNUSED_SUPPRESSION,
 }
 
 /// The lint registered under `name`.
@@ -226,8 +121,8 @@ pub fn check_all(creations: &[&Creation], context: &LintContext) -> Vec<Diagnost
 /// when the lint did not set it, the object's name.
 fn check_one(creation: &Creation, context: &LintContext) -> Vec<Diagnostic> {
     let mut acc = Vec::new();
-    for lint in LINTS {
-        (lint.check)(creation, context, &mut acc);
+    for check in CHECKS {
+        check(creation, context, &mut acc);
     }
     for diagnostic in &mut acc {
         diagnostic.enclosing_item = Some(creation.enclosing_item.clone());
@@ -239,98 +134,4 @@ fn check_one(creation: &Creation, context: &LintContext) -> Vec<Diagnostic> {
         }
     }
     acc
-}
-
-/// Labels the literals a name is made of where they are not inside the name argument (a
-/// `const`, a `let`), or names their place when they are in another file.
-fn label_literals(
-    mut diagnostic: Diagnostic,
-    creation: &Creation,
-    context: &LintContext,
-    name: &KnownName,
-) -> Diagnostic {
-    // A set: a name can be 50,000 literals (one `concat!`), and a list made this quadratic.
-    let mut seen = HashSet::new();
-    for literal in &name.literals {
-        if literal.span.start == literal.span.end || !seen.insert((literal.file, literal.span)) {
-            continue;
-        }
-        let set_by = literal.binding.as_ref().map_or_else(
-            || "the name".to_owned(),
-            |binding| format!("the name of {binding}"),
-        );
-        // A literal inside the name argument needs no label of its own.
-        if literal.file != creation.file || !creation.name_arg.contains(literal.span) {
-            diagnostic = point_at(
-                diagnostic,
-                creation,
-                context,
-                (literal.file, literal.span),
-                &format!("{set_by} is set"),
-            );
-        }
-    }
-    diagnostic
-}
-
-/// Points at `span` of file `file` with `message`: a label (`… here`) in the creation's own file,
-/// a note with the place (`… in src/names.rs:3:20`) in another.
-fn point_at(
-    diagnostic: Diagnostic,
-    creation: &Creation,
-    context: &LintContext,
-    (file, span): (usize, ByteSpan),
-    message: &str,
-) -> Diagnostic {
-    if file == creation.file {
-        return diagnostic.with_secondary(span, format!("{message} here"));
-    }
-    let Some(file) = context.files.get(file) else {
-        return diagnostic;
-    };
-    let place = file.line_column(span.start);
-    diagnostic.with_note(format!(
-        "{message} in {}:{}:{}",
-        file.path().display(),
-        place.line,
-        place.column
-    ))
-}
-
-/// Points at the crate's functions the name is returned by (`fn mutex_key() -> String`).
-fn label_returned(
-    mut diagnostic: Diagnostic,
-    creation: &Creation,
-    context: &LintContext,
-    name: &KnownName,
-) -> Diagnostic {
-    let mut seen = Vec::new();
-    for returned in &name.returned_by {
-        if seen.contains(&(returned.file, returned.span)) {
-            continue;
-        }
-        seen.push((returned.file, returned.span));
-        diagnostic = point_at(
-            diagnostic,
-            creation,
-            context,
-            (returned.file, returned.span),
-            &format!("the name is returned by `{}`", returned.function),
-        );
-    }
-    diagnostic
-}
-
-/// Points at the creation inside the crate function a call passes its name to.
-fn label_via(diagnostic: Diagnostic, creation: &Creation, context: &LintContext) -> Diagnostic {
-    let Some(via) = &creation.via else {
-        return diagnostic;
-    };
-    point_at(
-        diagnostic,
-        creation,
-        context,
-        (via.file, via.callee),
-        &format!("the name is passed on to `{}`", via.api_name),
-    )
 }

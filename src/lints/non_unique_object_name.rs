@@ -3,20 +3,20 @@
 use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::lints::diagnostic::{quoted, Applicability, Diagnostic, Suggestion};
-use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::lints::labels;
+use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::names::unique;
 use crate::names::{mandated, KnownName, Literal, ObjectName};
 
-pub(crate) static LINT: Lint = Lint {
+pub static LINT: Lint = Lint {
     name: "non_unique_object_name",
     default_level: Level::Deny,
     summary: "named kernel object with a name another program may already use",
     docs: include_str!("../../lints/non_unique_object_name.md"),
     subject: Subject::Name,
-    check,
 };
 
-fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
     let ObjectName::Known(name) = &creation.name else {
         return;
     };
@@ -36,9 +36,9 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
         "another program may already use this name".to_owned(),
     )
     .with_object_name(name.value.clone());
-    diagnostic = super::label_literals(diagnostic, creation, context, name);
-    diagnostic = super::label_returned(diagnostic, creation, context, name);
-    diagnostic = super::label_via(diagnostic, creation, context);
+    diagnostic = labels::label_literals(diagnostic, creation, context, name);
+    diagnostic = labels::label_returned(diagnostic, creation, context, name);
+    diagnostic = labels::label_via(diagnostic, creation, context);
     diagnostic = with_fix(diagnostic, creation, context, name).with_help(
         "if another program defines this name, list it in `shared-names` in objlint.toml \
          (`--explain non_unique_object_name`)"

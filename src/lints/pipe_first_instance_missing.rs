@@ -4,19 +4,18 @@
 use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
-use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::names::{ObjectName, WRITTEN_GUID};
 
-pub(crate) static LINT: Lint = Lint {
+pub static LINT: Lint = Lint {
     name: "pipe_first_instance_missing",
     default_level: Level::Deny,
     summary: "named pipe server created without FILE_FLAG_FIRST_PIPE_INSTANCE / first_pipe_instance(true)",
     docs: include_str!("../../lints/pipe_first_instance_missing.md"),
     subject: Subject::Call,
-    check,
 };
 
-fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
     if creation.api.kind != ObjectKind::NamedPipe || creation.first_pipe_instance != Some(false) {
         return;
     }

@@ -5,19 +5,19 @@
 use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
-use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::lints::labels;
+use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::names::{mandated, ObjectName};
 
-pub(crate) static LINT: Lint = Lint {
+pub static LINT: Lint = Lint {
     name: "shared_object_unchecked",
     default_level: Level::Allow,
     summary: "named event, unowned mutex, semaphore or waitable timer created without checking ERROR_ALREADY_EXISTS",
     docs: include_str!("../../lints/shared_object_unchecked.md"),
     subject: Subject::Call,
-    check,
 };
 
-fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
     // The same check fact `unchecked_already_exists` reads, so both lints agree on what a
     // check is.
     if creation.already_exists_checked || !creation.api.caller_checks() {
@@ -50,13 +50,13 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
         format!("`{api}` may open an existing {noun}, and `ERROR_ALREADY_EXISTS` is never checked"),
         format!("returns an existing {noun} {consequence}"),
     );
-    let diagnostic = super::label_via(diagnostic, creation, context);
+    let diagnostic = labels::label_via(diagnostic, creation, context);
     acc.push(
         diagnostic
             .with_help(
                 format!(
                     "if this program must be the {noun}'s creator, check right after the call: {}",
-                    super::unchecked_already_exists::check_for(creation.binding_crate)
+                    crate::lints::unchecked_already_exists::check_for(creation.binding_crate)
                 ),
                 None,
             )

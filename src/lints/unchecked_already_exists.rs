@@ -4,20 +4,20 @@
 use crate::catalogue::apis::{BindingCrate, ObjectKind};
 use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
-use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::lints::labels;
+use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::names::{mandated, ObjectName};
 
-pub(crate) static LINT: Lint = Lint {
+pub static LINT: Lint = Lint {
     name: "unchecked_already_exists",
     default_level: Level::Deny,
     summary:
         "file mapping, owned mutex or job object created without checking ERROR_ALREADY_EXISTS",
     docs: include_str!("../../lints/unchecked_already_exists.md"),
     subject: Subject::Call,
-    check,
 };
 
-fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
     if creation.already_exists_checked || !creation.api.caller_checks() {
         return;
     }
@@ -53,7 +53,7 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
         ),
         format!("returns an existing {noun} {consequence}"),
     );
-    let diagnostic = super::label_via(diagnostic, creation, context);
+    let diagnostic = labels::label_via(diagnostic, creation, context);
     acc.push(
         diagnostic
             .with_help(
@@ -73,7 +73,7 @@ fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) 
 }
 
 /// The lines that check `ERROR_ALREADY_EXISTS` with the binding the file uses.
-pub(super) fn check_for(binding: BindingCrate) -> &'static str {
+pub fn check_for(binding: BindingCrate) -> &'static str {
     match binding {
         BindingCrate::Windows => {
             "`use windows::Win32::Foundation::{GetLastError, ERROR_ALREADY_EXISTS};` then \

@@ -6,15 +6,14 @@
 
 use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
-use crate::lints::{Level, Lint, LintContext, Subject};
+use crate::lints::lint::{Level, Lint, LintContext, Subject};
 
-pub(crate) static LINT: Lint = Lint {
+pub static LINT: Lint = Lint {
     name: "unused_suppression",
     default_level: Level::Warn,
     summary: "suppression that suppresses nothing, names an unknown lint, or cannot be read",
     docs: include_str!("../../lints/unused_suppression.md"),
     subject: Subject::Name,
-    check,
 };
 
-fn check(_creation: &Creation, _context: &LintContext, _acc: &mut Vec<Diagnostic>) {}
+pub fn check(_creation: &Creation, _context: &LintContext, _acc: &mut Vec<Diagnostic>) {}

@@ -22,7 +22,7 @@ use syn::{Expr, Lit, Meta, Token};
 
 use crate::check::package::MAX_NESTING;
 use crate::lints::diagnostic::Diagnostic;
-use crate::lints::{self, unused_suppression, Lint};
+use crate::lints::{self, Lint};
 use crate::scan::lexer::{group_end, is_word_byte, push_blanking_comments, CodeCursor};
 use crate::scan::skeleton::{Item, Piece};
 use crate::scan::source::{ByteSpan, SourceFile};
@@ -277,7 +277,7 @@ impl Suppressions {
 
         let mut unused = problems;
         for (suppression, used) in entries.iter().zip(&used) {
-            if *used || suppression.lint.name == unused_suppression::LINT.name {
+            if *used || suppression.lint.name == lints::UNUSED_SUPPRESSION.name {
                 continue;
             }
             let code = format!("objlint::{}", suppression.lint.name);
@@ -288,7 +288,7 @@ impl Suppressions {
             };
             unused.push(
                 Diagnostic::new(
-                    &unused_suppression::LINT,
+                    &lints::UNUSED_SUPPRESSION,
                     suppression.span,
                     format!("the suppression of `{code}` suppresses nothing"),
                     label,
@@ -472,7 +472,7 @@ fn add(
         }),
         None => suppressions.problems.push(
             Diagnostic::new(
-                &unused_suppression::LINT,
+                &lints::UNUSED_SUPPRESSION,
                 span,
                 format!("unknown lint `{name}` in a suppression"),
                 "objlint has no lint of this name".to_owned(),
@@ -490,7 +490,7 @@ fn add(
 
 fn unreadable(span: ByteSpan, label: &str) -> Diagnostic {
     Diagnostic::new(
-        &unused_suppression::LINT,
+        &lints::UNUSED_SUPPRESSION,
         span,
         "objlint cannot read this suppression".to_owned(),
         label.to_owned(),

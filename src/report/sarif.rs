@@ -126,7 +126,7 @@ fn rule(lint: &Lint) -> Value {
 /// Lints about the suppressions themselves are housekeeping; every other lint is a finding about
 /// a named kernel object another program can squat or share, which is a security matter.
 fn is_security(lint: &Lint) -> bool {
-    lint.name != crate::lints::unused_suppression::LINT.name
+    lint.name != crate::lints::UNUSED_SUPPRESSION.name
 }
 
 fn tags(lint: &Lint) -> Vec<&'static str> {

@@ -1,0 +1,104 @@
+//! The labels and notes several lints add to a finding: where the literals of a name are set,
+//! which functions return it, which function a call passes it on to.
+
+use std::collections::HashSet;
+
+use crate::creations::Creation;
+use crate::lints::diagnostic::Diagnostic;
+use crate::lints::lint::LintContext;
+use crate::names::KnownName;
+use crate::scan::source::ByteSpan;
+
+/// Labels the literals a name is made of where they are not inside the name argument (a
+/// `const`, a `let`), or names their place when they are in another file.
+pub fn label_literals(
+    mut diagnostic: Diagnostic,
+    creation: &Creation,
+    context: &LintContext,
+    name: &KnownName,
+) -> Diagnostic {
+    // A set: a name can be 50,000 literals (one `concat!`), and a list made this quadratic.
+    let mut seen = HashSet::new();
+    for literal in &name.literals {
+        if literal.span.start == literal.span.end || !seen.insert((literal.file, literal.span)) {
+            continue;
+        }
+        let set_by = literal.binding.as_ref().map_or_else(
+            || "the name".to_owned(),
+            |binding| format!("the name of {binding}"),
+        );
+        // A literal inside the name argument needs no label of its own.
+        if literal.file != creation.file || !creation.name_arg.contains(literal.span) {
+            diagnostic = point_at(
+                diagnostic,
+                creation,
+                context,
+                (literal.file, literal.span),
+                &format!("{set_by} is set"),
+            );
+        }
+    }
+    diagnostic
+}
+
+/// Points at `span` of file `file` with `message`: a label (`… here`) in the creation's own file,
+/// a note with the place (`… in src/names.rs:3:20`) in another.
+fn point_at(
+    diagnostic: Diagnostic,
+    creation: &Creation,
+    context: &LintContext,
+    (file, span): (usize, ByteSpan),
+    message: &str,
+) -> Diagnostic {
+    if file == creation.file {
+        return diagnostic.with_secondary(span, format!("{message} here"));
+    }
+    let Some(file) = context.files.get(file) else {
+        return diagnostic;
+    };
+    let place = file.line_column(span.start);
+    diagnostic.with_note(format!(
+        "{message} in {}:{}:{}",
+        file.path().display(),
+        place.line,
+        place.column
+    ))
+}
+
+/// Points at the crate's functions the name is returned by (`fn mutex_key() -> String`).
+pub fn label_returned(
+    mut diagnostic: Diagnostic,
+    creation: &Creation,
+    context: &LintContext,
+    name: &KnownName,
+) -> Diagnostic {
+    let mut seen = Vec::new();
+    for returned in &name.returned_by {
+        if seen.contains(&(returned.file, returned.span)) {
+            continue;
+        }
+        seen.push((returned.file, returned.span));
+        diagnostic = point_at(
+            diagnostic,
+            creation,
+            context,
+            (returned.file, returned.span),
+            &format!("the name is returned by `{}`", returned.function),
+        );
+    }
+    diagnostic
+}
+
+/// Points at the creation inside the crate function a call passes its name to.
+pub fn label_via(diagnostic: Diagnostic, creation: &Creation, context: &LintContext) -> Diagnostic {
+    let Some(via) = &creation.via else {
+        return diagnostic;
+    };
+    point_at(
+        diagnostic,
+        creation,
+        context,
+        (via.file, via.callee),
+        &format!("the name is passed on to `{}`", via.api_name),
+    )
+}
