@@ -91,7 +91,7 @@ pub fn check_all(creations: &[&Creation], context: &LintContext) -> Vec<Diagnost
         let in_every = |diagnostic: &Diagnostic| {
             per_alternative.iter().all(|others| {
                 others.iter().any(|other| {
-                    other.lint.name == diagnostic.lint.name
+                    other.lint == diagnostic.lint
                         && other.primary.span == diagnostic.primary.span
                         && other.message == diagnostic.message
                 })

@@ -31,8 +31,8 @@ pub const FILE_NAMES: [&str; 2] = ["objlint.toml", ".objlint.toml"];
 pub struct Config {
     /// Where the file part came from; `None` when no configuration was found.
     pub origin: Option<Origin>,
-    /// Levels set for single lints, by lint name; the command line's are applied after the file's.
-    pub levels: HashMap<&'static str, Level>,
+    /// Levels set for single lints; the command line's are applied after the file's.
+    pub levels: HashMap<&'static Lint, Level>,
     /// `-D warnings` (every warning becomes an error) or `-A warnings` (warnings are dropped).
     pub warnings: Option<Level>,
     /// `--warn-only`: every finding is reported as a warning.
@@ -148,10 +148,7 @@ impl Config {
     /// The level of `lint`'s findings before `-D warnings` and `--warn-only`: the configured
     /// one, else the default.
     pub fn lint_level(&self, lint: &Lint) -> Level {
-        self.levels
-            .get(lint.name)
-            .copied()
-            .unwrap_or(lint.default_level)
+        self.levels.get(lint).copied().unwrap_or(lint.default_level)
     }
 
     /// The level a finding of `lint` is reported at, after `-D warnings` and `--warn-only`.
@@ -364,7 +361,7 @@ impl Config {
         }
         let lint = lints::by_name(name)
             .ok_or_else(|| format!("unknown lint `{name}`; {}", lints::unknown_lint_hint(name)))?;
-        self.levels.insert(lint.name, level);
+        self.levels.insert(lint, level);
         self.level_flags.push((level, name.to_owned()));
         Ok(())
     }
@@ -505,7 +502,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
 fn levels(
     place: &Place,
     lints: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
-) -> Result<HashMap<&'static str, Level>, ConfigError> {
+) -> Result<HashMap<&'static Lint, Level>, ConfigError> {
     let prefix = &place.prefix;
     let mut levels = HashMap::new();
     for (name, level) in lints {
@@ -543,7 +540,7 @@ fn levels(
                 ),
             ));
         };
-        levels.insert(lint.name, level);
+        levels.insert(lint, level);
     }
     Ok(levels)
 }

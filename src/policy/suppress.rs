@@ -277,7 +277,7 @@ impl Suppressions {
 
         let mut unused = problems;
         for (suppression, used) in entries.iter().zip(&used) {
-            if *used || suppression.lint.name == lints::UNUSED_SUPPRESSION.name {
+            if *used || *suppression.lint == lints::UNUSED_SUPPRESSION {
                 continue;
             }
             let code = format!("objlint::{}", suppression.lint.name);
@@ -315,7 +315,7 @@ fn covering(entries: &[Suppression], diagnostic: &Diagnostic, file: &SourceFile)
     entries
         .iter()
         .enumerate()
-        .filter(|(_, suppression)| suppression.lint.name == diagnostic.lint.name)
+        .filter(|(_, suppression)| suppression.lint == diagnostic.lint)
         .filter(|(_, suppression)| match &suppression.scope {
             Scope::File => true,
             Scope::Lines(lines) => lines.contains(&line),

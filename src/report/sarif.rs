@@ -126,7 +126,7 @@ fn rule(lint: &Lint) -> Value {
 /// Lints about the suppressions themselves are housekeeping; every other lint is a finding about
 /// a named kernel object another program can squat or share, which is a security matter.
 fn is_security(lint: &Lint) -> bool {
-    lint.name != crate::lints::UNUSED_SUPPRESSION.name
+    *lint != crate::lints::UNUSED_SUPPRESSION
 }
 
 fn tags(lint: &Lint) -> Vec<&'static str> {
@@ -160,7 +160,7 @@ fn sarif_level(level: Level) -> &'static str {
 fn result(file: &SourceFile, uri: &str, diagnostic: &Diagnostic, fingerprint: &str) -> Value {
     let rule_index = lints::LINTS
         .iter()
-        .position(|lint| lint.name == diagnostic.lint.name)
+        .position(|&lint| lint == diagnostic.lint)
         .expect("every finding's lint is registered");
     let mut text = diagnostic.message.clone();
     for help in &diagnostic.helps {
