@@ -17,7 +17,7 @@ use crate::check::error::FileError;
 use crate::creations::result_flow::CallerFailure;
 use crate::creations::{self, Creation, FnSignature, FoundCreation, Via};
 use crate::lints::diagnostic::Diagnostic;
-use crate::lints::{self, LintContext};
+use crate::lints::{self, Lint, LintContext};
 use crate::names::{FileId, ItemIndex, ObjectName, PackageFacts, Resolver};
 use crate::project::crates::{self, Crates, FilePlace};
 use crate::project::package::Package;
@@ -600,11 +600,11 @@ fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations
 
 /// The lints whose findings are about a creation's name rather than its call: editing the name
 /// changes them, wherever the creation is.
-const NAME_LINTS: &[&str] = &[
-    "non_unique_object_name",
-    "invalid_object_name",
-    "global_namespace_squatting",
-    "global_file_mapping_needs_privilege",
+static NAME_LINTS: &[&Lint] = &[
+    &lints::NON_UNIQUE_OBJECT_NAME,
+    &lints::INVALID_OBJECT_NAME,
+    &lints::GLOBAL_NAMESPACE_SQUATTING,
+    &lints::GLOBAL_FILE_MAPPING_NEEDS_PRIVILEGE,
 ];
 
 /// The findings about the names of a context file's creations (`own`) whose literal is written in
@@ -628,7 +628,7 @@ fn shown_in_checked_files(
             continue;
         };
         for mut diagnostic in lints::check_all(&[*creation], context) {
-            if NAME_LINTS.contains(&diagnostic.lint.name) {
+            if NAME_LINTS.contains(&diagnostic.lint) {
                 diagnostic.shown_at = Some((literal.file, literal.span));
                 shown.push(diagnostic);
             }
