@@ -19,7 +19,7 @@ use crate::catalogue::apis::ObjectKind;
 use crate::check::outcome::Report;
 use crate::check::package::NameUse;
 use crate::lints::diagnostic::Applicability;
-use crate::lints::Level;
+use crate::lints::{self, Level};
 use crate::names::unique;
 
 /// Everything `--fix` would do.
@@ -75,7 +75,7 @@ pub fn plan(report: &Report) -> FixPlan {
             let Some(name) = &diagnostic.object_name else {
                 continue;
             };
-            if diagnostic.lint.name == "non_unique_object_name"
+            if *diagnostic.lint == lints::NON_UNIQUE_OBJECT_NAME
                 && diagnostic.level != Level::Allow
                 && !targets.iter().any(|(known, _)| known == name)
             {
