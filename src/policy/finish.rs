@@ -2,15 +2,15 @@
 //! suppressions and the levels.
 
 use crate::lints::diagnostic::Diagnostic;
-use crate::lints::Level;
+use crate::lints::{self, Level};
 use crate::policy::config::Config;
 use crate::policy::suppress;
 use crate::scan::source::SourceFile;
 
 /// What happens to a file's findings after the lints: names the configuration accepts as unique
-/// or declares shared with another program (`shared-names`) are dropped, then the suppressions written in the file hide what they cover (and report
-/// themselves when they cover nothing), then each finding gets its level and those at allow
-/// are dropped.
+/// or declares shared with another program (`shared-names`) are dropped, then the suppressions
+/// written in the file hide what they cover (and report themselves when they cover nothing),
+/// then each finding gets its level and those at allow are dropped.
 pub fn finish(
     file: &SourceFile,
     mut diagnostics: Vec<Diagnostic>,
@@ -18,13 +18,15 @@ pub fn finish(
 ) -> Vec<Diagnostic> {
     diagnostics.retain(|diagnostic| {
         let name = diagnostic.object_name.as_deref();
-        let accepted = match diagnostic.lint.name {
-            "non_unique_object_name" => name
-                .is_some_and(|name| config.accepts_as_unique(name) || config.is_shared_name(name)),
-            "unchecked_already_exists" | "shared_object_unchecked" => {
-                name.is_some_and(|name| config.is_shared_name(name))
-            }
-            _ => false,
+        let lint = diagnostic.lint;
+        let accepted = if *lint == lints::NON_UNIQUE_OBJECT_NAME {
+            name.is_some_and(|name| config.accepts_as_unique(name) || config.is_shared_name(name))
+        } else if *lint == lints::UNCHECKED_ALREADY_EXISTS
+            || *lint == lints::SHARED_OBJECT_UNCHECKED
+        {
+            name.is_some_and(|name| config.is_shared_name(name))
+        } else {
+            false
         };
         !accepted
     });
