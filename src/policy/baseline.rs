@@ -258,5 +258,5 @@ fn key(report: &Report, file: &FileReport, diagnostic: &Diagnostic) -> Key {
 
 /// The file relative to the workspace root, with `/` separators on every platform.
 pub fn relative_file(report: &Report, file: &FileReport) -> String {
-    crate::report::relative_path(&report.root, &file.absolute_path)
+    crate::project::discover::relative_path(&report.root, &file.absolute_path)
 }

@@ -75,6 +75,19 @@ pub fn lexically_normal(path: &Path) -> std::borrow::Cow<'_, Path> {
     std::borrow::Cow::Owned(normal)
 }
 
+/// `path` (absolute) relative to `base`, with `/` separators on every platform; the whole path
+/// when it is outside `base`.
+pub fn relative_path(base: &Path, path: &Path) -> String {
+    match path.strip_prefix(base) {
+        Ok(relative) => relative
+            .components()
+            .map(|component| component.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.to_string_lossy().into_owned(),
+    }
+}
+
 /// Why a path that is neither a directory nor a regular file is not read.
 pub const NOT_REGULAR: &str = "not a regular file (a FIFO, a device or a socket); not read";
 

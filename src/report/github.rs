@@ -11,7 +11,7 @@ use std::path::Path;
 
 use crate::check::outcome::Report;
 use crate::lints::Level;
-use crate::report::relative_path;
+use crate::project::discover::relative_path;
 
 /// One workflow command per finding and per error; file names are relative to `base`, the
 /// repository root the runner resolves them against.

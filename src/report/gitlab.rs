@@ -13,7 +13,8 @@ use serde_json::{json, Value};
 
 use crate::check::outcome::Report;
 use crate::lints::Level;
-use crate::report::{relative_path, sarif};
+use crate::project::discover::relative_path;
+use crate::report::sarif;
 
 /// The whole report, a JSON array of issues; file names are relative to `base`, the repository
 /// root (`CI_PROJECT_DIR` in a GitLab job).

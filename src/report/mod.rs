@@ -8,7 +8,7 @@ pub mod json;
 pub mod sarif;
 pub mod short;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::check::outcome::Report;
 use crate::lints::Level;
@@ -27,19 +27,6 @@ pub fn checkout_root(report: &Report, variable: &str) -> PathBuf {
         .map(PathBuf::from)
         .filter(|checkout| checkout.is_absolute() && report.root.starts_with(checkout))
         .unwrap_or_else(|| report.root.clone())
-}
-
-/// `path` (absolute) relative to `base`, with `/` separators on every platform; the whole path
-/// when it is outside `base`.
-pub fn relative_path(base: &Path, path: &Path) -> String {
-    match path.strip_prefix(base) {
-        Ok(relative) => relative
-            .components()
-            .map(|component| component.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-        Err(_) => path.to_string_lossy().into_owned(),
-    }
 }
 
 /// The text of section `## {heading}` of a lint's documentation, up to the next section.
