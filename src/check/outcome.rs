@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::check::error::FileError;
 use crate::check::package::NameUse;
 use crate::lints::diagnostic::Diagnostic;
-use crate::policy::baseline;
+use crate::policy::baseline::{self, Baseline, FileFindings};
 use crate::project::package::Package;
 use crate::scan::source::SourceFile;
 
@@ -47,6 +47,26 @@ impl Report {
 
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.files.iter().flat_map(|file| &file.diagnostics)
+    }
+
+    /// Every finding of this run, as a baseline records them.
+    pub fn to_baseline(&self) -> Baseline {
+        Baseline::of(
+            &self.root,
+            self.files
+                .iter()
+                .map(|file| (file.absolute_path.as_path(), file.diagnostics.as_slice())),
+        )
+    }
+
+    /// Removes the findings `baseline` lists, and records what that did in `self.baseline`.
+    pub fn apply_baseline(&mut self, baseline: &Baseline) {
+        let files = self.files.iter_mut().map(|file| FileFindings {
+            path: &file.absolute_path,
+            checked: file.error.is_none(),
+            diagnostics: &mut file.diagnostics,
+        });
+        self.baseline = Some(baseline.apply(&self.root, files));
     }
 
     /// Whether objlint could not do its whole job.

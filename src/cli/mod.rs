@@ -445,7 +445,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
                 path.display()
             );
         }
-        let baseline = Baseline::of(&report);
+        let baseline = report.to_baseline();
         baseline.write(&cwd.join(path))?;
         let findings: usize = baseline.findings.iter().map(|entry| entry.count).sum();
         say(format_args!(
@@ -465,7 +465,7 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
         });
     }
     if let Some(path) = &args.baseline {
-        Baseline::load(&cwd.join(path))?.apply(&mut report);
+        report.apply_baseline(&Baseline::load(&cwd.join(path))?);
     }
     if args.fix || args.fix_unsafe {
         if let Some(status) =
@@ -554,7 +554,7 @@ fn fix_then_recheck(
             // Report what remains after the fixes, as the tree now is.
             *report = crate::check::check_paths_with(paths, cwd, config);
             if let Some(path) = &args.baseline {
-                Baseline::load(&cwd.join(path))?.apply(report);
+                report.apply_baseline(&Baseline::load(&cwd.join(path))?);
             }
             if failed {
                 report.errors.push((

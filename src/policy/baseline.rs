@@ -16,8 +16,8 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-use crate::check::outcome::{FileReport, Report};
 use crate::lints::diagnostic::Diagnostic;
+use crate::project::discover::relative_path;
 
 /// The first line of every baseline objlint writes: `--fix` tells its own files by it, since a
 /// baseline naming an object is no use of the object.
@@ -108,13 +108,27 @@ impl Entry {
     }
 }
 
+/// One file of a run, as a baseline sees it.
+pub struct FileFindings<'a> {
+    /// The file's absolute path.
+    pub path: &'a Path,
+    /// Whether the file was checked (read and parsed): only such a file proves an entry stale.
+    pub checked: bool,
+    pub diagnostics: &'a mut Vec<Diagnostic>,
+}
+
 impl Baseline {
-    /// Every finding of a run.
-    pub fn of(report: &Report) -> Baseline {
+    /// Every finding of a run whose workspace root is `root`: each file's absolute path with
+    /// its findings.
+    pub fn of<'a>(
+        root: &Path,
+        files: impl IntoIterator<Item = (&'a Path, &'a [Diagnostic])>,
+    ) -> Baseline {
         let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
-        for file in &report.files {
-            for diagnostic in &file.diagnostics {
-                *counts.entry(key(report, file, diagnostic)).or_default() += 1;
+        for (path, diagnostics) in files {
+            let file = relative_path(root, path);
+            for diagnostic in diagnostics {
+                *counts.entry(key(&file, diagnostic)).or_default() += 1;
             }
         }
         Baseline {
@@ -157,8 +171,13 @@ impl Baseline {
             .with_context(|| format!("failed to write the baseline {}", path.display()))
     }
 
-    /// Removes from `report` the findings the baseline lists and records the outcome in it.
-    pub fn apply(&self, report: &mut Report) {
+    /// Removes from `files` (a run's, whose workspace root is `root`) the findings the
+    /// baseline lists, and says what it did.
+    pub fn apply<'a>(
+        &self,
+        root: &Path,
+        files: impl IntoIterator<Item = FileFindings<'a>>,
+    ) -> Outcome {
         let mut remaining: BTreeMap<Key, usize> = BTreeMap::new();
         for entry in &self.findings {
             // The file may come with the tree: counts add up without wrapping.
@@ -166,20 +185,12 @@ impl Baseline {
             *count = count.saturating_add(entry.count);
         }
         let mut baselined = 0;
-        let keys: Vec<Vec<Key>> = report
-            .files
-            .iter()
-            .map(|file| {
-                file.diagnostics
-                    .iter()
-                    .map(|diagnostic| key(report, file, diagnostic))
-                    .collect()
-            })
-            .collect();
-        for (file, keys) in report.files.iter_mut().zip(keys) {
-            let mut keys = keys.into_iter();
+        // Only files this run checked can prove an entry stale.
+        let mut checked: Vec<String> = Vec::new();
+        for file in files {
+            let relative = relative_path(root, file.path);
             file.diagnostics.retain(|diagnostic| {
-                let key = keys.next().expect("one key per diagnostic");
+                let key = key(&relative, diagnostic);
                 // A finding about a call is also matched by its name, as entries written before
                 // calls were recorded keyed it.
                 let by_name = matches!(key.3, Subject::Call(_)).then(|| {
@@ -200,20 +211,16 @@ impl Baseline {
                 }
                 true
             });
+            if file.checked {
+                checked.push(relative);
+            }
         }
-        // Only files this run checked can prove an entry stale.
-        let checked: Vec<String> = report
-            .files
-            .iter()
-            .filter(|file| file.error.is_none())
-            .map(|file| relative_file(report, file))
-            .collect();
         let stale = remaining
             .into_iter()
             .filter(|((_, file, _, _), count)| *count > 0 && checked.contains(file))
             .map(Entry::of)
             .collect();
-        report.baseline = Some(Outcome { baselined, stale });
+        Outcome { baselined, stale }
     }
 }
 
@@ -243,20 +250,16 @@ impl Entry {
     }
 }
 
-fn key(report: &Report, file: &FileReport, diagnostic: &Diagnostic) -> Key {
+/// The key of `diagnostic`, a finding in `file` (relative to the workspace root).
+fn key(file: &str, diagnostic: &Diagnostic) -> Key {
     let subject = match (diagnostic.lint.subject, &diagnostic.called) {
         (crate::lints::Subject::Call, Some(call)) => Subject::Call(call.clone()),
         _ => Subject::Name(diagnostic.object_name.clone()),
     };
     (
         diagnostic.lint.name.to_owned(),
-        relative_file(report, file),
+        file.to_owned(),
         diagnostic.enclosing_item.clone().unwrap_or_default(),
         subject,
     )
-}
-
-/// The file relative to the workspace root, with `/` separators on every platform.
-pub fn relative_file(report: &Report, file: &FileReport) -> String {
-    crate::project::discover::relative_path(&report.root, &file.absolute_path)
 }
