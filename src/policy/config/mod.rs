@@ -11,6 +11,8 @@
 
 mod find;
 mod raw;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -29,7 +31,10 @@ pub const FILE_NAMES: [&str; 2] = ["objlint.toml", ".objlint.toml"];
 
 /// Everything that changes what a run reports, from the configuration file and the command line.
 #[derive(Debug, Default, Clone)]
-#[allow(clippy::struct_excessive_bools)] // Switches from the file and the command line are bools by nature.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "switches from the file and the command line are bools by nature"
+)]
 pub struct Config {
     /// Where the file part came from; `None` when no configuration was found.
     pub origin: Option<Origin>,
