@@ -16,6 +16,8 @@
 mod comments;
 mod suppression;
 mod syntax;
+#[cfg(test)]
+mod tests;
 
 use crate::lints;
 use crate::lints::diagnostic::Diagnostic;
