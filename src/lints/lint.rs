@@ -149,3 +149,29 @@ impl LintContext<'_> {
         self.crates.reaches(own, theirs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Level, Lint, Subject};
+    use crate::lints::{self, LINTS};
+
+    #[test]
+    fn a_lint_is_its_static_not_its_name() {
+        static NAMESAKE: Lint = Lint {
+            name: "non_unique_object_name",
+            default_level: Level::Deny,
+            summary: "",
+            docs: "",
+            subject: Subject::Name,
+        };
+        assert_ne!(NAMESAKE, lints::NON_UNIQUE_OBJECT_NAME);
+        let registered = lints::by_name("non_unique_object_name").expect("registered");
+        assert_eq!(*registered, lints::NON_UNIQUE_OBJECT_NAME);
+    }
+
+    #[test]
+    fn every_registered_lint_is_a_different_identity() {
+        let distinct: std::collections::HashSet<&Lint> = LINTS.iter().copied().collect();
+        assert_eq!(distinct.len(), LINTS.len());
+    }
+}
