@@ -115,13 +115,18 @@ fn time_run(objlint: &Path, args: &[String], corpus: &Path) -> Duration {
     elapsed
 }
 
-// Sizes here are far below 2^52, where converting to f64 would lose precision.
-#[allow(clippy::cast_precision_loss)]
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "sizes here are far below 2^52, where converting to f64 would lose precision"
+)]
 fn megabytes(bytes: u64) -> f64 {
     bytes as f64 / 1_000_000.0
 }
 
-#[allow(clippy::cast_precision_loss)]
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "file counts here are far below 2^52, where converting to f64 would lose precision"
+)]
 fn count(files: u64) -> f64 {
     files as f64
 }
