@@ -7,7 +7,7 @@ mod global_file_mapping_needs_privilege;
 mod global_namespace_squatting;
 mod invalid_object_name;
 mod labels;
-pub mod lint;
+mod lint;
 mod non_unique_object_name;
 mod pipe_first_instance_missing;
 mod shared_object_unchecked;

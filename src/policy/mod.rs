@@ -1,6 +1,6 @@
 //! What the user decides about findings: the configuration, suppressions and baselines.
 
-pub mod baseline;
+pub(crate) mod baseline;
 pub mod config;
-pub mod finish;
-pub mod suppress;
+pub(crate) mod finish;
+pub(crate) mod suppress;

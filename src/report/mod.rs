@@ -2,11 +2,11 @@
 //! shapes other tools read.
 
 pub mod github;
-pub mod gitlab;
+pub(crate) mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
-pub mod short;
+pub(crate) mod short;
 
 use std::path::PathBuf;
 
