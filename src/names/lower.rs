@@ -43,7 +43,6 @@ impl Site<'_> {
         self.lower_at(expr, 0, None)
     }
 
-    #[allow(clippy::too_many_lines)]
     fn lower_at(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
         if depth > MAX_DEPTH {
             return NameIr::Unknown;

@@ -124,7 +124,6 @@ impl Resolver<'_> {
         }]
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn collect(
         &self,
         name: &NameIr,
