@@ -59,10 +59,8 @@ fn doc_examples_fire_and_their_fixes_do_not() {
             config
                 .set_level_from_command_line(lint.name, Level::Warn)
                 .unwrap();
-            let diagnostics =
-                objlint::check_source_with(&file, "docs", &config).unwrap_or_else(|error| {
-                    panic!("{} example does not parse: {}", lint.name, error.message)
-                });
+            let diagnostics = objlint::check_source_with(&file, "docs", &config)
+                .unwrap_or_else(|error| panic!("{} example does not parse: {}", lint.name, error));
             diagnostics
                 .iter()
                 .any(|diagnostic| diagnostic.code() == code)

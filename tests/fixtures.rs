@@ -77,7 +77,7 @@ fn actual(report: &objlint::FileReport) -> Expectations {
     let mut actual = Expectations::new();
     if let Some(error) = &report.error {
         let line = error
-            .span
+            .span()
             .map_or(1, |span| report.file.line_column(span.start).line);
         *actual
             .entry((line, "ERROR".to_owned(), "parse".to_owned()))

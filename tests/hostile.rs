@@ -207,8 +207,8 @@ fn library_callers_on_small_stacks_survive_deep_input() {
     let text = nested(100_000, "(", ")");
     let file = objlint::scan::source::SourceFile::new("deep.rs", text);
     let error = objlint::check_source(&file, "deep").expect_err("too deep to parse");
-    assert!(error.message.contains("nests deeper"), "{}", error.message);
-    assert!(error.span.is_some(), "the error has a place");
+    assert!(error.message().contains("nests deeper"), "{error}");
+    assert!(error.span().is_some(), "the error has a place");
 }
 
 #[test]
@@ -1218,7 +1218,7 @@ fn unique_name_patterns_share_one_compile_budget() {
 fn codes(source: &str) -> Vec<String> {
     let file = objlint::scan::source::SourceFile::new("large.rs", source.to_owned());
     objlint::check_source(&file, "large")
-        .unwrap_or_else(|error| panic!("does not parse: {}", error.message))
+        .unwrap_or_else(|error| panic!("does not parse: {error}"))
         .iter()
         .map(objlint::lints::diagnostic::Diagnostic::code)
         .collect()

@@ -204,7 +204,7 @@ proptest! {
                 }
             }
             Err(error) => {
-                if let Some(span) = error.span {
+                if let Some(span) = error.span() {
                     prop_assert!(span.start <= span.end && span.end <= file.text.len());
                 }
                 objlint::report::human::render_error(&file, &error);

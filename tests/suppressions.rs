@@ -20,7 +20,7 @@ fn suppressed_event(suppression: &str) -> String {
 fn codes(source: &str, config: &Config) -> Vec<String> {
     let file = SourceFile::new("suppressed.rs", source.to_owned());
     objlint::check_source_with(&file, "suppressed", config)
-        .unwrap_or_else(|error| panic!("does not parse: {}\n{source}", error.message))
+        .unwrap_or_else(|error| panic!("does not parse: {error}\n{source}"))
         .iter()
         .map(objlint::lints::diagnostic::Diagnostic::code)
         .collect()
@@ -139,7 +139,7 @@ fn findings_are_in_the_order_of_the_file() {
     let source = "// objlint: allow(no_such_lint)\npub fn open() {\n    let _event = unsafe { CreateEventW(None, true, false, w!(\"SharedEvent\")) };\n}\n";
     let file = SourceFile::new("ordered.rs", source.to_owned());
     let lines: Vec<usize> = objlint::check_source_with(&file, "ordered", &Config::default())
-        .unwrap_or_else(|error| panic!("does not parse: {}", error.message))
+        .unwrap_or_else(|error| panic!("does not parse: {error}"))
         .iter()
         .map(|diagnostic| file.line_column(diagnostic.primary.span.start).line)
         .collect();

@@ -4,6 +4,7 @@
 pub mod error;
 pub mod outcome;
 pub mod package;
+pub mod parse;
 pub(crate) mod pipeline;
 pub mod pool;
 

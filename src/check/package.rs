@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::catalogue::apis::{Api, Matcher, ObjectKind, OnExisting, Origin, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::check::error::FileError;
+use crate::check::parse::{parse_selected, Parsed};
 use crate::creations::result_flow::CallerFailure;
 use crate::creations::{self, Creation, FnSignature, FoundCreation, Via};
 use crate::lints::diagnostic::Diagnostic;
@@ -21,10 +22,8 @@ use crate::lints::{self, Lint, LintContext};
 use crate::names::{FileId, ItemIndex, ObjectName, PackageFacts, Resolver};
 use crate::project::crates::{self, Crates, FilePlace};
 use crate::project::package::Package;
-use crate::scan::lexer::{code_words, is_use_item};
 use crate::scan::mentions::{Mentions, WordSearch};
 use crate::scan::read;
-use crate::scan::skeleton::{Item, Piece};
 use crate::scan::source::{ByteSpan, SourceFile};
 
 /// A file of the package, and what checking it produced.
@@ -121,7 +120,7 @@ impl PackageFile {
             Err(error) => Self::new(
                 SourceFile::new(shown_path, String::new()),
                 FilePlace::default(),
-                Some(error),
+                Some(error.into()),
             ),
         }
     }
@@ -146,7 +145,7 @@ impl PackageFile {
             Err(error) => Self::new(
                 SourceFile::new(shown_path, String::new()),
                 place,
-                Some(error),
+                Some(error.into()),
             ),
         };
         file.context = true;
@@ -173,7 +172,7 @@ impl PackageFile {
             Ok(None) => false,
             // It changed since the first read.
             Err(error) => {
-                self.error = Some(error);
+                self.error = Some(error.into());
                 false
             }
         }
@@ -680,54 +679,6 @@ pub fn shown_at_literal(
     diagnostic
 }
 
-/// A file larger than this is parsed item by item (see [`scan`]), unless nearly all of it is
-/// selected. Generated bindings (the `windows` crate's are megabytes per file) mention every
-/// API once each, in one small function among thousands; and in a wrapper crate's source the
-/// items that name its type are often half the file or less. The lexical pass that finds the
-/// items runs about a hundred times faster than syn, so below this size it is not worth it.
-const SPLIT_FILES_FROM: usize = 8 * 1024;
-
-/// A file whose selected items are more than this share of it (in tenths) is parsed whole:
-/// the later stages then have nothing left to select in it.
-const WHOLE_FROM_TENTHS: usize = 9;
-
-/// The deepest nesting (as [`crate::scan::skeleton::Item::depth`] estimates it) objlint parses. syn
-/// parses by recursive descent and its trees are visited and dropped recursively; parsing
-/// threads have [`crate::check::pool::PARSER_STACK`] bytes of stack, which holds this many levels of the
-/// most stack-hungry construct with room to spare, even in a debug build. Real code stays far
-/// below: the deepest file of the 825 MB of vendored crates measured in ARCHITECTURE.md
-/// reaches about 300.
-pub const MAX_NESTING: usize = 3_000;
-
-/// How far a file has been parsed.
-#[derive(Debug, Clone, Default)]
-pub(crate) enum Parsed {
-    #[default]
-    No,
-    /// Some of its top-level items; the `use` items are parsed with every selection.
-    /// `too_deep` is the error the whole file would give.
-    Items {
-        items: Vec<Item>,
-        done: Vec<bool>,
-        too_deep: Option<FileError>,
-    },
-    Whole,
-}
-
-impl Parsed {
-    fn merge(&mut self, other: Parsed) {
-        match (&mut *self, other) {
-            (Parsed::Whole, _) | (_, Parsed::No) => {}
-            (Parsed::Items { done, .. }, Parsed::Items { done: more, .. }) => {
-                for (done, more) in done.iter_mut().zip(more) {
-                    *done |= more;
-                }
-            }
-            (this, other) => *this = other,
-        }
-    }
-}
-
 /// What parsing one file (or some of its items) contributed.
 #[derive(Debug, Default)]
 struct Contribution {
@@ -808,7 +759,7 @@ fn scan_file(
     if !loaded {
         return None;
     }
-    let outcome = parse_selected(file, parsed, words)?;
+    let outcome = parse_selected(&file.source, parsed, words)?;
     let contribution = match outcome {
         Ok(syntax) => {
             let catalogue = apis.for_crate(file.place.crate_key());
@@ -837,170 +788,6 @@ enum Dropped<'a> {
     Skip,
     /// Reads it again, in case it mentions one of the words; it is a file of this package.
     ReadAgain(&'a Package),
-}
-
-/// Parses the part of `file` that `words` selects and `parsed` says is not parsed yet; `None`
-/// when nothing is selected.
-fn parse_selected(
-    file: &PackageFile,
-    parsed: &mut Parsed,
-    words: Mentions<'_>,
-) -> Option<Result<syn::File, FileError>> {
-    let source = &file.source;
-    match parsed {
-        Parsed::Whole => None,
-        Parsed::No => {
-            if !words.may_be_in(source.parse_text()) {
-                return None;
-            }
-            let skeleton = source.skeleton();
-            let too_deep = too_deep(skeleton.depth, skeleton.deepest);
-            if skeleton.unbalanced {
-                *parsed = Parsed::Whole;
-                return Some(parse_whole(source, too_deep));
-            }
-            // The later stages look for words few items name (a crate function, a constant):
-            // there, even a small file is parsed item by item.
-            let split_from = match words {
-                Mentions::Calls { .. } => SPLIT_FILES_FROM,
-                Mentions::Any(_) | Mentions::Declarations(_) => 0,
-            };
-            if source.text.len() < split_from {
-                let mentioned = skeleton
-                    .items
-                    .iter()
-                    .any(|item| words.in_item(source.slice(item.span)));
-                if !mentioned {
-                    return None;
-                }
-                *parsed = Parsed::Whole;
-                return Some(parse_whole(source, too_deep));
-            }
-            // A block that mentions nothing is not split: nothing in it is selected now, and a
-            // later stage that wants something in it parses it whole.
-            let items = source.split_blocks(skeleton.items, |block| words.in_item(block));
-            let mut done = vec![false; items.len()];
-            let selection = select_items(source, &items, &mut done, words);
-            let selected: usize = selection
-                .iter()
-                .map(|item| item.span.end - item.span.start)
-                .sum();
-            if selected * 10 > source.text.len() * WHOLE_FROM_TENTHS {
-                *parsed = Parsed::Whole;
-                return Some(parse_whole(source, too_deep));
-            }
-            let any_selected = done.contains(&true);
-            *parsed = Parsed::Items {
-                items,
-                done,
-                too_deep: too_deep.clone(),
-            };
-            // `use` items alone hold no call and no constant.
-            any_selected.then(|| parse_masked(source, &selection, too_deep))
-        }
-        Parsed::Items {
-            items,
-            done,
-            too_deep,
-        } => {
-            let before = done.iter().filter(|&&done| done).count();
-            let selection = select_items(source, items, done, words);
-            if done.iter().filter(|&&done| done).count() == before {
-                return None;
-            }
-            Some(parse_masked(source, &selection, too_deep.clone()))
-        }
-    }
-}
-
-/// Marks the items not done yet that mention one of `words` as done, and returns them with
-/// every `use` item, in order. An item inside a split block (see [`SourceFile::split_blocks`])
-/// comes with the block's opening and closing pieces and the block's `use` items; inside a
-/// block whose opening names a word (`impl NamedLock {`), `Self` is that word.
-fn select_items(
-    source: &SourceFile,
-    items: &[Item],
-    done: &mut [bool],
-    words: Mentions<'_>,
-) -> Vec<Item> {
-    let mut chosen = vec![false; items.len()];
-    let mut open_names_word = false;
-    for (index, item) in items.iter().enumerate() {
-        let text = source.slice(item.span);
-        match item.piece {
-            Piece::Whole => {
-                if !done[index] && words.in_item(text) {
-                    done[index] = true;
-                    chosen[index] = true;
-                } else {
-                    chosen[index] = is_use_item(text);
-                }
-            }
-            Piece::Open => open_names_word = words.in_item(text),
-            Piece::Inner { open } => {
-                if !done[index]
-                    && (words.in_item(text)
-                        || open_names_word && code_words(text).any(|word| word == "Self"))
-                {
-                    done[index] = true;
-                    chosen[index] = true;
-                    chosen[open] = true;
-                }
-            }
-            Piece::Close { .. } => {}
-        }
-    }
-    // The pieces that hold each chosen inner item together.
-    for (index, item) in items.iter().enumerate() {
-        match item.piece {
-            Piece::Inner { open } if chosen[open] && !chosen[index] => {
-                chosen[index] = is_use_item(source.slice(item.span));
-            }
-            Piece::Close { open } => chosen[index] = chosen[open],
-            _ => {}
-        }
-    }
-    items
-        .iter()
-        .zip(chosen)
-        .filter_map(|(item, chosen)| chosen.then_some(*item))
-        .collect()
-}
-
-/// The error for text that nests `depth` deep (at byte `deepest`), when that is more than
-/// [`MAX_NESTING`]: parsing it could overflow the stack.
-fn too_deep(depth: usize, deepest: usize) -> Option<FileError> {
-    (depth > MAX_NESTING).then(|| FileError {
-        message: format!(
-            "could not parse this file: it nests deeper than objlint parses ({MAX_NESTING} levels of delimiters and operator chains)"
-        ),
-        span: Some(ByteSpan::new(deepest, deepest)),
-    })
-}
-
-/// Parses the whole file, unless it nests too deep (`too_deep`).
-fn parse_whole(source: &SourceFile, too_deep: Option<FileError>) -> Result<syn::File, FileError> {
-    if let Some(error) = too_deep {
-        return Err(error);
-    }
-    syn::parse_file(&source.code_parse_text()).map_err(|error| parse_error(source, &error))
-}
-
-/// Parses only `selection`; if that text does not parse, the whole file is parsed instead, so
-/// that an error is reported exactly as without the selection.
-fn parse_masked(
-    source: &SourceFile,
-    selection: &[Item],
-    too_deep_whole: Option<FileError>,
-) -> Result<syn::File, FileError> {
-    if let Some(deepest) = selection.iter().find(|item| item.depth > MAX_NESTING) {
-        return Err(too_deep(deepest.depth, deepest.span.start).expect("deeper than the limit"));
-    }
-    let masked = source.masked_parse_text(selection.iter().map(|item| item.span));
-    match syn::parse_file(&masked) {
-        Ok(syntax) => Ok(syntax),
-        Err(_) => parse_whole(source, too_deep_whole),
-    }
 }
 
 /// The API a crate function becomes when it passes its parameter `index` to a creation.
@@ -1094,24 +881,4 @@ fn wanted_items(found: &[FoundCreation], items: &ItemIndex) -> BTreeSet<String> 
         }
     });
     wanted
-}
-
-/// The error for a file syn cannot parse, at the place syn gives.
-fn parse_error(file: &SourceFile, error: &syn::Error) -> FileError {
-    let syn_message = error.to_string();
-    // proc-macro2's lexer says only this; its span points at the offending token.
-    let message = match syn_message.as_str() {
-        "cannot parse string into token stream" => "unbalanced delimiter or invalid token",
-        other => other,
-    };
-    // syn reports a truncated file at the call site, which has no place in the text.
-    let span = if message.contains("unexpected end of input") {
-        ByteSpan::new(file.text.len(), file.text.len())
-    } else {
-        file.byte_span(error.span())
-    };
-    FileError {
-        message: format!("could not parse this file: {message}"),
-        span: Some(span),
-    }
 }

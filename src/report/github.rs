@@ -32,13 +32,13 @@ pub fn render(report: &Report, base: &Path) -> String {
         let path = relative_path(base, &file.absolute_path);
         if let Some(error) = &file.error {
             let mut properties = vec![("file", path.clone())];
-            if let Some(span) = error.span {
+            if let Some(span) = error.span() {
                 let start = file.file.line_column(span.start);
                 properties.push(("line", start.line.to_string()));
                 properties.push(("col", start.column.to_string()));
             }
             properties.push(("title", "objlint: file not checked".to_owned()));
-            command(&mut out, "error", &properties, &error.message);
+            command(&mut out, "error", &properties, &error.message());
         }
         for diagnostic in &file.diagnostics {
             let start = file.file.line_column(diagnostic.primary.span.start);

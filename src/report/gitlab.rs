@@ -28,9 +28,9 @@ pub fn render(report: &Report, base: &Path) -> String {
         let path = relative_path(base, &file.absolute_path);
         if let Some(error) = &file.error {
             let line = error
-                .span
+                .span()
                 .map_or(1, |span| file.file.line_column(span.start).line);
-            issues.push(not_checked(&path, line, &error.message));
+            issues.push(not_checked(&path, line, &error.message()));
         }
         let fingerprints = sarif::fingerprints(base, file);
         for (diagnostic, fingerprint) in file.diagnostics.iter().zip(fingerprints) {

@@ -154,9 +154,9 @@ fn error_to_codespan(file: &SourceFile, error: &FileError) -> Rendered<()> {
     let rendered = Rendered::error().with_message(format!(
         "{}: {}",
         shown(&file.path),
-        crate::lints::diagnostic::escaped(&error.message)
+        crate::lints::diagnostic::escaped(&error.message())
     ));
-    match error.span {
+    match error.span() {
         Some(span) => rendered.with_labels(vec![Label::primary((), range(file, span))]),
         None => rendered,
     }

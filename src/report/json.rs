@@ -81,12 +81,12 @@ fn file_messages(report: &FileReport, root: &Path) -> Vec<Value> {
     let mut messages = Vec::new();
     if let Some(error) = &report.error {
         let spans = error
-            .span
+            .span()
             .map(|span| vec![span_json(&file, span, true, None, None)])
             .unwrap_or_default();
         messages.push(wrap(json!({
             "$message_type": "diagnostic",
-            "message": format!("{}: {}", report.file.path.display(), error.message),
+            "message": format!("{}: {}", report.file.path.display(), error.message()),
             "code": null,
             "level": "error",
             "spans": spans,

@@ -50,12 +50,12 @@ pub fn render(report: &Report, base: &Path) -> String {
         let Some(error) = &file.error else { continue };
         let uri = location_uri(base, &file.absolute_path);
         let mut location = json!({ "artifactLocation": artifact(&uri) });
-        if let Some(span) = error.span {
+        if let Some(span) = error.span() {
             location["region"] = region(&file.file, span);
         }
         notifications.push(json!({
             "level": "error",
-            "message": { "text": format!("{}: {}", file.file.path.display(), error.message) },
+            "message": { "text": format!("{}: {}", file.file.path.display(), error.message()) },
             "locations": [{ "physicalLocation": location }],
         }));
     }

@@ -28,7 +28,7 @@ pub fn render(report: &Report) -> String {
 fn render_file_into(out: &mut String, file: &FileReport) {
     let path = escaped(&file.file.path.display().to_string());
     if let Some(error) = &file.error {
-        match error.span {
+        match error.span() {
             Some(span) => {
                 let start = file.file.line_column(span.start);
                 let _ = writeln!(
@@ -36,11 +36,11 @@ fn render_file_into(out: &mut String, file: &FileReport) {
                     "{path}:{}:{}: error: {}",
                     start.line,
                     start.column,
-                    escaped(&error.message)
+                    escaped(&error.message())
                 );
             }
             None => {
-                let _ = writeln!(out, "{path}: error: {}", escaped(&error.message));
+                let _ = writeln!(out, "{path}: error: {}", escaped(&error.message()));
             }
         }
     }

@@ -4,11 +4,12 @@
 //! that is only scanned costs no allocation, and its bytes pass through a buffer that stays in
 //! the CPU's cache.
 
+use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::check::error::FileError;
 use crate::scan::mentions::WordSearch;
 
 /// How many bytes one `read` asks for while scanning (ripgrep's buffer size).
@@ -24,21 +25,51 @@ thread_local! {
 
 /// The text of the file at `path` when it mentions one of `words` (`None` when it does not),
 /// or why it cannot be read: an I/O error, or the place of the first byte that is not UTF-8.
-pub fn text_if_mentions(path: &Path, words: &WordSearch) -> Result<Option<String>, FileError> {
+pub fn text_if_mentions(path: &Path, words: &WordSearch) -> Result<Option<String>, ReadError> {
     let mentions = scan(path, words).map_err(|error| match error {
-        ScanError::Io(error) => read_error(&error),
+        ScanError::Io(error) => read_error(error),
         ScanError::NotUtf8 => match std::fs::read(path) {
             Ok(bytes) => not_utf8(&bytes),
-            Err(error) => read_error(&error),
+            Err(error) => read_error(error),
         },
     })?;
     if !mentions {
         return Ok(None);
     }
-    let bytes = std::fs::read(path).map_err(|error| read_error(&error))?;
+    let bytes = std::fs::read(path).map_err(read_error)?;
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|error| not_utf8(error.as_bytes()))
+}
+
+/// Why a file's text could not be had.
+#[derive(Debug, Clone)]
+pub enum ReadError {
+    /// The operating system's error.
+    Io(Arc<io::Error>),
+    /// The file is not UTF-8: the 1-based line and character column of its first invalid byte.
+    NotUtf8 { line: usize, column: usize },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(error) => write!(f, "failed to read this file: {error}"),
+            ReadError::NotUtf8 { line, column } => write!(
+                f,
+                "this file is not valid UTF-8 (invalid byte at line {line}, column {column})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadError::Io(error) => Some(&**error),
+            ReadError::NotUtf8 { .. } => None,
+        }
+    }
 }
 
 enum ScanError {
@@ -109,15 +140,12 @@ fn open_regular(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
-fn read_error(error: &io::Error) -> FileError {
-    FileError {
-        message: format!("failed to read this file: {error}"),
-        span: None,
-    }
+fn read_error(error: io::Error) -> ReadError {
+    ReadError::Io(Arc::new(error))
 }
 
 /// The error for `bytes`, which are not UTF-8: where the first invalid byte is.
-fn not_utf8(bytes: &[u8]) -> FileError {
+fn not_utf8(bytes: &[u8]) -> ReadError {
     let valid = match std::str::from_utf8(bytes) {
         Ok(_) => bytes,
         Err(error) => &bytes[..error.valid_up_to()],
@@ -128,12 +156,7 @@ fn not_utf8(bytes: &[u8]) -> FileError {
         .chars()
         .count()
         + 1;
-    FileError {
-        message: format!(
-            "this file is not valid UTF-8 (invalid byte at line {line}, column {column})"
-        ),
-        span: None,
-    }
+    ReadError::NotUtf8 { line, column }
 }
 
 #[cfg(test)]
@@ -145,7 +168,7 @@ mod tests {
     }
 
     /// The file holding `text`, read as objlint reads it.
-    fn read(text: &[u8]) -> Result<Option<String>, FileError> {
+    fn read(text: &[u8]) -> Result<Option<String>, ReadError> {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), text).unwrap();
         text_if_mentions(file.path(), &words())
@@ -200,7 +223,7 @@ mod tests {
         text.extend_from_slice(b"\xff rest");
         let error = read(&text).unwrap_err();
         assert_eq!(
-            error.message,
+            error.to_string(),
             format!("this file is not valid UTF-8 (invalid byte at line {line}, column {column})")
         );
         // A file that ends inside a character.
