@@ -1,19 +1,21 @@
 //! Running the stages: a stream of files over paths, and one package stage by stage, on a
 //! pool of threads with stacks deep enough for syn.
 
+mod crate_functions;
 pub mod error;
+mod file;
 pub mod outcome;
-pub mod package;
+mod package;
 pub mod parse;
-pub(crate) mod pipeline;
+mod pipeline;
 pub mod pool;
 
 use std::path::{Path, PathBuf};
 
 use crate::catalogue::Catalogue;
 use crate::check::error::FileError;
+use crate::check::file::{PackageFile, Prefilter};
 use crate::check::outcome::Report;
-use crate::check::package::PackageFile;
 use crate::check::pool::pool;
 use crate::lints::diagnostic::Diagnostic;
 use crate::policy::config::Config;
@@ -50,7 +52,7 @@ fn check_source_on_pool(
         None,
     )];
     let catalogue = Catalogue::new(&config.apis);
-    let prefilter = package::Prefilter::new(&catalogue);
+    let prefilter = Prefilter::new(&catalogue);
     package::check_package(&stand_in, &mut files, &catalogue, &prefilter);
     let [checked] = <[PackageFile; 1]>::try_from(files).expect("one file in, one file out");
     match checked.error {

@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::catalogue::apis::ObjectKind;
 use crate::check::error::FileError;
-use crate::check::package::NameUse;
 use crate::lints::diagnostic::Diagnostic;
 use crate::policy::baseline::{self, Baseline, FileFindings};
 use crate::project::package::Package;
-use crate::scan::source::SourceFile;
+use crate::scan::source::{ByteSpan, SourceFile};
 
 /// The outcome for one file: its findings, or why it could not be checked.
 #[derive(Debug)]
@@ -73,4 +73,17 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.files.iter().any(|file| file.error.is_some())
     }
+}
+
+/// A known name used by a creation or an opener, with the literals it is written in.
+#[derive(Debug, Clone)]
+pub struct NameUse {
+    pub kind: ObjectKind,
+    /// Whether the call opens an existing object rather than creating one.
+    pub opens: bool,
+    pub value: String,
+    /// Whether the name is exactly one literal (nothing composed at run time).
+    pub single_literal: bool,
+    /// Each literal: the path of its file (as the run shows it) and its span.
+    pub literals: Vec<(PathBuf, ByteSpan)>,
 }

@@ -10,8 +10,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::catalogue::Catalogue;
+use crate::check::file::{PackageFile, Prefilter};
 use crate::check::outcome::{FileReport, Report};
-use crate::check::package::{self, PackageFile, Prefilter};
+use crate::check::package;
 use crate::lints::diagnostic::Diagnostic;
 use crate::policy::config::Config;
 use crate::policy::finish::finish;

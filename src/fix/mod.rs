@@ -16,8 +16,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use walkdir::WalkDir;
 
 use crate::catalogue::apis::ObjectKind;
+use crate::check::outcome::NameUse;
 use crate::check::outcome::Report;
-use crate::check::package::NameUse;
 use crate::lints::diagnostic::Applicability;
 use crate::lints::{self, Level};
 use crate::names::unique;
