@@ -321,7 +321,7 @@ pub struct FirstScan {
 ///
 /// Selecting items keeps results identical to parsing the whole file: a creation is found only
 /// in an item that names its API (or a `use` that renames it, kept too), and a `const` or
-/// `static` matters only when a name refers to it, which [`read_referenced_items`] finds by the
+/// `static` matters only when a name refers to it, which [`read_referenced_items`](crate::check::crate_functions::read_referenced_items) finds by the
 /// same selection over the items not parsed yet. Each item keeps its line and column (see
 /// [`SourceFile::masked_parse_text`]), so spans need no translation.
 pub fn scan(

@@ -4,11 +4,15 @@
 mod crate_functions;
 pub mod error;
 mod file;
+mod open_packages;
 pub mod outcome;
 mod package;
 pub mod parse;
+mod paths;
 mod pipeline;
 pub mod pool;
+mod run;
+mod walked_package;
 
 use std::path::{Path, PathBuf};
 

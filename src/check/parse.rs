@@ -9,7 +9,7 @@ use crate::scan::mentions::Mentions;
 use crate::scan::skeleton::{Item, Piece};
 use crate::scan::source::{ByteSpan, SourceFile};
 
-/// A file larger than this is parsed item by item (see [`scan`]), unless nearly all of it is
+/// A file larger than this is parsed item by item (see [`scan`](crate::check::file::scan)), unless nearly all of it is
 /// selected. Generated bindings (the `windows` crate's are megabytes per file) mention every
 /// API once each, in one small function among thousands; and in a wrapper crate's source the
 /// items that name its type are often half the file or less. The lexical pass that finds the
