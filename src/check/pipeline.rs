@@ -36,26 +36,10 @@ fn check_paths_as(
     config: &Config,
     kinds: PathKinds,
 ) -> Option<Report> {
-    // The paths are walked sorted: what lies under one directory is then one stretch of the
-    // walk, so each package is complete as soon as the walk leaves it, and which file of a
-    // package comes first (which some lints ask) does not depend on the order the paths were
-    // given in. The report keeps that order. A pre-commit hook's thousands of paths are
-    // sorted while the catalogue's searches are built.
-    let (settings, (absolute_paths, walk_order)) = rayon::join(
-        || Settings::new(config.clone()),
-        || {
-            use rayon::prelude::*;
-            let absolute_paths: Vec<PathBuf> =
-                paths.par_iter().map(|path| absolute(path, cwd)).collect();
-            let mut walk_order: Vec<usize> = (0..paths.len()).collect();
-            walk_order
-                .par_sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
-            // One path given twice (`src/lib.rs src/../src/lib.rs`) is walked once, under its
-            // first spelling: the sort is stable, and absolute paths are read as written.
-            walk_order.dedup_by_key(|given| &absolute_paths[*given]);
-            (absolute_paths, walk_order)
-        },
-    );
+    // A pre-commit hook's thousands of paths are sorted while the catalogue's searches are
+    // built.
+    let (settings, (absolute_paths, walk_order)) =
+        rayon::join(|| Settings::new(config.clone()), || walk_order(paths, cwd));
     let workspaces = Workspaces::default();
     let root = workspace::workspace_root(cwd, &workspaces).unwrap_or_else(|| cwd.to_owned());
     let options = WalkOptions {
@@ -70,10 +54,6 @@ fn check_paths_as(
         workspaces,
         checked: Mutex::new(Vec::new()),
         misnamed: AtomicBool::new(false),
-    };
-    let mut report = Report {
-        root,
-        ..Report::default()
     };
     let walked: Vec<&Path> = walk_order.iter().map(|&given| &*paths[given]).collect();
     let absolute_walked: Vec<&Path> = walk_order
@@ -91,49 +71,54 @@ fn check_paths_as(
         path_errors: Vec::new(),
     };
     rayon::in_place_scope(|scope| {
-        // Which directories above the paths hold a package is asked on the pool, a stretch of
-        // paths ahead of the walk: the first stretch before the walk starts, each next one
-        // while the walk hands out the files of the one before.
-        let mut asked = HashSet::new();
-        let mut stretches = stretches(&walked)
-            .zip(stretches(&absolute_walked))
-            .peekable();
-        let first_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
-        let mut ahead = packages::look_up(first_stretch, &mut asked);
-        let mut first = 0;
-        while let Some((stretch, _)) = stretches.next() {
-            walk.packages.add_looked_up(ahead);
-            let next_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
-            let walk = &mut walk;
-            (ahead, ()) = rayon::join(
-                || packages::look_up(next_stretch, &mut asked),
-                || {
-                    discover::discover(stretch, kinds, &options, &mut |argument, found| {
-                        walk.found(scope, first + argument, found)
-                    });
-                },
-            );
-            first += stretch.len();
-        }
-        for (work, _) in std::mem::take(&mut walk.open.packages) {
-            let run = &run;
-            scope.spawn(move |_| work.walk_done(run));
-        }
+        walk.walk_all(scope, &walked, &absolute_walked, kinds, &options);
     });
     let Walk {
         packages,
-        mut path_errors,
+        path_errors,
         ..
     } = walk;
-    if run.misnamed.into_inner() {
+    if run.misnamed.load(Ordering::Relaxed) {
         return None;
     }
+    Some(report(run, root, path_errors, packages))
+}
+
+/// The paths, absolute, and the order they are walked in (indices into `paths`).
+///
+/// The paths are walked sorted: what lies under one directory is then one stretch of the
+/// walk, so each package is complete as soon as the walk leaves it, and which file of a
+/// package comes first (which some lints ask) does not depend on the order the paths were
+/// given in. The report keeps that order.
+fn walk_order(paths: &[PathBuf], cwd: &Path) -> (Vec<PathBuf>, Vec<usize>) {
+    use rayon::prelude::*;
+    let absolute_paths: Vec<PathBuf> = paths.par_iter().map(|path| absolute(path, cwd)).collect();
+    let mut walk_order: Vec<usize> = (0..paths.len()).collect();
+    walk_order.par_sort_by_key(|&given| absolute_paths[given].as_os_str().as_encoded_bytes());
+    // One path given twice (`src/lib.rs src/../src/lib.rs`) is walked once, under its
+    // first spelling: the sort is stable, and absolute paths are read as written.
+    walk_order.dedup_by_key(|given| &absolute_paths[*given]);
+    (absolute_paths, walk_order)
+}
+
+/// What the run found, once the walk and every package's check are done: the checked files in
+/// the order of the paths as given, then the errors of the paths and of the packages.
+fn report(
+    run: Run,
+    root: PathBuf,
+    mut path_errors: Vec<(Place, (PathBuf, String))>,
+    packages: Packages,
+) -> Report {
     let mut checked = run
         .checked
         .into_inner()
         .expect("no task panicked while holding it");
     checked.sort_by_key(|(place, _)| *place);
-    report.files = checked.into_iter().map(|(_, file)| file).collect();
+    let mut report = Report {
+        root,
+        files: checked.into_iter().map(|(_, file)| file).collect(),
+        ..Report::default()
+    };
     path_errors.sort_by_key(|(place, _)| *place);
     report
         .errors
@@ -142,9 +127,9 @@ fn check_paths_as(
         packages
             .errors
             .into_iter()
-            .map(|(path, error)| (display_path(&path, cwd), format!("{error:#}"))),
+            .map(|(path, error)| (display_path(&path, run.cwd), format!("{error:#}"))),
     );
-    Some(report)
+    report
 }
 
 /// How many paths are looked up at a time ahead of the walk (see [`packages::look_up`]):
@@ -236,6 +221,45 @@ impl<'r> Walk<'r> {
         };
         scope.spawn(move |_| work.read(run, file));
         Next::Continue
+    }
+
+    /// Walks `walked` (the same paths, absolute, in `absolute_walked`), then hands the packages
+    /// still open to the pool: the walk has left them all.
+    fn walk_all<'s>(
+        &mut self,
+        scope: &rayon::Scope<'s>,
+        walked: &[&Path],
+        absolute_walked: &[&Path],
+        kinds: PathKinds,
+        options: &WalkOptions,
+    ) where
+        'r: 's,
+    {
+        // Which directories above the paths hold a package is asked on the pool, a stretch of
+        // paths ahead of the walk: the first stretch before the walk starts, each next one
+        // while the walk hands out the files of the one before.
+        let mut asked = HashSet::new();
+        let mut stretches = stretches(walked).zip(stretches(absolute_walked)).peekable();
+        let first_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
+        let mut ahead = packages::look_up(first_stretch, &mut asked);
+        let mut first = 0;
+        while let Some((stretch, _)) = stretches.next() {
+            self.packages.add_looked_up(ahead);
+            let next_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
+            (ahead, ()) = rayon::join(
+                || packages::look_up(next_stretch, &mut asked),
+                || {
+                    discover::discover(stretch, kinds, options, &mut |argument, found| {
+                        self.found(scope, first + argument, found)
+                    });
+                },
+            );
+            first += stretch.len();
+        }
+        let run = self.run;
+        for (work, _) in std::mem::take(&mut self.open.packages) {
+            scope.spawn(move |_| work.walk_done(run));
+        }
     }
 
     /// Whether the package (or workspace) of `manifest`, which the walk met below the walked
