@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use crate::catalogue::Catalogue;
-use crate::creations::Creation;
+use crate::creations::{Creation, FoundCreation};
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, Lint, LintContext};
 use crate::names::{ItemIndex, ObjectName, PackageFacts, Resolver};
@@ -70,12 +70,23 @@ pub fn check_package(
         &mut searched,
     );
     // Stage 4: resolve and lint.
+    let creations = resolve(found, &items, &facts);
+    lint(package, &crates, files, &creations);
+    record_uses(files, &creations);
+}
+
+/// The creations `found`, each with its name resolved: a name with `cfg` alternatives is a
+/// creation per distinct name, one after the other.
+fn resolve(
+    found: Vec<FoundCreation>,
+    items: &ItemIndex<'_>,
+    facts: &PackageFacts,
+) -> Vec<Creation> {
     let resolver = Resolver {
-        items: &items,
-        package: &facts,
+        items,
+        package: facts,
     };
-    // A name with `cfg` alternatives is a creation per distinct name, one after the other.
-    let creations: Vec<Creation> = found
+    found
         .into_iter()
         .flat_map(|found| {
             resolver
@@ -86,9 +97,7 @@ pub fn check_package(
                     found.resolved(alternative.name, cfg)
                 })
         })
-        .collect();
-    lint(package, &crates, files, &creations);
-    record_uses(files, &creations);
+        .collect()
 }
 
 /// Hands every known name to the file of the call that uses it.

@@ -23,36 +23,12 @@ use crate::scan::source::SourceFile;
 pub fn check(
     package: &Arc<Package>,
     settings: &Settings,
-    mut files: Vec<(usize, Place, PathBuf, PackageFile)>,
+    files: Vec<(usize, Place, PathBuf, PackageFile)>,
     members: Vec<(usize, Place, PathBuf, PackageFile)>,
 ) -> Vec<(Place, FileReport)> {
     use rayon::prelude::*;
-    // The stages see the files in the walk's order, whatever order the reads finished in.
-    let own_context = files.iter().any(|(.., file)| file.context);
-    let with_context = own_context || !members.is_empty();
-    if own_context {
-        // As a walk of the whole package would find them: every file's index (and so its
-        // creations' stage 1) is that of a run over the package.
-        files.sort_by(|(.., one, _), (.., other, _)| one.cmp(other));
-        files
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(index, (.., file))| {
-                file.scan_for_apis(index, &settings.catalogue, &settings.prefilter);
-            });
-    } else {
-        files.sort_by_key(|(index, ..)| *index);
-    }
-    // The members' files come after the package's own, in the order they were read (their
-    // stage 1 was done at those indices).
-    let own = files.len();
-    files.extend(members);
-    files[own..]
-        .par_iter_mut()
-        .enumerate()
-        .for_each(|(index, (.., file))| {
-            file.scan_for_apis(own + index, &settings.catalogue, &settings.prefilter);
-        });
+    let with_context = files.iter().any(|(.., file)| file.context) || !members.is_empty();
+    let files = in_package_order(files, members, settings);
     let (places, mut files): (Vec<(Place, PathBuf)>, Vec<PackageFile>) = files
         .into_iter()
         .map(|(_, place, absolute_path, file)| ((place, absolute_path), file))
@@ -98,6 +74,41 @@ pub fn check(
             (place, report)
         })
         .collect()
+}
+
+/// The package's own `files` in the walk's order, whatever order the reads finished in, then
+/// the `members`' files, each through stage 1 at its index.
+fn in_package_order(
+    mut files: Vec<(usize, Place, PathBuf, PackageFile)>,
+    members: Vec<(usize, Place, PathBuf, PackageFile)>,
+    settings: &Settings,
+) -> Vec<(usize, Place, PathBuf, PackageFile)> {
+    use rayon::prelude::*;
+    let own_context = files.iter().any(|(.., file)| file.context);
+    if own_context {
+        // As a walk of the whole package would find them: every file's index (and so its
+        // creations' stage 1) is that of a run over the package.
+        files.sort_by(|(.., one, _), (.., other, _)| one.cmp(other));
+        files
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(index, (.., file))| {
+                file.scan_for_apis(index, &settings.catalogue, &settings.prefilter);
+            });
+    } else {
+        files.sort_by_key(|(index, ..)| *index);
+    }
+    // The members' files come after the package's own, in the order they were read (their
+    // stage 1 was done at those indices).
+    let own = files.len();
+    files.extend(members);
+    files[own..]
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(index, (.., file))| {
+            file.scan_for_apis(own + index, &settings.catalogue, &settings.prefilter);
+        });
+    files
 }
 
 /// The files of `package` the walk did not find (`walked`), to be read as context: every `.rs`
