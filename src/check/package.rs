@@ -3,7 +3,7 @@
 //! A file is parsed only when it can matter: when it mentions a catalogued API (a byte-level
 //! prefilter over the API names), when it calls one of the package's own functions that pass
 //! a name to a creation, or when it declares a `const`/`static` a name refers to. Everything a
-//! later stage needs is kept as plain data ([`FoundCreation`](crate::creations::FoundCreation), [`NameIr`](crate::names::NameIr)), never as syntax
+//! later stage needs is kept as plain data ([`FoundCreation`], [`NameIr`](crate::names::NameIr)), never as syntax
 //! trees, so memory stays bounded by what was found.
 
 use std::collections::HashSet;

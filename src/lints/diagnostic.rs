@@ -25,7 +25,7 @@ pub struct Diagnostic {
     /// For a finding in a file read only as context (a run over some files of a package): the
     /// checked file (its index in the package) and the span of the name's literal where it is
     /// shown instead, since editing that literal changes it (see
-    /// [`crate::check::package::shown_at_literal`]).
+    /// `check::package::shown_at_literal`).
     pub shown_at: Option<(usize, ByteSpan)>,
 }
 
