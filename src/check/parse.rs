@@ -221,24 +221,18 @@ fn parse_masked(
 
 /// The error for a file syn cannot parse, at the place syn gives. The text is lexed again
 /// (only for a file that failed) to tell a text that is not even tokens from one that is not
-/// Rust; syn reports the end of the input (of the file, or of a group) at the call site or at
-/// the group's closing delimiter, and that error is placed at the end of the file.
+/// Rust. syn gives the end of the file as the call site, which has no place in the text: the
+/// error is placed at the file's end; the end of a group is its closing delimiter.
 fn parse_error(file: &SourceFile, text: &str, error: &syn::Error) -> FileError {
     if let Err(lex) = proc_macro2::TokenStream::from_str(after_shebang(text)) {
         return FileError::Tokens {
             at: file.byte_span(lex.span()),
         };
     }
-    let end = ByteSpan::new(file.text.len(), file.text.len());
     let at = if error.span().byte_range() == (0..0) {
-        end
+        ByteSpan::new(file.text.len(), file.text.len())
     } else {
-        let at = file.byte_span(error.span());
-        if file.text[at.start..].starts_with([')', ']', '}']) {
-            end
-        } else {
-            at
-        }
+        file.byte_span(error.span())
     };
     FileError::Syntax {
         message: error.to_string(),
@@ -294,27 +288,35 @@ mod tests {
     }
 
     #[test]
-    fn the_end_of_the_input_is_placed_at_the_end_of_the_file() {
-        for text in [
-            "fn f() {}\nfn g()",
-            "fn f() {\n    let x = \n}\n",
-            "const C: u8 = (1 + );\n",
+    fn a_file_that_ends_early_is_pointed_at_its_end() {
+        // Whether syn's words say so (`unexpected end of input`) or not (`expected `;``).
+        for text in ["fn f() {}\nfn g()", "fn f() {}\nuse std::io"] {
+            let (error, pointed) = error_of(text);
+            assert!(
+                matches!(error, FileError::Syntax { .. }),
+                "{text}: {error:?}"
+            );
+            assert_eq!(
+                error.span().map(|span| span.start),
+                Some(text.len()),
+                "{text}: {error}"
+            );
+            assert_eq!(pointed, "");
+        }
+    }
+
+    #[test]
+    fn a_group_that_ends_early_is_pointed_at_its_closing_delimiter() {
+        for (text, closing) in [
+            ("fn f() {\n    let x = \n}\n", "}"),
+            ("const C: u8 = (1 + );\n", ");"),
         ] {
             let (error, pointed) = error_of(text);
             assert!(
                 matches!(error, FileError::Syntax { .. }),
                 "{text}: {error:?}"
             );
-            assert!(
-                error.to_string().contains("unexpected end of input"),
-                "{text}: {error}"
-            );
-            assert_eq!(
-                error.span().map(|span| span.start),
-                Some(text.len()),
-                "{text}"
-            );
-            assert_eq!(pointed, "");
+            assert_eq!(pointed, closing, "{text}: {error}");
         }
     }
 
