@@ -1,5 +1,16 @@
 //! Running the stages: a stream of files over paths, and one package stage by stage, on a
 //! pool of threads with stacks deep enough for syn.
+//!
+//! - `pipeline`: a run over paths; the walk hands each file to the pool as it finds it.
+//!   `run` is what its tasks share, `open_packages` the packages being read,
+//!   `walked_package` one of them once read (its context files, stages and reports),
+//!   `paths` how paths are compared and shown.
+//! - `package`: the stages of one package over its files; `file` is a file of it and stage
+//!   1 (the catalogued APIs), `crate_functions` stages 2 and 3 (the package's own functions
+//!   that pass a name on, and the items names refer to), `parse` parsing a file whole or by
+//!   items.
+//! - `outcome`: what a run found ([`Report`]); `error`: why a file was not checked;
+//!   `pool`: the threads.
 
 mod crate_functions;
 pub mod error;
