@@ -6,7 +6,7 @@ use std::str::FromStr as _;
 use crate::check::error::FileError;
 use crate::scan::lexer::{code_words, is_use_item};
 use crate::scan::mentions::Mentions;
-use crate::scan::skeleton::{Item, Piece};
+use crate::scan::skeleton::{Item, Piece, MAX_NESTING};
 use crate::scan::source::{ByteSpan, SourceFile};
 
 /// A file larger than this is parsed item by item (see [`scan`](crate::check::file::scan)), unless nearly all of it is
@@ -19,14 +19,6 @@ const SPLIT_FILES_FROM: usize = 8 * 1024;
 /// A file whose selected items are more than this share of it (in tenths) is parsed whole:
 /// the later stages then have nothing left to select in it.
 const WHOLE_FROM_TENTHS: usize = 9;
-
-/// The deepest nesting (as [`crate::scan::skeleton::Item::depth`] estimates it) objlint parses. syn
-/// parses by recursive descent and its trees are visited and dropped recursively; parsing
-/// threads have [`crate::check::pool::PARSER_STACK`] bytes of stack, which holds this many levels of the
-/// most stack-hungry construct with room to spare, even in a debug build. Real code stays far
-/// below: the deepest file of the 825 MB of vendored crates measured in ARCHITECTURE.md
-/// reaches about 300.
-pub const MAX_NESTING: usize = 3_000;
 
 /// How far a file has been parsed.
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 /// The stack of each thread that parses: syn parses by recursive descent, and this holds
-/// [`crate::check::parse::MAX_NESTING`] levels of its most stack-hungry construct several
+/// [`crate::scan::skeleton::MAX_NESTING`] levels of its most stack-hungry construct several
 /// times over even in a debug build. It is address space, not memory: pages are touched only
 /// by deep files.
 pub const PARSER_STACK: usize = 256 << 20;

@@ -7,9 +7,9 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Lit, Meta, Token};
 
-use crate::check::parse::MAX_NESTING;
 use crate::policy::suppress::suppression::{add, unreadable, Scope, Suppressions};
 use crate::scan::lexer::{group_end, is_word_byte, push_blanking_comments, CodeCursor};
+use crate::scan::skeleton::MAX_NESTING;
 use crate::scan::skeleton::{Item, Piece};
 use crate::scan::source::{ByteSpan, SourceFile};
 
