@@ -10,17 +10,17 @@
 //! This file is the façade the binary and the tests call; no module of the crate imports it.
 
 pub mod catalogue;
-pub mod check;
-pub mod cli;
-pub mod creations;
+pub(crate) mod check;
+pub(crate) mod cli;
+pub(crate) mod creations;
 pub mod fix;
 pub mod lints;
 pub mod names;
 pub mod policy;
-pub mod project;
+pub(crate) mod project;
 pub mod report;
 pub mod scan;
-pub mod write;
+pub(crate) mod write;
 
 pub use crate::check::error::FileError;
 pub use crate::check::outcome::{FileReport, Report};

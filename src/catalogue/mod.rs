@@ -3,8 +3,8 @@
 //! words a file must contain to possibly call any of them.
 
 pub mod apis;
-pub mod win32;
-pub mod wrappers;
+pub(crate) mod win32;
+pub(crate) mod wrappers;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

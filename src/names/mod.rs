@@ -10,16 +10,16 @@
 //! The resolver never guesses: whatever it cannot prove is [`ObjectName::Unknown`], which gives
 //! no name finding.
 
-pub mod cfg;
-pub mod forms;
-pub mod index;
-pub mod ir;
-pub mod lower;
+pub(crate) mod cfg;
+pub(crate) mod forms;
+pub(crate) mod index;
+pub(crate) mod ir;
+pub(crate) mod lower;
 pub mod mandated;
-pub mod mutations;
-pub mod resolve;
-pub mod returns;
-pub mod scope;
+pub(crate) mod mutations;
+pub(crate) mod resolve;
+pub(crate) mod returns;
+pub(crate) mod scope;
 pub mod unique;
 
 #[cfg(test)]
