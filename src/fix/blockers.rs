@@ -22,47 +22,10 @@ const MAX_SCANNED_FILE: u64 = 8 * 1024 * 1024;
 /// 800 KB of logs naming the object took 50 s).
 pub(super) fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
     block_prefix_only_names(plan, texts);
-    // Each rename's old name (when there is one to search for) and its new name: the new
-    // name already in use means renaming would make two objects one (or clash with an object
-    // of another kind).
-    let mut searched: Vec<(usize, Searched)> = Vec::new();
-    let mut patterns: Vec<String> = Vec::new();
-    for (index, rename) in plan.renames.iter().enumerate() {
-        if !rename.proper.is_empty() {
-            searched.push((index, Searched::Old));
-            patterns.push(rename.proper.clone());
-        }
-        searched.push((index, Searched::New));
-        patterns.push(format!(
-            "{}{}",
-            rename.proper,
-            &rename.new[rename.old.len()..]
-        ));
-    }
-    if searched.is_empty() {
-        return;
-    }
-    let Ok(names) = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(&patterns)
-    else {
+    let Some(search) = NameSearch::new(plan) else {
         return;
     };
-    let walker = WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !skipped(entry));
-    for entry in walker.filter_map(Result::ok) {
-        // A temporary file a killed `--fix` left is a copy of a file being rewritten, not
-        // another use of the name.
-        if !entry.file_type().is_file()
-            || crate::write::is_temporary(entry.file_name().as_encoded_bytes())
-            || entry
-                .metadata()
-                .map_or(true, |meta| meta.len() > MAX_SCANNED_FILE)
-        {
-            continue;
-        }
+    for entry in text_files(root) {
         let path = entry.path();
         let shown = texts.shown_path(path);
         let owned;
@@ -84,8 +47,71 @@ pub(super) fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
         if memchr::memchr(0, text.as_bytes()).is_some() {
             continue;
         }
+        search.block_in(plan, &shown, text);
+    }
+}
+
+/// The files of the workspace at `root` a name may be written in: every file but those of
+/// hidden directories and `target/`, of a temporary file and of a file too large to scan.
+fn text_files(root: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
+    WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !skipped(entry))
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            // A temporary file a killed `--fix` left is a copy of a file being rewritten, not
+            // another use of the name.
+            entry.file_type().is_file()
+                && !crate::write::is_temporary(entry.file_name().as_encoded_bytes())
+                && entry
+                    .metadata()
+                    .is_ok_and(|meta| meta.len() <= MAX_SCANNED_FILE)
+        })
+}
+
+/// Every rename's names, searched for together.
+struct NameSearch {
+    /// What each pattern of `names` is: the index of its rename, and which of its names.
+    searched: Vec<(usize, Searched)>,
+    names: AhoCorasick,
+}
+
+impl NameSearch {
+    /// Each rename's old name (when there is one to search for) and its new name: the new
+    /// name already in use means renaming would make two objects one (or clash with an object
+    /// of another kind). `None` when there is nothing to search for.
+    fn new(plan: &FixPlan) -> Option<Self> {
+        let mut searched: Vec<(usize, Searched)> = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
+        for (index, rename) in plan.renames.iter().enumerate() {
+            if !rename.proper.is_empty() {
+                searched.push((index, Searched::Old));
+                patterns.push(rename.proper.clone());
+            }
+            searched.push((index, Searched::New));
+            patterns.push(format!(
+                "{}{}",
+                rename.proper,
+                &rename.new[rename.old.len()..]
+            ));
+        }
+        if searched.is_empty() {
+            return None;
+        }
+        let names = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&patterns)
+            .ok()?;
+        Some(NameSearch { searched, names })
+    }
+
+    /// Adds a blocker to `plan` for each mention of a name in `text`, the file shown as
+    /// `shown`, that none of its edits covers.
+    fn block_in(&self, plan: &mut FixPlan, shown: &Path, text: &str) {
         // The literals this file's edits rewrite, per name, sorted.
-        let covered: Vec<Vec<(usize, usize)>> = searched
+        let covered: Vec<Vec<(usize, usize)>> = self
+            .searched
             .iter()
             .map(|&(index, _)| {
                 let mut spans: Vec<(usize, usize)> = plan.renames[index]
@@ -99,14 +125,14 @@ pub(super) fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
             })
             .collect();
         let mut places = Places::new(text);
-        for found in names.find_overlapping_iter(text) {
+        for found in self.names.find_overlapping_iter(text) {
             let (offset, end) = (found.start(), found.end());
             let whole_word =
                 !text[..offset].ends_with(is_name_char) && !text[end..].starts_with(is_name_char);
             if !whole_word {
                 continue;
             }
-            let (index, searched) = searched[found.pattern().as_usize()];
+            let (index, searched) = self.searched[found.pattern().as_usize()];
             let why = match searched {
                 Searched::Old => {
                     let spans = &covered[found.pattern().as_usize()];
@@ -122,7 +148,7 @@ pub(super) fn find_blockers(plan: &mut FixPlan, root: &Path, texts: &Texts) {
             };
             let (line, column) = places.of(offset);
             plan.renames[index].blockers.push(Blocker {
-                path: shown.clone(),
+                path: shown.to_owned(),
                 line,
                 column,
                 why: why.to_owned(),
@@ -155,7 +181,7 @@ fn block_prefix_only_names(plan: &mut FixPlan, texts: &Texts) {
     }
 }
 
-/// What a pattern of [`find_blockers`]'s search is.
+/// What a pattern of a [`NameSearch`] is.
 #[derive(Clone, Copy)]
 enum Searched {
     /// The name renamed: a mention no edit covers blocks the rename.
