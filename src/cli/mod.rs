@@ -70,6 +70,37 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
     }
 }
 
+/// What a run does, chosen by the arguments: one function each.
+#[derive(Debug, Clone, Copy)]
+enum Mode<'a> {
+    /// `--explain LINT`: print its documentation.
+    Explain(&'a str),
+    /// `--list`: print every lint.
+    List,
+    /// `--write-baseline FILE`: check, and record every finding in FILE.
+    WriteBaseline(&'a Path),
+    /// `--fix` or `--fix-unsafe`: check, rename, then report what remains.
+    Fix,
+    /// Check and report.
+    Check,
+}
+
+impl<'a> Mode<'a> {
+    fn of(args: &'a Args) -> Self {
+        if let Some(name) = &args.explain {
+            Mode::Explain(name)
+        } else if args.list {
+            Mode::List
+        } else if let Some(path) = &args.write_baseline {
+            Mode::WriteBaseline(path)
+        } else if args.fix || args.fix_unsafe {
+            Mode::Fix
+        } else {
+            Mode::Check
+        }
+    }
+}
+
 fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let cwd = std::env::current_dir()?;
@@ -77,77 +108,176 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     let root =
         crate::project::workspace::workspace_root(&cwd, &workspaces).unwrap_or_else(|| cwd.clone());
     let config = load_config(args, level_flags, &cwd, &root)?;
-
-    let mut stdout = std::io::stdout().lock();
-    if args.explain.is_some() || args.list {
-        // A reader that closed the pipe early (`--list | head -1`) read what it wanted.
-        unless_closed(print_lints(args, &config, &mut stdout))?;
-        return Ok(ExitStatus::Success);
-    }
-
-    let root_only = [root.clone()];
-    let paths: &[PathBuf] = if args.paths.is_empty() {
-        &root_only
-    } else {
-        &args.paths
-    };
-    crate::check::pool::set_jobs(args.jobs.unwrap_or(0));
-    let mut report = crate::check::check_paths_with(paths, &cwd, &config);
-    let format = args.output_format();
-
-    if let Some(path) = &args.write_baseline {
-        if report.has_errors() {
-            unless_closed(render(
-                &report,
-                format,
-                args.color,
-                started,
-                &mut stdout,
-                false,
-            ))?;
-            anyhow::bail!(
-                "not writing the baseline {}: some paths could not be checked",
-                path.display()
-            );
-        }
-        let baseline = report.to_baseline();
-        baseline.write(&cwd.join(path))?;
-        let findings: usize = baseline.findings.iter().map(|entry| entry.count).sum();
-        say(format_args!(
-            "objlint: wrote {findings} finding(s) in {} entr{} to {}",
-            baseline.findings.len(),
-            if baseline.findings.len() == 1 {
-                "y"
-            } else {
-                "ies"
-            },
-            crate::lints::diagnostic::escaped(&path.display().to_string())
-        ));
-        return Ok(if report.has_errors() {
-            ExitStatus::Error
+    let root_only = [root];
+    let run = Run {
+        args,
+        cwd: &cwd,
+        config: &config,
+        paths: if args.paths.is_empty() {
+            &root_only
         } else {
-            ExitStatus::Success
-        });
+            &args.paths
+        },
+        started,
+    };
+    match Mode::of(args) {
+        Mode::Explain(name) => explain(name, &config),
+        Mode::List => list(&config),
+        Mode::WriteBaseline(path) => write_baseline(&run, path),
+        Mode::Fix => fix(&run),
+        Mode::Check => check(&run),
     }
-    if let Some(path) = &args.baseline {
-        report.apply_baseline(&Baseline::load(&cwd.join(path))?);
+}
+
+/// What the modes that check files work with.
+struct Run<'a> {
+    args: &'a Args,
+    cwd: &'a Path,
+    config: &'a Config,
+    /// The paths to check: those given, or the workspace root.
+    paths: &'a [PathBuf],
+    started: Instant,
+}
+
+impl Run<'_> {
+    /// Checks the paths on `--jobs` threads.
+    fn check(&self) -> Report {
+        crate::check::pool::set_jobs(self.args.jobs.unwrap_or(0));
+        crate::check::check_paths_with(self.paths, self.cwd, self.config)
     }
-    if args.fix || args.fix_unsafe {
-        if let Some(status) =
-            fix_then_recheck(args, &mut report, paths, &cwd, &config, &mut stdout)?
-        {
-            return Ok(status);
+
+    /// Checks the paths, leaving out the findings `--baseline` holds.
+    fn check_against_baseline(&self) -> anyhow::Result<Report> {
+        let mut report = self.check();
+        if let Some(path) = &self.args.baseline {
+            report.apply_baseline(&Baseline::load(&self.cwd.join(path))?);
+        }
+        Ok(report)
+    }
+}
+
+/// `--explain LINT`: its documentation, with the level it has here.
+fn explain(name: &str, config: &Config) -> anyhow::Result<ExitStatus> {
+    let Some(lint) = lints::by_name(name) else {
+        anyhow::bail!("no lint named `{name}`; {}", lints::unknown_lint_hint(name));
+    };
+    let mut stdout = std::io::stdout().lock();
+    let written = writeln!(
+        stdout,
+        "objlint::{}: {}\n",
+        lint.name,
+        level_text(config, lint)
+    )
+    .and_then(|()| stdout.write_all(lint.docs.as_bytes()))
+    .and_then(|()| stdout.flush());
+    // A reader that closed the pipe early (`--explain … | head -1`) read what it wanted.
+    unless_closed(written.map_err(anyhow::Error::from))?;
+    Ok(ExitStatus::Success)
+}
+
+/// `--list`: every lint with its level and summary, one line each.
+fn list(config: &Config) -> anyhow::Result<ExitStatus> {
+    let mut stdout = std::io::stdout().lock();
+    let written = lints::LINTS
+        .iter()
+        .try_for_each(|lint| {
+            writeln!(
+                stdout,
+                "objlint::{:<28} {:<5} {}",
+                lint.name,
+                config.lint_level(lint).as_str(),
+                lint.summary
+            )
+        })
+        .and_then(|()| stdout.flush());
+    // A reader that closed the pipe early (`--list | head -1`) read what it wanted.
+    unless_closed(written.map_err(anyhow::Error::from))?;
+    Ok(ExitStatus::Success)
+}
+
+/// `--write-baseline FILE`: records every finding, unless some path could not be checked.
+fn write_baseline(run: &Run, path: &Path) -> anyhow::Result<ExitStatus> {
+    let report = run.check();
+    if report.has_errors() {
+        let mut stdout = std::io::stdout().lock();
+        let format = run.args.output_format();
+        unless_closed(render(
+            &report,
+            format,
+            run.args.color,
+            run.started,
+            &mut stdout,
+            false,
+        ))?;
+        anyhow::bail!(
+            "not writing the baseline {}: some paths could not be checked",
+            path.display()
+        );
+    }
+    let baseline = report.to_baseline();
+    baseline.write(&run.cwd.join(path))?;
+    let findings: usize = baseline.findings.iter().map(|entry| entry.count).sum();
+    say(format_args!(
+        "objlint: wrote {findings} finding(s) in {} entr{} to {}",
+        baseline.findings.len(),
+        if baseline.findings.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        },
+        crate::lints::diagnostic::escaped(&path.display().to_string())
+    ));
+    Ok(ExitStatus::Success)
+}
+
+/// `--fix`: applies the renames and reports what remains as the tree now is; with `--diff`,
+/// prints the diff instead, and fails if it shows a change.
+fn fix(run: &Run) -> anyhow::Result<ExitStatus> {
+    let report = run.check_against_baseline()?;
+    let mut stdout = std::io::stdout().lock();
+    match run_fixes(run.args, &report, &mut stdout)? {
+        FixRun::Diffed(changes) => {
+            unless_closed(stdout.flush().map_err(anyhow::Error::from))?;
+            Ok(if changes {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Success
+            })
+        }
+        FixRun::Applied { failed } => {
+            let mut report = run.check_against_baseline()?;
+            if failed {
+                report.errors.push((
+                    PathBuf::from("--fix"),
+                    "some files could not be rewritten".to_owned(),
+                ));
+            }
+            report_findings(run, report, &mut stdout)
         }
     }
+}
+
+/// Checks and reports.
+fn check(run: &Run) -> anyhow::Result<ExitStatus> {
+    let report = run.check_against_baseline()?;
+    report_findings(run, report, &mut std::io::stdout().lock())
+}
+
+/// Writes the report in the chosen format; the status is what its findings and errors make.
+fn report_findings(
+    run: &Run,
+    mut report: Report,
+    stdout: &mut impl Write,
+) -> anyhow::Result<ExitStatus> {
+    let format = run.args.output_format();
     if matches!(format, Format::Json | Format::Sarif) {
         let plan = crate::fix::plan(&report);
         crate::fix::mark_applicability(&mut report, &plan);
     }
-
     let counts = Counts::of(&report);
     let status = if report.has_errors() {
         ExitStatus::Error
-    } else if counts.errors > 0 && !args.exit_zero && !args.warn_only {
+    } else if counts.errors > 0 && !run.args.exit_zero && !run.args.warn_only {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
@@ -156,9 +286,9 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
         render(
             &report,
             format,
-            args.color,
-            started,
-            &mut stdout,
+            run.args.color,
+            run.started,
+            stdout,
             status == ExitStatus::Success,
         )
         .and_then(|()| Ok(stdout.flush()?)),
@@ -167,69 +297,6 @@ fn execute(args: &Args, level_flags: &[(Level, String)]) -> anyhow::Result<ExitS
     // only delay the exit.
     std::mem::forget(report);
     Ok(status)
-}
-
-/// `--explain LINT` (its documentation) or `--list` (every lint, one line each).
-fn print_lints(args: &Args, config: &Config, stdout: &mut impl Write) -> anyhow::Result<()> {
-    if let Some(name) = &args.explain {
-        let Some(lint) = lints::by_name(name) else {
-            anyhow::bail!("no lint named `{name}`; {}", lints::unknown_lint_hint(name));
-        };
-        writeln!(
-            stdout,
-            "objlint::{}: {}\n",
-            lint.name,
-            level_text(config, lint)
-        )?;
-        stdout.write_all(lint.docs.as_bytes())?;
-    } else {
-        for lint in lints::LINTS {
-            writeln!(
-                stdout,
-                "objlint::{:<28} {:<5} {}",
-                lint.name,
-                config.lint_level(lint).as_str(),
-                lint.summary
-            )?;
-        }
-    }
-    Ok(stdout.flush()?)
-}
-
-/// Applies `--fix` and checks the tree again into `report`; with `--diff`, prints the diff and
-/// returns the exit status at once.
-fn fix_then_recheck(
-    args: &Args,
-    report: &mut Report,
-    paths: &[PathBuf],
-    cwd: &Path,
-    config: &Config,
-    stdout: &mut impl Write,
-) -> anyhow::Result<Option<ExitStatus>> {
-    match run_fixes(args, report, stdout)? {
-        FixRun::Diffed(changes) => {
-            unless_closed(stdout.flush().map_err(anyhow::Error::from))?;
-            Ok(Some(if changes {
-                ExitStatus::Failure
-            } else {
-                ExitStatus::Success
-            }))
-        }
-        FixRun::Applied { failed } => {
-            // Report what remains after the fixes, as the tree now is.
-            *report = crate::check::check_paths_with(paths, cwd, config);
-            if let Some(path) = &args.baseline {
-                report.apply_baseline(&Baseline::load(&cwd.join(path))?);
-            }
-            if failed {
-                report.errors.push((
-                    PathBuf::from("--fix"),
-                    "some files could not be rewritten".to_owned(),
-                ));
-            }
-            Ok(None)
-        }
-    }
 }
 
 /// What `--fix` did.
