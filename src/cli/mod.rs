@@ -1,6 +1,7 @@
 //! The command line: arguments, what runs for them, and the exit status.
 
 mod args;
+mod fix;
 mod output;
 
 use std::ffi::OsString;
@@ -13,7 +14,8 @@ use crate::lints::{self, Level, Lint};
 use crate::policy::baseline::Baseline;
 use crate::policy::config::Config;
 use crate::report::Counts;
-pub use args::{Args, ColorChoice, Format, MessageFormat};
+use args::{Args, Format};
+use fix::{run_fixes, FixRun};
 use output::{render, say, unless_closed};
 
 /// What the process exits with.
@@ -297,108 +299,6 @@ fn report_findings(
     // only delay the exit.
     std::mem::forget(report);
     Ok(status)
-}
-
-/// What `--fix` did.
-enum FixRun {
-    /// `--diff`: printed the diff; whether it shows any change.
-    Diffed(bool),
-    /// Rewrote the files; whether any could not be rewritten.
-    Applied { failed: bool },
-}
-
-/// Plans the renames, says which are skipped and why, and applies (or diffs) the rest.
-fn run_fixes(args: &Args, report: &Report, stdout: &mut impl Write) -> anyhow::Result<FixRun> {
-    let plan = crate::fix::plan(report);
-    for rename in plan.renames.iter().filter(|rename| rename.edits.is_empty()) {
-        say(format_args!(
-            "warning: cannot rename {}: objlint found no literal of it to rewrite",
-            crate::lints::diagnostic::quoted(&rename.old),
-        ));
-    }
-    for rename in plan
-        .renames
-        .iter()
-        .filter(|rename| !rename.is_safe() && !rename.edits.is_empty())
-    {
-        let verb = if args.fix_unsafe {
-            "renaming anyway"
-        } else {
-            "not renaming"
-        };
-        say(format_args!(
-            "warning: {verb} {}: {}",
-            crate::lints::diagnostic::quoted(&rename.old),
-            if args.fix_unsafe {
-                "--fix-unsafe was given"
-            } else {
-                "run with --fix-unsafe to rename it anyway"
-            }
-        ));
-        for blocker in &rename.blockers {
-            say(format_args!(
-                "  --> {}:{}:{}: {}",
-                crate::lints::diagnostic::escaped(&blocker.path.display().to_string()),
-                blocker.line,
-                blocker.column,
-                crate::lints::diagnostic::escaped(&blocker.why)
-            ));
-        }
-    }
-    let edits = crate::fix::chosen_edits(&plan, args.fix_unsafe);
-    if args.diff {
-        let diff = crate::fix::diff(&edits);
-        unless_closed(
-            stdout
-                .write_all(diff.as_bytes())
-                .map_err(anyhow::Error::from),
-        )?;
-        return Ok(FixRun::Diffed(!diff.is_empty()));
-    }
-    let mut failed = false;
-    let mut rewritten = Vec::new();
-    for (path, outcome) in crate::fix::apply(&edits, &report.root) {
-        match outcome {
-            crate::fix::FileOutcome::Rewritten => rewritten.push(path),
-            crate::fix::FileOutcome::Skipped(message) => say(format_args!(
-                "note: {}: not fixed: {}",
-                crate::lints::diagnostic::escaped(&path.display().to_string()),
-                crate::lints::diagnostic::escaped(&message)
-            )),
-            crate::fix::FileOutcome::Failed(message) => {
-                failed = true;
-                say(format_args!(
-                    "error: {}: not fixed: {}",
-                    crate::lints::diagnostic::escaped(&path.display().to_string()),
-                    crate::lints::diagnostic::escaped(&message)
-                ));
-            }
-        }
-    }
-    // A rename counts once every file it edits was written.
-    let renamed = plan
-        .renames
-        .iter()
-        .filter(|rename| args.fix_unsafe || rename.is_safe())
-        .filter(|rename| {
-            !rename.edits.is_empty()
-                && rename
-                    .edits
-                    .iter()
-                    .all(|edit| rewritten.contains(&edit.path))
-        })
-        .count();
-    say(format_args!(
-        "objlint: renamed {renamed} name(s) in {} file(s)",
-        rewritten.len()
-    ));
-    let long_lines = crate::fix::lines_past_rustfmt_width(&edits, &rewritten);
-    if long_lines > 0 {
-        say(format_args!(
-            "note: {long_lines} renamed line(s) are now longer than rustfmt's 100 columns: run `cargo fmt`"
-        ));
-    }
-    Ok(FixRun::Applied { failed })
 }
 
 /// The configuration found (or given with `--config`), with the command line's levels on top.
