@@ -1,4 +1,4 @@
-//! The command line as clap reads it: the flags, and the paths taken out before clap reads them.
+//! The command line as clap reads it.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -189,109 +189,12 @@ pub enum ColorChoice {
 }
 
 /// The arguments, and the `-A`/`-W`/`-D` flags in order.
-pub(super) fn parse(mut args: Vec<OsString>) -> Result<(Args, Vec<(Level, String)>), clap::Error> {
-    let command = Args::command();
-    let paths = take_paths(&command, &mut args);
+pub(super) fn parse(args: Vec<OsString>) -> Result<(Args, Vec<(Level, String)>), clap::Error> {
     // The flags' order is read first: `from_arg_matches_mut` takes the values out.
-    let mut matches = command.try_get_matches_from(args)?;
+    let mut matches = Args::command().try_get_matches_from(args)?;
     let level_flags = level_flags(&matches);
-    let mut args = Args::from_arg_matches_mut(&mut matches)?;
-    if let Some(paths) = paths {
-        args.paths = paths;
-    }
+    let args = Args::from_arg_matches_mut(&mut matches)?;
     Ok((args, level_flags))
-}
-
-/// Takes the paths out of `args`, but for the first, which clap still sees so that its rules
-/// about paths (`--explain` takes none) hold; `None`, with `args` untouched, where an argument
-/// is one this reading does not know (`--help`, a misspelt flag), so that clap reads them all
-/// and says what is wrong.
-///
-/// A pre-commit hook passes thousands of paths, and clap keeps three copies of each value
-/// (the argument, its parsed form and a boxed one), which took longer than checking the files
-/// named by a quarter of them. This reads the arguments as clap does for this command: a
-/// long flag with its value after `=` or in the next argument, a cluster of short flags whose
-/// first flag taking a value takes the rest of the cluster or the next argument, `--` before
-/// paths only.
-fn take_paths(command: &clap::Command, args: &mut Vec<OsString>) -> Option<Vec<PathBuf>> {
-    // Whether the flag takes a value; `None` for a flag this reading does not know.
-    let takes_value = |arg: Option<&clap::Arg>| {
-        let arg = arg?;
-        let one_value = arg
-            .get_num_args()
-            .is_none_or(|range| range.min_values() == 1 && range.max_values() == 1);
-        match (arg.get_action().takes_values(), one_value) {
-            (false, _) => Some(false),
-            (true, true) => Some(true),
-            (true, false) => None,
-        }
-    };
-    let long = |name: &str| {
-        takes_value(command.get_arguments().find(|arg| {
-            arg.get_long() == Some(name)
-                || arg
-                    .get_all_aliases()
-                    .is_some_and(|aliases| aliases.contains(&name))
-        }))
-    };
-    let short = |flag: char| {
-        takes_value(
-            command
-                .get_arguments()
-                .find(|arg| arg.get_short() == Some(flag)),
-        )
-    };
-    let mut is_path = vec![false; args.len()];
-    let mut index = 1;
-    while index < args.len() {
-        let bytes = args[index].as_encoded_bytes();
-        if bytes == b"--" {
-            is_path[index + 1..].fill(true);
-            break;
-        }
-        let value_follows = if let Some(flag) = bytes.strip_prefix(b"--") {
-            let name = flag.split(|&byte| byte == b'=').next().unwrap_or(flag);
-            long(std::str::from_utf8(name).ok()?)? && !flag.contains(&b'=')
-        } else if let Some(cluster) = bytes.strip_prefix(b"-").filter(|rest| !rest.is_empty()) {
-            let mut value_follows = false;
-            for (at, &flag) in cluster.iter().enumerate() {
-                if !flag.is_ascii() {
-                    return None;
-                }
-                if short(char::from(flag))? {
-                    value_follows = at + 1 == cluster.len();
-                    break;
-                }
-            }
-            value_follows
-        } else {
-            is_path[index] = true;
-            false
-        };
-        if value_follows {
-            // A value that looks like a flag is left to clap to judge.
-            if args.get(index + 1)?.as_encoded_bytes().starts_with(b"-") {
-                return None;
-            }
-            index += 1;
-        }
-        index += 1;
-    }
-    let mut paths = Vec::new();
-    let mut index = 0;
-    args.retain_mut(|arg| {
-        let keep = !is_path[index] || paths.is_empty();
-        if is_path[index] {
-            paths.push(PathBuf::from(if keep {
-                arg.clone()
-            } else {
-                std::mem::take(arg)
-            }));
-        }
-        index += 1;
-        keep
-    });
-    Some(paths)
 }
 
 /// The `-A`/`-W`/`-D` flags in command-line order, so that a later flag overrides an earlier one
@@ -319,81 +222,4 @@ fn level_flags(matches: &ArgMatches) -> Vec<(Level, String)> {
         .into_iter()
         .map(|(_, level, name)| (level, name))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{level_flags, parse, Args};
-    use clap::{CommandFactory, FromArgMatches};
-    use std::ffi::OsString;
-
-    /// What clap alone makes of `args`: the arguments as `Debug` text, or the error's text.
-    fn clap_alone(args: &[OsString]) -> String {
-        let parsed = Args::command()
-            .try_get_matches_from(args)
-            .and_then(|mut matches| {
-                let level_flags = level_flags(&matches);
-                Ok((Args::from_arg_matches_mut(&mut matches)?, level_flags))
-            });
-        match parsed {
-            Ok(parsed) => format!("{parsed:?}"),
-            Err(error) => format!("{:?}: {error}", error.kind()),
-        }
-    }
-
-    fn parsed(args: &[OsString]) -> String {
-        match parse(args.to_vec()) {
-            Ok(parsed) => format!("{parsed:?}"),
-            Err(error) => format!("{:?}: {error}", error.kind()),
-        }
-    }
-
-    fn arguments(words: &[&str]) -> Vec<OsString> {
-        std::iter::once("cargo-objlint")
-            .chain(words.iter().copied())
-            .map(OsString::from)
-            .collect()
-    }
-
-    #[test]
-    fn paths_are_read_as_clap_reads_them() {
-        for words in [
-            &["a.rs", "-D", "warnings", "b.rs", "-j2", "src"][..],
-            &["--config", "c.toml", "a.rs", "--format=json", "b.rs"],
-            &[
-                "-Dwarnings",
-                "-A",
-                "objlint::pipe_first_instance_missing",
-                "a.rs",
-            ],
-            &["--explain", "non_unique_object_name", "a.rs", "b.rs"],
-            &["a.rs", "--", "-D", "--fix"],
-            &["a.rs", "-", "b.rs"],
-            &["--dry-run", "a.rs", "b.rs"],
-            &["--fix", "--diff", "a.rs", "b.rs"],
-            &["a.rs", "--bogus", "b.rs"],
-            &["-j", "-D", "a.rs"],
-            &["a.rs", "b.rs", "--help"],
-        ] {
-            let args = arguments(words);
-            assert_eq!(parsed(&args), clap_alone(&args), "{words:?}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn any_arguments_are_read_as_clap_reads_them(
-            words in proptest::collection::vec(proptest::sample::select(vec![
-                "a.rs", "src", "b", "-", "--", "x=y", "-D", "warnings", "-Dwarnings", "-A",
-                "-W", "--deny", "--deny=warnings", "-j", "2", "-j2", "-jD", "--jobs", "--jobs=2",
-                "--format", "short", "--format=json", "--message-format", "--explain",
-                "non_unique_object_name", "--list", "--fix", "--fix-unsafe", "--diff",
-                "--dry-run", "--warn-only", "--config", "--baseline", "--write-baseline",
-                "--color=never", "-x", "--bogus", "-h", "-V", "--version", "-Dé", "--",
-            ]), 0..12),
-        ) {
-            let args = arguments(&words);
-            proptest::prop_assert_eq!(parsed(&args), clap_alone(&args));
-        }
-    }
 }
