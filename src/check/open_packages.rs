@@ -111,37 +111,21 @@ impl<'p> OpenPackages<'p> {
     }
 }
 
-/// The index of the last of `paths` (plain, sorted by their bytes) that is `directory` (plain),
-/// inside it, or a directory around it; `usize::MAX` if none is.
-///
-/// Searched, not scanned: pre-commit passes thousands of paths, and a run meets a package per
-/// crate. Sorted by bytes, the paths inside `directory` are one stretch (those starting with
-/// it and a separator), and each other path that can hold its files is `directory` itself or
-/// one of its ancestors, which plain paths write as a prefix ending before a separator.
+/// The index of the last of `paths` (plain) that is `directory` (plain), inside it, or a
+/// directory around it; `usize::MAX` if none is.
 fn last_holding(paths: &[&[u8]], directory: &[u8]) -> usize {
-    let separator = |byte: &u8| std::path::is_separator(char::from(*byte));
-    // The last index of a path equal to `bytes` (the same path may be given twice).
-    let last_equal = |bytes: &[u8]| {
-        let after = paths.partition_point(|&path| path <= bytes);
-        (after > 0 && paths[after - 1] == bytes).then(|| after - 1)
+    let separator =
+        |byte: Option<&u8>| byte.is_some_and(|&byte| std::path::is_separator(char::from(byte)));
+    let holds = |path: &[u8]| {
+        let inside = path.starts_with(directory)
+            && (separator(directory.last()) || separator(path.get(directory.len())));
+        let around =
+            !path.is_empty() && directory.starts_with(path) && separator(directory.get(path.len()));
+        path == directory || inside || around
     };
-    let mut inside = directory.to_vec();
-    if !directory.last().is_some_and(separator) {
-        inside.push(std::path::MAIN_SEPARATOR as u8);
-    }
-    let first_inside = paths.partition_point(|&path| path < inside.as_slice());
-    let inside_count = paths[first_inside..].partition_point(|path| path.starts_with(&inside));
-    let last_inside = (inside_count > 0).then(|| first_inside + inside_count - 1);
-    let ends_of_ancestors = directory
+    paths
         .iter()
-        .enumerate()
-        .filter(|&(at, byte)| at > 0 && separator(byte))
-        .map(|(at, _)| at);
-    ends_of_ancestors
-        .chain([directory.len()])
-        .filter_map(|end| last_equal(&directory[..end]))
-        .chain(last_inside)
-        .max()
+        .rposition(|path| holds(path))
         .unwrap_or(usize::MAX)
 }
 
@@ -242,21 +226,9 @@ impl PackageWork {
 mod tests {
     use super::last_holding;
 
-    /// The rule [`last_holding`] searches for, read from every path.
-    fn last_holding_scanned(paths: &[&[u8]], directory: &[u8]) -> usize {
-        let within = |inner: &[u8], outer: &[u8]| {
-            inner.starts_with(outer)
-                && (inner.len() == outer.len() || inner.get(outer.len()) == Some(&b'/'))
-        };
-        paths
-            .iter()
-            .rposition(|path| within(path, directory) || within(directory, path))
-            .unwrap_or(usize::MAX)
-    }
-
     #[cfg(unix)]
     #[test]
-    fn the_last_path_holding_a_package_is_found_by_searching() {
+    fn the_last_path_holding_a_package() {
         let paths: Vec<&[u8]> = [
             "/w/a",
             "/w/a-b/x.rs",
@@ -283,25 +255,6 @@ mod tests {
                 last_holding(&paths, directory.as_bytes()),
                 expected,
                 "{directory}"
-            );
-        }
-    }
-
-    #[cfg(unix)]
-    proptest::proptest! {
-        #[test]
-        fn searching_for_the_last_path_holding_a_package_finds_what_scanning_finds(
-            mut paths in proptest::collection::vec("(/[ab.-]{1,2}){1,4}", 0..40),
-            directory in "(/[ab.-]{1,2}){1,3}",
-        ) {
-            let plain = |path: &String| path.split('/').skip(1).all(|part| part != "." && part != "..");
-            paths.retain(plain);
-            proptest::prop_assume!(plain(&directory));
-            let mut paths: Vec<&[u8]> = paths.iter().map(String::as_bytes).collect();
-            paths.sort_unstable();
-            proptest::prop_assert_eq!(
-                last_holding(&paths, directory.as_bytes()),
-                last_holding_scanned(&paths, directory.as_bytes())
             );
         }
     }
