@@ -4,7 +4,6 @@
 //! left it and the last of its files has been read. No stage waits for the whole tree, and
 //! memory follows the files that matter.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,7 +15,7 @@ use crate::check::run::{Place, Run, Settings};
 use crate::policy::config::Config;
 use crate::project::discover::{self, Found, Next, PathKinds, WalkOptions};
 use crate::project::package::Package;
-use crate::project::packages::{self, Packages};
+use crate::project::packages::Packages;
 use crate::project::workspace::{self, Workspaces};
 
 /// Checks `paths` on the current thread pool; see the module documentation.
@@ -71,7 +70,7 @@ fn check_paths_as(
         path_errors: Vec::new(),
     };
     rayon::in_place_scope(|scope| {
-        walk.walk_all(scope, &walked, &absolute_walked, kinds, &options);
+        walk.walk_all(scope, &walked, kinds, &options);
     });
     let Walk {
         packages,
@@ -130,17 +129,6 @@ fn report(
             .map(|(path, error)| (display_path(&path, run.cwd), format!("{error:#}"))),
     );
     report
-}
-
-/// How many paths are looked up at a time ahead of the walk (see [`packages::look_up`]):
-/// enough to keep the pool busy; the first stretch, which the walk waits for, is shorter.
-const LOOK_AHEAD: usize = 256;
-const FIRST_LOOK_AHEAD: usize = 32;
-
-/// `paths` in the stretches they are looked up in.
-fn stretches<'a, 'p>(paths: &'a [&'p Path]) -> impl Iterator<Item = &'a [&'p Path]> {
-    let first = paths.len().min(FIRST_LOOK_AHEAD);
-    std::iter::once(&paths[..first]).chain(paths[first..].chunks(LOOK_AHEAD))
 }
 
 /// The walk's side of a run: where each file it finds goes.
@@ -223,39 +211,20 @@ impl<'r> Walk<'r> {
         Next::Continue
     }
 
-    /// Walks `walked` (the same paths, absolute, in `absolute_walked`), then hands the packages
+    /// Walks `walked`, then hands the packages
     /// still open to the pool: the walk has left them all.
     fn walk_all<'s>(
         &mut self,
         scope: &rayon::Scope<'s>,
         walked: &[&Path],
-        absolute_walked: &[&Path],
         kinds: PathKinds,
         options: &WalkOptions,
     ) where
         'r: 's,
     {
-        // Which directories above the paths hold a package is asked on the pool, a stretch of
-        // paths ahead of the walk: the first stretch before the walk starts, each next one
-        // while the walk hands out the files of the one before.
-        let mut asked = HashSet::new();
-        let mut stretches = stretches(walked).zip(stretches(absolute_walked)).peekable();
-        let first_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
-        let mut ahead = packages::look_up(first_stretch, &mut asked);
-        let mut first = 0;
-        while let Some((stretch, _)) = stretches.next() {
-            self.packages.add_looked_up(ahead);
-            let next_stretch = stretches.peek().map_or(&[][..], |(_, absolute)| absolute);
-            (ahead, ()) = rayon::join(
-                || packages::look_up(next_stretch, &mut asked),
-                || {
-                    discover::discover(stretch, kinds, options, &mut |argument, found| {
-                        self.found(scope, first + argument, found)
-                    });
-                },
-            );
-            first += stretch.len();
-        }
+        discover::discover(walked, kinds, options, &mut |argument, found| {
+            self.found(scope, argument, found)
+        });
         let run = self.run;
         for (work, _) in std::mem::take(&mut self.open.packages) {
             scope.spawn(move |_| work.walk_done(run));

@@ -1,10 +1,10 @@
 //! The package of each file a run checks, found from the walk's listing and cached by
-//! directory, and looked up ahead of the walk on the thread pool.
+//! directory.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::project::manifest::{read_package, ManifestError};
 use crate::project::package::{stand_in, Package};
@@ -22,9 +22,6 @@ pub struct Packages {
     walked: Vec<Vec<u8>>,
     /// The directories under `walked` that the walk found a `Cargo.toml` in.
     listed_manifests: HashSet<OsString>,
-    /// Directories outside the walk already looked up, with the `Cargo.toml` read in each
-    /// (`None` when there is none; see [`look_up`]).
-    looked_up: HashMap<OsString, Option<Result<Option<Package>, ManifestError>>>,
     /// Manifests that could not be read, reported once each.
     pub errors: Vec<(PathBuf, ManifestError)>,
 }
@@ -66,15 +63,6 @@ impl Packages {
         self.listed_manifests.contains(directory.as_os_str())
     }
 
-    /// Keeps what [`look_up`] found, for the walk to use.
-    pub fn add_looked_up(&mut self, looked_up: LookedUp) {
-        self.looked_up.extend(
-            looked_up
-                .into_iter()
-                .map(|(directory, package)| (directory.as_os_str().to_owned(), package)),
-        );
-    }
-
     fn for_directory(&mut self, directory: &Path) -> Option<Arc<Package>> {
         if let Some(known) = self.by_directory.get(directory.as_os_str()) {
             return known.clone();
@@ -84,8 +72,6 @@ impl Packages {
             self.listed_manifests
                 .contains(directory.as_os_str())
                 .then(|| read_package(&manifest))
-        } else if let Some(package) = self.looked_up.remove(directory.as_os_str()) {
-            package
         } else {
             manifest.is_file().then(|| read_package(&manifest))
         };
@@ -120,48 +106,4 @@ impl Packages {
                     || root.last() == Some(&b'/'))
         })
     }
-}
-
-/// What [`look_up`] found: each directory it asked about, with the `Cargo.toml` read in it
-/// (`None` when there is none).
-pub(crate) type LookedUp<'p> = Vec<(&'p Path, Option<Result<Option<Package>, ManifestError>>)>;
-
-/// Looks up, on the thread pool, the packages of the files and directories `paths`
-/// (absolute): which of their ancestors hold a `Cargo.toml`, up to the nearest package, and
-/// reads those; directories in `asked` are skipped, and those it asks about are added. A
-/// pre-commit hook passes thousands of files from as many directories, and the walk, which
-/// hands out one file at a time, would otherwise stop at each to ask the file system while
-/// the other threads wait. It takes no [`Packages`], so that it can run beside the walk.
-pub(crate) fn look_up<'p>(paths: &[&'p Path], asked: &mut HashSet<&'p OsStr>) -> LookedUp<'p> {
-    use rayon::prelude::*;
-    // Each directory is asked about once, by the first task to reach it, which goes on up to
-    // the nearest package unless another task has taken the directory above: no task waits
-    // for another, as rounds of one level each would.
-    let taken = Mutex::new(std::mem::take(asked));
-    let found = paths
-        .par_iter()
-        .flat_map_iter(|path| {
-            let mut found = Vec::new();
-            for directory in path.ancestors().skip(1) {
-                if !taken
-                    .lock()
-                    .expect("no task panicked")
-                    .insert(directory.as_os_str())
-                {
-                    break;
-                }
-                let manifest = directory.join("Cargo.toml");
-                let package = manifest.is_file().then(|| read_package(&manifest));
-                // Up from a directory without a package (no manifest, or a workspace's).
-                let go_on = matches!(package, None | Some(Ok(None)));
-                found.push((directory, package));
-                if !go_on {
-                    break;
-                }
-            }
-            found
-        })
-        .collect();
-    *asked = taken.into_inner().expect("no task panicked");
-    found
 }
