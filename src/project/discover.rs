@@ -95,9 +95,9 @@ pub const NOT_REGULAR: &str = "not a regular file (a FIFO, a device or a socket)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathKinds {
     /// A path named `*.rs` is taken as a file ([`Found::NamedFile`]) and any other is asked
-    /// of the file system. Asking costs a path lookup per file, about a tenth of a run over
-    /// a pre-commit hook's thousands of files; a directory or a missing file named `*.rs`
-    /// is rare, and is found when the file cannot be read.
+    /// of the file system: asking costs a path lookup per file, and a directory or a missing
+    /// file named `*.rs` is rare, and is found when the file cannot be read.
+    /// Saves 4-8 ms of CPU (2-4%) on the 5,000-file case of `benches/vs-ripgrep.sh`.
     ByName,
     /// Every path is asked of the file system.
     Asked,
