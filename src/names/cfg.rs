@@ -56,47 +56,60 @@ impl Choices {
 /// `target_os = "linux"`, and `all`/`any`/`not` of such. What it cannot decide is taken as
 /// possible.
 fn excludes_windows(cfg: &str) -> bool {
-    fn holds_on_windows(cfg: &str) -> Option<bool> {
-        let cfg = cfg.trim();
-        let inner = |prefix: &str| {
-            cfg.strip_prefix(prefix)
-                .and_then(|rest| rest.strip_suffix(')'))
-                .map(split_predicates)
-        };
-        if let Some(parts) = inner("not(") {
-            return match parts.as_slice() {
-                [one] => holds_on_windows(one).map(|holds| !holds),
-                _ => None,
-            };
-        }
-        // `all` is decided by one part that does not hold, `any` by one that does; otherwise
-        // only when every part is known.
-        for (combinator, decisive) in [("all(", false), ("any(", true)] {
-            if let Some(parts) = inner(combinator) {
-                let values: Vec<Option<bool>> =
-                    parts.iter().map(|part| holds_on_windows(part)).collect();
-                if values.contains(&Some(decisive)) {
-                    return Some(decisive);
-                }
-                return values
-                    .iter()
-                    .all(|value| *value == Some(!decisive))
-                    .then_some(!decisive);
-            }
-        }
-        let (key, value) = match cfg.split_once('=') {
-            Some((key, value)) => (key.trim(), Some(value.trim().trim_matches('"'))),
-            None => (cfg, None),
-        };
-        match (key, value) {
-            ("windows", None) => Some(true),
-            ("unix" | "wasm", None) | ("target_vendor", Some("apple")) => Some(false),
-            ("target_os", Some(os)) => Some(os == "windows"),
-            ("target_family", Some(family)) => Some(family == "windows"),
+    let on_windows = |key: &str, value: Option<&str>| match (key, value) {
+        ("windows", None) => Some(true),
+        ("unix" | "wasm", None) | ("target_vendor", Some("apple")) => Some(false),
+        ("target_os", Some(os)) => Some(os == "windows"),
+        ("target_family", Some(family)) => Some(family == "windows"),
+        _ => None,
+    };
+    evaluate(cfg, &on_windows) == Some(false)
+}
+
+/// Whether code under the `cfg` predicate is compiled only in tests: the predicate is false
+/// whenever `test` is (`test`, `all(test, windows)`, `all(not(miri), test)`), whatever the
+/// other options are.
+pub fn requires_test(cfg: &str) -> bool {
+    let without_test =
+        |key: &str, value: Option<&str>| (key == "test" && value.is_none()).then_some(false);
+    evaluate(cfg, &without_test) == Some(false)
+}
+
+/// The value of a `cfg` predicate where `option` gives the options it knows (`None`: unknown),
+/// `all`/`any`/`not` of them included; `None` when the known options do not decide it.
+fn evaluate(cfg: &str, option: &dyn Fn(&str, Option<&str>) -> Option<bool>) -> Option<bool> {
+    let cfg = cfg.trim();
+    let inner = |prefix: &str| {
+        cfg.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(')'))
+            .map(split_predicates)
+    };
+    if let Some(parts) = inner("not(") {
+        return match parts.as_slice() {
+            [one] => evaluate(one, option).map(|holds| !holds),
             _ => None,
+        };
+    }
+    // `all` is decided by one part that does not hold, `any` by one that does; otherwise
+    // only when every part is known.
+    for (combinator, decisive) in [("all(", false), ("any(", true)] {
+        if let Some(parts) = inner(combinator) {
+            let values: Vec<Option<bool>> =
+                parts.iter().map(|part| evaluate(part, option)).collect();
+            if values.contains(&Some(decisive)) {
+                return Some(decisive);
+            }
+            return values
+                .iter()
+                .all(|value| *value == Some(!decisive))
+                .then_some(!decisive);
         }
     }
-    holds_on_windows(cfg) == Some(false)
+    let (key, value) = match cfg.split_once('=') {
+        Some((key, value)) => (key.trim(), Some(value.trim().trim_matches('"'))),
+        None => (cfg, None),
+    };
+    option(key, value)
 }
 
 /// The comma-separated predicates inside `all(…)`, `any(…)` or `not(…)`, nested ones whole.
@@ -118,4 +131,30 @@ fn split_predicates(list: &str) -> Vec<&str> {
     parts.push(&list[start..]);
     parts.retain(|part| !part.trim().is_empty());
     parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::requires_test;
+
+    #[test]
+    fn test_only_cfgs_are_those_false_without_test() {
+        for cfg in [
+            "test",
+            "all(test, windows)",
+            "all(not(miri), test)",
+            "all(any(test, doc), test)",
+        ] {
+            assert!(requires_test(cfg), "`{cfg}` holds only in tests");
+        }
+        for cfg in [
+            "not(test)",
+            "any(test, debug_assertions)",
+            "windows",
+            "all(windows, not(test))",
+            "test = \"x\"",
+        ] {
+            assert!(!requires_test(cfg), "`{cfg}` can hold outside tests");
+        }
+    }
 }
