@@ -266,6 +266,71 @@ fn a_top_level_key_below_lints_says_where_it_belongs() {
     );
 }
 
+/// A package whose only findings are in test code: a `#[cfg(test)]` module of the library
+/// and an integration test, one name each.
+fn test_code_package(config: &str) -> Tree {
+    let unit_test = format!(
+        "#[cfg(test)]\nmod tests {{\n{}}}\n",
+        mapping_named("UnitTestMapping")
+    );
+    Tree::new()
+        .file("Cargo.toml", format!("{}{config}", manifest("tested")))
+        .file("src/lib.rs", unit_test)
+        .file("tests/it.rs", mapping_named("IntegrationMapping"))
+}
+
+#[test]
+fn test_code_level_caps_findings_in_test_code() {
+    let tree = test_code_package("");
+    // By default a finding in test code is a warning, whatever the command line raises.
+    for flags in [
+        &[][..],
+        &["-D", "warnings"],
+        &["-D", "non_unique_object_name"],
+    ] {
+        objlint(&tree.root, flags)
+            .assert_code(0)
+            .assert_stderr_has(&format!(
+                "warning[objlint::non_unique_object_name]: {}",
+                name_finding("UnitTestMapping")
+            ))
+            .assert_stderr_has(&name_finding("IntegrationMapping"))
+            .assert_stderr_has(
+                "this is test code: its findings are at most `warn` (`test-code-level`)",
+            )
+            .assert_stderr_lacks("error[")
+            .assert_stderr_has("objlint: 0 errors, 4 warnings in 2 files checked");
+    }
+    let json = objlint(&tree.root, &["--format", "json"]);
+    let findings = json.json_findings("objlint::non_unique_object_name");
+    assert_eq!(findings.len(), 2, "{json}");
+    for finding in findings {
+        assert_eq!(finding["message"]["level"], "warning", "{json}");
+    }
+    let sarif = objlint(&tree.root, &["--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 4, "{sarif}");
+    assert!(
+        results.iter().all(|result| result["level"] == "warning"),
+        "{sarif}"
+    );
+    // "deny" keeps each lint's own level; "allow" drops the findings; -A still applies.
+    let deny = test_code_package("\n[package.metadata.objlint]\ntest-code-level = \"deny\"\n");
+    objlint(&deny.root, &[])
+        .assert_code(1)
+        .assert_stderr_has("objlint: 4 errors, 0 warnings in 2 files checked")
+        .assert_stderr_lacks("this is test code");
+    objlint(&deny.root, &["-A", "non_unique_object_name"])
+        .assert_code(1)
+        .assert_stderr_lacks("non_unique_object_name]")
+        .assert_stderr_has("objlint: 2 errors, 0 warnings");
+    let allow = test_code_package("").file("objlint.toml", "test-code-level = \"allow\"\n");
+    objlint(&allow.root, &["-D", "warnings"])
+        .assert_code(0)
+        .assert_stderr_lacks("[objlint::");
+}
+
 #[test]
 fn warn_only_and_exit_zero_are_trial_runs_that_still_fail_on_errors() {
     let tree = Tree::package("trial").file("src/main.rs", CLASH_MAIN);
@@ -304,6 +369,8 @@ fn bad_configurations_name_the_file_line_and_key() {
         ("shared-names = [\"ok\", { regex = \"(unclosed\" }]\n", 1, "shared-names"),
         ("\nshared-names = [\n  \"ok\",\n  { pattern = \"x\" },\n]\n", 4, "shared-names"),
         ("shared-names = [\"ok\", 42]\n", 1, "shared-names"),
+        ("\ntest-code-level = \"error\"\n", 2, "test-code-level"),
+        ("test-code-level = 1\n", 1, "test-code-level"),
     ];
     for (contents, line, key) in cases {
         let tree = Tree::package("bad")

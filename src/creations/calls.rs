@@ -138,6 +138,7 @@ impl CreationFinder<'_> {
             via: None,
             binding_crate,
             cfg: None,
+            in_test_code: false,
         });
         if let Some(frame) = self.frames.last_mut() {
             frame.creations.push(index);

@@ -12,6 +12,10 @@ use crate::scan::source::ByteSpan;
 /// known, the name is resolved, and a name with `cfg` alternatives gives one `Creation` per
 /// distinct name: the facts every lint sees.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about one call, each read by its own lint"
+)]
 pub struct Creation<Name = ObjectName> {
     pub api: Arc<Api>,
     /// Index of the file in the package's file list.
@@ -55,6 +59,9 @@ pub struct Creation<Name = ObjectName> {
     /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name
     /// (`None` until the name is resolved).
     pub cfg: Option<String>,
+    /// Whether the call is in test-only code (see [`crate::creations::test_code`]), or in a
+    /// file of a test or bench target.
+    pub in_test_code: bool,
 }
 
 /// A creation as found in its file, its name not yet resolved.
@@ -82,6 +89,7 @@ impl FoundCreation {
             via: self.via.clone(),
             binding_crate: self.binding_crate,
             cfg,
+            in_test_code: self.in_test_code,
         }
     }
 }

@@ -14,6 +14,7 @@ mod finder;
 mod items;
 mod macros;
 pub mod result_flow;
+mod test_code;
 
 use syn::visit::Visit;
 
@@ -54,6 +55,11 @@ pub fn find(
     );
     finder.visit_file(syntax);
     finder.creations.sort_by_key(|creation| creation.call.start);
+    let test_code = test_code::spans(file, syntax);
+    for creation in &mut finder.creations {
+        creation.in_test_code =
+            place.in_test_target || test_code.iter().any(|span| span.contains(creation.call));
+    }
     FileFacts {
         creations: finder.creations,
         items: items.items,

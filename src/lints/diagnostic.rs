@@ -27,6 +27,9 @@ pub struct Diagnostic {
     /// shown instead, since editing that literal changes it (see
     /// `check::package::shown_at_literal`).
     pub shown_at: Option<(usize, ByteSpan)>,
+    /// Whether the finding is in test-only code, where its level is capped at
+    /// `test-code-level` (see [`crate::policy::finish`]).
+    pub in_test_code: bool,
 }
 
 /// A span with the short text printed under it.
@@ -85,6 +88,7 @@ impl Diagnostic {
             enclosing_item: None,
             called: None,
             shown_at: None,
+            in_test_code: false,
         }
     }
 

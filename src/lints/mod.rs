@@ -127,6 +127,7 @@ fn check_one(creation: &Creation, context: &LintContext) -> Vec<Diagnostic> {
     for diagnostic in &mut acc {
         diagnostic.enclosing_item = Some(creation.enclosing_item.clone());
         diagnostic.called = Some(creation.api.name.to_string());
+        diagnostic.in_test_code = creation.in_test_code;
         if let (None, crate::names::ObjectName::Known(name)) =
             (&diagnostic.object_name, &creation.name)
         {

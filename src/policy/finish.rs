@@ -10,7 +10,8 @@ use crate::scan::source::SourceFile;
 /// What happens to a file's findings after the lints: names the configuration accepts as unique
 /// or declares shared with another program (`shared-names`) are dropped, then the suppressions
 /// written in the file hide what they cover (and report themselves when they cover nothing),
-/// then each finding gets its level and those at allow are dropped.
+/// then each finding gets its level, at most `test-code-level` in test-only code, and those at
+/// allow are dropped.
 pub fn finish(
     file: &SourceFile,
     mut diagnostics: Vec<Diagnostic>,
@@ -36,8 +37,20 @@ pub fn finish(
         let suppressions = suppress::collect(file, &diagnostics);
         diagnostics = suppressions.apply(diagnostics, file, config.require_suppression_reason);
     }
+    let test_code_level = config.test_code_level();
     for diagnostic in &mut diagnostics {
         diagnostic.level = config.finding_level(diagnostic.lint);
+        // The cap comes last, after `-D`/`-W`/`-A`, `-D warnings` and `--warn-only`: a CI that
+        // runs with `-D warnings` does not fail on a test's names unless asked to.
+        if diagnostic.in_test_code && diagnostic.level > test_code_level {
+            diagnostic.level = test_code_level;
+            if test_code_level != Level::Allow {
+                diagnostic.notes.push(format!(
+                    "this is test code: its findings are at most `{}` (`test-code-level`)",
+                    test_code_level.as_str()
+                ));
+            }
+        }
     }
     diagnostics.retain(|diagnostic| diagnostic.level != Level::Allow);
     // Findings come from several passes (creations, then the crate's name-passing functions,

@@ -37,6 +37,9 @@ pub struct FilePlace {
     /// The libraries of the workspace members the package depends on by path, as its code
     /// names them (`shared::…`), each with its [`member_key`].
     pub members: Vec<Library>,
+    /// Whether the file is compiled only into test and bench targets (`tests/`, `benches/`,
+    /// `[[test]]`, `[[bench]]`): all of it is test code.
+    pub in_test_target: bool,
 }
 
 impl FilePlace {
@@ -57,23 +60,41 @@ pub struct Library {
 /// `["<lib>", "ipc"]` for `src/ipc.rs` or `src/ipc/mod.rs` of a package whose only target in
 /// `src/` is the library, `["<example alpha>"]` for `examples/alpha.rs`.
 pub fn place_of(package: &Package, file: &Path) -> FilePlace {
-    let (key, links_library, module_path) = if let Some(target) = package
+    let (key, links_library, module_path, in_test_target) = if let Some(target) = package
         .targets
         .iter()
         .find(|target| target.src_path == file)
     {
-        (target_key(target), links_library(target), Vec::new())
+        (
+            target_key(target),
+            links_library(target),
+            Vec::new(),
+            is_test_or_bench(target),
+        )
     } else if let Some(root) = root_directory(package, file) {
         let module_path = modules_below(root, file);
-        match targets_rooted_in(package, root).as_slice() {
-            [only] => (target_key(only), links_library(only), module_path),
-            _ => (shared_key(package, root), true, module_path),
+        let targets = targets_rooted_in(package, root);
+        let in_test_target =
+            !targets.is_empty() && targets.iter().all(|target| is_test_or_bench(target));
+        match targets.as_slice() {
+            [only] => (
+                target_key(only),
+                links_library(only),
+                module_path,
+                in_test_target,
+            ),
+            _ => (shared_key(package, root), true, module_path, in_test_target),
         }
     } else {
         let relative = file
             .strip_prefix(package_directory(package))
             .unwrap_or(file);
-        (format!("<file {}>", relative.display()), true, Vec::new())
+        (
+            format!("<file {}>", relative.display()),
+            true,
+            Vec::new(),
+            false,
+        )
     };
     let library = package
         .targets
@@ -96,7 +117,17 @@ pub fn place_of(package: &Package, file: &Path) -> FilePlace {
         module_path: std::iter::once(key).chain(module_path).collect(),
         library,
         members,
+        in_test_target,
     }
+}
+
+/// Whether `target` is an integration test or a bench: test code, which never ships. Examples
+/// and build scripts do ship, as programs of their own or as part of the build.
+fn is_test_or_bench(target: &Target) -> bool {
+    target
+        .kind
+        .iter()
+        .any(|kind| kind == "test" || kind == "bench")
 }
 
 /// The key of the library of the package in `directory`, as the crates of a package that

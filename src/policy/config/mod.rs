@@ -55,6 +55,8 @@ pub struct Config {
     pub shared_names: SharedNames,
     /// Whether a suppression needs a reason (`-- reason`, `reason = "…"`) to take effect.
     pub require_suppression_reason: bool,
+    /// `test-code-level`: the highest level of a finding in test-only code (`None`: warn).
+    pub test_code_level: Option<Level>,
     /// Extra APIs that create named objects, from the `[[api]]` tables.
     pub apis: Vec<ApiDecl>,
     /// `--no-ignore`: the walk reads no ignore files (`.gitignore`, `.ignore`, git's excludes).
@@ -168,6 +170,13 @@ impl Config {
             level = Level::Warn;
         }
         level
+    }
+
+    /// The highest level a finding in test-only code is reported at (`test-code-level`, warn
+    /// by default): test code never ships, and `cargo clippy` without `--all-targets` does not
+    /// lint it at all. Applied after every other level rule, so it only ever lowers a level.
+    pub fn test_code_level(&self) -> Level {
+        self.test_code_level.unwrap_or(Level::Warn)
     }
 
     /// Whether `path` (absolute) is excluded from checking.

@@ -33,6 +33,7 @@ pub(super) struct RawConfig {
     shared_names: Vec<Spanned<toml::Value>>,
     #[serde(default)]
     require_suppression_reason: bool,
+    test_code_level: Option<Spanned<toml::Value>>,
     #[serde(default)]
     api: Vec<Spanned<RawApi>>,
 }
@@ -79,6 +80,10 @@ impl RawConfig {
         let unique_name_patterns =
             regexes(&place, "unique-name-patterns", &self.unique_name_patterns)?;
         let shared_names = shared_names(&place, &self.shared_names)?;
+        let test_code_level = self
+            .test_code_level
+            .map(|level| test_code_level(&place, &level))
+            .transpose()?;
         let apis = self
             .api
             .into_iter()
@@ -93,6 +98,7 @@ impl RawConfig {
             unique_name_patterns,
             shared_names,
             require_suppression_reason: self.require_suppression_reason,
+            test_code_level,
             apis,
             ..Config::default()
         })
@@ -104,8 +110,27 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "exclude",
     "unique-name-patterns",
     "require-suppression-reason",
+    "test-code-level",
     "api",
 ];
+
+/// The level `test-code-level` sets, as written.
+fn test_code_level(place: &Place, level: &Spanned<toml::Value>) -> Result<Level, ConfigError> {
+    level
+        .get_ref()
+        .as_str()
+        .and_then(parse_level)
+        .ok_or_else(|| {
+            place.error(
+                level.span(),
+                format!(
+                "`{}test-code-level`: unknown level `{}`; expected \"allow\", \"warn\" or \"deny\"",
+                place.prefix,
+                level.get_ref()
+            ),
+            )
+        })
+}
 
 fn levels(
     place: &Place,

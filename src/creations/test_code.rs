@@ -1,0 +1,80 @@
+//! Test-only code in a parsed file: items and statements under a `#[cfg]` that requires
+//! `test`, and functions with a test attribute (`#[test]`, `#[tokio::test]`). A finding there
+//! is capped at `test-code-level` (see [`crate::policy::finish`]): test code never ships.
+
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+
+use crate::names::cfg::requires_test;
+use crate::names::scope::cfg_of;
+use crate::scan::source::{ByteSpan, SourceFile};
+
+/// The spans of `syntax`'s test-only code, outermost only, in source order.
+pub fn spans(file: &SourceFile, syntax: &syn::File) -> Vec<ByteSpan> {
+    let mut finder = TestCode {
+        file,
+        spans: Vec::new(),
+    };
+    finder.visit_file(syntax);
+    finder.spans
+}
+
+/// Whether `attrs` make what they are on test-only code: a `#[cfg]` that holds only in tests,
+/// or a test attribute, any path whose last segment is `test` (`#[test]`, `#[tokio::test]`,
+/// `#[sqlx::test]`), as test frameworks name theirs.
+fn is_test_only(attrs: &[syn::Attribute]) -> bool {
+    cfg_of(attrs).is_some_and(|cfg| requires_test(&cfg))
+        || attrs.iter().any(|attr| {
+            attr.path()
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "test")
+        })
+}
+
+struct TestCode<'a> {
+    file: &'a SourceFile,
+    spans: Vec<ByteSpan>,
+}
+
+/// For each node that can hold a call and carries attributes: its span when they make it
+/// test-only (nothing inside needs visiting then), else the nodes inside it.
+macro_rules! test_only_when_marked {
+    ($($method:ident($node:ty) => $walk:path;)*) => {
+        $(
+            fn $method(&mut self, node: &'ast $node) {
+                if is_test_only(&node.attrs) {
+                    self.spans.push(self.file.byte_span(node.span()));
+                } else {
+                    $walk(self, node);
+                }
+            }
+        )*
+    };
+}
+
+impl<'ast> Visit<'ast> for TestCode<'_> {
+    test_only_when_marked! {
+        visit_item_fn(syn::ItemFn) => visit::visit_item_fn;
+        visit_item_mod(syn::ItemMod) => visit::visit_item_mod;
+        visit_item_impl(syn::ItemImpl) => visit::visit_item_impl;
+        visit_item_trait(syn::ItemTrait) => visit::visit_item_trait;
+        visit_item_const(syn::ItemConst) => visit::visit_item_const;
+        visit_item_static(syn::ItemStatic) => visit::visit_item_static;
+        visit_item_macro(syn::ItemMacro) => visit::visit_item_macro;
+        visit_impl_item_fn(syn::ImplItemFn) => visit::visit_impl_item_fn;
+        visit_impl_item_const(syn::ImplItemConst) => visit::visit_impl_item_const;
+        visit_impl_item_macro(syn::ImplItemMacro) => visit::visit_impl_item_macro;
+        visit_trait_item_fn(syn::TraitItemFn) => visit::visit_trait_item_fn;
+        visit_local(syn::Local) => visit::visit_local;
+        visit_stmt_macro(syn::StmtMacro) => visit::visit_stmt_macro;
+        visit_arm(syn::Arm) => visit::visit_arm;
+        visit_expr_block(syn::ExprBlock) => visit::visit_expr_block;
+        visit_expr_unsafe(syn::ExprUnsafe) => visit::visit_expr_unsafe;
+        visit_expr_async(syn::ExprAsync) => visit::visit_expr_async;
+        visit_expr_closure(syn::ExprClosure) => visit::visit_expr_closure;
+        visit_expr_call(syn::ExprCall) => visit::visit_expr_call;
+        visit_expr_method_call(syn::ExprMethodCall) => visit::visit_expr_method_call;
+        visit_expr_macro(syn::ExprMacro) => visit::visit_expr_macro;
+    }
+}
