@@ -55,7 +55,12 @@ pub fn find(
     );
     finder.visit_file(syntax);
     finder.creations.sort_by_key(|creation| creation.call.start);
-    let test_code = test_code::spans(file, syntax);
+    // Most parsed files and items create nothing: their tree is not walked again.
+    let test_code = if finder.creations.is_empty() || place.in_test_target {
+        Vec::new()
+    } else {
+        test_code::spans(file, syntax)
+    };
     for creation in &mut finder.creations {
         creation.in_test_code =
             place.in_test_target || test_code.iter().any(|span| span.contains(creation.call));
