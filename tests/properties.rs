@@ -25,7 +25,8 @@ fn summary(diagnostics: &[Diagnostic], from: usize, shift: usize) -> Vec<String>
         .iter()
         .map(|diagnostic| {
             let mut line = format!(
-                "{} {}..{} {}",
+                "{} {} {}..{} {}",
+                diagnostic.level.as_str(),
                 diagnostic.lint.name,
                 back(diagnostic.primary.span.start),
                 back(diagnostic.primary.span.end),
@@ -76,6 +77,20 @@ fn filler() -> String {
 }
 
 #[test]
+fn a_files_own_cfg_test_holds_when_its_first_items_are_not_parsed() {
+    // Parsed item by item, the items between `#![cfg(test)]` and the creation are left out of
+    // the parse: the file is test code all the same.
+    let text = format!(
+        "#![cfg(test)]\n{}\nfn helper() {{\n    let _ = unsafe {{ CreateEventW(None, true, false, w!(\"Local\\\\Helper\")) }};\n}}\n",
+        filler()
+    );
+    let found = objlint::check_source(&SourceFile::new("tests.rs", text), "fixture")
+        .expect("the file parses");
+    let levels: Vec<&str> = found.iter().map(|found| found.level.as_str()).collect();
+    assert_eq!(levels, ["warn"], "{}", summary(&found, 0, 0).join("\n"));
+}
+
+#[test]
 fn large_files_parsed_item_by_item_report_exactly_what_whole_files_do() {
     let filler = filler();
     let mut checked = 0;
@@ -114,7 +129,7 @@ fn large_files_parsed_item_by_item_report_exactly_what_whole_files_do() {
                 let places = |summary: Vec<String>| -> Vec<String> {
                     summary
                         .iter()
-                        .map(|line| line.split(' ').take(2).collect::<Vec<_>>().join(" "))
+                        .map(|line| line.split(' ').take(3).collect::<Vec<_>>().join(" "))
                         .collect()
                 };
                 assert_eq!(

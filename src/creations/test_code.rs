@@ -11,6 +11,12 @@ use crate::scan::source::{ByteSpan, SourceFile};
 
 /// The spans of `syntax`'s test-only code, outermost only, in source order.
 pub fn spans(file: &SourceFile, syntax: &syn::File) -> Vec<ByteSpan> {
+    // `#![cfg(test)]` at the top of a module's file: a file declared `mod tests;` elsewhere
+    // says so itself, as objlint does not follow `mod` declarations. Read from the text too,
+    // as a file parsed item by item may leave the file's attributes out of `syntax`.
+    if is_test_only(&syntax.attrs) || is_test_only(&leading_inner_attributes(file.parse_text())) {
+        return vec![ByteSpan::new(0, file.text.len())];
+    }
     let mut finder = TestCode {
         file,
         spans: Vec::new(),
@@ -30,6 +36,58 @@ fn is_test_only(attrs: &[syn::Attribute]) -> bool {
                 .last()
                 .is_some_and(|segment| segment.ident == "test")
         })
+}
+
+/// The inner attributes (`#![…]`) a file's text starts with, after comments.
+fn leading_inner_attributes(text: &str) -> Vec<syn::Attribute> {
+    let mut rest = text;
+    let mut attrs = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if let Some(comment) = rest.strip_prefix("//") {
+            rest = comment.split_once('\n').map_or("", |(_, after)| after);
+            continue;
+        }
+        if let Some(comment) = rest.strip_prefix("/*") {
+            rest = comment.split_once("*/").map_or("", |(_, after)| after);
+            continue;
+        }
+        let Some(end) = rest
+            .strip_prefix("#!")
+            .and_then(|after| Some(2 + bracketed_len(after)?))
+        else {
+            return attrs;
+        };
+        let Ok(parsed) = syn::parse::Parser::parse_str(syn::Attribute::parse_inner, &rest[..end])
+        else {
+            return attrs;
+        };
+        attrs.extend(parsed);
+        rest = &rest[end..];
+    }
+}
+
+/// The length of the `[…]` `text` starts with (after spaces), up to its closing bracket.
+fn bracketed_len(text: &str) -> Option<usize> {
+    let start = text.len() - text.trim_start().len();
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for (at, character) in text[start..].char_indices() {
+        match character {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(start + at + 1);
+                }
+            }
+            _ if at == 0 => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 struct TestCode<'a> {
