@@ -11,6 +11,7 @@
 //!   items.
 //! - `outcome`: what a run found ([`Report`]); `error`: why a file was not checked;
 //!   `pool`: the threads.
+//! - `test_modules`: files of modules declared `#[cfg(test)] mod …;`, test code whole.
 
 mod crate_functions;
 pub mod error;
@@ -23,6 +24,7 @@ mod paths;
 mod pipeline;
 pub mod pool;
 mod run;
+mod test_modules;
 mod walked_package;
 
 use std::path::{Path, PathBuf};

@@ -22,6 +22,7 @@ use crate::check::crate_functions::{
 };
 use crate::check::file::{scan_for_apis, PackageFile, Prefilter};
 use crate::check::outcome::NameUse;
+use crate::check::test_modules;
 
 /// Checks every file of one package; `files` come with their read errors already set.
 pub fn check_package(
@@ -141,6 +142,7 @@ fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations
             own.push(creation);
         }
     }
+    let test_modules = test_modules::declared(package, files, &by_file);
     let per_file: Vec<Vec<Diagnostic>> = by_file
         .into_iter()
         .enumerate()
@@ -160,6 +162,11 @@ fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations
             let mut diagnostics = lints::check_all(&own, &context);
             if files[index].context {
                 diagnostics.extend(shown_in_checked_files(&own, &context, files));
+            }
+            if test_modules.contains(&index) {
+                for diagnostic in &mut diagnostics {
+                    diagnostic.in_test_code = true;
+                }
             }
             diagnostics
         })

@@ -14,7 +14,7 @@ mod finder;
 mod items;
 mod macros;
 pub mod result_flow;
-mod test_code;
+pub mod test_code;
 
 use syn::visit::Visit;
 

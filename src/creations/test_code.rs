@@ -7,13 +7,14 @@ use syn::visit::{self, Visit};
 
 use crate::names::cfg::requires_test;
 use crate::names::scope::cfg_of;
+use crate::scan::lexer::code_words;
 use crate::scan::source::{ByteSpan, SourceFile};
 
 /// The spans of `syntax`'s test-only code, outermost only, in source order.
 pub fn spans(file: &SourceFile, syntax: &syn::File) -> Vec<ByteSpan> {
-    // `#![cfg(test)]` at the top of a module's file: a file declared `mod tests;` elsewhere
-    // says so itself, as objlint does not follow `mod` declarations. Read from the text too,
-    // as a file parsed item by item may leave the file's attributes out of `syntax`.
+    // `#![cfg(test)]` at the top of a module's file: how a file whose declaration objlint
+    // does not find (`#[path]`, an inline parent module) says it is test code. Read from the
+    // text too, as a file parsed item by item may leave the file's attributes out of `syntax`.
     if is_test_only(&syntax.attrs) || is_test_only(&leading_inner_attributes(file.parse_text())) {
         return vec![ByteSpan::new(0, file.text.len())];
     }
@@ -23,6 +24,27 @@ pub fn spans(file: &SourceFile, syntax: &syn::File) -> Vec<ByteSpan> {
     };
     finder.visit_file(syntax);
     finder.spans
+}
+
+/// Whether `parent` (a module's file) declares its child module `module` with `mod module;`,
+/// and if so whether under a test-only `#[cfg]`: then the child's file is test code whole.
+pub fn declares_module(parent: &SourceFile, module: &str) -> Option<bool> {
+    if !parent.text.contains(module) {
+        return None;
+    }
+    let skeleton = parent.skeleton();
+    if skeleton.unbalanced {
+        return None;
+    }
+    skeleton.items.iter().find_map(|item| {
+        let text = parent.slice(item.span);
+        if !text.trim_end().ends_with(';') || !code_words(text).any(|word| word == "mod") {
+            return None;
+        }
+        let declared = syn::parse_str::<syn::ItemMod>(text).ok()?;
+        (declared.ident == module && declared.content.is_none())
+            .then(|| is_test_only(&declared.attrs))
+    })
 }
 
 /// Whether `attrs` make what they are on test-only code: a `#[cfg]` that holds only in tests,
