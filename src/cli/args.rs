@@ -20,7 +20,10 @@ use crate::lints::Level;
     version,
     max_term_width = 100
 )]
-#[allow(clippy::struct_excessive_bools)] // Command-line switches are bools by nature.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "command-line switches are bools by nature"
+)]
 #[command(group = clap::ArgGroup::new("fixing").args(["fix", "fix_unsafe"]).multiple(true))]
 pub struct Args {
     /// Files and directories to check instead of the whole workspace.
