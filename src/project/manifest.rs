@@ -151,6 +151,7 @@ const READ_TABLES: &[&str] = &[
     "bench",
     "dependencies",
     "dev-dependencies",
+    "target",
 ];
 
 /// The tables that say which packages belong to a workspace: `[workspace]`, and the path
@@ -205,7 +206,17 @@ pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>, ManifestE
         .and_then(toml::Value::as_str)
         .ok_or_else(|| ManifestError::MissingName(manifest.to_owned()))?
         .to_owned();
-    let inherited = |key: &str| inherited_package_key(directory, key);
+    // The workspace's root manifest is read at most once, and only when a key inherits.
+    let workspace = std::cell::OnceCell::new();
+    let workspace = || {
+        workspace
+            .get_or_init(|| workspace_of(directory, package))
+            .as_ref()
+    };
+    let inherited = |key: &str| {
+        let (_, table) = workspace()?;
+        Some(table.get("package")?.get(key)?.as_str()?.to_owned())
+    };
     let version =
         string_or_inherited(package, "version", &inherited).unwrap_or_else(|| "0.0.0".to_owned());
     let edition =
@@ -216,24 +227,69 @@ pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>, ManifestE
         version,
         manifest_path: manifest.to_owned(),
         targets,
-        path_dependencies: crate_path_dependencies(directory, &table),
+        path_dependencies: crate_path_dependencies(directory, &table, &workspace),
     }))
 }
 
-/// The dependencies of `[dependencies]` and `[dev-dependencies]` written with a `path`.
-fn crate_path_dependencies(directory: &Path, manifest: &Table) -> Vec<PathDependency> {
-    ["dependencies", "dev-dependencies"]
+/// The dependencies of `[dependencies]` and `[dev-dependencies]` (also under `[target.…]`)
+/// taken by `path`: written in the manifest, or inherited with `workspace = true` from the
+/// workspace's `[workspace.dependencies]`, whose `path` is relative to the workspace root. As
+/// cargo reads them, the crate name is the member's key in either case: an inherited
+/// dependency is looked up by that key, and a `package` beside `workspace = true` is ignored
+/// (rust-lang/cargo#12546); the workspace's own `package = "…"` renames the package only.
+fn crate_path_dependencies<'w>(
+    directory: &Path,
+    manifest: &Table,
+    workspace: &dyn Fn() -> Option<&'w (PathBuf, Table)>,
+) -> Vec<PathDependency> {
+    const KINDS: [&str; 2] = ["dependencies", "dev-dependencies"];
+    let mut tables: Vec<&toml::Value> = KINDS
         .iter()
-        .filter_map(|kind| manifest.get(*kind)?.as_table())
+        .filter_map(|kind| manifest.get(*kind))
+        .collect();
+    if let Some(targets) = manifest.get("target").and_then(toml::Value::as_table) {
+        for target in targets.values() {
+            tables.extend(KINDS.iter().filter_map(|kind| target.get(*kind)));
+        }
+    }
+    tables
+        .into_iter()
+        .filter_map(toml::Value::as_table)
         .flat_map(toml::Table::iter)
         .filter_map(|(key, dependency)| {
-            let path = dependency.get("path")?.as_str()?;
+            let inherits = dependency.get("workspace") == Some(&toml::Value::Boolean(true));
+            let directory = if inherits {
+                let (root, table) = workspace()?;
+                let path = table.get("dependencies")?.get(key)?.get("path")?.as_str()?;
+                root.join(path)
+            } else {
+                directory.join(dependency.get("path")?.as_str()?)
+            };
+            // `a/./b` is `a/b`, as a path and as shown.
+            let directory: PathBuf = directory.components().collect();
             Some(PathDependency {
                 crate_name: key.replace('-', "_"),
-                directory: lexically_clean(&directory.join(path)),
+                directory: lexically_clean(&directory),
             })
         })
         .collect()
+}
+
+/// The root directory and `[workspace]` table of the workspace whose keys the package in
+/// `directory` inherits: the root its `package.workspace` names, else the nearest ancestor
+/// whose manifest has a `[workspace]`.
+fn workspace_of(directory: &Path, package: &Table) -> Option<(PathBuf, Table)> {
+    let workspace_table = |root: &Path| {
+        let mut table = read_manifest(&root.join("Cargo.toml")).ok()?;
+        match table.remove("workspace")? {
+            toml::Value::Table(workspace) => Some((root.to_owned(), workspace)),
+            _ => None,
+        }
+    };
+    if let Some(named) = package.get("workspace").and_then(toml::Value::as_str) {
+        return workspace_table(&lexically_clean(&directory.join(named)));
+    }
+    directory.ancestors().find_map(workspace_table)
 }
 
 /// `key = "…"`, or `key.workspace = true` resolved from the workspace's `[workspace.package]`.
@@ -251,15 +307,6 @@ fn string_or_inherited(
         }
         _ => None,
     }
-}
-
-fn inherited_package_key(package_directory: &Path, key: &str) -> Option<String> {
-    package_directory.ancestors().skip(1).find_map(|directory| {
-        let manifest = directory.join("Cargo.toml");
-        let table = read_manifest(&manifest).ok()?;
-        let workspace = table.get("workspace")?.as_table()?;
-        Some(workspace.get("package")?.get(key)?.as_str()?.to_owned())
-    })
 }
 
 /// `path` with `.` and `..` components resolved by name, as cargo joins manifest paths.
@@ -292,7 +339,7 @@ path = "src/l.rs"
 "#;
         let table: Table = read_tables(manifest, READ_TABLES).parse().unwrap();
         let keys: Vec<&String> = table.keys().collect();
-        assert_eq!(keys, ["bin", "cargo-features", "lib", "package"]);
+        assert_eq!(keys, ["bin", "cargo-features", "lib", "package", "target"]);
         assert_eq!(
             table["package"]["description"].as_str(),
             Some("[features]\n")
