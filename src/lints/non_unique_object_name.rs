@@ -47,7 +47,7 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     );
     if !name.predictable.is_empty() {
         diagnostic = diagnostic.with_note(format!(
-            "the name's run-time parts are predictable too: {}",
+            "the name's computed parts are predictable too: {}",
             name.predictable.join(", ")
         ));
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use syn::spanned::Spanned;
 use syn::{Expr, Lit};
 
+use crate::names::build_time::{build_time_match, option_env};
 use crate::names::forms::{
     classify_runtime_value, has_terminator, is_terminator, is_zero, lacks_terminator, map_literals,
     passes_through, tail, template_pieces, TemplatePiece, FORMAT_MACROS, LAZY_TYPES,
@@ -64,6 +65,7 @@ impl Site<'_> {
             Expr::Const(block) => tail(&block.block).map_or(NameIr::Unknown, next),
             Expr::Return(ret) => ret.expr.as_deref().map_or(NameIr::Unknown, next),
             Expr::Macro(mac) => self.macro_name(&mac.mac, depth, binding),
+            Expr::Match(matched) => build_time_match(matched, &next),
             Expr::Call(call) => self.call(call, depth, binding),
             Expr::MethodCall(call) => self.method_call(call, depth, binding),
             Expr::Path(path) => self.path(&path.path, depth),
@@ -154,6 +156,7 @@ impl Site<'_> {
                     Err(_) => NameIr::Unknown,
                 }
             }
+            "option_env" => return option_env(mac),
             "concat" => return self.concat(mac, depth, binding),
             _ if FORMAT_MACROS.contains(&name.as_str()) => return self.format(mac, depth, binding),
             _ if NON_LITERAL_MACROS.contains(&name.as_str()) => return NameIr::Unknown,

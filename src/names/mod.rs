@@ -10,6 +10,7 @@
 //! The resolver never guesses: whatever it cannot prove is [`ObjectName::Unknown`], which gives
 //! no name finding.
 
+pub(crate) mod build_time;
 pub(crate) mod cfg;
 pub(crate) mod forms;
 pub(crate) mod index;

@@ -1,6 +1,7 @@
 //! Resolution: following a [`NameIr`]'s paths through the package's [`ItemIndex`], and the
 //! calls of its functions, to the [`ObjectName`] it denotes, under each `cfg` alternative.
 
+use crate::names::build_time::at_build_time;
 use crate::names::cfg::Choices;
 use crate::names::index::ItemIndex;
 use crate::names::ir::{
@@ -171,9 +172,7 @@ impl Resolver<'_> {
                 self.collect_agreed(values, parts, depth, binding, frame, choices)
             }
             NameIr::Env(variable) => {
-                let (value, what) = self.env(variable).ok_or(ObjectName::Unknown)?;
-                parts.value.push_str(&value);
-                parts.predictable.push(what.to_owned());
+                self.collect_env(variable, parts);
                 Ok(())
             }
             NameIr::Added(text) => {
@@ -220,6 +219,20 @@ impl Resolver<'_> {
         };
         // An item's value does not depend on any caller's arguments.
         self.collect(&item.value, parts, depth + 1, Some(&binding), None, choices)
+    }
+
+    /// `env!(variable)`: a variable cargo sets from the manifest is its value there; any other
+    /// is set by the build, its value as fixed, and as readable from the binary.
+    fn collect_env(&self, variable: &str, parts: &mut Parts) {
+        let (value, what) = self.env(variable).map_or_else(
+            || {
+                let what = at_build_time(variable);
+                (format!("{{{what}}}"), what)
+            },
+            |(value, what)| (value, what.to_owned()),
+        );
+        parts.value.push_str(&value);
+        parts.predictable.push(what);
     }
 
     /// The value of `env!(variable)` and what it is, for the variables cargo sets from the
