@@ -180,15 +180,9 @@ impl ItemCollector<'_> {
                 at: usize::MAX,
                 loop_depth: 0,
             };
-            match site.lower(value) {
-                NameIr::Unknown => return NameIr::Unknown,
-                lowered => values.push(lowered),
-            }
+            values.push(site.lower(value));
         }
-        match <[NameIr; 1]>::try_from(values) {
-            Ok([only]) => only,
-            Err(values) => NameIr::Returns(values),
-        }
+        returned.value(values)
     }
 
     fn lower_items(&mut self) -> Vec<(Vec<String>, ItemValue)> {

@@ -16,6 +16,7 @@ pub const TRANSPARENT_METHODS: &[&str] = &[
     "as_pcwstr",
     "as_ref",
     "as_slice",
+    "as_path",
     "as_str",
     "as_wide",
     "borrow",
@@ -34,7 +35,9 @@ pub const TRANSPARENT_METHODS: &[&str] = &[
     "to_ns_name",
     "to_os_string",
     "to_owned",
+    "to_path_buf",
     "to_string",
+    "to_string_lossy",
     "to_vec",
     "unwrap",
 ];

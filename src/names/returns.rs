@@ -5,6 +5,7 @@ use syn::visit::{self, Visit};
 use syn::Expr;
 
 use crate::names::forms::tail;
+use crate::names::ir::{Cfg, NameIr};
 use crate::names::scope::{cfg_of, parameter_names, pattern_identifiers, LetBinding};
 
 /// What a function body can return, with the `let`s in scope at each value: the place a
@@ -16,6 +17,15 @@ pub struct ReturnedValues {
     pub params: Vec<String>,
     /// Each `return`ed value and the tail, in order.
     pub values: Vec<(Vec<LetBinding>, Expr)>,
+    /// For each value: the `#[cfg]` of the body's statement it is in, and whether that
+    /// statement is the `return` itself, which ends the body wherever its `cfg` holds.
+    gates: Vec<Gate>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Gate {
+    cfg: Option<Cfg>,
+    ends_body: bool,
 }
 
 impl ReturnedValues {
@@ -26,12 +36,26 @@ impl ReturnedValues {
             values: Vec::new(),
             bare_return: false,
         };
+        let mut gates = Vec::new();
         for stmt in &block.stmts {
             finder.visit_stmt(stmt);
+            let cfg = statement_cfg(stmt);
+            let ends_body = matches!(stmt, syn::Stmt::Expr(Expr::Return(_), _));
+            gates.resize(finder.values.len(), Gate { cfg, ends_body });
         }
-        if let Some(tail) = tail(block) {
+        // A block at the end with no value of its own (`{ return …; }`) gives none: it returns.
+        let valued = |tail: &&Expr| match tail {
+            Expr::Block(inner) => crate::names::forms::tail(&inner.block).is_some(),
+            _ => true,
+        };
+        if let Some(tail) = tail(block).filter(valued) {
             let lets = finder.scopes.concat();
             finder.values.push((lets, tail.clone()));
+            let cfg = block.stmts.last().and_then(statement_cfg);
+            gates.push(Gate {
+                cfg,
+                ends_body: true,
+            });
         }
         if finder.bare_return || finder.values.is_empty() {
             return None;
@@ -41,8 +65,88 @@ impl ReturnedValues {
             function: sig.ident.to_string(),
             params,
             values: finder.values,
+            gates,
         })
     }
+
+    /// The function's value from its values lowered in order: the one value, or all of them
+    /// ([`NameIr::Returns`]); where statements of the body are under `#[cfg]`s, the values of
+    /// each `cfg`'s program as [`NameIr::Alternatives`] (`#[cfg(unix)] return …;` then
+    /// `#[cfg(windows)] return …;`), up to the first `return` statement that ends the body.
+    pub fn value(&self, lowered: Vec<NameIr>) -> NameIr {
+        let mut cfgs: Vec<&Cfg> = Vec::new();
+        for cfg in self.gates.iter().filter_map(|gate| gate.cfg.as_ref()) {
+            if !cfgs.contains(&cfg) {
+                cfgs.push(cfg);
+            }
+        }
+        if cfgs.is_empty() {
+            return one_or_all(lowered);
+        }
+        let program = |cfg: Option<&Cfg>| {
+            let mut values = Vec::new();
+            for (gate, value) in self.gates.iter().zip(&lowered) {
+                if gate.cfg.is_none() || gate.cfg.as_ref() == cfg {
+                    values.push(value.clone());
+                    if gate.ends_body {
+                        break;
+                    }
+                }
+            }
+            values
+        };
+        let mut alternatives: Vec<(Cfg, NameIr)> = cfgs
+            .iter()
+            .map(|cfg| ((*cfg).clone(), one_or_all(program(Some(cfg)))))
+            .collect();
+        // Where none of the `cfg`s holds: the values under none, if the body has any.
+        let otherwise = program(None);
+        if !otherwise.is_empty() {
+            let joined: Vec<&str> = cfgs.iter().map(|cfg| cfg.as_str()).collect();
+            let cfg = match joined.as_slice() {
+                [one] => format!("not({one})"),
+                many => format!("not(any({}))", many.join(", ")),
+            };
+            alternatives.push((cfg, one_or_all(otherwise)));
+        }
+        if alternatives
+            .iter()
+            .all(|(_, value)| *value == NameIr::Unknown)
+        {
+            return NameIr::Unknown;
+        }
+        NameIr::Alternatives(alternatives)
+    }
+}
+
+/// The one value, or all of them; unknown if any is.
+fn one_or_all(values: Vec<NameIr>) -> NameIr {
+    if values.contains(&NameIr::Unknown) {
+        return NameIr::Unknown;
+    }
+    match <[NameIr; 1]>::try_from(values) {
+        Ok([only]) => only,
+        Err(values) => NameIr::Returns(values),
+    }
+}
+
+/// The `#[cfg]` written on a statement of the body (an expression statement's attributes are
+/// its expression's).
+fn statement_cfg(stmt: &syn::Stmt) -> Option<Cfg> {
+    let attrs = match stmt {
+        syn::Stmt::Local(local) => &local.attrs,
+        syn::Stmt::Macro(mac) => &mac.attrs,
+        syn::Stmt::Expr(expr, _) => match expr {
+            Expr::Return(inner) => &inner.attrs,
+            Expr::Block(inner) => &inner.attrs,
+            Expr::If(inner) => &inner.attrs,
+            Expr::Match(inner) => &inner.attrs,
+            Expr::Unsafe(inner) => &inner.attrs,
+            _ => return None,
+        },
+        syn::Stmt::Item(_) => return None,
+    };
+    cfg_of(attrs)
 }
 
 /// Collects a body's `return`s with the `let`s visible at each. A `let mut` may change before

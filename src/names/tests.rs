@@ -146,10 +146,7 @@ impl Written<'_> {
                 self.lower(value, &lets, &returned.params, function, usize::MAX)
             })
             .collect();
-        match <[NameIr; 1]>::try_from(values) {
-            Ok([only]) => only,
-            Err(values) => NameIr::Returns(values),
-        }
+        returned.value(values)
     }
 
     /// The argument `main` passes to its call, lowered with `main`'s `let`s before it.
