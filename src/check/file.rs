@@ -121,18 +121,15 @@ impl PackageFile {
         }
     }
 
-    /// Reads the file at `path` of `member`, a package that `package` depends on by path, as
-    /// context of `package`: `None` for a file outside the member's library (see
-    /// [`crates::member_place`]), which `package` cannot name.
+    /// The file at `path` of a member, a package that the package depends on by path, as its
+    /// context at `place` (see [`crates::member_place`]), from what [`member_text`] read.
     pub fn read_member(
         shown_path: PathBuf,
         path: &Path,
-        member: &Package,
-        key: &str,
-        prefilter: &Prefilter,
-    ) -> Option<Self> {
-        let place = crates::member_place(member, path, key)?;
-        let mut file = match read::text_if_mentions(path, &prefilter.kept) {
+        place: FilePlace,
+        read: Result<Option<String>, FileError>,
+    ) -> Self {
+        let mut file = match read {
             Ok(Some(text)) => Self::new(SourceFile::new(shown_path, text), place, None),
             Ok(None) => Self {
                 dropped_from: Some(path.to_owned()),
@@ -141,11 +138,18 @@ impl PackageFile {
             Err(error) => Self::new(
                 SourceFile::new(shown_path, String::new()),
                 place,
-                Some(error.into()),
+                Some(error),
             ),
         };
         file.context = true;
-        Some(file)
+        file
+    }
+
+    /// Whether stage 1 found a creation in the file (or has not scanned it yet).
+    pub fn may_create(&self) -> bool {
+        self.first_scan
+            .as_ref()
+            .is_none_or(|scan| !scan.contribution.creations.is_empty())
     }
 
     /// Whether the file can mention one of `words`: a dropped text is read again, and kept
@@ -213,6 +217,12 @@ pub struct Prefilter {
     /// The same words and `objlint`, which suppressions start with ([`crate::policy::finish`] parses
     /// for them): a file that mentions none of them has its text dropped after the first read.
     kept: WordSearch,
+}
+
+/// The text of a member's file if it mentions a word `prefilter` keeps texts for (`None`:
+/// the text is dropped), for [`PackageFile::read_member`].
+pub fn member_text(path: &Path, prefilter: &Prefilter) -> Result<Option<String>, FileError> {
+    read::text_if_mentions(path, &prefilter.kept).map_err(FileError::from)
 }
 
 impl Prefilter {

@@ -16,6 +16,7 @@
 mod crate_functions;
 pub mod error;
 mod file;
+mod members;
 mod open_packages;
 pub mod outcome;
 mod package;

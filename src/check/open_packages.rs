@@ -211,8 +211,7 @@ impl PackageWork {
                     run,
                 ));
             }
-            let members =
-                walked_package::member_files(&self.package, &self.settings, files.len(), run);
+            let members = walked_package::member_files(&self.package, &self.settings, &files, run);
             let reports = walked_package::check(&self.package, &self.settings, files, members);
             run.checked
                 .lock()

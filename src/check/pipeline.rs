@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::check::members::MemberLibraries;
 use crate::check::open_packages::{FoundFile, OpenPackages};
 use crate::check::outcome::Report;
 use crate::check::paths::{absolute, display_path};
@@ -53,6 +54,7 @@ fn check_paths_as(
         workspaces,
         checked: Mutex::new(Vec::new()),
         misnamed: AtomicBool::new(false),
+        members: MemberLibraries::default(),
     };
     let walked: Vec<&Path> = walk_order.iter().map(|&given| &*paths[given]).collect();
     let absolute_walked: Vec<&Path> = walk_order

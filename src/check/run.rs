@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::catalogue::Catalogue;
 use crate::check::file::Prefilter;
+use crate::check::members::MemberLibraries;
 use crate::check::outcome::FileReport;
 use crate::policy::config::Config;
 use crate::project::workspace::Workspaces;
@@ -26,6 +27,8 @@ pub struct Run<'a> {
     pub checked: Mutex<Vec<(Place, FileReport)>>,
     /// Whether a path taken as a file by its name ([`Found::NamedFile`](crate::project::discover::Found::NamedFile)) is not one.
     pub misnamed: AtomicBool,
+    /// The libraries of members packages depend on by path, read once.
+    pub members: MemberLibraries,
 }
 
 /// What a package is checked with: its configuration (the run's, or the one found for its

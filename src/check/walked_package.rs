@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::check::file::PackageFile;
+use crate::check::members::{self, MemberLibrary};
 use crate::check::outcome::FileReport;
 use crate::check::package;
 use crate::check::paths::display_path;
@@ -192,58 +193,51 @@ pub fn context_files(
 pub fn member_files(
     package: &Package,
     settings: &Settings,
-    count: usize,
+    own_files: &[(usize, Place, PathBuf, PackageFile)],
     run: &Run,
 ) -> Vec<(usize, Place, PathBuf, PackageFile)> {
+    if package.path_dependencies.is_empty() {
+        return Vec::new();
+    }
     let Ok(tree) = std::fs::canonicalize(&run.root) else {
         return Vec::new();
     };
     let own = package.manifest_path.parent();
+    // Under the run's settings, a member reads the same for every package that depends on
+    // it: it is read once.
+    let shared = std::ptr::eq(settings, Arc::as_ptr(&run.settings));
+    let libraries: Vec<Arc<MemberLibrary>> = package
+        .path_dependencies
+        .iter()
+        .filter(|dependency| Some(dependency.directory.as_path()) != own)
+        .filter_map(|dependency| {
+            let directory = &dependency.directory;
+            let read =
+                || members::read_library(directory, &tree, &settings.config, &settings.prefilter);
+            if shared {
+                run.members.get_or_read(directory, read)
+            } else {
+                read().map(Arc::new)
+            }
+        })
+        .collect();
+    // A member's files matter only for a creation: the package's own, whose name may read a
+    // member's item, or a member's, which its name-passing functions lead to. Most packages of
+    // a large workspace have neither.
+    let member_creates = libraries.iter().any(|library| library.may_create());
+    if !member_creates && !own_files.iter().any(|(.., file)| file.may_create()) {
+        return Vec::new();
+    }
+    let count = own_files.len();
     let mut files = Vec::new();
-    for dependency in &package.path_dependencies {
-        let directory = &dependency.directory;
-        let inside = std::fs::canonicalize(directory).is_ok_and(|real| real.starts_with(&tree));
-        if !inside || Some(directory.as_path()) == own {
-            continue;
-        }
-        let Ok(Some(member)) =
-            crate::project::manifest::read_package(&directory.join("Cargo.toml"))
-        else {
-            continue;
-        };
-        let key = crates::member_key(directory);
-        let options = WalkOptions {
-            no_ignore: settings.config.no_ignore,
-            trees: vec![tree.clone()],
-        };
-        let mut paths = Vec::new();
-        discover::discover(
-            &[directory.as_path()],
-            PathKinds::Asked,
-            &options,
-            &mut |_, found| match found {
-                Found::Manifest(manifest) if manifest != member.manifest_path => {
-                    Next::SkipDirectory
-                }
-                Found::File(path) if !settings.config.is_excluded(&path) => {
-                    paths.push(path);
-                    Next::Continue
-                }
-                _ => Next::Continue,
-            },
-        );
-        paths.sort();
-        for path in paths {
-            let shown = display_path(&path, run.cwd);
-            let Some(mut file) =
-                PackageFile::read_member(shown, &path, &member, &key, &settings.prefilter)
-            else {
-                continue;
-            };
-            let index = count + files.len();
-            file.scan_for_apis(index, &settings.catalogue, &settings.prefilter);
-            files.push((index, (usize::MAX, 0), path, file));
-        }
+    for member_file in libraries.iter().flat_map(|library| &library.files) {
+        let shown = display_path(&member_file.path, run.cwd);
+        let path = &member_file.path;
+        let place = member_file.place.clone();
+        let mut file = PackageFile::read_member(shown, path, place, member_file.read.clone());
+        let index = count + files.len();
+        file.scan_for_apis(index, &settings.catalogue, &settings.prefilter);
+        files.push((index, (usize::MAX, 0), path.clone(), file));
     }
     files
 }
