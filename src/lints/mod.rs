@@ -10,6 +10,7 @@ mod labels;
 mod lint;
 mod non_unique_object_name;
 mod pipe_first_instance_missing;
+mod pipes;
 mod shared_object_unchecked;
 mod unchecked_already_exists;
 mod unused_suppression;

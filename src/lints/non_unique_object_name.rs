@@ -5,6 +5,7 @@ use crate::creations::Creation;
 use crate::lints::diagnostic::{quoted, Applicability, Diagnostic, Suggestion};
 use crate::lints::labels;
 use crate::lints::lint::{Level, Lint, LintContext, Subject};
+use crate::lints::pipes;
 use crate::names::unique;
 use crate::names::{mandated, KnownName, Literal, ObjectName};
 
@@ -26,6 +27,12 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     }
     // Another program defines this name: a unique one would not reach it.
     if mandated::find(creation.api.kind, &name.value).is_some() {
+        return;
+    }
+    // A later instance of a pipe another server of its program claims: no squatter can have
+    // created the pipe before it without making that claim fail first, so the risk and the fix
+    // are the claiming creation's, whose finding names the pipe.
+    if pipes::claimed_by_another(creation, context) {
         return;
     }
     let noun = creation.api.kind.noun();

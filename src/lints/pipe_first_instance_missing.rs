@@ -5,6 +5,7 @@ use crate::catalogue::apis::ObjectKind;
 use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::lint::{Level, Lint, LintContext, Subject};
+use crate::lints::pipes;
 use crate::names::{ObjectName, WRITTEN_GUID};
 
 pub static LINT: Lint = Lint {
@@ -28,25 +29,18 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
         ObjectName::Unknown | ObjectName::Param(_) => return,
         _ => {}
     }
-    // Each example, test and binary is a program of its own, which the library is part of.
-    let mut servers_in_program = context.creations.iter().filter(|other| {
-        !other.api.opens_existing
-            && other.api.kind == ObjectKind::NamedPipe
-            && context.in_program_of(creation, other)
-            && same_pipe(other, creation, context)
-    });
-    // A server that made its first instance with the flag creates the later ones without it.
-    let later_instance = servers_in_program
-        .clone()
-        .any(|other| other.first_pipe_instance == Some(true));
+    // A server that made its first instance with the claim creates the later ones without it.
+    if pipes::claimed_by_another(creation, context) {
+        return;
+    }
     // Without any claim, only the program's first creation of a pipe is reported: the later
     // ones are its further instances, which must not claim it. The library's creations come
     // before a program's own (the library's first is reported with the library's code).
-    let earlier_unclaimed = servers_in_program.any(|other| {
+    let earlier_unclaimed = pipes::servers_in_program(creation, context).any(|other| {
         !context.in_program_of(other, creation)
             || (other.file, other.call.start) < (creation.file, creation.call.start)
     });
-    if later_instance || earlier_unclaimed {
+    if earlier_unclaimed {
         return;
     }
     // The claim is made where the call takes it: a flag in `dwOpenMode`, or a builder method.
@@ -84,44 +78,4 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
         ));
     }
     acc.push(diagnostic);
-}
-
-/// Whether two creations name the same pipe: the same resolved name, or the same value in the
-/// argument — the same text once borrows, `self.` and conversions are left out, so a server
-/// that stores the name its first instance claimed (`addr` in `new`, `&self.addr` in `accept`)
-/// is one pipe.
-fn same_pipe(one: &Creation, other: &Creation, context: &LintContext) -> bool {
-    if let (ObjectName::Known(left), ObjectName::Known(right)) = (&one.name, &other.name) {
-        return left.value == right.value;
-    }
-    let text = |creation: &Creation| {
-        context.files.get(creation.file).map(|file| {
-            let text: String = file.slice(creation.name_arg).split_whitespace().collect();
-            value_of(&text).to_owned()
-        })
-    };
-    text(one).is_some() && text(one) == text(other)
-}
-
-/// A name argument's text without what does not change the value: leading `&` and `self.`,
-/// and trailing borrowing conversions.
-fn value_of(mut text: &str) -> &str {
-    const CONVERSIONS: &[&str] = &[
-        ".as_str()",
-        ".as_os_str()",
-        ".as_ref()",
-        ".as_path()",
-        ".clone()",
-        ".to_owned()",
-    ];
-    loop {
-        let before = text;
-        text = text.trim_start_matches('&').trim_start_matches("self.");
-        for conversion in CONVERSIONS {
-            text = text.strip_suffix(conversion).unwrap_or(text);
-        }
-        if text == before {
-            return text;
-        }
-    }
 }
