@@ -62,8 +62,9 @@ fn problem(creation: &Creation, context: &LintContext, name: &KnownName) -> Opti
         let raw_path = matches!(creation.api.origin, Origin::Win32)
             || creation.api.name.starts_with("ServerOptions");
         let (prefix, _) = unique::split_object_name(ObjectKind::NamedPipe, &name.value);
-        return (raw_path && prefix.is_empty() && name.predictable.is_empty())
-            .then(|| "is not a pipe path: it must start with `\\\\.\\pipe\\`".to_owned());
+        return (raw_path && prefix.is_empty() && name.predictable.is_empty()).then(|| {
+            "is not a pipe path: it must start with `\\\\.\\pipe\\` (or `\\\\?\\pipe\\`)".to_owned()
+        });
     }
     if let Some(problem) = namespace_problem(&name.value, creation, context) {
         return Some(problem);

@@ -39,16 +39,17 @@ pub fn split_namespace(name: &str) -> (&str, &str) {
 
 /// Splits an object's name into what locates it and the name proper: the namespace prefix of a
 /// kernel object name, or the `\\.\pipe\` of a pipe path ("Pipe Names", Microsoft's Win32
-/// documentation: the pipe name is what follows it).
+/// documentation: the pipe name is what follows it). A pipe path may start `\\?\pipe\` too:
+/// both `\\.\` and `\\?\` lead to the NT namespace's `Global??` directory, where `pipe` is the
+/// named-pipe device ("Naming Files, Paths, and Namespaces": Win32 File and Device Namespaces).
 pub fn split_object_name(kind: ObjectKind, name: &str) -> (&str, &str) {
     if kind == ObjectKind::NamedPipe {
-        let local = name
-            .get(..9)
-            .filter(|head| head.eq_ignore_ascii_case(r"\\.\pipe\"));
-        return match local {
-            Some(_) => name.split_at(9),
-            None => ("", name),
-        };
+        let bytes = name.as_bytes();
+        let local = bytes.len() >= 9
+            && (bytes[..4] == *br"\\.\" || bytes[..4] == *br"\\?\")
+            && bytes[4..9].eq_ignore_ascii_case(br"pipe\");
+        // The prefix is ASCII, so byte 9 is a character boundary.
+        return if local { name.split_at(9) } else { ("", name) };
     }
     split_namespace(name)
 }
@@ -112,6 +113,18 @@ mod tests {
         assert_eq!(
             split_object_name(ObjectKind::NamedPipe, r"\\.\PIPE\x"),
             (r"\\.\PIPE\", "x")
+        );
+        assert_eq!(
+            split_object_name(ObjectKind::NamedPipe, r"\\?\pipe\x"),
+            (r"\\?\pipe\", "x")
+        );
+        assert_eq!(
+            split_object_name(ObjectKind::NamedPipe, r"\\?\pipes\x"),
+            ("", r"\\?\pipes\x")
+        );
+        assert_eq!(
+            split_object_name(ObjectKind::NamedPipe, "\\\\.\\pipé"),
+            ("", "\\\\.\\pipé")
         );
         assert_eq!(
             split_object_name(ObjectKind::Mutex, r"Global\x"),
