@@ -238,8 +238,13 @@ pub struct Api {
     pub checks_already_exists: bool,
     /// What the call reports when the object already exists.
     pub on_existing: OnExisting,
-    /// For pipe servers: whether the function itself asks for the first instance.
+    /// For pipe servers: whether the function itself asks for the first instance (with
+    /// `first_instance_method`, unless that method says otherwise).
     pub sets_first_pipe_instance: bool,
+    /// For builder pipe servers: the builder's method that says whether to claim the first
+    /// instance (tokio's `first_pipe_instance(bool)`, named_pipe's `first(bool)`); without a
+    /// call of it, the claim is `sets_first_pipe_instance`.
+    pub first_instance_method: Option<&'static str>,
     /// Whether the function opens an existing object instead of creating one (`OpenMutexW`):
     /// no lint reports it, but `--fix` renames its name together with the creator's.
     pub opens_existing: bool,
@@ -269,6 +274,7 @@ impl Api {
             checks_already_exists: false,
             on_existing: OnExisting::ByBinding,
             sets_first_pipe_instance: false,
+            first_instance_method: None,
             opens_existing: false,
             reference: Cow::Borrowed(reference),
             origin,

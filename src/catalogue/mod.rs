@@ -77,6 +77,7 @@ impl Catalogue {
                 // to have no `Err` objlint would call dead.
                 on_existing: OnExisting::LastError,
                 sets_first_pipe_instance: false,
+                first_instance_method: None,
                 opens_existing: false,
                 reference: Cow::Borrowed("objlint.toml [[api]]"),
                 origin: Origin::Config,
@@ -246,8 +247,9 @@ impl Catalogue {
     /// names, and those that make a pipe the first instance. A chain on a `let`-bound builder
     /// (`options.create(name)`) names no catalogue word where these methods are called.
     pub fn builder_methods(&self) -> Vec<&'static str> {
-        let mut methods = vec!["max_instances", "first_pipe_instance"];
+        let mut methods = vec!["max_instances"];
         for api in &self.builders {
+            methods.extend(api.first_instance_method);
             if let Matcher::Builder {
                 root,
                 create,

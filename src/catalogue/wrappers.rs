@@ -68,6 +68,14 @@ const fn first_instance(mut api: Api) -> Api {
     api
 }
 
+/// A builder whose `method(bool)` says whether to claim the first instance, `by_default` when
+/// the chain does not call it.
+const fn first_instance_by(mut api: Api, method: &'static str, by_default: bool) -> Api {
+    api.sets_first_pipe_instance = by_default;
+    api.first_instance_method = Some(method);
+    api
+}
+
 const INTERPROCESS_PIPE_CREATORS: &[&str] = &[
     "create",
     "create_duplex",
@@ -307,10 +315,11 @@ pub static WRAPPERS: &[Api] = &[
     ),
     // named_pipe 0.4.1, src/lib.rs: `PipeOptions::new(name)` keeps the whole pipe path;
     // `single()` and `multiple(n)` call CreateNamedPipeW with FILE_FLAG_FIRST_PIPE_INSTANCE
-    // on the first instance unless `.first(false)` was set; a taken name fails.
+    // on the first instance unless `.first(false)` was set (`first` defaults to true); a taken
+    // name fails.
     // On a taken name: the OS error, `ERROR_ACCESS_DENIED`.
     on_existing(
-    handles_already_exists(first_instance(wrapper(
+    handles_already_exists(first_instance_by(wrapper(
         "named_pipe",
         "0.4.1",
         "PipeOptions::single",
@@ -322,7 +331,7 @@ pub static WRAPPERS: &[Api] = &[
         ObjectKind::NamedPipe,
         0,
         "https://docs.rs/named_pipe/0.4.1/named_pipe/struct.PipeOptions.html",
-    ))),
+    ), "first", true)),
         OnExisting::FailsWithAccessDenied,
     ),
     // tokio 1.54.1, src/net/windows/named_pipe.rs: `ServerOptions::new()….create(addr)` calls
@@ -330,7 +339,7 @@ pub static WRAPPERS: &[Api] = &[
     // On an existing pipe: `Ok` (one more instance), or with `first_pipe_instance(true)`
     // `ERROR_ACCESS_DENIED`: never `ERROR_ALREADY_EXISTS`.
     on_existing(
-    wrapper(
+    first_instance_by(wrapper(
         "tokio",
         "1.54.1",
         "ServerOptions::create",
@@ -342,7 +351,7 @@ pub static WRAPPERS: &[Api] = &[
         ObjectKind::NamedPipe,
         0,
         "https://docs.rs/tokio/latest/tokio/net/windows/named_pipe/struct.ServerOptions.html",
-    ),
+    ), "first_pipe_instance", false),
         OnExisting::Succeeds,
     ),
 ];

@@ -223,6 +223,7 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
             OnExisting::LastError
         },
         sets_first_pipe_instance: creation.first_pipe_instance == Some(true),
+        first_instance_method: None,
         opens_existing: creation.api.opens_existing,
         reference: creation.api.reference.clone(),
         origin: Origin::Derived,

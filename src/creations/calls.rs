@@ -212,7 +212,7 @@ impl CreationFinder<'_> {
                         .map(|argument| (Arc::clone(api), Some(argument))),
                     _ => Some((Arc::clone(api), None)),
                 })?;
-        let (first_pipe_instance, one_instance_limit) = chain_pipe_instances(&chain);
+        let (first_pipe_instance, one_instance_limit) = chain_pipe_instances(&api, &chain);
         Some(BuilderCall {
             api,
             name_from_chain,
@@ -273,17 +273,17 @@ impl CreationFinder<'_> {
     }
 }
 
-/// What a builder chain asks of a pipe: its first instance (tokio's `first_pipe_instance`
-/// defaults to false; interprocess's equivalent is named in the catalogue), and a limit of one
-/// instance (`max_instances(1)`, no claim: see [`pipe_instances`]).
-fn chain_pipe_instances(chain: &[(String, Option<Expr>)]) -> (Option<bool>, bool) {
+/// What a builder chain asks of a pipe: its first instance, through the builder's method for
+/// it (tokio's `first_pipe_instance` defaults to false, named_pipe's `first` to true), and a
+/// limit of one instance (`max_instances(1)`, no claim: see [`pipe_instances`]).
+fn chain_pipe_instances(api: &Api, chain: &[(String, Option<Expr>)]) -> (Option<bool>, bool) {
     let one_instance_limit = chain
         .iter()
         .any(|(name, argument)| name == "max_instances" && argument.as_ref().is_some_and(is_one));
-    let first_pipe_instance = chain
-        .iter()
-        .find(|(name, _)| name == "first_pipe_instance")
-        .map_or(Some(false), |(_, argument)| {
+    let first_pipe_instance = api
+        .first_instance_method
+        .and_then(|method| chain.iter().find(|(name, _)| name == method))
+        .map_or(Some(api.sets_first_pipe_instance), |(_, argument)| {
             argument.as_ref().and_then(truth_value)
         });
     (first_pipe_instance, one_instance_limit)

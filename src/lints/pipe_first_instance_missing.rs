@@ -46,12 +46,21 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     // The claim is made where the call takes it: a flag in `dwOpenMode`, or a builder method.
     let (help, limit) = if creation.api.open_mode_arg.is_some() {
         (
-            "add `FILE_FLAG_FIRST_PIPE_INSTANCE` to `dwOpenMode` when creating the first instance, and treat `ERROR_ACCESS_DENIED` as \"someone else owns this pipe\"",
+            "add `FILE_FLAG_FIRST_PIPE_INSTANCE` to `dwOpenMode` when creating the first instance, and treat `ERROR_ACCESS_DENIED` as \"someone else owns this pipe\"".to_owned(),
             "`nMaxInstances` 1",
         )
     } else {
+        let method = creation
+            .api
+            .first_instance_method
+            .unwrap_or("first_pipe_instance");
+        let claim = if creation.api.sets_first_pipe_instance {
+            format!("leave out `.{method}(false)` for the first instance (its options claim it by default)")
+        } else {
+            format!("call `.{method}(true)` on the options of the first instance")
+        };
         (
-            "call `.first_pipe_instance(true)` on the options of the first instance, and treat its error as \"someone else owns this pipe\"",
+            format!("{claim}, and treat its error as \"someone else owns this pipe\""),
             "`.max_instances(1)`",
         )
     };
@@ -61,7 +70,7 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
         "named pipe server created without claiming the first instance".to_owned(),
         "joins an existing pipe of this name instead of failing".to_owned(),
     )
-    .with_help(help.to_owned(), None)
+    .with_help(help, None)
     .with_note(format!(
         "if another process created the pipe first, `{}` succeeds as one more instance: {} (see {})",
         creation.api.name,
