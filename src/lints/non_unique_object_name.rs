@@ -74,9 +74,17 @@ fn consequence(creation: &Creation) -> String {
              first instance) and this server cannot start: anyone can cause that by picking the \
              same name (see {reference})"
         ),
-        (ObjectKind::NamedPipe, _) => format!(
+        (ObjectKind::NamedPipe, Some(false)) => format!(
             "if another program created a pipe of this name first, `{api}` adds an instance to it: \
              {} (see {reference})",
+            called.kept_from_existing(None)
+        ),
+        // The arguments that would say whether the call claims the first instance are not
+        // literals (a `dwOpenMode` variable, `.first_pipe_instance(claim)`).
+        (ObjectKind::NamedPipe, None) => format!(
+            "if another program created a pipe of this name first, `{api}` either fails, if its \
+             arguments claim the first instance, and this server cannot start, or adds an \
+             instance to it: {} (see {reference})",
             called.kept_from_existing(None)
         ),
         (kind, _) => format!(
