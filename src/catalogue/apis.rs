@@ -238,12 +238,13 @@ pub struct Api {
     pub checks_already_exists: bool,
     /// What the call reports when the object already exists.
     pub on_existing: OnExisting,
-    /// For pipe servers: whether the function itself asks for the first instance (with
-    /// `first_instance_method`, unless that method says otherwise).
-    pub sets_first_pipe_instance: bool,
+    /// For pipe servers: whether the function itself claims the first instance (`Some(true)`),
+    /// provably does not (`Some(false)`: a crate function passing its name to a server that
+    /// does not), or leaves it to its arguments (`None`: `dwOpenMode`); with
+    /// `first_instance_method`, what the builder does unless that method says otherwise.
+    pub first_pipe_instance: Option<bool>,
     /// For builder pipe servers: the builder's method that says whether to claim the first
-    /// instance (tokio's `first_pipe_instance(bool)`, named_pipe's `first(bool)`); without a
-    /// call of it, the claim is `sets_first_pipe_instance`.
+    /// instance (tokio's `first_pipe_instance(bool)`, named_pipe's `first(bool)`).
     pub first_instance_method: Option<&'static str>,
     /// Whether the function opens an existing object instead of creating one (`OpenMutexW`):
     /// no lint reports it, but `--fix` renames its name together with the creator's.
@@ -273,7 +274,7 @@ impl Api {
             added_prefix: "",
             checks_already_exists: false,
             on_existing: OnExisting::ByBinding,
-            sets_first_pipe_instance: false,
+            first_pipe_instance: None,
             first_instance_method: None,
             opens_existing: false,
             reference: Cow::Borrowed(reference),

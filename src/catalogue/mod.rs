@@ -76,7 +76,7 @@ impl Catalogue {
                 // What a declared function returns is not known: only a raw handle is sure
                 // to have no `Err` objlint would call dead.
                 on_existing: OnExisting::LastError,
-                sets_first_pipe_instance: false,
+                first_pipe_instance: None,
                 first_instance_method: None,
                 opens_existing: false,
                 reference: Cow::Borrowed("objlint.toml [[api]]"),

@@ -64,14 +64,14 @@ const fn opener(mut api: Api) -> Api {
 }
 
 const fn first_instance(mut api: Api) -> Api {
-    api.sets_first_pipe_instance = true;
+    api.first_pipe_instance = Some(true);
     api
 }
 
 /// A builder whose `method(bool)` says whether to claim the first instance, `by_default` when
 /// the chain does not call it.
 const fn first_instance_by(mut api: Api, method: &'static str, by_default: bool) -> Api {
-    api.sets_first_pipe_instance = by_default;
+    api.first_pipe_instance = Some(by_default);
     api.first_instance_method = Some(method);
     api
 }

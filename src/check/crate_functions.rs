@@ -222,7 +222,8 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
         } else {
             OnExisting::LastError
         },
-        sets_first_pipe_instance: creation.first_pipe_instance == Some(true),
+        // What the creation asked for, its callers ask for: they cannot change it.
+        first_pipe_instance: creation.first_pipe_instance,
         first_instance_method: None,
         opens_existing: creation.api.opens_existing,
         reference: creation.api.reference.clone(),

@@ -34,10 +34,10 @@ pub fn pipe_instances(
     } else if let Some(index) = api.open_mode_arg {
         let flag = args.get(index).and_then(|arg| first_instance_flag(arg));
         (flag, args.get(index + 2).is_some_and(|arg| is_one(arg)))
-    } else if api.sets_first_pipe_instance && api.first_instance_method.is_none() {
-        (Some(true), false)
-    } else {
+    } else if api.first_instance_method.is_some() {
         from_chain
+    } else {
+        (api.first_pipe_instance, false)
     }
 }
 

@@ -283,7 +283,7 @@ fn chain_pipe_instances(api: &Api, chain: &[(String, Option<Expr>)]) -> (Option<
     let first_pipe_instance = api
         .first_instance_method
         .and_then(|method| chain.iter().find(|(name, _)| name == method))
-        .map_or(Some(api.sets_first_pipe_instance), |(_, argument)| {
+        .map_or(api.first_pipe_instance, |(_, argument)| {
             argument.as_ref().and_then(truth_value)
         });
     (first_pipe_instance, one_instance_limit)

@@ -1,9 +1,10 @@
 //! `pipe_first_instance_missing`: a named-pipe server's first instance created without asking
 //! to be the first, so a process that created the pipe before it gets its clients.
 
-use crate::catalogue::apis::ObjectKind;
+use crate::catalogue::apis::{Api, ObjectKind, Origin};
 use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
+use crate::lints::labels;
 use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::lints::pipes;
 use crate::names::{ObjectName, WRITTEN_GUID};
@@ -43,27 +44,10 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     if earlier_unclaimed {
         return;
     }
-    // The claim is made where the call takes it: a flag in `dwOpenMode`, or a builder method.
-    let (help, limit) = if creation.api.open_mode_arg.is_some() {
-        (
-            "add `FILE_FLAG_FIRST_PIPE_INSTANCE` to `dwOpenMode` when creating the first instance, and treat `ERROR_ACCESS_DENIED` as \"someone else owns this pipe\"".to_owned(),
-            "`nMaxInstances` 1",
-        )
-    } else {
-        let method = creation
-            .api
-            .first_instance_method
-            .unwrap_or("first_pipe_instance");
-        let claim = if creation.api.sets_first_pipe_instance {
-            format!("leave out `.{method}(false)` for the first instance (its options claim it by default)")
-        } else {
-            format!("call `.{method}(true)` on the options of the first instance")
-        };
-        (
-            format!("{claim}, and treat its error as \"someone else owns this pipe\""),
-            "`.max_instances(1)`",
-        )
-    };
+    // Through the crate's own function, it is the creation that function ends in that joins
+    // the pipe, with the arguments it passes, and where the claim goes.
+    let called = creation.via.as_ref().map_or(&creation.api, |via| &via.api);
+    let (help, limit) = claim_help(called);
     let mut diagnostic = Diagnostic::new(
         &LINT,
         creation.callee,
@@ -73,10 +57,11 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     .with_help(help, None)
     .with_note(format!(
         "if another process created the pipe first, `{}` succeeds as one more instance: {} (see {})",
-        creation.api.name,
-        creation.api.kept_from_existing(None),
-        creation.api.reference
+        called.name,
+        called.kept_from_existing(None),
+        called.reference
     ));
+    diagnostic = labels::label_via(diagnostic, creation, context);
     if creation.one_instance_limit {
         // Wine's conformance test `test_CreateNamedPipe_instances_must_match`, which passes on
         // Windows, creates a second instance with a different `nMaxInstances`.
@@ -87,4 +72,37 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
         ));
     }
     acc.push(diagnostic);
+}
+
+/// The help saying where `called` takes the claim — a flag in `dwOpenMode`, or a builder
+/// method — and how its instance limit of one is written.
+fn claim_help(called: &Api) -> (String, &'static str) {
+    // Two functions of the crate deep, `called` is the inner one: the claim goes where it
+    // creates the pipe.
+    if called.origin == Origin::Derived {
+        return (
+            format!("claim the first instance where `{}` creates the pipe, and treat its error as \"someone else owns this pipe\"", called.name),
+            "an instance limit of one",
+        );
+    }
+    if called.open_mode_arg.is_some() {
+        return (
+            "add `FILE_FLAG_FIRST_PIPE_INSTANCE` to `dwOpenMode` when creating the first instance, and treat `ERROR_ACCESS_DENIED` as \"someone else owns this pipe\"".to_owned(),
+            "`nMaxInstances` 1",
+        );
+    }
+    let method = called
+        .first_instance_method
+        .unwrap_or("first_pipe_instance");
+    let claim = if called.first_pipe_instance == Some(true) {
+        format!(
+            "leave out `.{method}(false)` for the first instance (its options claim it by default)"
+        )
+    } else {
+        format!("call `.{method}(true)` on the options of the first instance")
+    };
+    (
+        format!("{claim}, and treat its error as \"someone else owns this pipe\""),
+        "`.max_instances(1)`",
+    )
 }
