@@ -13,7 +13,7 @@ use crate::check::open_packages::{FoundFile, OpenPackages};
 use crate::check::outcome::Report;
 use crate::check::paths::{absolute, display_path};
 use crate::check::run::{Place, Run, Settings};
-use crate::policy::config::Config;
+use crate::policy::config::{Config, Origin};
 use crate::project::discover::{self, Found, Next, PathKinds, WalkOptions};
 use crate::project::package::Package;
 use crate::project::packages::Packages;
@@ -68,6 +68,7 @@ fn check_paths_as(
         packages: Packages::default(),
         open: OpenPackages::new(&absolute_walked),
         settings: std::collections::HashMap::new(),
+        settings_by_origin: std::collections::HashMap::new(),
         root: PathBuf::new(),
         path_errors: Vec::new(),
     };
@@ -145,6 +146,11 @@ struct Walk<'r> {
     /// Each package's settings, by its manifest's path (`None`: its configuration could not
     /// be used, which is reported, and its files are not checked).
     settings: std::collections::HashMap<PathBuf, Option<Arc<Settings>>>,
+    /// The settings made for packages whose configuration is not the run's, by where that
+    /// configuration was read from (`None`: nothing found, the defaults): the packages of one
+    /// workspace, and every package outside the run's configuration, share one catalogue and
+    /// prefilter instead of building their own.
+    settings_by_origin: std::collections::HashMap<Option<Origin>, Arc<Settings>>,
     /// The directory path being walked (absolute).
     root: PathBuf,
     path_errors: Vec<(Place, (PathBuf, String))>,
@@ -272,7 +278,11 @@ impl<'r> Walk<'r> {
         };
         let settings = match run.settings.config.for_package(directory, &root, run.cwd) {
             Ok(None) => Some(Arc::clone(&run.settings)),
-            Ok(Some(config)) => Some(Arc::new(Settings::new(config))),
+            Ok(Some(config)) => Some(Arc::clone(
+                self.settings_by_origin
+                    .entry(config.origin.clone())
+                    .or_insert_with(|| Arc::new(Settings::new(config))),
+            )),
             Err(error) => {
                 let mut error = error;
                 if let Ok(relative) = error.path.strip_prefix(run.cwd) {

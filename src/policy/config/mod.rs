@@ -89,7 +89,7 @@ impl SharedNames {
 }
 
 /// Where a configuration was read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
     pub path: PathBuf,
     /// The table inside a `Cargo.toml` (`workspace.metadata.objlint`), or `None` for a
