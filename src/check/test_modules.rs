@@ -5,6 +5,7 @@
 //! inline modules are not followed.
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use crate::check::file::PackageFile;
 use crate::creations::{test_code, Creation};
@@ -29,29 +30,51 @@ pub fn declared(
     if wanted.is_empty() {
         return HashSet::new();
     }
-    // A file dropped after its first read has its place worked out here.
-    let paths: Vec<Vec<String>> = files
+    // Only a file in a directory holding a wanted file, or above one, can be the file of a
+    // module above it: the others' places are not worked out (a binding crate has thousands).
+    let wanted_directories: Vec<&Path> = wanted
         .iter()
-        .map(|file| match &file.dropped_from {
-            Some(path) if file.place.module_path.is_empty() => {
-                crates::place_of(package, path).module_path
+        .filter_map(|&index| file_path(&files[index]).parent())
+        .collect();
+    let paths: Vec<Option<Vec<String>>> = files
+        .iter()
+        .map(|file| {
+            let directory = file_path(file).parent()?;
+            if !wanted_directories
+                .iter()
+                .any(|wanted| wanted.starts_with(directory))
+            {
+                return None;
             }
-            _ => file.place.module_path.clone(),
+            // A file dropped after its first read has its place worked out here.
+            Some(match &file.dropped_from {
+                Some(path) if file.place.module_path.is_empty() => {
+                    crates::place_of(package, path).module_path
+                }
+                _ => file.place.module_path.clone(),
+            })
         })
         .collect();
     // Each module path's file (the first of several).
     let mut by_module: HashMap<&[String], usize> = HashMap::new();
     for (index, path) in paths.iter().enumerate() {
-        by_module.entry(path.as_slice()).or_insert(index);
+        if let Some(path) = path {
+            by_module.entry(path.as_slice()).or_insert(index);
+        }
     }
     wanted
         .into_iter()
         .filter(|&index| {
-            paths
-                .get(index)
+            paths[index]
+                .as_deref()
                 .is_some_and(|path| declared_test_only(files, &by_module, path))
         })
         .collect()
+}
+
+/// The path the file is shown with, the same for a dropped file as for a kept one.
+fn file_path(file: &PackageFile) -> &Path {
+    file.source.path()
 }
 
 /// Whether the module at `path`, or a module above it, is declared under a test-only `#[cfg]`
