@@ -244,6 +244,30 @@ fn a_composed_name_gets_the_guid_in_its_template_with_fix_unsafe() {
     );
 }
 
+/// A name a function of the crate completes around its caller's part is renamed in the caller's
+/// literal: the function's own literal completes every caller's name, and stays.
+#[test]
+fn a_name_completed_by_a_crate_function_gets_the_guid_at_the_caller() {
+    let source = "fn user_lock(user: &str) {\n    let mut name = String::from(user);\n    name.push_str(\"-lock\");\n    let _m = unsafe { CreateMutexW(None, false, &HSTRING::from(name)) };\n    if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS {\n        return;\n    }\n}\n\nfn main() {\n    user_lock(\"admin\");\n}\n";
+    let tree = Tree::package("locks").file("src/main.rs", source);
+    objlint(&tree.root, &["--fix-unsafe"])
+        .assert_code(0)
+        .assert_stderr_has("objlint: renamed 1 name(s) in 1 file(s)")
+        .assert_stderr_has("objlint: no findings");
+    let fixed = tree.read("src/main.rs");
+    let caller = fixed.lines().nth(10).expect("the caller's line");
+    assert!(
+        caller.starts_with("    user_lock(\"admin-")
+            && caller.len() == "    user_lock(\"admin\");".len() + GUID_SUFFIX_LEN,
+        "the GUID goes into the caller's literal: {fixed}"
+    );
+    assert_eq!(
+        fixed.replace(caller, "    user_lock(\"admin\");"),
+        source,
+        "only the caller's literal changes"
+    );
+}
+
 /// A name with no literal objlint can rewrite is said to be so, and is not counted.
 #[test]
 fn a_name_without_a_literal_is_never_counted_as_renamed() {

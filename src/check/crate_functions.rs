@@ -11,7 +11,7 @@ use crate::check::file::{scan, Apis, CrateFunction, Dropped, PackageFile};
 use crate::check::parse::Parsed;
 use crate::creations::result_flow::CallerFailure;
 use crate::creations::{self, FnSignature, FoundCreation, Via};
-use crate::names::{FileId, ItemIndex, ObjectName, PackageFacts, Resolver};
+use crate::names::{FileId, ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
 use crate::project::package::Package;
 use crate::scan::mentions::{Mentions, WordSearch};
 use crate::scan::source::ByteSpan;
@@ -61,6 +61,7 @@ pub fn follow_crate_functions(
                     crate_key: crate_key.to_owned(),
                     api,
                     inner,
+                    composition: Arc::new(creation.name.clone()),
                 });
             }
         }
@@ -247,7 +248,8 @@ fn drop_known_calls(found: &mut Vec<FoundCreation>, first: usize) {
 }
 
 /// Creations found through a crate function (from index `first` on) point at the creation
-/// inside it; that inner creation's `ERROR_ALREADY_EXISTS` check is then owed by the callers.
+/// inside it, and their names are the one it completes from their arguments; that inner
+/// creation's `ERROR_ALREADY_EXISTS` check is then owed by the callers.
 fn mark_delegated(found: &mut [FoundCreation], first: usize, functions: &[CrateFunction]) {
     let (inner, outer) = found.split_at_mut(first);
     for call in outer.iter_mut() {
@@ -257,6 +259,9 @@ fn mark_delegated(found: &mut [FoundCreation], first: usize, functions: &[CrateF
         else {
             continue;
         };
+        if let NameIr::Composed(composition) = &mut call.name {
+            composition.name = Arc::clone(&function.composition);
+        }
         let creation = &mut inner[function.inner];
         call.via = Some(Via {
             file: creation.file,

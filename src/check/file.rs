@@ -15,7 +15,7 @@ use crate::check::parse::{parse_selected, Parsed};
 use crate::creations::result_flow::CallerFailure;
 use crate::creations::{self, FoundCreation};
 use crate::lints::diagnostic::Diagnostic;
-use crate::names::{FileId, ItemIndex};
+use crate::names::{FileId, ItemIndex, NameIr};
 use crate::project::crates::{self, Crates, FilePlace};
 use crate::project::package::Package;
 use crate::scan::mentions::{Mentions, WordSearch};
@@ -253,6 +253,8 @@ pub struct CrateFunction {
     pub api: Arc<Api>,
     /// The creation it ends in, by its index among the package's creations.
     pub inner: usize,
+    /// The name it gives that creation, from its parameters: what its callers' names are.
+    pub composition: Arc<NameIr>,
 }
 
 /// What a scan matches calls against.

@@ -84,6 +84,7 @@ pub struct NameUse {
     pub value: String,
     /// Whether the name is exactly one literal (nothing composed at run time).
     pub single_literal: bool,
-    /// Each literal: the path of its file (as the run shows it) and its span.
+    /// Each literal a rename may edit (not those a crate function completes every caller's
+    /// name with): the path of its file (as the run shows it) and its span.
     pub literals: Vec<(PathBuf, ByteSpan)>,
 }

@@ -107,10 +107,13 @@ fn record_uses(files: &mut [PackageFile], creations: &[Creation]) {
         let ObjectName::Known(name) = &creation.name else {
             continue;
         };
+        // A literal a crate function completes every caller's name with is not this use's
+        // to rename (see [`crate::names::KnownName::fix_literal`]).
         let literals = name
             .literals
             .iter()
             .filter(|literal| literal.span.start < literal.span.end)
+            .filter(|literal| literal.completed_by.is_none())
             .filter_map(|literal| {
                 Some((
                     files.get(literal.file)?.source.path().to_owned(),

@@ -13,10 +13,10 @@ use super::already_exists::already_exists_checks;
 use super::arguments::{initially_owned, is_one, pipe_instances, truth_value};
 use super::creation::FoundCreation;
 use super::finder::CreationFinder;
-use crate::catalogue::apis::{Api, BindingCrate, Matcher};
+use crate::catalogue::apis::{Api, BindingCrate, Matcher, Origin};
 use crate::names::lower::Site;
 use crate::names::scope::{absolute_path, path_segments, LetBinding};
-use crate::names::NameIr;
+use crate::names::{Composition, NameIr};
 
 impl CreationFinder<'_> {
     /// Records `node` if it calls a catalogued API.
@@ -108,7 +108,10 @@ impl CreationFinder<'_> {
             // builder given no name (which then makes up a unique one itself).
             return;
         };
-        let name = self.lower_name(api, call, name_expr);
+        let mut name = self.lower_name(api, call, name_expr);
+        if api.origin == Origin::Derived {
+            name = self.composed_name(api, call, name);
+        }
         let initially_owned = initially_owned(api.ownership, &call.args);
         let (first_pipe_instance, one_instance_limit) = pipe_instances(
             api,
@@ -181,6 +184,33 @@ impl CreationFinder<'_> {
         } else {
             NameIr::Concat(vec![NameIr::Added(api.added_prefix.to_string()), name])
         }
+    }
+
+    /// The name a call of one of the crate's functions that passes a name on gives: the name
+    /// argument, until the stage that follows those functions puts the function's own
+    /// composition around it (see [`NameIr::Composed`]); every argument is lowered, for the
+    /// composition may read any of them.
+    fn composed_name(&self, api: &Api, call: &Call<'_>, name: NameIr) -> NameIr {
+        let mut args: Vec<NameIr> = call
+            .args
+            .iter()
+            .enumerate()
+            .map(|(index, arg)| {
+                if index == api.name_arg {
+                    NameIr::Unknown
+                } else {
+                    self.lower_name(api, call, arg)
+                }
+            })
+            .collect();
+        if let Some(arg) = args.get_mut(api.name_arg) {
+            *arg = name;
+        }
+        NameIr::Composed(Box::new(Composition {
+            function: api.name.to_string(),
+            name: Arc::new(NameIr::Param(api.name_arg)),
+            args,
+        }))
     }
 
     /// A builder chain that ends in `method`, if it starts at one of the catalogue's builder

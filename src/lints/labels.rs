@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::creations::Creation;
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::lint::LintContext;
-use crate::names::KnownName;
+use crate::names::{BindingKind, KnownName};
 use crate::scan::source::ByteSpan;
 
 /// Labels the literals a name is made of where they are not inside the name argument (a
@@ -23,10 +23,17 @@ pub fn label_literals(
         if literal.span.start == literal.span.end || !seen.insert((literal.file, literal.span)) {
             continue;
         }
-        let set_by = literal.binding.as_ref().map_or_else(
-            || "the name".to_owned(),
-            |binding| format!("the name of {binding}"),
-        );
+        let item = literal
+            .binding
+            .as_ref()
+            .filter(|binding| binding.kind != BindingKind::Let);
+        let set_by = match (&literal.completed_by, &literal.binding) {
+            // Text a function of the crate writes around its caller's part of the name (an
+            // item's text keeps the item's name: that is where to read it).
+            (Some(function), _) if item.is_none() => format!("`{function}` completes the name"),
+            (_, Some(binding)) => format!("the name of {binding} is set"),
+            (_, None) => "the name is set".to_owned(),
+        };
         // A literal inside the name argument needs no label of its own.
         if literal.file != creation.file || !creation.name_arg.contains(literal.span) {
             diagnostic = point_at(
@@ -34,7 +41,7 @@ pub fn label_literals(
                 creation,
                 context,
                 (literal.file, literal.span),
-                &format!("{set_by} is set"),
+                &set_by,
             );
         }
     }

@@ -1,6 +1,8 @@
 //! The vocabulary of name resolution: a name expression after lowering ([`NameIr`], plain data
 //! free of syn and of proc-macro2 spans) and what it denotes once resolved ([`ObjectName`]).
 
+use std::sync::Arc;
+
 use crate::scan::source::ByteSpan;
 
 /// Index of a file in its package's file list.
@@ -37,6 +39,9 @@ pub enum NameIr {
     /// Every value a function body can return (its tail and its `return`s): the name is known
     /// only when they all agree.
     Returns(Vec<NameIr>),
+    /// A call of one of the crate's functions that passes a name on to a creation: the name that
+    /// function completes from its parameters (`format!("Global\\{id}")`), which are `args`.
+    Composed(Box<Composition>),
     /// Alternative programs: the value under each `cfg` (`#[cfg(test)] let name = …;` after
     /// `#[cfg(not(test))] let name = …;`, or two `#[cfg]` consts of one name). Each is a name
     /// of its own, never one in place of the other.
@@ -55,6 +60,18 @@ pub struct FunctionCall {
     /// What the call is when no function of the crate answers to `function`: the run-time value
     /// its words say (a random value, the process id), else unknown.
     pub otherwise: NameIr,
+}
+
+/// A call of one of the crate's functions that passes a name on to a creation, lowered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Composition {
+    /// The function as the call names it (`single_instance`, `Instance::create`), for messages.
+    pub function: String,
+    /// The name the function hands its creation, lowered in the function's own file: its
+    /// parameters stand for `args`. Shared by every call of the function.
+    pub name: Arc<NameIr>,
+    /// The call's arguments, lowered where the call is written.
+    pub args: Vec<NameIr>,
 }
 
 impl NameIr {
@@ -79,6 +96,12 @@ impl NameIr {
                 }
                 call.otherwise.item_paths(visit);
             }
+            NameIr::Composed(composition) => {
+                composition.name.item_paths(visit);
+                for arg in &composition.args {
+                    arg.item_paths(visit);
+                }
+            }
             _ => {}
         }
     }
@@ -101,6 +124,10 @@ pub struct Literal {
     pub terminated: Option<bool>,
     /// Set when a raw pointer is taken of a buffer known to lack its terminator.
     pub unterminated_pointer: bool,
+    /// Once resolved: the crate function that wrote this literal around its caller's part of
+    /// the name (see [`NameIr::Composed`]), as the call names it. A fix never rewrites it: the
+    /// function completes every caller's name with it.
+    pub completed_by: Option<String>,
 }
 
 /// An absolute path to an item, as `lower` could determine it.
@@ -193,9 +220,13 @@ pub struct ReturnedBy {
 }
 
 impl KnownName {
-    /// The literal a fix appends the GUID to: the last one written.
+    /// The literal a fix appends the GUID to: the last one the caller writes (not one a crate
+    /// function completes every caller's name with).
     pub fn fix_literal(&self) -> Option<&Literal> {
-        self.literals.last()
+        self.literals
+            .iter()
+            .rev()
+            .find(|literal| literal.completed_by.is_none())
     }
 
     /// Whether the name is exactly one literal, with nothing computed around it.

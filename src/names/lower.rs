@@ -137,6 +137,7 @@ impl Site<'_> {
                 nul_written
             },
             unterminated_pointer: false,
+            completed_by: None,
         })
     }
 
@@ -232,6 +233,7 @@ impl Site<'_> {
                     macro_call: None,
                     binding: binding.cloned(),
                     unterminated_pointer: false,
+                    completed_by: None,
                 })),
                 TemplatePiece::Placeholder(reference) => {
                     let argument = if reference.is_empty() {

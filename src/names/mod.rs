@@ -28,7 +28,7 @@ mod tests;
 
 pub use index::{ItemIndex, ItemValue};
 pub use ir::{
-    Binding, BindingKind, Cfg, FileId, FunctionCall, ItemPath, KnownName, Literal, NameIr,
-    ObjectName, ReturnedBy, WRITTEN_GUID,
+    Binding, BindingKind, Cfg, Composition, FileId, FunctionCall, ItemPath, KnownName, Literal,
+    NameIr, ObjectName, ReturnedBy, WRITTEN_GUID,
 };
 pub use resolve::{Alternative, PackageFacts, Resolver, MAX_FUNCTION_LEVELS};

@@ -5,8 +5,8 @@ use crate::names::build_time::at_build_time;
 use crate::names::cfg::Choices;
 use crate::names::index::ItemIndex;
 use crate::names::ir::{
-    Binding, BindingKind, Cfg, FunctionCall, ItemPath, KnownName, Literal, NameIr, ObjectName,
-    ReturnedBy,
+    Binding, BindingKind, Cfg, Composition, FunctionCall, ItemPath, KnownName, Literal, NameIr,
+    ObjectName, ReturnedBy,
 };
 
 /// Facts about the package that `env!` reads.
@@ -37,6 +37,9 @@ struct CallFrame<'f> {
     outer: Option<&'f CallFrame<'f>>,
     /// How many functions deep this frame is (1 for the outermost call).
     level: usize,
+    /// The function completing the name where the call's arguments are written, if any (see
+    /// [`Parts::completing`]).
+    caller_completing: Option<String>,
 }
 
 /// How many combinations of `cfg` alternatives one name is followed through; past that it is
@@ -148,26 +151,23 @@ impl Resolver<'_> {
             }
             NameIr::Unnamed => Err(ObjectName::Unnamed),
             NameIr::Unknown => Err(ObjectName::Unknown),
-            NameIr::Param(index) => match frame {
-                // Inside a followed function: the caller's argument, read where it is written.
-                Some(frame) => {
-                    let arg = frame.args.get(*index).ok_or(ObjectName::Unknown)?;
-                    self.collect(arg, parts, depth + 1, None, frame.outer, choices)
-                }
-                None => Err(ObjectName::Param(*index)),
-            },
+            NameIr::Param(index) => self.collect_param(*index, parts, depth, frame, choices),
             NameIr::Literal(literal) => {
                 parts.value.push_str(&literal.value);
                 let mut literal = literal.clone();
                 if literal.binding.is_none() {
                     literal.binding = binding.cloned();
                 }
+                literal.completed_by.clone_from(&parts.completing);
                 parts.literals.push(literal);
                 Ok(())
             }
             NameIr::Item(path) => self.collect_item(path, false, parts, depth, choices),
             NameIr::LocalKey(path) => self.collect_item(path, true, parts, depth, choices),
             NameIr::Call(call) => self.collect_call(call, parts, depth, frame, choices),
+            NameIr::Composed(composition) => {
+                self.collect_composed(composition, parts, depth, frame, choices)
+            }
             NameIr::Returns(values) => {
                 self.collect_agreed(values, parts, depth, binding, frame, choices)
             }
@@ -197,6 +197,26 @@ impl Resolver<'_> {
                 Ok(())
             }
         }
+    }
+
+    /// The parameter at `index` of the function being followed: the caller's argument, read
+    /// where it is written; outside any followed function, the parameter itself.
+    fn collect_param(
+        &self,
+        index: usize,
+        parts: &mut Parts,
+        depth: usize,
+        frame: Option<&CallFrame<'_>>,
+        choices: &mut Choices,
+    ) -> Result<(), ObjectName> {
+        let Some(frame) = frame else {
+            return Err(ObjectName::Param(index));
+        };
+        let arg = frame.args.get(index).ok_or(ObjectName::Unknown)?;
+        let inside = std::mem::replace(&mut parts.completing, frame.caller_completing.clone());
+        let collected = self.collect(arg, parts, depth + 1, None, frame.outer, choices);
+        parts.completing = inside;
+        collected
     }
 
     /// A `const` or `static` of the package (a `thread_local!` one when `through_with`: only
@@ -283,6 +303,7 @@ impl Resolver<'_> {
             args: &call.args,
             outer: frame,
             level,
+            caller_completing: parts.completing.clone(),
         };
         self.collect(
             &function.value,
@@ -292,6 +313,37 @@ impl Resolver<'_> {
             Some(&inner),
             choices,
         )
+    }
+
+    /// A call of a crate function that passes a name on: the name it completes, its parameters
+    /// read as the call's arguments, its own literals marked as its (see [`Parts::completing`]).
+    fn collect_composed(
+        &self,
+        composition: &Composition,
+        parts: &mut Parts,
+        depth: usize,
+        frame: Option<&CallFrame<'_>>,
+        choices: &mut Choices,
+    ) -> Result<(), ObjectName> {
+        let caller_completing = parts.completing.replace(composition.function.clone());
+        let inner = CallFrame {
+            args: &composition.args,
+            outer: frame,
+            // No level of its own: that counts functions whose returned value is read, and the
+            // functions passing a name on are bounded by the rounds that find them.
+            level: frame.map_or(0, |frame| frame.level),
+            caller_completing: caller_completing.clone(),
+        };
+        let collected = self.collect(
+            &composition.name,
+            parts,
+            depth + 1,
+            None,
+            Some(&inner),
+            choices,
+        );
+        parts.completing = caller_completing;
+        collected
     }
 
     /// The values a function can return, which must all be one name: anything else (two
@@ -307,7 +359,10 @@ impl Resolver<'_> {
     ) -> Result<(), ObjectName> {
         let mut agreed: Option<Result<Parts, ObjectName>> = None;
         for value in values {
-            let mut own = Parts::default();
+            let mut own = Parts {
+                completing: parts.completing.clone(),
+                ..Parts::default()
+            };
             let outcome = self
                 .collect(value, &mut own, depth + 1, binding, frame, choices)
                 .map(|()| own);
@@ -344,6 +399,9 @@ struct Parts {
     predictable: Vec<String>,
     unique: Option<String>,
     returned_by: Vec<ReturnedBy>,
+    /// While a crate function's composition is collected: that function (see
+    /// [`NameIr::Composed`]). Its literals are marked with it; its caller's are not.
+    completing: Option<String>,
 }
 
 impl Parts {

@@ -14,6 +14,7 @@ fn literal(value: &str) -> NameIr {
         binding: None,
         terminated: None,
         unterminated_pointer: false,
+        completed_by: None,
     })
 }
 
