@@ -37,8 +37,9 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
         "this name does not work as intended".to_owned(),
     )
     .with_object_name(name.value.clone());
+    let diagnostic = labels::label_literals(diagnostic, creation, context, name);
     acc.push(
-        labels::label_literals(diagnostic, creation, context, name).with_note(format!(
+        labels::label_via(diagnostic, creation, context).with_note(format!(
             "see \"Kernel object namespaces\" and {}",
             creation.api.reference
         )),
@@ -59,8 +60,10 @@ fn problem(creation: &Creation, context: &LintContext, name: &KnownName) -> Opti
         ));
     }
     if creation.api.kind == ObjectKind::NamedPipe {
-        let raw_path = matches!(creation.api.origin, Origin::Win32)
-            || creation.api.name.starts_with("ServerOptions");
+        // Through the crate's own functions, the pipe is the one their creation makes.
+        let called = creation.via.as_ref().map_or(&creation.api, |via| &via.api);
+        let raw_path =
+            matches!(called.origin, Origin::Win32) || called.name.starts_with("ServerOptions");
         let (prefix, _) = unique::split_object_name(ObjectKind::NamedPipe, &name.value);
         return (raw_path && prefix.is_empty() && name.predictable.is_empty()).then(|| {
             "is not a pipe path: it must start with `\\\\.\\pipe\\` (or `\\\\?\\pipe\\`)".to_owned()
