@@ -11,9 +11,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use crate::lints::diagnostic::Diagnostic;
@@ -137,38 +136,41 @@ impl Baseline {
         }
     }
 
-    pub fn load(path: &Path) -> anyhow::Result<Baseline> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("failed to read the baseline {}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
         let baseline: Baseline = toml::from_str(&text).map_err(|error| {
             let line = error
                 .span()
                 .map_or(1, |span| text[..span.start].matches('\n').count() + 1);
-            anyhow::anyhow!(
-                "{}:{line}: not an objlint baseline: {}",
-                path.display(),
-                error.message().trim()
-            )
+            BaselineError::NotABaseline {
+                path: path.to_owned(),
+                line,
+                message: error.message().trim().to_owned(),
+            }
         })?;
         if baseline.version != VERSION {
-            anyhow::bail!(
-                "{}: baseline version {} is not supported (this objlint writes version {VERSION})",
-                path.display(),
-                baseline.version
-            );
+            return Err(BaselineError::Version {
+                path: path.to_owned(),
+                version: baseline.version,
+            });
         }
         Ok(baseline)
     }
 
-    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
-        let body = toml::to_string(self).context("failed to serialize the baseline")?;
+    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+        let body = toml::to_string(self).map_err(BaselineError::Serialize)?;
         let text = format!(
             "{HEADER}\n\
              # `cargo objlint --baseline <this file>` reports only findings not listed here.\n\
              # Entries are keyed by lint, file, enclosing item and the object's name or the call, not by line.\n\n{body}"
         );
-        crate::write::replace(path, text.as_bytes())
-            .with_context(|| format!("failed to write the baseline {}", path.display()))
+        crate::write::replace(path, text.as_bytes()).map_err(|source| BaselineError::Write {
+            path: path.to_owned(),
+            source,
+        })
     }
 
     /// Removes from `files` (a run's, whose workspace root is `root`) the findings the
@@ -262,4 +264,68 @@ fn key(file: &str, diagnostic: &Diagnostic) -> Key {
         diagnostic.enclosing_item.clone().unwrap_or_default(),
         subject,
     )
+}
+
+/// Why a baseline could not be read or written.
+#[derive(Debug)]
+pub enum BaselineError {
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    NotABaseline {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    Version {
+        path: PathBuf,
+        version: u32,
+    },
+    Serialize(toml::ser::Error),
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BaselineError::Read { path, .. } => {
+                write!(f, "failed to read the baseline {}", path.display())
+            }
+            BaselineError::NotABaseline {
+                path,
+                line,
+                message,
+            } => write!(
+                f,
+                "{}:{line}: not an objlint baseline: {message}",
+                path.display()
+            ),
+            BaselineError::Version { path, version } => write!(
+                f,
+                "{}: baseline version {version} is not supported (this objlint writes version \
+                 {VERSION})",
+                path.display()
+            ),
+            BaselineError::Serialize(_) => f.write_str("failed to serialize the baseline"),
+            BaselineError::Write { path, .. } => {
+                write!(f, "failed to write the baseline {}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for BaselineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BaselineError::Read { source, .. } | BaselineError::Write { source, .. } => {
+                Some(source)
+            }
+            BaselineError::Serialize(error) => Some(error),
+            BaselineError::NotABaseline { .. } | BaselineError::Version { .. } => None,
+        }
+    }
 }
