@@ -510,6 +510,47 @@ fn the_configuration_page_example_parses() {
     assert!(!config.is_shared_name(r"\\.\pipe\acme-ipc-12x"));
 }
 
+/// TOML puts every key after a table's header into that table, so a top-level key written below
+/// `[lints]` must be told apart from a misspelt lint: every key the documented example sets at
+/// the top level gets the message that says where it belongs.
+#[test]
+fn every_documented_top_level_key_below_lints_says_where_it_belongs() {
+    let page =
+        std::fs::read_to_string(crate::support::repo_root().join("docs/configuration.md")).unwrap();
+    let start = page
+        .find("```toml\n# objlint.toml")
+        .expect("docs/configuration.md shows an objlint.toml");
+    let body = &page[start + "```toml\n".len()..];
+    let example: toml::Table = body[..body.find("```").expect("the block ends")]
+        .parse()
+        .expect("the example is TOML");
+    let keys: Vec<&String> = example
+        .iter()
+        .filter(|(key, _)| !matches!(key.as_str(), "lints" | "api"))
+        .map(|(key, _)| key)
+        .collect();
+    assert!(
+        keys.len() >= 4,
+        "the example sets its top-level keys: {keys:?}"
+    );
+    for key in keys {
+        let text = format!(
+            "[lints]\nunchecked_already_exists = \"warn\"\n{key} = {}\n",
+            example[key]
+        );
+        let error = Config::parse(&text, Path::new("objlint.toml"))
+            .err()
+            .unwrap_or_else(|| panic!("`{key}` below [lints] was accepted"))
+            .to_string();
+        assert!(
+            error.contains(&format!(
+                "`{key}` belongs at the top level, above `[lints]`"
+            )),
+            "{key}: {error}"
+        );
+    }
+}
+
 #[test]
 fn api_tables_are_parsed_with_their_lines() {
     let text = r#"

@@ -109,6 +109,7 @@ impl RawConfig {
 const TOP_LEVEL_KEYS: &[&str] = &[
     "exclude",
     "unique-name-patterns",
+    "shared-names",
     "require-suppression-reason",
     "test-code-level",
     "api",
