@@ -52,27 +52,21 @@ pub fn check(
     places
         .into_par_iter()
         .zip(files)
-        .map(|((place, absolute_path), file)| {
-            let diagnostics = finish(&file.source, file.diagnostics, &settings.config);
+        .map(|((place, absolute_path), mut file)| {
+            let diagnostics = finish(
+                &file.source,
+                std::mem::take(&mut file.diagnostics),
+                &settings.config,
+            );
             // A report keeps the text of a file only where it shows or edits something in it,
             // so that the run's memory does not grow with the tree.
             let keep_text = !diagnostics.is_empty()
                 || file.error.is_some()
                 || literal_files.contains(file.source.path());
-            let source = if keep_text {
-                file.source
-            } else {
-                SourceFile::new(file.source.path, String::new())
-            };
-            let report = FileReport {
-                file: source,
-                absolute_path,
-                package: Arc::clone(package),
-                diagnostics,
-                error: file.error,
-                uses: file.uses,
-            };
-            (place, report)
+            (
+                place,
+                file_report(package, absolute_path, diagnostics, file, keep_text),
+            )
         })
         .collect()
 }
@@ -272,19 +266,41 @@ fn checked_files_only(
         .zip(files)
         .zip(shown)
         .filter_map(|((place, file), shown)| Some(((place, file?), shown)))
-        .map(|(((place, absolute_path), file), shown)| {
-            let mut diagnostics = finish(&file.source, file.diagnostics, &settings.config);
+        .map(|(((place, absolute_path), mut file), shown)| {
+            let mut diagnostics = finish(
+                &file.source,
+                std::mem::take(&mut file.diagnostics),
+                &settings.config,
+            );
             diagnostics.extend(shown);
             diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
-            let report = FileReport {
-                file: file.source,
-                absolute_path,
-                package: Arc::clone(package),
-                diagnostics,
-                error: file.error,
-                uses: file.uses,
-            };
-            (place, report)
+            (
+                place,
+                file_report(package, absolute_path, diagnostics, file, true),
+            )
         })
         .collect()
+}
+
+/// The report of `file` with its `diagnostics`; without its text unless `keep_text`.
+fn file_report(
+    package: &Arc<Package>,
+    absolute_path: PathBuf,
+    diagnostics: Vec<Diagnostic>,
+    file: PackageFile,
+    keep_text: bool,
+) -> FileReport {
+    let source = if keep_text {
+        file.source
+    } else {
+        SourceFile::new(file.source.path, String::new())
+    };
+    FileReport {
+        file: source,
+        absolute_path,
+        package: Arc::clone(package),
+        diagnostics,
+        error: file.error,
+        uses: file.uses,
+    }
 }
