@@ -494,16 +494,21 @@ fn shared_names_also_quiet_the_opt_in_lint_for_shared_objects() {
 }
 
 /// The configuration page's example configuration is a valid one.
-#[test]
-fn the_configuration_page_example_parses() {
+/// The full `objlint.toml` example of `docs/configuration.md`.
+fn configuration_page_example() -> String {
     let page =
         std::fs::read_to_string(crate::support::repo_root().join("docs/configuration.md")).unwrap();
     let start = page
         .find("```toml\n# objlint.toml")
         .expect("docs/configuration.md shows an objlint.toml");
     let body = &page[start + "```toml\n".len()..];
-    let example = &body[..body.find("```").expect("the block ends")];
-    let config = Config::parse(example, Path::new("objlint.toml"))
+    body[..body.find("```").expect("the block ends")].to_owned()
+}
+
+#[test]
+fn the_configuration_page_example_parses() {
+    let example = configuration_page_example();
+    let config = Config::parse(&example, Path::new("objlint.toml"))
         .unwrap_or_else(|error| panic!("docs/configuration.md's example does not parse: {error}"));
     assert!(config.is_shared_name("Global\\AcmeDriverInstall"));
     assert!(config.is_shared_name(r"\\.\pipe\acme-ipc-12"));
@@ -515,13 +520,7 @@ fn the_configuration_page_example_parses() {
 /// the top level gets the message that says where it belongs.
 #[test]
 fn every_documented_top_level_key_below_lints_says_where_it_belongs() {
-    let page =
-        std::fs::read_to_string(crate::support::repo_root().join("docs/configuration.md")).unwrap();
-    let start = page
-        .find("```toml\n# objlint.toml")
-        .expect("docs/configuration.md shows an objlint.toml");
-    let body = &page[start + "```toml\n".len()..];
-    let example: toml::Table = body[..body.find("```").expect("the block ends")]
+    let example: toml::Table = configuration_page_example()
         .parse()
         .expect("the example is TOML");
     let keys: Vec<&String> = example
