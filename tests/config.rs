@@ -480,6 +480,31 @@ fn shared_names_are_neither_non_unique_nor_unchecked() {
         .assert_stderr_has("objlint: 6 errors");
 }
 
+/// The configuration accepts each `cfg` alternative of a name on its own: the release build's
+/// name listed as shared leaves the debug build's, which is development code.
+#[test]
+fn shared_names_accept_each_cfg_alternative_on_its_own() {
+    let main = "#[cfg(debug_assertions)]\nconst LINK: &str = \"VendorLink.debug\";\n#[cfg(not(debug_assertions))]\nconst LINK: &str = \"VendorLink\";\n\nfn main() {\n    let _mapping = unsafe { CreateFileMappingW(INVALID_HANDLE_VALUE, None, PAGE_READWRITE, 0, 4096, &HSTRING::from(LINK)) };\n    if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS {\n        return;\n    }\n}\n";
+    let tree = Tree::package("linked").file("src/main.rs", main);
+    objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_has(&format!(
+            "error[objlint::non_unique_object_name]: {}",
+            name_finding("VendorLink")
+        ))
+        .assert_stderr_has("in builds with `debug_assertions` the name is `VendorLink.debug`")
+        .assert_stderr_has("objlint: 1 error, 0 warnings");
+    let shared = tree.file("objlint.toml", "shared-names = ['VendorLink']\n");
+    objlint(&shared.root, &[])
+        .assert_code(0)
+        .assert_stderr_has(&format!(
+            "warning[objlint::non_unique_object_name]: {}",
+            name_finding("VendorLink.debug")
+        ))
+        .assert_stderr_has("this name is development code: its findings are at most `warn`")
+        .assert_stderr_has("objlint: 0 errors, 1 warning");
+}
+
 #[test]
 fn shared_names_also_quiet_the_opt_in_lint_for_shared_objects() {
     let main = "pub fn open() {\n    let _ready = unsafe { CreateEventW(None, true, false, w!(\"VendorReady\")) };\n    let _other = unsafe { CreateEventW(None, true, false, w!(\"OtherReady\")) };\n}\n";

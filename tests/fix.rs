@@ -268,6 +268,30 @@ fn a_name_completed_by_a_crate_function_gets_the_guid_at_the_caller() {
     );
 }
 
+/// A finding about a name's `cfg` alternatives renames each of them: no build keeps a name
+/// without a unique part.
+#[test]
+fn every_cfg_alternative_of_a_name_is_renamed() {
+    let source = "#[cfg(debug_assertions)]\nconst LOCK: &str = \"Local\\\\GardenDebugLock\";\n#[cfg(not(debug_assertions))]\nconst LOCK: &str = \"Local\\\\GardenLock\";\n\nfn main() {\n    let _m = unsafe { CreateMutexW(None, false, &HSTRING::from(LOCK)) };\n    if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS {\n        return;\n    }\n}\n";
+    let tree = Tree::package("garden").file("src/main.rs", source);
+    objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_has("objlint: 1 error, 0 warnings");
+    objlint(&tree.root, &["--fix"])
+        .assert_code(0)
+        .assert_stderr_has("objlint: renamed 2 name(s) in 1 file(s)")
+        .assert_stderr_has("objlint: no findings");
+    let fixed = tree.read("src/main.rs");
+    for (line, name) in [(1, "GardenDebugLock"), (3, "GardenLock")] {
+        let text = fixed.lines().nth(line).expect("the const's line");
+        assert!(
+            text.len() == source.lines().nth(line).unwrap().len() + GUID_SUFFIX_LEN
+                && text.contains(&format!("{name}-")),
+            "{name} gets its GUID: {fixed}"
+        );
+    }
+}
+
 /// A name with no literal objlint can rewrite is said to be so, and is not counted.
 #[test]
 fn a_name_without_a_literal_is_never_counted_as_renamed() {

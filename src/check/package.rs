@@ -94,7 +94,7 @@ fn resolve(
                 .resolve_all(&found.name)
                 .into_iter()
                 .map(move |alternative| {
-                    let cfg = alternative.predicate();
+                    let cfg = alternative.cfg();
                     found.resolved(alternative.name, cfg)
                 })
         })

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::catalogue::apis::{Api, BindingCrate, OnExisting};
-use crate::names::{FileId, NameIr, ObjectName};
+use crate::names::{CfgAlternative, FileId, NameIr, ObjectName};
 use crate::scan::source::ByteSpan;
 
 /// One call that creates (or opens) a (possibly) named kernel object. The finder records it
@@ -56,9 +56,9 @@ pub struct Creation<Name = ObjectName> {
     pub via: Option<Via>,
     /// The binding crate the file calls Win32 through, for the check the help shows.
     pub binding_crate: BindingCrate,
-    /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name
-    /// (`None` until the name is resolved).
-    pub cfg: Option<String>,
+    /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name,
+    /// and the builds that compile it (`None` until the name is resolved).
+    pub cfg: Option<CfgAlternative>,
     /// Whether the call is in test-only code (see [`crate::creations::test_code`]), or in a
     /// file of a test or bench target.
     pub in_test_code: bool,
@@ -68,8 +68,8 @@ pub struct Creation<Name = ObjectName> {
 pub type FoundCreation = Creation<NameIr>;
 
 impl FoundCreation {
-    /// This creation under one resolved name, which it has under the `cfg` predicate `cfg`.
-    pub fn resolved(&self, name: ObjectName, cfg: Option<String>) -> Creation {
+    /// This creation under one resolved name, which it has under the `cfg` alternative `cfg`.
+    pub fn resolved(&self, name: ObjectName, cfg: Option<CfgAlternative>) -> Creation {
         Creation {
             api: Arc::clone(&self.api),
             file: self.file,

@@ -17,14 +17,20 @@ pub fn plan(report: &Report) -> FixPlan {
     let mut targets: Vec<(String, String)> = Vec::new();
     for file in &report.files {
         for diagnostic in &file.diagnostics {
-            let Some(name) = &diagnostic.object_name else {
-                continue;
-            };
-            if *diagnostic.lint == lints::NON_UNIQUE_OBJECT_NAME
-                && diagnostic.level != Level::Allow
-                && !targets.iter().any(|(known, _)| known == name)
+            if *diagnostic.lint != lints::NON_UNIQUE_OBJECT_NAME || diagnostic.level == Level::Allow
             {
-                targets.push((name.clone(), file.package.name.clone()));
+                continue;
+            }
+            // A finding about a name's `cfg` alternatives is about each of their names: all
+            // are renamed, so that no build keeps a name without a unique part.
+            let alternatives = diagnostic
+                .other_alternatives
+                .iter()
+                .filter_map(|other| other.object_name.as_ref());
+            for name in diagnostic.object_name.iter().chain(alternatives) {
+                if !targets.iter().any(|(known, _)| known == name) {
+                    targets.push((name.clone(), file.package.name.clone()));
+                }
             }
         }
     }

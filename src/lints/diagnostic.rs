@@ -1,6 +1,7 @@
 //! Findings as data: what a lint reports, independent of how it is rendered.
 
 use crate::lints::lint::{Level, Lint};
+use crate::names::CfgAlternative;
 use crate::scan::source::ByteSpan;
 
 /// One finding of one lint in one file.
@@ -30,6 +31,21 @@ pub struct Diagnostic {
     /// Whether the finding is in test-only code, where its level is capped at
     /// `test-code-level` (see [`crate::policy::finish`]).
     pub in_test_code: bool,
+    /// For a finding about one `cfg` alternative of its creation's name, which the other
+    /// alternatives do not share: that alternative. Findings about several alternatives of one
+    /// call become one (see [`crate::policy::alternatives`]), and one about an alternative only
+    /// development builds compile is capped as test code's is.
+    pub alternative: Option<CfgAlternative>,
+    /// The other alternatives merged into this finding, with their names: its notes list
+    /// them, and `--fix` renames them too.
+    pub other_alternatives: Vec<OtherAlternative>,
+}
+
+/// Another `cfg` alternative of a name, whose finding was merged into one about the name.
+#[derive(Clone, Debug)]
+pub struct OtherAlternative {
+    pub cfg: CfgAlternative,
+    pub object_name: Option<String>,
 }
 
 /// A span with the short text printed under it.
@@ -89,6 +105,8 @@ impl Diagnostic {
             called: None,
             shown_at: None,
             in_test_code: false,
+            alternative: None,
+            other_alternatives: Vec::new(),
         }
     }
 

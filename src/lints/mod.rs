@@ -106,10 +106,10 @@ pub fn check_all(creations: &[&Creation], context: &LintContext) -> Vec<Diagnost
                     continue;
                 }
                 let mut diagnostic = diagnostic.clone();
-                if let (Some(cfg), false) = (&creation.cfg, shared) {
-                    diagnostic = diagnostic.with_note(format!(
-                        "this is the name under `#[cfg({cfg})]`; each `cfg` alternative is checked"
-                    ));
+                // The others are told apart by their alternative, and become one finding
+                // once the configuration has had its say on each name (`policy::finish`).
+                if !shared {
+                    diagnostic.alternative.clone_from(&creation.cfg);
                 }
                 acc.push(diagnostic);
             }

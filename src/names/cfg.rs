@@ -1,7 +1,62 @@
-//! The `cfg` alternatives of a name: which combination a resolution takes next, and which
-//! combinations no Windows program can be built under.
+//! The `cfg` alternatives of a name: which combination a resolution takes next, which
+//! combinations no Windows program can be built under, and which builds compile each one.
 
 use crate::names::ir::Cfg;
+
+/// One `cfg` alternative of a name: the predicate under which it is the name, as written in
+/// `#[cfg(…)]`, and the builds that compile it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CfgAlternative {
+    pub predicate: Cfg,
+    pub build: Build,
+}
+
+impl CfgAlternative {
+    pub fn new(predicate: Cfg) -> Self {
+        let build = Build::of(&predicate);
+        Self { predicate, build }
+    }
+}
+
+/// Which builds of a Windows program compile code under a `cfg` predicate, as far as the
+/// predicate tells. Ordered from the program users run to the one only tests build: the first
+/// of several alternatives is the one a finding about them all names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Build {
+    /// A release build outside tests, what users run: the predicate holds without `test` and
+    /// `debug_assertions` (`not(debug_assertions)`, `not(test)`, `windows`).
+    Release,
+    /// Options objlint does not know decide it (a feature, an architecture): it may be what
+    /// users run.
+    Undecided,
+    /// Only builds with `debug_assertions` (cargo's `dev` profile, tests included), which
+    /// developers run: `debug_assertions`, `any(test, debug_assertions)`.
+    Debug,
+    /// Only tests (see [`requires_test`]).
+    Test,
+}
+
+impl Build {
+    /// The builds that compile code under `predicate`.
+    pub fn of(predicate: &str) -> Self {
+        let in_release = |key: &str, value: Option<&str>| match (key, value) {
+            ("test" | "debug_assertions", None) => Some(false),
+            _ => on_windows(key, value),
+        };
+        match evaluate(predicate, &in_release) {
+            Some(true) => Build::Release,
+            None => Build::Undecided,
+            Some(false) if requires_test(predicate) => Build::Test,
+            Some(false) => Build::Debug,
+        }
+    }
+
+    /// Whether only what developers build compiles it, never a release build: development
+    /// code, whose findings are capped as test code's are.
+    pub fn is_development(self) -> bool {
+        matches!(self, Build::Debug | Build::Test)
+    }
+}
 
 /// The `cfg` alternatives a resolution takes, and those it meets.
 #[derive(Default)]
@@ -56,14 +111,18 @@ impl Choices {
 /// `target_os = "linux"`, and `all`/`any`/`not` of such. What it cannot decide is taken as
 /// possible.
 fn excludes_windows(cfg: &str) -> bool {
-    let on_windows = |key: &str, value: Option<&str>| match (key, value) {
+    evaluate(cfg, &on_windows) == Some(false)
+}
+
+/// The value of a `cfg` option on every Windows target (`None`: it depends on more).
+fn on_windows(key: &str, value: Option<&str>) -> Option<bool> {
+    match (key, value) {
         ("windows", None) => Some(true),
         ("unix" | "wasm", None) | ("target_vendor", Some("apple")) => Some(false),
         ("target_os", Some(os)) => Some(os == "windows"),
         ("target_family", Some(family)) => Some(family == "windows"),
         _ => None,
-    };
-    evaluate(cfg, &on_windows) == Some(false)
+    }
 }
 
 /// Whether code under the `cfg` predicate is compiled only in tests: the predicate is false
@@ -135,7 +194,28 @@ fn split_predicates(list: &str) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::requires_test;
+    use super::{requires_test, Build};
+
+    #[test]
+    fn each_predicate_belongs_to_the_builds_that_compile_it() {
+        for (cfg, build) in [
+            ("not(debug_assertions)", Build::Release),
+            ("not(test)", Build::Release),
+            ("all(windows, not(debug_assertions))", Build::Release),
+            ("not(any(test, debug_assertions))", Build::Release),
+            ("feature = \"beta\"", Build::Undecided),
+            ("not(feature = \"beta\")", Build::Undecided),
+            ("any(debug_assertions, feature = \"dev\")", Build::Undecided),
+            ("debug_assertions", Build::Debug),
+            ("any(test, debug_assertions)", Build::Debug),
+            ("all(debug_assertions, feature = \"dev\")", Build::Debug),
+            ("test", Build::Test),
+            ("all(test, debug_assertions)", Build::Test),
+            ("all(test, windows)", Build::Test),
+        ] {
+            assert_eq!(Build::of(cfg), build, "`{cfg}`");
+        }
+    }
 
     #[test]
     fn test_only_cfgs_are_those_false_without_test() {

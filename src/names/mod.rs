@@ -26,6 +26,7 @@ pub mod unique;
 #[cfg(test)]
 mod tests;
 
+pub use cfg::{Build, CfgAlternative};
 pub use index::{ItemIndex, ItemValue};
 pub use ir::{
     Binding, BindingKind, Cfg, Composition, FileId, FunctionCall, ItemPath, KnownName, Literal,

@@ -2,7 +2,7 @@
 //! calls of its functions, to the [`ObjectName`] it denotes, under each `cfg` alternative.
 
 use crate::names::build_time::at_build_time;
-use crate::names::cfg::Choices;
+use crate::names::cfg::{CfgAlternative, Choices};
 use crate::names::index::ItemIndex;
 use crate::names::ir::{
     Binding, BindingKind, Cfg, Composition, FunctionCall, ItemPath, KnownName, Literal, NameIr,
@@ -70,6 +70,11 @@ impl Alternative {
                 many.iter().map(all).collect::<Vec<_>>().join(", ")
             )),
         }
+    }
+
+    /// The `cfg` alternative this is, with the builds that compile it.
+    pub fn cfg(&self) -> Option<CfgAlternative> {
+        self.predicate().map(CfgAlternative::new)
     }
 }
 

@@ -1,8 +1,9 @@
 //! What happens to a file's findings after the lints: the configuration's names, the file's
-//! suppressions and the levels.
+//! suppressions, one finding for a name's `cfg` alternatives, and the levels.
 
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, Level};
+use crate::policy::alternatives;
 use crate::policy::config::Config;
 use crate::policy::suppress;
 use crate::scan::source::SourceFile;
@@ -10,8 +11,9 @@ use crate::scan::source::SourceFile;
 /// What happens to a file's findings after the lints: names the configuration accepts as unique
 /// or declares shared with another program (`shared-names`) are dropped, then the suppressions
 /// written in the file hide what they cover (and report themselves when they cover nothing),
-/// then each finding gets its level, at most `test-code-level` in test-only code, and those at
-/// allow are dropped.
+/// then the findings about a call's `cfg` alternatives become one, then each finding gets its
+/// level, at most `test-code-level` in test-only code and about names only development builds
+/// compile, and those at allow are dropped.
 pub fn finish(
     file: &SourceFile,
     mut diagnostics: Vec<Diagnostic>,
@@ -37,16 +39,29 @@ pub fn finish(
         let suppressions = suppress::collect(file, &diagnostics);
         diagnostics = suppressions.apply(diagnostics, file, config.require_suppression_reason);
     }
+    // After the names: each alternative's name is accepted or not on its own.
+    diagnostics = alternatives::merge(diagnostics);
     let test_code_level = config.test_code_level();
     for diagnostic in &mut diagnostics {
         diagnostic.level = config.finding_level(diagnostic.lint);
         // The cap comes last, after `-D`/`-W`/`-A`, `-D warnings` and `--warn-only`: a CI that
-        // runs with `-D warnings` does not fail on a test's names unless asked to.
-        if diagnostic.in_test_code && diagnostic.level > test_code_level {
+        // runs with `-D warnings` does not fail on a test's names unless asked to. A name only
+        // tests or debug builds compile is the developers' as test code is: a merged finding
+        // names a release build's alternative whenever one has the flaw too.
+        let development_name = diagnostic
+            .alternative
+            .as_ref()
+            .is_some_and(|alternative| alternative.build.is_development());
+        if (diagnostic.in_test_code || development_name) && diagnostic.level > test_code_level {
             diagnostic.level = test_code_level;
             if test_code_level != Level::Allow {
+                let what = if diagnostic.in_test_code {
+                    "this is test code"
+                } else {
+                    "this name is development code"
+                };
                 diagnostic.notes.push(format!(
-                    "this is test code: its findings are at most `{}` (`test-code-level`)",
+                    "{what}: its findings are at most `{}` (`test-code-level`)",
                     test_code_level.as_str()
                 ));
             }
