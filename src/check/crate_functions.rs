@@ -216,7 +216,10 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
         },
         open_mode_arg: None,
         added_prefix: "",
-        checks_already_exists: creation.already_exists_checked || !creation.api.caller_checks(),
+        // A mapping whose views are all sized and checked leaves its callers nothing to check.
+        checks_already_exists: creation.already_exists_checked
+            || creation.views_bounded
+            || !creation.api.caller_checks(),
         // The function's callers see the creation's own result only when it passes it on.
         on_existing: if creation.propagated {
             creation.on_existing

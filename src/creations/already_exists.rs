@@ -82,20 +82,20 @@ const COMPARING_MACROS: &[&str] = &[
     "assert_matches",
 ];
 
-struct FlatToken {
-    kind: FlatKind,
-    span: proc_macro2::Span,
+pub(super) struct FlatToken {
+    pub(super) kind: FlatKind,
+    pub(super) span: proc_macro2::Span,
     in_comparing_macro: bool,
 }
 
-enum FlatKind {
+pub(super) enum FlatKind {
     Ident(String),
     Literal(String),
     Punct(String),
 }
 
 /// The tokens of a stream in order with groups opened, joint punctuation glued (`==`).
-fn flatten(stream: TokenStream, out: &mut Vec<FlatToken>) {
+pub(super) fn flatten(stream: TokenStream, out: &mut Vec<FlatToken>) {
     flatten_into(stream, false, out);
 }
 

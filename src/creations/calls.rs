@@ -133,6 +133,7 @@ impl CreationFinder<'_> {
             first_pipe_instance,
             one_instance_limit,
             already_exists_checked: false,
+            views_bounded: false,
             on_existing: api.on_existing.through(binding_crate),
             dead_checks: Vec::new(),
             propagated: false,

@@ -39,6 +39,11 @@ pub struct Creation<Name = ObjectName> {
     /// the call, where it can see an existing object, or creates the object only as the
     /// fallback of an open whose handle it uses.
     pub already_exists_checked: bool,
+    /// For a file mapping: every view the code maps of the returned handle (in its function,
+    /// or through the struct field it is stored in) asks for an explicit size and handles its
+    /// failure, so an existing, smaller mapping makes the view fail instead of being used
+    /// whole (see [`crate::creations::result_flow::views`]).
+    pub views_bounded: bool,
     /// What this call reports when the object already exists, for the binding it is made
     /// through (never [`OnExisting::ByBinding`]).
     pub on_existing: OnExisting,
@@ -81,6 +86,7 @@ impl FoundCreation {
             first_pipe_instance: self.first_pipe_instance,
             one_instance_limit: self.one_instance_limit,
             already_exists_checked: self.already_exists_checked,
+            views_bounded: self.views_bounded,
             on_existing: self.on_existing,
             dead_checks: self.dead_checks.clone(),
             propagated: self.propagated,

@@ -10,8 +10,9 @@ use syn::Expr;
 use super::already_exists::already_exists_checks;
 use super::creation::{FnSignature, FoundCreation};
 use super::items::type_name;
+use super::result_flow::views::{self, Views};
 use super::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
-use crate::catalogue::apis::{Api, BindingCrate};
+use crate::catalogue::apis::{Api, BindingCrate, ObjectKind};
 use crate::catalogue::Catalogue;
 use crate::names::mutations::BlockChanges;
 use crate::names::scope::{
@@ -58,6 +59,9 @@ pub struct CreationFinder<'a> {
     /// `ERROR_ALREADY_EXISTS` checks on the failure of calls to functions that are not
     /// creations: the caller's side of a creation passed on with `?`.
     pub caller_failures: Vec<CallerFailure>,
+    /// The views of each file mapping created in a function, by the creation's index: judged
+    /// once the file's `impl`s can be read for views through the field a handle is stored in.
+    pub mapping_views: Vec<(usize, Views)>,
     /// Whether the file names `ERROR_ALREADY_EXISTS` (or `AlreadyExists`) at all, looked for
     /// when a function that creates nothing is left.
     pub mentions_already_exists: std::cell::OnceCell<bool>,
@@ -101,6 +105,7 @@ impl<'a> CreationFinder<'a> {
             item_path: Vec::new(),
             creations: Vec::new(),
             caller_failures: Vec::new(),
+            mapping_views: Vec::new(),
             mentions_already_exists: std::cell::OnceCell::new(),
             binding_crate: None,
         }
@@ -156,7 +161,7 @@ impl CreationFinder<'_> {
             .collect();
         let (flows, callers) = result_flow::follow(self.file, body, &tracked);
         self.caller_failures.extend(callers);
-        for (index, flow) in frame.creations.into_iter().zip(flows) {
+        for (&index, flow) in frame.creations.iter().zip(flows) {
             let creation = &mut self.creations[index];
             let dead: &[ByteSpan] = if creation.on_existing.already_exists_never_in_err() {
                 &flow.failure_code
@@ -170,6 +175,25 @@ impl CreationFinder<'_> {
             creation.dead_checks = dead.iter().map(|&check| (self.file_id, check)).collect();
             creation.propagated = flow.propagated;
         }
+        self.follow_views(&frame.creations, body);
+    }
+
+    /// Follows the views of the file mappings among `creations` (a frame's) in `body`.
+    fn follow_views(&mut self, creations: &[usize], body: FrameBody<'_>) {
+        let mappings: Vec<usize> = creations
+            .iter()
+            .copied()
+            .filter(|&index| self.creations[index].api.kind == ObjectKind::FileMapping)
+            .collect();
+        if mappings.is_empty() {
+            return;
+        }
+        let calls: Vec<ByteSpan> = mappings
+            .iter()
+            .map(|&index| self.creations[index].call)
+            .collect();
+        let tallies = views::follow(self.file, body, &calls, self.self_type.as_deref());
+        self.mapping_views.extend(mappings.into_iter().zip(tallies));
     }
 
     fn signature_of(&self, sig: &syn::Signature) -> (FnSignature, Vec<String>) {

@@ -54,6 +54,10 @@ pub fn find(
         items.uses,
     );
     finder.visit_file(syntax);
+    let mapping_views = std::mem::take(&mut finder.mapping_views);
+    for index in result_flow::views::bounded(file, syntax, mapping_views) {
+        finder.creations[index].views_bounded = true;
+    }
     finder.creations.sort_by_key(|creation| creation.call.start);
     // Most parsed files and items create nothing: their tree is not walked again.
     let test_code = if finder.creations.is_empty() || place.in_test_target {

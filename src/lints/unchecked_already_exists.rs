@@ -21,6 +21,11 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     if creation.already_exists_checked || !creation.api.caller_checks() {
         return;
     }
+    // Every view of the mapping asks for its size and handles its failure: an existing,
+    // smaller mapping makes the view fail, and is never used as a larger one.
+    if creation.views_bounded {
+        return;
+    }
     // Nobody else can have created an unnamed object or one with a name nobody can guess.
     if matches!(creation.name, ObjectName::Unnamed | ObjectName::Unique(_)) {
         return;

@@ -16,6 +16,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
 mod patterns;
+pub mod views;
 
 use self::patterns::{
     assigns_to, block_returns, catches_every_success, collect_idents, is_failure_pattern,
