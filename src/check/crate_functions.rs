@@ -266,6 +266,13 @@ fn mark_delegated(found: &mut [FoundCreation], first: usize, functions: &[CrateF
             composition.name = Arc::clone(&function.composition);
         }
         let creation = &mut inner[function.inner];
+        // The function's server is let go inside it (a probe), or by the caller only when the
+        // function hands on a server that closes when dropped.
+        if creation.dropped.is_some() {
+            call.dropped = Some(call.call);
+        } else if !(creation.propagated && matches!(creation.api.origin, Origin::Crate { .. })) {
+            call.dropped = None;
+        }
         call.via = Some(Via {
             file: creation.file,
             callee: creation.callee,

@@ -137,6 +137,7 @@ impl CreationFinder<'_> {
             on_existing: api.on_existing.through(binding_crate),
             dead_checks: Vec::new(),
             propagated: false,
+            dropped: None,
             enclosing_item: self.item_path.join("::"),
             enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
             via: None,

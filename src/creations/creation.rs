@@ -52,6 +52,11 @@ pub struct Creation<Name = ObjectName> {
     pub dead_checks: Vec<(FileId, ByteSpan)>,
     /// Whether the call's result leaves its function (`call?`, `return call`, the body's value).
     pub propagated: bool,
+    /// For a call whose value closes the object when dropped (a wrapper's server): the
+    /// statement at whose end the code lets it go, when it keeps it no longer (`let _ =`, a
+    /// `match` with only `Ok(_)`, `.is_ok()`). Such a pipe server is a probe: its claim ends
+    /// there.
+    pub dropped: Option<ByteSpan>,
     /// The item the call is in, such as `fn main` or `impl Shared::fn open`.
     pub enclosing_item: String,
     /// The function the call is in, when it is one whose callers could pass the name.
@@ -90,6 +95,7 @@ impl FoundCreation {
             on_existing: self.on_existing,
             dead_checks: self.dead_checks.clone(),
             propagated: self.propagated,
+            dropped: self.dropped,
             enclosing_item: self.enclosing_item.clone(),
             enclosing_fn: self.enclosing_fn.clone(),
             via: self.via.clone(),

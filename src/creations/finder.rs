@@ -12,7 +12,7 @@ use super::creation::{FnSignature, FoundCreation};
 use super::items::type_name;
 use super::result_flow::views::{self, Views};
 use super::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
-use crate::catalogue::apis::{Api, BindingCrate, ObjectKind};
+use crate::catalogue::apis::{Api, BindingCrate, ObjectKind, Origin};
 use crate::catalogue::Catalogue;
 use crate::names::mutations::BlockChanges;
 use crate::names::scope::{
@@ -174,6 +174,13 @@ impl CreationFinder<'_> {
                     .any(|check| check.start >= creation.call.end && !dead.contains(check));
             creation.dead_checks = dead.iter().map(|&check| (self.file_id, check)).collect();
             creation.propagated = flow.propagated;
+            // A raw `HANDLE` is closed by `CloseHandle`, never by going out of scope: only a
+            // wrapper's value (tokio's `NamedPipeServer`) lets the object go when dropped. A
+            // call of the crate's own function is judged by what its creation returns (see
+            // `check::crate_functions`).
+            if matches!(creation.api.origin, Origin::Crate { .. } | Origin::Derived) {
+                creation.dropped = flow.dropped;
+            }
         }
         self.follow_views(&frame.creations, body);
     }

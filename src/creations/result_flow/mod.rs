@@ -15,6 +15,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
+mod dropped;
 mod patterns;
 pub mod views;
 
@@ -46,6 +47,9 @@ pub struct CallFlow {
     /// The call creates the object only when an open of it failed, and the code uses the
     /// opened handle when the open succeeded.
     pub open_fallback: bool,
+    /// The code lets the call's value go at once: the statement at whose end nothing holds it
+    /// (see [`dropped`]).
+    pub dropped: Option<ByteSpan>,
 }
 
 /// `ERROR_ALREADY_EXISTS` checks in code that runs only when a call of a function not tracked
@@ -88,6 +92,7 @@ pub fn follow(
         file,
         calls,
         bound: Vec::new(),
+        statements: Vec::new(),
         flows: vec![CallFlow::default(); calls.len()],
         callers: Vec::new(),
     };
@@ -169,6 +174,8 @@ struct Flow<'a> {
     /// `let` bindings in scope that hold a tracked call's result, innermost last; `None`
     /// shadows an outer one.
     bound: Vec<(String, Option<Source>)>,
+    /// The statements around the code being visited, innermost last.
+    statements: Vec<ByteSpan>,
     flows: Vec<CallFlow>,
     callers: Vec<CallerFailure>,
 }
@@ -285,6 +292,13 @@ impl<'ast> Visit<'ast> for Flow<'_> {
         self.bound.truncate(depth);
     }
 
+    fn visit_stmt(&mut self, node: &'ast syn::Stmt) {
+        self.enter_statement(node);
+        self.dropped_by_statement(node);
+        visit::visit_stmt(self, node);
+        self.statements.pop();
+    }
+
     fn visit_local(&mut self, node: &'ast syn::Local) {
         visit::visit_local(self, node);
         let Some(init) = &node.init else { return };
@@ -303,6 +317,7 @@ impl<'ast> Visit<'ast> for Flow<'_> {
     }
 
     fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
+        self.dropped_by_patterns(&node.expr, node.arms.iter().map(|arm| &arm.pat));
         if let Some(origin) = self.origin(&node.expr) {
             let mut success_seen = false;
             let mut uses_opened = false;
@@ -342,6 +357,7 @@ impl<'ast> Visit<'ast> for Flow<'_> {
     fn visit_expr_if(&mut self, node: &'ast syn::ExprIf) {
         let otherwise = node.else_branch.as_ref().map(|(_, expr)| &**expr);
         if let Expr::Let(condition) = &*node.cond {
+            self.dropped_by_patterns(&condition.expr, std::iter::once(&*condition.pat));
             if let Some(origin) = self.origin(&condition.expr) {
                 let opener = self.is_opener(&origin);
                 if is_failure_pattern(&condition.pat) {
@@ -373,6 +389,7 @@ impl<'ast> Visit<'ast> for Flow<'_> {
     }
 
     fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
+        self.dropped_by_test(node);
         let method = node.method.to_string();
         if let Some(argument) = failure_closure(&method) {
             if let (Some(origin), Some(closure)) =
