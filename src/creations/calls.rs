@@ -142,6 +142,7 @@ impl CreationFinder<'_> {
             enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
             via: None,
             binding_crate,
+            name_shape: None,
             cfg: None,
             in_test_code: false,
         });

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::catalogue::apis::{Api, BindingCrate, OnExisting};
+use crate::catalogue::apis::{Api, BindingCrate, ObjectKind, OnExisting};
 use crate::names::{CfgAlternative, FileId, NameIr, ObjectName};
 use crate::scan::source::ByteSpan;
 
@@ -66,6 +66,8 @@ pub struct Creation<Name = ObjectName> {
     pub via: Option<Via>,
     /// The binding crate the file calls Win32 through, for the check the help shows.
     pub binding_crate: BindingCrate,
+    /// For a name objlint cannot read whole: how it is built (see [`NameIr::shape`]).
+    pub name_shape: Option<String>,
     /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name,
     /// and the builds that compile it (`None` until the name is resolved).
     pub cfg: Option<CfgAlternative>,
@@ -80,6 +82,15 @@ pub type FoundCreation = Creation<NameIr>;
 impl FoundCreation {
     /// This creation under one resolved name, which it has under the `cfg` alternative `cfg`.
     pub fn resolved(&self, name: ObjectName, cfg: Option<CfgAlternative>) -> Creation {
+        // Only a pipe's servers are matched by how their names are built.
+        let name_shape = match name {
+            ObjectName::Unknown | ObjectName::Param(_)
+                if self.api.kind == ObjectKind::NamedPipe =>
+            {
+                self.name.shape()
+            }
+            _ => None,
+        };
         Creation {
             api: Arc::clone(&self.api),
             file: self.file,
@@ -100,6 +111,7 @@ impl FoundCreation {
             enclosing_fn: self.enclosing_fn.clone(),
             via: self.via.clone(),
             binding_crate: self.binding_crate,
+            name_shape,
             cfg,
             in_test_code: self.in_test_code,
         }

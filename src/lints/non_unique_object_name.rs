@@ -31,7 +31,8 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     }
     // A later instance of a pipe another server of its program claims: no squatter can have
     // created the pipe before it without making that claim fail first, so the risk and the fix
-    // are the claiming creation's, whose finding names the pipe.
+    // are the claiming creation's, whose finding names the pipe. A probe's claim counts: the
+    // probe's finding names the pipe, and the race after it is `pipe_first_instance_missing`'s.
     if pipes::claimed_by_another(creation, context) {
         return;
     }

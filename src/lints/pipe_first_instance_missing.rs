@@ -21,25 +21,34 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     if creation.api.kind != ObjectKind::NamedPipe || creation.first_pipe_instance != Some(false) {
         return;
     }
+    let probe = pipes::dropped_claim(creation, context);
     // Only a name nobody can learn exempts the pipe: a GUID written in the program can be read
     // from the binary by a squatter who means it. A name objlint cannot follow may be such a
     // name (a UUID made by the caller, random bytes filled through an out-parameter), so it
-    // cannot decide, and reports nothing.
+    // cannot decide, and reports nothing — unless the program probes whether the name is
+    // free: then it expects another process to hold it.
     match &creation.name {
         ObjectName::Unique(what) if what != WRITTEN_GUID => return,
-        ObjectName::Unknown | ObjectName::Param(_) => return,
+        ObjectName::Unknown | ObjectName::Param(_)
+            if probe.is_none() || named_by_callers(creation, context) =>
+        {
+            return;
+        }
         _ => {}
     }
-    // A server that made its first instance with the claim creates the later ones without it.
-    if pipes::claimed_by_another(creation, context) {
+    // A server that made its first instance with the claim creates the later ones without it,
+    // while that instance is open.
+    if pipes::held_by_another(creation, context) {
         return;
     }
     // Without any claim, only the program's first creation of a pipe is reported: the later
     // ones are its further instances, which must not claim it. The library's creations come
     // before a program's own (the library's first is reported with the library's code).
+    // A probe, which claims the pipe, is no earlier unclaimed instance.
     let earlier_unclaimed = pipes::servers_in_program(creation, context).any(|other| {
-        !context.in_program_of(other, creation)
-            || (other.file, other.call.start) < (creation.file, creation.call.start)
+        other.first_pipe_instance != Some(true)
+            && (!context.in_program_of(other, creation)
+                || (other.file, other.call.start) < (creation.file, creation.call.start))
     });
     if earlier_unclaimed {
         return;
@@ -62,6 +71,9 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
         called.reference
     ));
     diagnostic = labels::label_via(diagnostic, creation, context);
+    if let Some(probe) = probe {
+        diagnostic = probe_note(diagnostic, creation, probe, context);
+    }
     if creation.one_instance_limit {
         // Wine's conformance test `test_CreateNamedPipe_instances_must_match`, which passes on
         // Windows, creates a second instance with a different `nMaxInstances`.
@@ -72,6 +84,55 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
         ));
     }
     acc.push(diagnostic);
+}
+
+/// Whether `creation`, in one of the crate's functions that passes its name on, is reported
+/// at the calls that give the name (see `labels::label_via`): a call whose name objlint reads.
+fn named_by_callers(creation: &Creation, context: &LintContext) -> bool {
+    context.creations.iter().any(|call| {
+        call.via
+            .as_ref()
+            .is_some_and(|via| via.file == creation.file && via.callee == creation.callee)
+            && matches!(call.name, ObjectName::Known(_) | ObjectName::Unique(_))
+    })
+}
+
+/// Points at the probe: its claim is real, but ends with the statement that drops it.
+fn probe_note(
+    diagnostic: Diagnostic,
+    creation: &Creation,
+    probe: &Creation,
+    context: &LintContext,
+) -> Diagnostic {
+    let Some(file) = context.files.get(probe.file) else {
+        return diagnostic;
+    };
+    let line = file.line_column(probe.callee.start).line;
+    let place = if probe.file == creation.file {
+        format!("line {line}")
+    } else {
+        format!("{}:{line}", file.path().display())
+    };
+    let diagnostic = if probe.file == creation.file {
+        diagnostic.with_secondary(
+            probe.callee,
+            "claims the pipe, then drops the server at once".to_owned(),
+        )
+    } else {
+        diagnostic
+    };
+    diagnostic
+        .with_help(
+            "or keep the probe's server open until this instance is made: this one is then a \
+             later instance of the pipe the probe claimed"
+                .to_owned(),
+            None,
+        )
+        .with_note(format!(
+            "the claimed instance at {place} is dropped at once, so it does not hold the pipe: \
+             Windows destroys a pipe when its last instance closes, and another process can \
+             create it before this call"
+        ))
 }
 
 /// The help saying where `called` takes the claim — a flag in `dwOpenMode`, or a builder

@@ -107,6 +107,55 @@ impl NameIr {
     }
 }
 
+impl NameIr {
+    /// How a name objlint cannot read whole is built: its written parts (literals, and the
+    /// items they are read from) in order, `{}` for each run-time part. `None` when nothing is
+    /// written (no evidence of what the name is), when a part is a value nobody can guess, or
+    /// when the name is what a function returns or completes, or has `cfg` alternatives. Two
+    /// names of one shape are built the same way, from values objlint cannot follow:
+    /// `format!("{PREFIX}{slot}")` and `format!("{PREFIX}{n}")`.
+    pub fn shape(&self) -> Option<String> {
+        let mut shape = String::new();
+        self.write_shape(&mut shape)?;
+        // Only the run-time parts: nothing shows how the name is built.
+        (shape.chars().any(|c| c != '{' && c != '}')).then_some(shape)
+    }
+
+    fn write_shape(&self, shape: &mut String) -> Option<()> {
+        match self {
+            NameIr::Unknown | NameIr::Param(_) | NameIr::Predictable(_) | NameIr::Env(_) => {
+                shape.push_str("{}");
+            }
+            NameIr::Literal(literal) => shape.push_str(&literal.value),
+            NameIr::Added(text) => shape.push_str(text),
+            // A module's item, however the path to it is written in each function.
+            NameIr::Item(path) | NameIr::LocalKey(path) => {
+                let segments = path.fallback.as_ref().unwrap_or(&path.segments);
+                shape.push('{');
+                shape.push_str(&segments.join("::"));
+                shape.push('}');
+            }
+            NameIr::Concat(parts) => {
+                for part in parts {
+                    part.write_shape(shape)?;
+                }
+            }
+            // A function of the crate whose value objlint could not read; a call its words say
+            // is random (`Uuid::new_v4()`) is a value nobody guesses.
+            NameIr::Call(call) if !matches!(call.otherwise, NameIr::Unique(_)) => {
+                shape.push_str("{}");
+            }
+            NameIr::Unnamed
+            | NameIr::Unique(_)
+            | NameIr::Call(_)
+            | NameIr::Returns(_)
+            | NameIr::Composed(_)
+            | NameIr::Alternatives(_) => return None,
+        }
+        Some(())
+    }
+}
+
 /// A string literal (or one piece of a `format!` template) and how it is written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Literal {

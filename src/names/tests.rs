@@ -267,3 +267,50 @@ fn what_objlint_cannot_prove_is_unknown() {
     ";
     assert_eq!(resolved(source), [" => Unknown"]);
 }
+
+/// How the argument `main` passes to `create(…)` in `source` is built (see `NameIr::shape`).
+fn shape(source: &str) -> Option<String> {
+    let file = SourceFile::new(FILE, source.to_owned());
+    let syntax = syn::parse_file(file.parse_text()).expect("the test's source parses");
+    let package = stand_in(Path::new(FILE));
+    let place = crates::place_of(&package, Path::new(FILE));
+    let uses = UseMap::new(place.library.clone(), place.members.clone());
+    let here = Written {
+        file: &file,
+        module_path: &place.module_path,
+        uses: &uses,
+    };
+    let main = syntax.items.iter().find_map(|item| match item {
+        syn::Item::Fn(main) if main.sig.ident == "main" => Some(main),
+        _ => None,
+    });
+    here.argument(main.expect("the test's source has a `fn main`"))
+        .shape()
+}
+
+#[test]
+fn names_built_alike_have_one_shape() {
+    let probe = r#"
+        const PREFIX: &str = "\\\\.\\pipe\\lane-";
+        fn main() { let lane = next(); let name = format!("{}{}", PREFIX, lane); create(&name) }
+    "#;
+    let server = r#"
+        const PREFIX: &str = "\\\\.\\pipe\\lane-";
+        fn main() { let slot = read(); create(&format!("{PREFIX}{slot}")) }
+    "#;
+    assert_eq!(shape(probe), shape(server));
+    assert!(shape(probe).is_some());
+    let other =
+        r#"fn main() { let slot = read(); create(&format!("\\\\.\\pipe\\route-{}", slot)) }"#;
+    assert_ne!(shape(probe), shape(other));
+}
+
+#[test]
+fn a_shape_needs_a_written_part_and_no_unique_one() {
+    assert_eq!(
+        shape(r"fn main() { let name = read(); create(&name) }"),
+        None
+    );
+    let random = r#"fn main() { create(&format!("\\\\.\\pipe\\x-{}-{}", uuid::Uuid::new_v4(), std::process::id())) }"#;
+    assert_eq!(shape(random), None);
+}
