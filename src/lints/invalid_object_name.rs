@@ -60,19 +60,37 @@ fn problem(creation: &Creation, context: &LintContext, name: &KnownName) -> Opti
         ));
     }
     if creation.api.kind == ObjectKind::NamedPipe {
-        // Through the crate's own functions, the pipe is the one their creation makes.
-        let called = creation.via.as_ref().map_or(&creation.api, |via| &via.api);
-        let raw_path =
-            matches!(called.origin, Origin::Win32) || called.name.starts_with("ServerOptions");
-        let (prefix, _) = unique::split_object_name(ObjectKind::NamedPipe, &name.value);
-        return (raw_path && prefix.is_empty() && name.predictable.is_empty()).then(|| {
-            "is not a pipe path: it must start with `\\\\.\\pipe\\` (or `\\\\?\\pipe\\`)".to_owned()
-        });
+        return pipe_problem(creation, name);
     }
     if let Some(problem) = namespace_problem(&name.value, creation, context) {
         return Some(problem);
     }
     other_kind(creation, context, name)
+}
+
+/// A pipe path with no pipe prefix, where the API is given the path itself.
+fn pipe_problem(creation: &Creation, name: &KnownName) -> Option<String> {
+    // Through the crate's own functions, the pipe is the one their creation makes.
+    let called = creation.via.as_ref().map_or(&creation.api, |via| &via.api);
+    let raw_path =
+        matches!(called.origin, Origin::Win32) || called.name.starts_with("ServerOptions");
+    let (prefix, _) = unique::split_object_name(ObjectKind::NamedPipe, &name.value);
+    if !(raw_path && prefix.is_empty() && name.predictable.is_empty()) {
+        return None;
+    }
+    // `\\?\` turns normalisation off, so a `/` after it is a character of the name.
+    let verbatim_slash = unique::is_verbatim(&name.value)
+        && name
+            .value
+            .get(4..9)
+            .is_some_and(|device| device.eq_ignore_ascii_case("pipe/"));
+    Some(if verbatim_slash {
+        "is not a pipe path: a path starting `\\\\?\\` is not normalised, so its `/` is no \
+         separator: write `\\\\?\\pipe\\` (or `\\\\.\\pipe\\`, `//./pipe/`)"
+            .to_owned()
+    } else {
+        "is not a pipe path: it must start with `\\\\.\\pipe\\` (or `\\\\?\\pipe\\`)".to_owned()
+    })
 }
 
 /// A misspelled or wrong-case namespace prefix, or a backslash in the name proper.

@@ -110,7 +110,7 @@ fn is_server(creation: &Creation) -> bool {
 /// is one pipe.
 fn same_pipe(one: &Creation, other: &Creation, context: &LintContext) -> bool {
     if let (ObjectName::Known(left), ObjectName::Known(right)) = (&one.name, &other.name) {
-        return pipe_name(&left.value).eq_ignore_ascii_case(pipe_name(&right.value));
+        return unique::pipe_identity(&left.value) == unique::pipe_identity(&right.value);
     }
     let text = |creation: &Creation| {
         context.files.get(creation.file).map(|file| {
@@ -119,12 +119,6 @@ fn same_pipe(one: &Creation, other: &Creation, context: &LintContext) -> bool {
         })
     };
     text(one).is_some() && text(one) == text(other)
-}
-
-/// The pipe's name after its `\\.\pipe\` (or `\\?\pipe\`): the two forms name one pipe, and
-/// pipe names are not case-sensitive ("Pipe Names", Microsoft's Win32 documentation).
-fn pipe_name(path: &str) -> &str {
-    unique::split_object_name(ObjectKind::NamedPipe, path).1
 }
 
 /// A name argument's text without what does not change the value: leading `&` and `self.`,

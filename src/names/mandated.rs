@@ -15,8 +15,8 @@
 //!   namespace: a process in a user's session creates an unprefixed name in its session's
 //!   namespace, which `Local\` names explicitly ("Kernel object namespaces"). `Global\` is another
 //!   namespace and another object.
-//! - A pipe is compared by its name after `\\.\pipe\` (or `\\?\pipe\`), ignoring case: pipe
-//!   names are not case-sensitive ("Pipe Names").
+//! - A pipe is compared by its name after `\\.\pipe\` (or `\\?\pipe\`, `//./pipe/`), ignoring
+//!   case: pipe names are not case-sensitive ("Pipe Names").
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -24,6 +24,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::catalogue::apis::ObjectKind;
+use crate::names::unique;
 
 /// One name another program defines.
 #[derive(Debug)]
@@ -271,14 +272,13 @@ static PATTERNS: LazyLock<Vec<Option<Regex>>> = LazyLock::new(|| {
 });
 
 /// What a name is compared by: a kernel object name without a `Local\` prefix (the session
-/// namespace an unprefixed name is created in), or a pipe's name after its `\\.\pipe\` prefix in
-/// lowercase. `None` for a pipe path that is not a local pipe.
+/// namespace an unprefixed name is created in), or a pipe's name after its `\\.\pipe\` prefix
+/// (in any of its spellings, see [`unique::pipe_prefix_len`]) in lowercase. `None` for a pipe
+/// path that is not a local pipe.
 fn compared_form(kind: ObjectKind, name: &str) -> Option<Cow<'_, str>> {
     if kind == ObjectKind::NamedPipe {
-        let prefix = name.get(..9)?;
-        let local =
-            prefix.eq_ignore_ascii_case(r"\\.\pipe\") || prefix.eq_ignore_ascii_case(r"\\?\pipe\");
-        return local.then(|| Cow::Owned(name[9..].to_lowercase()));
+        let local = unique::pipe_prefix_len(name) > 0;
+        return local.then(|| Cow::Owned(unique::pipe_identity(name)));
     }
     Some(Cow::Borrowed(name.strip_prefix(r"Local\").unwrap_or(name)))
 }

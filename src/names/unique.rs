@@ -38,20 +38,58 @@ pub fn split_namespace(name: &str) -> (&str, &str) {
 }
 
 /// Splits an object's name into what locates it and the name proper: the namespace prefix of a
-/// kernel object name, or the `\\.\pipe\` of a pipe path ("Pipe Names", Microsoft's Win32
-/// documentation: the pipe name is what follows it). A pipe path may start `\\?\pipe\` too:
-/// both `\\.\` and `\\?\` lead to the NT namespace's `Global??` directory, where `pipe` is the
-/// named-pipe device ("Naming Files, Paths, and Namespaces": Win32 File and Device Namespaces).
+/// kernel object name, or the pipe prefix of a pipe path (see [`pipe_prefix_len`]).
 pub fn split_object_name(kind: ObjectKind, name: &str) -> (&str, &str) {
     if kind == ObjectKind::NamedPipe {
-        let bytes = name.as_bytes();
-        let local = bytes.len() >= 9
-            && (bytes[..4] == *br"\\.\" || bytes[..4] == *br"\\?\")
-            && bytes[4..9].eq_ignore_ascii_case(br"pipe\");
-        // The prefix is ASCII, so byte 9 is a character boundary.
-        return if local { name.split_at(9) } else { ("", name) };
+        // The prefix is ASCII, so its end is a character boundary.
+        return name.split_at(pipe_prefix_len(name));
     }
     split_namespace(name)
+}
+
+/// The length of a pipe path's `\\.\pipe\` prefix, or 0 when it has none ("Pipe Names",
+/// Microsoft's Win32 documentation: the pipe name is what follows it). A pipe path may start
+/// `\\?\pipe\` too: both `\\.\` and `\\?\` lead to the NT namespace's `Global??` directory,
+/// where `pipe` is the named-pipe device ("Naming Files, Paths, and Namespaces": Win32 File and
+/// Device Namespaces). Forward slashes are separators as well (`//./pipe/app`): the Windows API
+/// converts `/` to `\` while normalising a path, except in one that starts exactly `\\?\`,
+/// which is passed on unparsed ("Naming Files, Paths, and Namespaces"; .NET's "File path formats
+/// on Windows systems", "Canonicalize separators" and "Skip normalization"). After `\\?\`,
+/// `pipe/` names no device, so only `\\?\pipe\` is that form's prefix.
+pub fn pipe_prefix_len(name: &str) -> usize {
+    let bytes = name.as_bytes();
+    if bytes.len() < 9 || !bytes[4..8].eq_ignore_ascii_case(b"pipe") {
+        return 0;
+    }
+    let separator = |index: usize| matches!(bytes[index], b'\\' | b'/');
+    let prefix = if is_verbatim(name) {
+        bytes[8] == b'\\'
+    } else {
+        [0, 1, 3, 8].into_iter().all(separator) && matches!(bytes[2], b'.' | b'?')
+    };
+    if prefix {
+        9
+    } else {
+        0
+    }
+}
+
+/// Whether a path starts exactly `\\?\`: the Windows API passes it on without normalising it.
+pub fn is_verbatim(path: &str) -> bool {
+    path.starts_with(r"\\?\")
+}
+
+/// What identifies a pipe among others: its name proper with the separators the API normalises
+/// made backslashes, in lowercase (pipe names are not case-sensitive, "Pipe Names"). A name
+/// without a pipe prefix (a wrapper's, which adds it) is taken whole.
+pub fn pipe_identity(path: &str) -> String {
+    let proper = split_object_name(ObjectKind::NamedPipe, path).1;
+    let proper = if is_verbatim(path) {
+        proper.to_owned()
+    } else {
+        proper.replace('/', "\\")
+    };
+    proper.to_lowercase()
 }
 
 /// Whether a name proper (after [`split_object_name`]) holds a GUID.
@@ -127,9 +165,37 @@ mod tests {
             ("", "\\\\.\\pipé")
         );
         assert_eq!(
+            split_object_name(ObjectKind::NamedPipe, "//./pipe/x"),
+            ("//./pipe/", "x")
+        );
+        assert_eq!(
+            split_object_name(ObjectKind::NamedPipe, r"\\./PIPE/x"),
+            (r"\\./PIPE/", "x")
+        );
+        assert_eq!(
+            split_object_name(ObjectKind::NamedPipe, "//?/pipe/x"),
+            ("//?/pipe/", "x")
+        );
+        // Not normalised: `pipe/` is no device after `\\?\`.
+        assert_eq!(
+            split_object_name(ObjectKind::NamedPipe, r"\\?\pipe/x"),
+            ("", r"\\?\pipe/x")
+        );
+        assert_eq!(
+            split_object_name(ObjectKind::NamedPipe, "/./pipe/x"),
+            ("", "/./pipe/x")
+        );
+        assert_eq!(
             split_object_name(ObjectKind::Mutex, r"Global\x"),
             (r"Global\", "x")
         );
+    }
+
+    #[test]
+    fn one_pipe_whatever_its_separators() {
+        assert_eq!(pipe_identity(r"\\.\pipe\App\Ctl"), r"app\ctl");
+        assert_eq!(pipe_identity("//./pipe/App/Ctl"), r"app\ctl");
+        assert_eq!(pipe_identity(r"\\?\pipe\App/Ctl"), "app/ctl");
     }
 
     #[test]
