@@ -12,6 +12,7 @@ use crate::catalogue::Catalogue;
 use crate::creations::{Creation, FoundCreation};
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, Lint, LintContext};
+use crate::names::strings::reads_past_end;
 use crate::names::{ItemIndex, ObjectName, PackageFacts, Resolver};
 use crate::project::crates::Crates;
 use crate::project::package::Package;
@@ -89,13 +90,22 @@ fn resolve(
     };
     found
         .into_iter()
-        .flat_map(|found| {
+        .flat_map(|mut found| {
+            let str_pointer = found
+                .str_pointer
+                .take()
+                .filter(|pointer| reads_past_end(&resolver, pointer));
             resolver
                 .resolve_all(&found.name)
                 .into_iter()
-                .map(move |alternative| {
+                .enumerate()
+                .map(move |(index, alternative)| {
                     let cfg = alternative.cfg();
-                    found.resolved(alternative.name, cfg)
+                    let mut creation = found.resolved(alternative.name, cfg);
+                    if index == 0 {
+                        creation.str_pointer.clone_from(&str_pointer);
+                    }
+                    creation
                 })
         })
         .collect()

@@ -16,7 +16,7 @@ use super::finder::CreationFinder;
 use crate::catalogue::apis::{Api, BindingCrate, Matcher, Origin};
 use crate::names::lower::Site;
 use crate::names::scope::{absolute_path, path_segments, LetBinding};
-use crate::names::{Composition, NameIr};
+use crate::names::{Composition, NameIr, StrPointer};
 
 impl CreationFinder<'_> {
     /// Records `node` if it calls a catalogued API.
@@ -109,6 +109,7 @@ impl CreationFinder<'_> {
             return;
         };
         let mut name = self.lower_name(api, call, name_expr);
+        let str_pointer = self.str_pointer(api, call, name_expr);
         if api.origin == Origin::Derived {
             name = self.composed_name(api, call, name);
         }
@@ -145,6 +146,7 @@ impl CreationFinder<'_> {
             name_shape: None,
             cfg: None,
             in_test_code: false,
+            str_pointer,
         });
         if let Some(frame) = self.frames.last_mut() {
             frame.creations.push(index);
@@ -159,16 +161,37 @@ impl CreationFinder<'_> {
     /// The name `name_expr` gives a call of `api`, lowered where the call stands, with the
     /// namespace the API adds in front.
     fn lower_name(&self, api: &Api, call: &Call<'_>, name_expr: &Expr) -> NameIr {
+        let name = self.at_call(call, |site| site.lower(name_expr));
+        if api.added_prefix.is_empty() {
+            name
+        } else {
+            NameIr::Concat(vec![NameIr::Added(api.added_prefix.to_string()), name])
+        }
+    }
+
+    /// A raw pointer to a Rust string's bytes given to a Win32 function as its name (see
+    /// [`StrPointer`]). Its `…A` functions read bytes, the others UTF-16.
+    fn str_pointer(&self, api: &Api, call: &Call<'_>, name_expr: &Expr) -> Option<StrPointer> {
+        if api.origin != Origin::Win32 || api.opens_existing {
+            return None;
+        }
+        let wide = !api.name.ends_with('A');
+        self.at_call(call, |site| site.str_pointer(name_expr, wide))
+    }
+
+    /// What `read` makes of an expression written in `call`'s arguments, with what it sees
+    /// there: the `let`s in scope, the function's parameters, the module and `Self` type.
+    fn at_call<T>(&self, call: &Call<'_>, read: impl FnOnce(&Site<'_>) -> T) -> T {
         let lets: Vec<&LetBinding> = self.scopes.iter().flatten().collect();
-        let params = self
-            .frames
-            .last()
-            .map_or(&[][..], |frame| frame.params.as_slice());
+        let (params, param_types) = self.frames.last().map_or((&[][..], &[][..]), |frame| {
+            (frame.params.as_slice(), frame.param_types.as_slice())
+        });
         let site = Site {
             file: self.file,
             file_id: self.file_id,
             lets: &lets,
             params,
+            param_types,
             module_path: &self.module_path,
             self_type: self.self_type.as_deref(),
             uses: &self.uses,
@@ -181,12 +204,7 @@ impl CreationFinder<'_> {
             at: self.file.byte_span(call.whole).start,
             loop_depth: self.loop_depth,
         };
-        let name = site.lower(name_expr);
-        if api.added_prefix.is_empty() {
-            name
-        } else {
-            NameIr::Concat(vec![NameIr::Added(api.added_prefix.to_string()), name])
-        }
+        read(&site)
     }
 
     /// The name a call of one of the crate's functions that passes a name on gives: the name

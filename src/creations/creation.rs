@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::catalogue::apis::{Api, BindingCrate, ObjectKind, OnExisting};
-use crate::names::{CfgAlternative, FileId, NameIr, ObjectName};
+use crate::names::{CfgAlternative, FileId, NameIr, ObjectName, StrPointer};
 use crate::scan::source::ByteSpan;
 
 /// One call that creates (or opens) a (possibly) named kernel object. The finder records it
@@ -74,6 +74,10 @@ pub struct Creation<Name = ObjectName> {
     /// Whether the call is in test-only code (see [`crate::creations::test_code`]), or in a
     /// file of a test or bench target.
     pub in_test_code: bool,
+    /// A raw pointer to a Rust string's bytes given as the name, as found; once resolved, kept
+    /// only when the API reads past the string's end (or reads it as UTF-16), and on the first
+    /// of the name's `cfg` alternatives alone: it is a fact of the call, not of each name.
+    pub str_pointer: Option<StrPointer>,
 }
 
 /// A creation as found in its file, its name not yet resolved.
@@ -114,6 +118,7 @@ impl FoundCreation {
             name_shape,
             cfg,
             in_test_code: self.in_test_code,
+            str_pointer: self.str_pointer.clone(),
         }
     }
 }

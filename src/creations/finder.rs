@@ -18,8 +18,13 @@ use crate::names::mutations::BlockChanges;
 use crate::names::scope::{
     bound_identifier, cfg_of, parameter_names, pattern_identifiers, LetBinding, UseMap,
 };
-use crate::names::FileId;
+use crate::names::strings::string_type;
+use crate::names::{FileId, RustString};
 use crate::scan::source::{ByteSpan, SourceFile};
+
+/// A function's signature as its frame keeps it: the signature, the parameter names and their
+/// types as Rust strings.
+pub type FrameSignature = (FnSignature, Vec<String>, Vec<Option<RustString>>);
 
 /// The body of a function or initialiser: where a check of `ERROR_ALREADY_EXISTS` after a
 /// creation is looked for. Closures are not frames of their own: a closure is often called at
@@ -29,6 +34,8 @@ pub struct Frame {
     pub creations: Vec<usize>,
     /// Parameter names of the function (receiver excluded).
     pub params: Vec<String>,
+    /// Their declared types as Rust strings, where they are ones (`String`, `&str`).
+    pub param_types: Vec<Option<RustString>>,
     pub signature: Option<FnSignature>,
     /// Method calls on `let`-bound values, in order: `options.first_pipe_instance(true);`.
     pub method_calls: Vec<(String, String, Option<Expr>, usize)>,
@@ -118,17 +125,19 @@ impl CreationFinder<'_> {
     pub fn in_frame(
         &mut self,
         item: &str,
-        signature: Option<(FnSignature, Vec<String>)>,
+        signature: Option<FrameSignature>,
         body: FrameBody<'_>,
         visit: impl FnOnce(&mut Self),
     ) {
         self.item_path.push(item.to_owned());
-        let (signature, params) = signature.map_or((None, Vec::new()), |(signature, params)| {
-            (Some(signature), params)
-        });
+        let (signature, params, param_types) = signature.map_or_else(
+            || (None, Vec::new(), Vec::new()),
+            |(signature, params, param_types)| (Some(signature), params, param_types),
+        );
         self.frames.push(Frame {
             creations: Vec::new(),
             params,
+            param_types,
             signature,
             method_calls: Vec::new(),
         });
@@ -203,15 +212,23 @@ impl CreationFinder<'_> {
         self.mapping_views.extend(mappings.into_iter().zip(tallies));
     }
 
-    fn signature_of(&self, sig: &syn::Signature) -> (FnSignature, Vec<String>) {
+    fn signature_of(&self, sig: &syn::Signature) -> FrameSignature {
         let has_receiver = sig.receiver().is_some();
         let params = parameter_names(sig);
+        let param_types = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => Some(string_type(&typed.ty)),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
         let signature = FnSignature {
             name: sig.ident.to_string(),
             self_type: self.self_type.clone(),
             has_receiver,
         };
-        (signature, params)
+        (signature, params, param_types)
     }
 
     /// Whether a call of `api` here is inside a binding of it: a function named like the API,

@@ -12,7 +12,8 @@ use crate::catalogue::Catalogue;
 use crate::names::lower::Site;
 use crate::names::returns::ReturnedValues;
 use crate::names::scope::{cfg_of, function_scope, LetBinding, UseMap};
-use crate::names::{BindingKind, Cfg, FileId, ItemValue, NameIr};
+use crate::names::strings::string_type;
+use crate::names::{BindingKind, Cfg, FileId, ItemValue, NameIr, RustString};
 use crate::project::crates::FilePlace;
 use crate::scan::source::{ByteSpan, SourceFile};
 
@@ -71,6 +72,8 @@ struct PendingItem {
     defined_at: Option<(FileId, ByteSpan)>,
     /// The `#[cfg]` it is declared under.
     cfg: Option<Cfg>,
+    /// For a function: its return type as a Rust string.
+    string_type: Option<RustString>,
 }
 
 enum PendingValue {
@@ -106,6 +109,7 @@ impl ItemCollector<'_> {
             self_type: self.self_type.clone(),
             defined_at: None,
             cfg: cfg_of(declared.attrs),
+            string_type: None,
         };
         self.consts.push(item);
     }
@@ -124,8 +128,8 @@ impl ItemCollector<'_> {
         path
     }
 
-    /// A function whose returned values may be a name: indexed like a `const`, its value what
-    /// it returns (see [`NameIr::Call`]).
+    /// A function whose returned values may be a name, or that returns a Rust string: indexed
+    /// like a `const`, its value what it returns (see [`NameIr::Call`]).
     fn add_function(
         &mut self,
         attrs: &[syn::Attribute],
@@ -133,16 +137,19 @@ impl ItemCollector<'_> {
         block: &syn::Block,
         owner: Option<String>,
     ) {
-        if matches!(sig.output, syn::ReturnType::Default) {
+        let syn::ReturnType::Type(_, output) = &sig.output else {
             return;
-        }
+        };
         let Some(returned) = ReturnedValues::of(sig, block) else {
             return;
         };
         // Most functions return no name: only those that may are kept (the `use`s read so far
-        // change which paths a value names, not whether it is one).
-        if self.lower_returned(&returned, &self.module_path, self.self_type.as_deref())
-            == NameIr::Unknown
+        // change which paths a value names, not whether it is one), and those returning a
+        // `String` or `&str`, whose type tells a raw pointer to their value has no terminator.
+        let string_type = string_type(output);
+        if string_type.is_none()
+            && self.lower_returned(&returned, &self.module_path, self.self_type.as_deref())
+                == NameIr::Unknown
         {
             return;
         }
@@ -154,6 +161,7 @@ impl ItemCollector<'_> {
             self_type: self.self_type.clone(),
             defined_at: Some((self.file_id, self.file.byte_span(sig.ident.span()))),
             cfg: cfg_of(attrs),
+            string_type,
         };
         self.consts.push(item);
     }
@@ -172,6 +180,7 @@ impl ItemCollector<'_> {
                 file_id: self.file_id,
                 lets: &lets,
                 params: &returned.params,
+                param_types: &[],
                 module_path,
                 self_type,
                 uses: &self.uses,
@@ -195,6 +204,7 @@ impl ItemCollector<'_> {
                     file_id: self.file_id,
                     lets: &[],
                     params: &[],
+                    param_types: &[],
                     module_path: &pending.module_path,
                     self_type: pending.self_type.as_deref(),
                     uses: &self.uses,
@@ -209,12 +219,13 @@ impl ItemCollector<'_> {
                     pending.self_type.as_deref(),
                 ),
             };
-            if lowered != NameIr::Unknown {
+            if lowered != NameIr::Unknown || pending.string_type.is_some() {
                 let value = ItemValue {
                     kind: pending.kind,
                     value: lowered,
                     defined_at: pending.defined_at,
                     cfgs: pending.cfg.into_iter().collect(),
+                    string_type: pending.string_type,
                 };
                 items.push((pending.path, value));
             }

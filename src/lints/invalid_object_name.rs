@@ -6,7 +6,7 @@ use crate::lints::diagnostic::{quoted, Diagnostic};
 use crate::lints::labels;
 use crate::lints::lint::{Level, Lint, LintContext, Subject};
 use crate::names::unique;
-use crate::names::{KnownName, ObjectName};
+use crate::names::{KnownName, ObjectName, StrPointer};
 
 pub static LINT: Lint = Lint {
     name: "invalid_object_name",
@@ -20,6 +20,10 @@ pub static LINT: Lint = Lint {
 const MAX_PATH: usize = 260;
 
 pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnostic>) {
+    if let Some(pointer) = &creation.str_pointer {
+        acc.push(str_pointer_finding(creation, context, pointer));
+        return;
+    }
     let ObjectName::Known(name) = &creation.name else {
         return;
     };
@@ -66,6 +70,52 @@ fn problem(creation: &Creation, context: &LintContext, name: &KnownName) -> Opti
         return Some(problem);
     }
     other_kind(creation, context, name)
+}
+
+/// A raw pointer to a Rust string's bytes as the name: whatever the string holds, nothing ends
+/// it where its text does (and a UTF-16 read garbles it), so the finding stands for a name
+/// objlint cannot read as well.
+fn str_pointer_finding(
+    creation: &Creation,
+    context: &LintContext,
+    pointer: &StrPointer,
+) -> Diagnostic {
+    let noun = creation.api.kind.noun();
+    let subject = match &creation.name {
+        ObjectName::Known(name) => format!("{noun} name {}", quoted(&name.value)),
+        _ => format!("{noun} name"),
+    };
+    let problem = if pointer.wide {
+        format!(
+            "is a Rust string's bytes passed as a UTF-16 pointer: `{}` reads its UTF-8 as \
+             UTF-16 characters, which garbles the name, and no 16-bit NUL ends it (pass an \
+             `HSTRING`, or `encode_utf16()` with `.chain(once(0))`)",
+            creation.api.name
+        )
+    } else {
+        "is a raw pointer to a Rust string's bytes, which no NUL ends: the API reads past its \
+         end, so the object is named by whatever bytes follow, or the call fails (pass a \
+         `CString`, or write `\\0` into the string)"
+            .to_owned()
+    };
+    let mut diagnostic = Diagnostic::new(
+        &LINT,
+        creation.name_arg,
+        format!("{subject} {problem}"),
+        "this name has no NUL terminator".to_owned(),
+    );
+    if let ObjectName::Known(name) = &creation.name {
+        diagnostic = labels::label_literals(
+            diagnostic.with_object_name(name.value.clone()),
+            creation,
+            context,
+            name,
+        );
+    }
+    labels::label_via(diagnostic, creation, context).with_note(format!(
+        "a `String` or `&str` holds its text alone, with no terminator after it (see {})",
+        creation.api.reference
+    ))
 }
 
 /// A pipe path with no pipe prefix, where the API is given the path itself.

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::names::ir::{BindingKind, Cfg, FileId, ItemPath, NameIr};
+use crate::names::ir::{BindingKind, Cfg, FileId, ItemPath, NameIr, RustString};
 use crate::project::crates::Crates;
 use crate::scan::source::ByteSpan;
 
@@ -13,6 +13,8 @@ use crate::scan::source::ByteSpan;
 pub struct ItemIndex<'a> {
     by_path: HashMap<Vec<String>, ItemValue>,
     by_ident: HashMap<String, Vec<Vec<String>>>,
+    /// Each function's return type as a Rust string (see [`ItemIndex::string_type`]).
+    string_types: HashMap<Vec<String>, Option<RustString>>,
     crates: &'a Crates,
 }
 
@@ -27,6 +29,9 @@ pub struct ItemValue {
     /// The `#[cfg]` the item is declared under; of several items at one path, the `cfg`s of
     /// those merged into its value as [`NameIr::Alternatives`].
     pub cfgs: Vec<Cfg>,
+    /// For a function: its return type as a Rust string, if it is one (`String`, `&str`),
+    /// which the index keeps apart (see [`ItemIndex::string_type`]).
+    pub string_type: Option<RustString>,
 }
 
 impl<'a> ItemIndex<'a> {
@@ -35,6 +40,7 @@ impl<'a> ItemIndex<'a> {
         Self {
             by_path: HashMap::new(),
             by_ident: HashMap::new(),
+            string_types: HashMap::new(),
             crates,
         }
     }
@@ -47,6 +53,13 @@ impl<'a> ItemIndex<'a> {
     /// Adds an item. Items at one path under different `#[cfg]`s are alternatives, each kept;
     /// otherwise (a file read twice) the first is kept.
     pub fn insert(&mut self, path: Vec<String>, mut item: ItemValue) {
+        if item.kind == BindingKind::Fn {
+            self.insert_string_type(&path, item.string_type.clone());
+        }
+        // A function kept for its return type alone is no value a name can be read from.
+        if item.value == NameIr::Unknown {
+            return;
+        }
         if let Some(existing) = self.by_path.get_mut(&path) {
             let (Some(cfg), false) = (item.cfgs.pop(), existing.cfgs.is_empty()) else {
                 return;
@@ -71,6 +84,29 @@ impl<'a> ItemIndex<'a> {
                 .push(path.clone());
         }
         self.by_path.insert(path, item);
+    }
+
+    /// Records a function's return type as a Rust string; of functions at one path under
+    /// different `#[cfg]`s, only a type they all declare is kept.
+    fn insert_string_type(&mut self, path: &[String], string_type: Option<RustString>) {
+        match self.string_types.get_mut(path) {
+            Some(existing) if *existing != string_type => *existing = None,
+            Some(_) => {}
+            None => {
+                self.string_types.insert(path.to_vec(), string_type);
+            }
+        }
+    }
+
+    /// The return type, as a Rust string, of the function `path` names (by its path, not
+    /// through a re-export: see [`ItemIndex::lookup`] for names).
+    pub fn string_type(&self, path: &ItemPath) -> Option<RustString> {
+        let fallback = path.fallback.as_ref();
+        self.string_types
+            .get(&path.segments)
+            .or_else(|| fallback.and_then(|fallback| self.string_types.get(fallback)))
+            .cloned()
+            .flatten()
     }
 
     /// How many paths have an item: it grows as files are read for the items a name needs.

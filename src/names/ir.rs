@@ -225,6 +225,40 @@ impl std::fmt::Display for Binding {
     }
 }
 
+/// A raw pointer to a Rust string's bytes handed to the API as its name (`name.as_ptr()`,
+/// `PCSTR(name.as_ptr())`, `name.as_ptr() as *const i8`): a `String` or `&str` holds no NUL
+/// after its text, so the API reads on past it, whatever the text is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrPointer {
+    /// Whether the API reads the bytes as UTF-16 (a `*const u16` cast, `PCWSTR(…)`, a `…W`
+    /// function): the UTF-8 text is then garbled as well.
+    pub wide: bool,
+    /// What the string is, as far as its expression says.
+    pub string: RustString,
+    /// The string's value, lowered: a NUL written in it (`format!("…\0")`, `push('\0')`)
+    /// ends the name after all.
+    pub value: NameIr,
+    /// The indices of the enclosing function's `&str` parameters: a `String` ending with one
+    /// ends as the caller's text does.
+    pub borrowed_params: Vec<usize>,
+}
+
+/// What kind of Rust string a pointer is taken of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RustString {
+    /// A `String` made at run time (`format!`, `to_string()`, `String::from`, a `String`
+    /// parameter): its bytes end where its text does, unless the code writes a NUL into it.
+    Owned,
+    /// A `&str` parameter: its text is the caller's, so only a wide read is known to be
+    /// wrong, or a value known to be text without a NUL.
+    Borrowed,
+    /// Text written in the program (a literal, a `const`): wrong when its known value has no NUL.
+    Written,
+    /// What one of the crate's functions returns: its declared return type says which of the
+    /// above it is.
+    ReturnedBy(ItemPath),
+}
+
 /// What [`ObjectName::Unique`] says of a UUID or GUID built from a literal of the program.
 pub const WRITTEN_GUID: &str = "a GUID written in the program";
 

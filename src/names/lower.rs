@@ -13,7 +13,7 @@ use crate::names::forms::{
     TERMINATING_METHODS, TRANSPARENT_METHODS, UTF16_METHODS,
 };
 use crate::names::ir::{
-    Binding, BindingKind, Cfg, FileId, FunctionCall, ItemPath, Literal, NameIr,
+    Binding, BindingKind, Cfg, FileId, FunctionCall, ItemPath, Literal, NameIr, RustString,
 };
 use crate::names::mutations::MutationKind;
 use crate::names::scope::{absolute_path, function_scope, path_segments, LetBinding, UseMap};
@@ -24,8 +24,10 @@ pub struct Site<'a> {
     pub file: &'a SourceFile,
     pub file_id: FileId,
     pub lets: &'a [&'a LetBinding],
-    /// The enclosing function's parameter names (receiver excluded), in order.
+    /// The enclosing function's parameter names (receiver excluded), in order, and their
+    /// types as Rust strings where they are ones (`String`, `&str`).
     pub params: &'a [String],
+    pub param_types: &'a [Option<RustString>],
     pub module_path: &'a [String],
     pub self_type: Option<&'a str>,
     pub uses: &'a UseMap,
@@ -520,7 +522,7 @@ impl Site<'_> {
 
     /// A path to an item of the crate, from where it is written: a `const` of the enclosing
     /// function first, else the path made absolute.
-    fn item_path(&self, path: &syn::Path) -> NameIr {
+    pub(super) fn item_path(&self, path: &syn::Path) -> NameIr {
         let segments = path_segments(path);
         if segments.is_empty() {
             return NameIr::Unknown;

@@ -21,6 +21,7 @@ pub(crate) mod mutations;
 pub(crate) mod resolve;
 pub(crate) mod returns;
 pub(crate) mod scope;
+pub(crate) mod strings;
 pub mod unique;
 
 #[cfg(test)]
@@ -30,6 +31,6 @@ pub use cfg::{Build, CfgAlternative};
 pub use index::{ItemIndex, ItemValue};
 pub use ir::{
     Binding, BindingKind, Cfg, Composition, FileId, FunctionCall, ItemPath, KnownName, Literal,
-    NameIr, ObjectName, ReturnedBy, WRITTEN_GUID,
+    NameIr, ObjectName, ReturnedBy, RustString, StrPointer, WRITTEN_GUID,
 };
 pub use resolve::{Alternative, PackageFacts, Resolver, MAX_FUNCTION_LEVELS};

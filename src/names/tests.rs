@@ -93,6 +93,7 @@ impl Written<'_> {
             file_id: 0,
             lets,
             params,
+            param_types: &[],
             module_path: self.module_path,
             self_type: None,
             uses: self.uses,
@@ -129,6 +130,7 @@ impl Written<'_> {
             value,
             defined_at,
             cfgs: cfg_of(attrs).into_iter().collect(),
+            string_type: None,
         };
         Some((path, value))
     }

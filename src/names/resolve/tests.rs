@@ -33,6 +33,7 @@ fn function(value: NameIr) -> ItemValue {
         value,
         defined_at: None,
         cfgs: Vec::new(),
+        string_type: None,
     }
 }
 
@@ -124,6 +125,7 @@ fn cfg_alternatives_are_each_a_name() {
         value: literal(value),
         defined_at: None,
         cfgs: vec![cfg.to_owned()],
+        string_type: None,
     };
     let items = || {
         vec![
