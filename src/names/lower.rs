@@ -7,15 +7,14 @@ use syn::{Expr, Lit};
 
 use crate::names::build_time::{build_time_match, option_env};
 use crate::names::forms::{
-    classify_runtime_value, has_terminator, is_terminator, is_zero, lacks_terminator, map_literals,
-    passes_through, tail, template_pieces, TemplatePiece, FORMAT_MACROS, LAZY_TYPES,
-    NON_LITERAL_MACROS, POINTER_METHODS, PRELUDE_TYPES, TERMINATING_CONSTRUCTORS,
-    TERMINATING_METHODS, TRANSPARENT_METHODS, UTF16_METHODS,
+    classify_runtime_value, is_zero, lacks_terminator, map_literals, passes_through, tail,
+    template_pieces, TemplatePiece, FORMAT_MACROS, LAZY_TYPES, NON_LITERAL_MACROS, POINTER_METHODS,
+    PRELUDE_TYPES, TERMINATING_CONSTRUCTORS, TERMINATING_METHODS, TRANSPARENT_METHODS,
+    UTF16_METHODS,
 };
 use crate::names::ir::{
-    Binding, BindingKind, Cfg, FileId, FunctionCall, ItemPath, Literal, NameIr, RustString,
+    Binding, BindingKind, FileId, FunctionCall, ItemPath, Literal, NameIr, RustString,
 };
-use crate::names::mutations::MutationKind;
 use crate::names::scope::{absolute_path, function_scope, path_segments, LetBinding, UseMap};
 use crate::scan::source::SourceFile;
 
@@ -46,7 +45,7 @@ impl Site<'_> {
         self.lower_at(expr, 0, None)
     }
 
-    fn lower_at(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
+    pub(crate) fn lower_at(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
         if depth > MAX_DEPTH {
             return NameIr::Unknown;
         }
@@ -84,7 +83,7 @@ impl Site<'_> {
     /// A part of a composed name (`format!` argument, `+` operand): what lowering cannot read
     /// is classified by what it calls — random and hashed values are unique, process ids and
     /// user names are predictable — or stays unknown.
-    fn part(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
+    pub(crate) fn part(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
         match self.lower_at(expr, depth, binding) {
             NameIr::Unknown => classify_runtime_value(expr),
             // A function the crate does not define (or whose value is unknown) is judged by
@@ -365,82 +364,6 @@ impl Site<'_> {
         NameIr::Unknown
     }
 
-    /// The `let`s of `ident` under `#[cfg]`s, latest (at `position`) first, back to the last one
-    /// without a `cfg`, or to what `ident` means before them all: each the value in the
-    /// programs its `cfg` selects. An earlier one under the same `cfg` as a later one is
-    /// shadowed in every program.
-    fn cfg_alternatives(
-        &self,
-        path: &syn::Path,
-        ident: &str,
-        position: usize,
-        depth: usize,
-    ) -> NameIr {
-        let mut alternatives: Vec<(Cfg, NameIr)> = Vec::new();
-        let mut later: Vec<Cfg> = Vec::new();
-        let otherwise = |later: &[Cfg]| match later {
-            [one] => format!("not({one})"),
-            many => format!("not(any({}))", many.join(", ")),
-        };
-        for (at, local) in self.lets[..=position].iter().enumerate().rev() {
-            if local.name != ident {
-                continue;
-            }
-            let one = Site {
-                lets: &self.lets[..=at],
-                ..*self
-            };
-            let Some(cfg) = &local.cfg else {
-                // Unconditional: the value wherever none of the later `cfg`s holds.
-                alternatives.push((otherwise(&later), one.path_without_cfg(path, depth + 1)));
-                return NameIr::Alternatives(alternatives);
-            };
-            if later.contains(cfg) {
-                continue;
-            }
-            alternatives.push((cfg.clone(), one.path_without_cfg(path, depth + 1)));
-            later.push(cfg.clone());
-            // `#[cfg(x)]` after `#[cfg(not(x))]`: every program has one of them.
-            if later.contains(&format!("not({cfg})"))
-                || cfg
-                    .strip_prefix("not(")
-                    .and_then(|rest| rest.strip_suffix(')'))
-                    .is_some_and(|negated| later.iter().any(|other| other == negated))
-            {
-                return NameIr::Alternatives(alternatives);
-            }
-        }
-        // Before every `let`: the parameter or item of that name, if any.
-        let before = Site {
-            lets: &self.lets[..self
-                .lets
-                .iter()
-                .position(|local| local.name == ident)
-                .unwrap_or(0)],
-            ..*self
-        };
-        alternatives.push((otherwise(&later), before.path(path, depth + 1)));
-        NameIr::Alternatives(alternatives)
-    }
-
-    /// The path read with the latest `let` of its name taken as it is, `cfg` or not.
-    fn path_without_cfg(&self, path: &syn::Path, depth: usize) -> NameIr {
-        let Some(local) = self.lets.last() else {
-            return NameIr::Unknown;
-        };
-        let unconditional = LetBinding {
-            cfg: None,
-            ..(*local).clone()
-        };
-        let mut lets = self.lets[..self.lets.len() - 1].to_vec();
-        lets.push(&unconditional);
-        Site {
-            lets: &lets,
-            ..*self
-        }
-        .path(path, depth)
-    }
-
     /// A call of a function by its path with these arguments: maybe one of the crate's own,
     /// whose returned value the resolver reads (see [`NameIr::Call`]).
     fn function_call(
@@ -474,7 +397,7 @@ impl Site<'_> {
         }))
     }
 
-    fn path(&self, path: &syn::Path, depth: usize) -> NameIr {
+    pub(crate) fn path(&self, path: &syn::Path, depth: usize) -> NameIr {
         let segments = path_segments(path);
         if let [ident] = segments.as_slice() {
             if ident == "None" {
@@ -552,48 +475,5 @@ impl Site<'_> {
                 called: false,
             },
         })
-    }
-}
-
-impl Site<'_> {
-    /// A binding's value at this site: its initial value with the changes made before the
-    /// site applied in order. A change objlint cannot follow, or any change after the site when
-    /// a loop or closure around the site may run it again, makes the value unknown.
-    fn mutated(
-        &self,
-        local: &LetBinding,
-        initial: NameIr,
-        depth: usize,
-        binding: &Binding,
-    ) -> NameIr {
-        let repeated = self.loop_depth > local.loop_depth;
-        let mut value = initial;
-        for mutation in &local.mutations {
-            if mutation.at >= self.at {
-                if repeated {
-                    return NameIr::Unknown;
-                }
-                continue;
-            }
-            // What the change reads, it reads as things stand where it is written.
-            let there = Site {
-                at: mutation.at,
-                loop_depth: local.loop_depth,
-                ..*self
-            };
-            value = match &mutation.kind {
-                MutationKind::Opaque => return NameIr::Unknown,
-                MutationKind::Assign(expr) => there.lower_at(expr, depth + 1, Some(binding)),
-                // A name read up to its first NUL: text appended after one is not part of it.
-                MutationKind::Append(_) if has_terminator(&value) => return NameIr::Unknown,
-                MutationKind::Append(expr) if is_terminator(expr) => {
-                    map_literals(value, |literal| literal.terminated = Some(true))
-                }
-                MutationKind::Append(expr) => {
-                    NameIr::Concat(vec![value, there.part(expr, depth + 1, Some(binding))])
-                }
-            };
-        }
-        value
     }
 }

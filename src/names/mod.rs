@@ -15,6 +15,7 @@ pub(crate) mod cfg;
 pub(crate) mod forms;
 pub(crate) mod index;
 pub(crate) mod ir;
+pub(crate) mod let_values;
 pub(crate) mod lower;
 pub mod mandated;
 pub(crate) mod mutations;
