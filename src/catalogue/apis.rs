@@ -218,6 +218,9 @@ pub enum Origin {
     Config,
     /// One of the checked crate's own functions that passes its parameter to a creation.
     Derived,
+    /// One of the checked crate's own functions that sets a `OnceCell` static from its
+    /// parameter: its calls are found for the values they give the static, and are no creations.
+    Setter,
 }
 
 /// One function that creates a (possibly) named kernel object.

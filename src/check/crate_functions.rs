@@ -194,16 +194,7 @@ pub fn read_referenced_items(
 
 /// The API a crate function becomes when it passes its parameter `index` to a creation.
 fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, index: usize) -> Api {
-    let (name, matcher) = match &signature.self_type {
-        Some(self_type) => (
-            format!("{self_type}::{}", signature.name),
-            Matcher::Path(vec![self_type.clone().into(), signature.name.clone().into()].into()),
-        ),
-        None => (
-            signature.name.clone(),
-            Matcher::Function(signature.name.clone().into()),
-        ),
-    };
+    let (name, matcher) = function_matcher(signature);
     Api {
         name: name.into(),
         matcher,
@@ -232,6 +223,21 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
         opens_existing: creation.api.opens_existing,
         reference: creation.api.reference.clone(),
         origin: Origin::Derived,
+    }
+}
+
+/// The name a function of the crate is shown by (`Type::name` for an associated function),
+/// and how its calls are matched.
+pub fn function_matcher(signature: &creations::FnSignature) -> (String, Matcher) {
+    match &signature.self_type {
+        Some(self_type) => (
+            format!("{self_type}::{}", signature.name),
+            Matcher::Path(vec![self_type.clone().into(), signature.name.clone().into()].into()),
+        ),
+        None => (
+            signature.name.clone(),
+            Matcher::Function(signature.name.clone().into()),
+        ),
     }
 }
 

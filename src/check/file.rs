@@ -43,6 +43,9 @@ pub struct PackageFile {
     /// reported, but those about a name written in a checked file are shown there (see
     /// [`Diagnostic::shown_at`]).
     pub context: bool,
+    /// Whether the file is a workspace member's, read as context for a package that depends on
+    /// it (see [`PackageFile::read_member`]); the member is checked as a package of its own.
+    pub member: bool,
 }
 
 impl PackageFile {
@@ -57,6 +60,7 @@ impl PackageFile {
             uses: Vec::new(),
             first_scan: None,
             context: false,
+            member: false,
         }
     }
 
@@ -142,6 +146,7 @@ impl PackageFile {
             ),
         };
         file.context = true;
+        file.member = true;
         file
     }
 
@@ -300,6 +305,7 @@ impl<'a> Apis<'a> {
 struct Contribution {
     creations: Vec<FoundCreation>,
     items: Vec<(Vec<String>, crate::names::ItemValue)>,
+    once_sets: Vec<crate::names::OnceSet>,
     caller_failures: Vec<(FileId, CallerFailure)>,
 }
 
@@ -313,6 +319,9 @@ impl Contribution {
         found.extend(self.creations);
         for (path, item) in self.items {
             items.insert(path, item);
+        }
+        for set in self.once_sets {
+            items.add_once_set(set);
         }
         self.caller_failures
     }
@@ -383,6 +392,7 @@ fn scan_file(
             Some(Contribution {
                 creations: facts.creations,
                 items: facts.items,
+                once_sets: facts.once_sets,
                 caller_failures: facts.caller_failures,
             })
         }

@@ -7,8 +7,8 @@
 //!   `paths` how paths are compared and shown.
 //! - `package`: the stages of one package over its files; `file` is a file of it and stage
 //!   1 (the catalogued APIs), `crate_functions` stages 2 and 3 (the package's own functions
-//!   that pass a name on, and the items names refer to), `parse` parsing a file whole or by
-//!   items.
+//!   that pass a name on, and the items names refer to), `once_cells` the values `OnceCell`
+//!   statics are set to, `parse` parsing a file whole or by items.
 //! - `outcome`: what a run found ([`Report`]); `error`: why a file was not checked;
 //!   `pool`: the threads.
 //! - `test_modules`: files of modules declared `#[cfg(test)] mod …;`, test code whole.
@@ -17,6 +17,7 @@ mod crate_functions;
 pub mod error;
 mod file;
 mod members;
+mod once_cells;
 mod open_packages;
 pub mod outcome;
 mod package;

@@ -22,6 +22,7 @@ use crate::check::crate_functions::{
     follow_crate_functions, judge_by_callers, read_referenced_items,
 };
 use crate::check::file::{scan_for_apis, PackageFile, Prefilter};
+use crate::check::once_cells::follow_once_cells;
 use crate::check::outcome::NameUse;
 use crate::check::test_modules;
 
@@ -61,6 +62,16 @@ pub fn check_package(
         &mut found,
         &mut items,
         caller_failures,
+    );
+    // Stage 2c: the values of the `OnceCell` statics names read, from their `set` calls.
+    follow_once_cells(
+        package,
+        files,
+        &facts,
+        &mut parsed,
+        &mut found,
+        &mut items,
+        &mut searched,
     );
     // Stage 3: the `const`s, `static`s and functions names refer to, in files not read yet.
     read_referenced_items(
@@ -231,11 +242,13 @@ fn shown_in_checked_files(
 /// A context file's finding marked by [`shown_in_checked_files`], as it is shown at its name's
 /// literal in `shown_in` (a checked file): the call is in `origin`, which is not reported, so
 /// the finding points at the literal and says where the call is. Labels and suggestions in the
-/// call's file are left out (their spans are the call file's).
+/// call's file are left out (their spans are the call file's). A workspace member's file
+/// (`member`) is checked as its own package too, but without this package's calls.
 pub fn shown_at_literal(
     mut diagnostic: Diagnostic,
     origin: &SourceFile,
     shown_in: &SourceFile,
+    member: bool,
 ) -> Diagnostic {
     let Some((_, span)) = diagnostic.shown_at.take() else {
         return diagnostic;
@@ -263,10 +276,13 @@ pub fn shown_at_literal(
     diagnostic
         .notes
         .retain(|note| !note.ends_with(&format!(" is set in {literal_place}")));
-    diagnostic.notes.push(
+    let note = if member {
+        "the call is in a workspace member this package depends on, which cannot see the \
+         name: the finding is shown where this package sets it"
+    } else {
         "the call is in a file not checked in this run; the finding is shown where this file \
          sets its name"
-            .to_owned(),
-    );
+    };
+    diagnostic.notes.push(note.to_owned());
     diagnostic
 }

@@ -256,7 +256,12 @@ fn checked_files_only(
                 continue;
             };
             if let Some(Some(shown_in)) = files.get(target) {
-                let moved = package::shown_at_literal(diagnostic, &file.source, &shown_in.source);
+                let moved = package::shown_at_literal(
+                    diagnostic,
+                    &file.source,
+                    &shown_in.source,
+                    file.member,
+                );
                 shown[target].push(moved);
             }
         }

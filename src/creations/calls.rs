@@ -16,7 +16,7 @@ use super::finder::CreationFinder;
 use crate::catalogue::apis::{Api, BindingCrate, Matcher, Origin};
 use crate::names::lower::Site;
 use crate::names::scope::{absolute_path, path_segments, LetBinding};
-use crate::names::{Composition, NameIr, StrPointer};
+use crate::names::{Composition, NameIr, OnceSet, SetCall, StrPointer};
 
 impl CreationFinder<'_> {
     /// Records `node` if it calls a catalogued API.
@@ -68,6 +68,9 @@ impl CreationFinder<'_> {
     /// alone. A method called on a `let`-bound value is remembered for the builder chains.
     fn find_method_call(&mut self, node: &Expr, call: &syn::ExprMethodCall) {
         let method = call.method.to_string();
+        if matches!(method.as_str(), "set" | "get_or_init") {
+            self.record_once_set(call);
+        }
         if let Some(builder) = self.builder_call(call) {
             let found = Call {
                 name_from_chain: builder.name_from_chain.as_ref(),
@@ -110,7 +113,7 @@ impl CreationFinder<'_> {
         };
         let mut name = self.lower_name(api, call, name_expr);
         let str_pointer = self.str_pointer(api, call, name_expr);
-        if api.origin == Origin::Derived {
+        if matches!(api.origin, Origin::Derived | Origin::Setter) {
             name = self.composed_name(api, call, name);
         }
         let initially_owned = initially_owned(api.ownership, &call.args);
@@ -182,6 +185,11 @@ impl CreationFinder<'_> {
     /// What `read` makes of an expression written in `call`'s arguments, with what it sees
     /// there: the `let`s in scope, the function's parameters, the module and `Self` type.
     fn at_call<T>(&self, call: &Call<'_>, read: impl FnOnce(&Site<'_>) -> T) -> T {
+        self.at_byte(self.file.byte_span(call.whole).start, read)
+    }
+
+    /// What `read` makes of an expression written at byte `at`, with what it sees there.
+    fn at_byte<T>(&self, at: usize, read: impl FnOnce(&Site<'_>) -> T) -> T {
         let lets: Vec<&LetBinding> = self.scopes.iter().flatten().collect();
         let (params, param_types) = self.frames.last().map_or((&[][..], &[][..]), |frame| {
             (frame.params.as_slice(), frame.param_types.as_slice())
@@ -201,10 +209,45 @@ impl CreationFinder<'_> {
                 .rev()
                 .find_map(|frame| frame.signature.as_ref())
                 .map(|signature| signature.name.as_str()),
-            at: self.file.byte_span(call.whole).start,
+            at,
             loop_depth: self.loop_depth,
         };
         read(&site)
+    }
+
+    /// `NAME.set(value)` (or `NAME.get_or_init(|| value)`) where `NAME` is a path: the value
+    /// it may give a `OnceCell` static (whether `NAME` is one is known once the package's items
+    /// are).
+    fn record_once_set(&mut self, call: &syn::ExprMethodCall) {
+        if !matches!(&*call.receiver, Expr::Path(_)) || call.args.len() != 1 {
+            return;
+        }
+        let value = match &call.args[0] {
+            Expr::Closure(closure) if call.method == "get_or_init" => {
+                if !closure.inputs.is_empty() {
+                    return;
+                }
+                &*closure.body
+            }
+            value if call.method == "set" => value,
+            _ => return,
+        };
+        let whole = self.file.byte_span(call.span());
+        let NameIr::Item(path) = self.at_byte(whole.start, |site| site.lower(&call.receiver))
+        else {
+            return;
+        };
+        let value = self.at_byte(whole.start, |site| site.lower(value));
+        self.once_sets.push(OnceSet {
+            cell: path,
+            value,
+            call: SetCall {
+                function: None,
+                file: self.file_id,
+                call: whole,
+            },
+            enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
+        });
     }
 
     /// The name a call of one of the crate's functions that passes a name on gives: the name

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::catalogue::apis::{Api, BindingCrate, ObjectKind, OnExisting};
+pub use crate::names::FnSignature;
 use crate::names::{CfgAlternative, FileId, NameIr, ObjectName, StrPointer};
 use crate::scan::source::ByteSpan;
 
@@ -121,16 +122,6 @@ impl FoundCreation {
             str_pointer: self.str_pointer.clone(),
         }
     }
-}
-
-/// A function of the checked crate, as callers name it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FnSignature {
-    pub name: String,
-    /// The `impl` type, for an associated function.
-    pub self_type: Option<String>,
-    /// Whether it takes `self` (then callers use method syntax).
-    pub has_receiver: bool,
 }
 
 /// The creation inside a crate function that a call of that function ends in.

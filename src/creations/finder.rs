@@ -19,7 +19,7 @@ use crate::names::scope::{
     bound_identifier, cfg_of, parameter_names, pattern_identifiers, LetBinding, UseMap,
 };
 use crate::names::strings::string_type;
-use crate::names::{FileId, RustString};
+use crate::names::{FileId, OnceSet, RustString};
 use crate::scan::source::{ByteSpan, SourceFile};
 
 /// A function's signature as its frame keeps it: the signature, the parameter names and their
@@ -63,6 +63,8 @@ pub struct CreationFinder<'a> {
     /// Names of the enclosing items, outermost first.
     pub item_path: Vec<String>,
     pub creations: Vec<FoundCreation>,
+    /// `NAME.set(value)` calls, which may fill a `OnceCell` static.
+    pub once_sets: Vec<OnceSet>,
     /// `ERROR_ALREADY_EXISTS` checks on the failure of calls to functions that are not
     /// creations: the caller's side of a creation passed on with `?`.
     pub caller_failures: Vec<CallerFailure>,
@@ -111,6 +113,7 @@ impl<'a> CreationFinder<'a> {
             frames: Vec::new(),
             item_path: Vec::new(),
             creations: Vec::new(),
+            once_sets: Vec::new(),
             caller_failures: Vec::new(),
             mapping_views: Vec::new(),
             mentions_already_exists: std::cell::OnceCell::new(),
@@ -235,8 +238,12 @@ impl CreationFinder<'_> {
     /// or like its family without the suffix (`CreateFileMapping` forwarding to
     /// `CreateFileMappingFromApp`), is how binding crates (`windows`, `winsafe`, `win-sys`)
     /// wrap the API, and its caller is the one that creates the object. A crate's own function
-    /// is never a use of itself either.
+    /// is never a use of itself either. A function that sets a `OnceCell` static is called by
+    /// a facade of the same name (`pub fn prepare(id) { platform::prepare(id) }`): a caller.
     pub fn inside_binding_of(&self, api: &Api) -> bool {
+        if api.origin == Origin::Setter {
+            return false;
+        }
         self.frames
             .iter()
             .filter_map(|frame| frame.signature.as_ref())

@@ -9,6 +9,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use crate::catalogue::Catalogue;
+use crate::names::forms::is_empty_once_cell;
 use crate::names::lower::Site;
 use crate::names::returns::ReturnedValues;
 use crate::names::scope::{cfg_of, function_scope, LetBinding, UseMap};
@@ -199,6 +200,10 @@ impl ItemCollector<'_> {
         let mut items = Vec::new();
         for pending in consts {
             let lowered = match &pending.value {
+                // Its values are the `set` calls', found once the package's calls are.
+                PendingValue::Init(_) if pending.kind == BindingKind::OnceCell => {
+                    NameIr::SetValues(Vec::new())
+                }
                 PendingValue::Init(value) => Site {
                     file: self.file,
                     file_id: self.file_id,
@@ -304,7 +309,13 @@ impl<'ast> Visit<'ast> for ItemCollector<'_> {
             ident: &node.ident,
             owner: None,
         };
-        self.add(declared, BindingKind::Static, &node.expr);
+        // `static NAME: OnceLock<T> = OnceLock::new();` holds what its `set` calls give it.
+        let kind = if is_empty_once_cell(&node.expr) {
+            BindingKind::OnceCell
+        } else {
+            BindingKind::Static
+        };
+        self.add(declared, kind, &node.expr);
         visit::visit_item_static(self, node);
     }
 

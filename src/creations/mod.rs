@@ -22,15 +22,18 @@ pub use self::creation::{Creation, FnSignature, FoundCreation, Via};
 use self::finder::CreationFinder;
 use self::result_flow::CallerFailure;
 use crate::catalogue::Catalogue;
-use crate::names::{FileId, ItemValue};
+use crate::names::{FileId, ItemValue, OnceSet};
 use crate::project::crates::FilePlace;
-use crate::scan::source::SourceFile;
+use crate::scan::source::{ByteSpan, SourceFile};
 
 /// What one file contributes: its creations, and its `const`/`static` items by absolute path.
 #[derive(Debug, Default)]
 pub struct FileFacts {
     pub creations: Vec<FoundCreation>,
     pub items: Vec<(Vec<String>, ItemValue)>,
+    /// The calls that may set a `OnceCell` static, outside test code: a value only a test sets
+    /// is no name of the program.
+    pub once_sets: Vec<OnceSet>,
     /// Checks on the failure of calls of functions that are not creations.
     pub caller_failures: Vec<(FileId, CallerFailure)>,
 }
@@ -60,17 +63,22 @@ pub fn find(
     }
     finder.creations.sort_by_key(|creation| creation.call.start);
     // Most parsed files and items create nothing: their tree is not walked again.
-    let test_code = if finder.creations.is_empty() || place.in_test_target {
-        Vec::new()
-    } else {
-        test_code::spans(file, syntax)
-    };
+    let test_code =
+        if (finder.creations.is_empty() && finder.once_sets.is_empty()) || place.in_test_target {
+            Vec::new()
+        } else {
+            test_code::spans(file, syntax)
+        };
     for creation in &mut finder.creations {
         creation.in_test_code =
             place.in_test_target || test_code.iter().any(|span| span.contains(creation.call));
     }
+    let in_test_code =
+        |call: ByteSpan| place.in_test_target || test_code.iter().any(|span| span.contains(call));
+    finder.once_sets.retain(|set| !in_test_code(set.call.call));
     FileFacts {
         creations: finder.creations,
+        once_sets: finder.once_sets,
         items: items.items,
         caller_failures: finder
             .caller_failures

@@ -86,7 +86,7 @@ fn working_form(creation: &Creation) -> String {
              `if unsafe {{ GetLastError() }} == ERROR_ALREADY_EXISTS {{ … }}` \
              (`use windows::Win32::Foundation::{{GetLastError, ERROR_ALREADY_EXISTS}};`)"
         ),
-        Origin::Derived => match &creation.via {
+        Origin::Derived | Origin::Setter => match &creation.via {
             Some(via) => format!(
                 "check `GetLastError()` for `ERROR_ALREADY_EXISTS` right after `{}` succeeds, \
                  inside `{api}`, before its result is passed on",

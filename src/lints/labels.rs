@@ -96,6 +96,42 @@ pub fn label_returned(
     diagnostic
 }
 
+/// Points at the calls that set the `OnceCell` statics the name is read from
+/// (`prepare("…")` for a static `prepare` sets from its parameter).
+pub fn label_set_by(
+    mut diagnostic: Diagnostic,
+    creation: &Creation,
+    context: &LintContext,
+    name: &KnownName,
+) -> Diagnostic {
+    let mut seen = HashSet::new();
+    for (cell, call) in &name.set_by {
+        if !seen.insert((call.file, call.call)) {
+            continue;
+        }
+        // `NAME.set("…")` around the name's literal: the literal's label names the static.
+        let around_literal = name
+            .literals
+            .iter()
+            .any(|literal| literal.file == call.file && call.call.contains(literal.span));
+        if call.function.is_none() && around_literal {
+            continue;
+        }
+        let message = match &call.function {
+            Some(function) => format!("`static {cell}` is set by the call of `{function}`"),
+            None => format!("`static {cell}` is set"),
+        };
+        diagnostic = point_at(
+            diagnostic,
+            creation,
+            context,
+            (call.file, call.call),
+            &message,
+        );
+    }
+    diagnostic
+}
+
 /// Points at the creation inside the crate function a call passes its name to.
 pub fn label_via(diagnostic: Diagnostic, creation: &Creation, context: &LintContext) -> Diagnostic {
     let Some(via) = &creation.via else {

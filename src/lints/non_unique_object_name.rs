@@ -46,6 +46,7 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     .with_object_name(name.value.clone());
     diagnostic = labels::label_literals(diagnostic, creation, context, name);
     diagnostic = labels::label_returned(diagnostic, creation, context, name);
+    diagnostic = labels::label_set_by(diagnostic, creation, context, name);
     diagnostic = labels::label_via(diagnostic, creation, context);
     diagnostic = with_fix(diagnostic, creation, context, name).with_help(
         "if another program defines this name, list it in `shared-names` in objlint.toml \

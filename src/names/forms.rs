@@ -46,6 +46,29 @@ pub const TRANSPARENT_METHODS: &[&str] = &[
 /// `LazyCell`, `once_cell`'s `sync::Lazy` and `unsync::Lazy`.
 pub const LAZY_TYPES: &[&str] = &["LazyLock", "LazyCell", "Lazy"];
 
+/// Types whose `new()` makes a static that is empty until a `set` call fills it once: std's
+/// `OnceLock`, `once_cell`'s `sync::OnceCell` (and tokio's, made by `const_new()`).
+pub const ONCE_TYPES: &[&str] = &["OnceLock", "OnceCell"];
+
+/// Whether `expr` makes an empty `OnceLock`/`OnceCell` (`OnceLock::new()`).
+pub fn is_empty_once_cell(expr: &syn::Expr) -> bool {
+    let syn::Expr::Call(call) = expr else {
+        return false;
+    };
+    let syn::Expr::Path(function) = &*call.func else {
+        return false;
+    };
+    let segments = &function.path.segments;
+    call.args.is_empty()
+        && segments.len() >= 2
+        && ONCE_TYPES
+            .iter()
+            .any(|ty| segments[segments.len() - 2].ident == ty)
+        && ["new", "const_new"]
+            .iter()
+            .any(|new| segments[segments.len() - 1].ident == new)
+}
+
 /// The prelude's types, whose associated functions a path names without a `use`.
 pub const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Box", "Option", "Result", "ToString"];
 

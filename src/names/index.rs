@@ -1,9 +1,9 @@
 //! The package's index of items a name can be read through: every `const`, `static` and
 //! function whose value could be lowered, by absolute path.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::names::ir::{BindingKind, Cfg, FileId, ItemPath, NameIr, RustString};
+use crate::names::ir::{BindingKind, Cfg, FileId, ItemPath, NameIr, OnceSet, RustString};
 use crate::project::crates::Crates;
 use crate::scan::source::ByteSpan;
 
@@ -16,6 +16,9 @@ pub struct ItemIndex<'a> {
     /// Each function's return type as a Rust string (see [`ItemIndex::string_type`]).
     string_types: HashMap<Vec<String>, Option<RustString>>,
     crates: &'a Crates,
+    /// Every call found that may set a `OnceCell`/`OnceLock` static, once each.
+    once_sets: Vec<OnceSet>,
+    set_calls: HashSet<(FileId, ByteSpan)>,
 }
 
 /// What the index knows of one item.
@@ -42,6 +45,8 @@ impl<'a> ItemIndex<'a> {
             by_ident: HashMap::new(),
             string_types: HashMap::new(),
             crates,
+            once_sets: Vec::new(),
+            set_calls: HashSet::new(),
         }
     }
 
@@ -107,6 +112,58 @@ impl<'a> ItemIndex<'a> {
             .or_else(|| fallback.and_then(|fallback| self.string_types.get(fallback)))
             .cloned()
             .flatten()
+    }
+
+    /// Adds a call that may set a `OnceCell` static (a file parsed again gives it again).
+    pub fn add_once_set(&mut self, set: OnceSet) {
+        if self.set_calls.insert((set.call.file, set.call.call)) {
+            self.once_sets.push(set);
+        }
+    }
+
+    /// Adds a call that may set a `OnceCell` static, in place of what was found of it before.
+    pub fn replace_once_set(&mut self, set: OnceSet) {
+        let call = (set.call.file, set.call.call);
+        if self.set_calls.insert(call) {
+            self.once_sets.push(set);
+        } else if let Some(known) = self
+            .once_sets
+            .iter_mut()
+            .find(|known| (known.call.file, known.call.call) == call)
+        {
+            *known = set;
+        }
+    }
+
+    /// The calls found that may set a `OnceCell` static, in the order they were found.
+    pub fn once_sets(&self) -> &[OnceSet] {
+        &self.once_sets
+    }
+
+    /// Sets the value of the item `path` names, if any (a `OnceCell` static's, once its `set`
+    /// calls are known).
+    pub fn set_value(&mut self, path: &ItemPath, value: NameIr) {
+        let Some(key) = self.lookup_key(path) else {
+            return;
+        };
+        if let Some(item) = self.by_path.get_mut(&key) {
+            item.value = value;
+        }
+    }
+
+    /// The absolute path of the item `path` names, as [`ItemIndex::lookup`] finds it.
+    pub fn lookup_key(&self, path: &ItemPath) -> Option<Vec<String>> {
+        let found = self.lookup(path)?;
+        if let Some((key, _)) = self.by_path.get_key_value(&path.segments) {
+            return Some(key.clone());
+        }
+        let ident = path.fallback.as_deref().unwrap_or(&path.segments).last()?;
+        self.by_ident.get(ident)?.iter().find_map(|key| {
+            self.by_path
+                .get(key)
+                .is_some_and(|item| std::ptr::eq(item, found))
+                .then(|| key.clone())
+        })
     }
 
     /// How many paths have an item: it grows as files are read for the items a name needs.

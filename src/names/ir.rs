@@ -42,6 +42,12 @@ pub enum NameIr {
     /// A call of one of the crate's functions that passes a name on to a creation: the name that
     /// function completes from its parameters (`format!("Global\\{id}")`), which are `args`.
     Composed(Box<Composition>),
+    /// `NAME.get()` on a `OnceCell`/`OnceLock` static: the value its `set` calls give it (the
+    /// static's indexed value, [`NameIr::SetValues`]).
+    OnceValue(ItemPath),
+    /// The values the `set` calls of a `OnceCell`/`OnceLock` static give it, each with the call:
+    /// the name is known only when every one is, one name per distinct value.
+    SetValues(Vec<(SetCall, NameIr)>),
     /// Alternative programs: the value under each `cfg` (`#[cfg(test)] let name = …;` after
     /// `#[cfg(not(test))] let name = …;`, or two `#[cfg]` consts of one name). Each is a name
     /// of its own, never one in place of the other.
@@ -78,7 +84,12 @@ impl NameIr {
     /// Calls `visit` with every item path in the name.
     pub fn item_paths(&self, visit: &mut impl FnMut(&ItemPath)) {
         match self {
-            NameIr::Item(path) | NameIr::LocalKey(path) => visit(path),
+            NameIr::Item(path) | NameIr::LocalKey(path) | NameIr::OnceValue(path) => visit(path),
+            NameIr::SetValues(values) => {
+                for (_, value) in values {
+                    value.item_paths(visit);
+                }
+            }
             NameIr::Concat(parts) | NameIr::Returns(parts) => {
                 for part in parts {
                     part.item_paths(visit);
@@ -150,6 +161,8 @@ impl NameIr {
             | NameIr::Call(_)
             | NameIr::Returns(_)
             | NameIr::Composed(_)
+            | NameIr::OnceValue(_)
+            | NameIr::SetValues(_)
             | NameIr::Alternatives(_) => return None,
         }
         Some(())
@@ -211,6 +224,9 @@ pub enum BindingKind {
     ThreadLocal,
     /// A function of the crate, whose value is what it returns.
     Fn,
+    /// A `static` `OnceCell`/`OnceLock`, made empty: its value is what its `set` calls give it,
+    /// reached through `get` (see [`NameIr::OnceValue`]).
+    OnceCell,
 }
 
 impl std::fmt::Display for Binding {
@@ -218,7 +234,7 @@ impl std::fmt::Display for Binding {
         let keyword = match self.kind {
             BindingKind::Let => "let",
             BindingKind::Const => "const",
-            BindingKind::Static | BindingKind::ThreadLocal => "static",
+            BindingKind::Static | BindingKind::ThreadLocal | BindingKind::OnceCell => "static",
             BindingKind::Fn => return write!(f, "`{}()`", self.name),
         };
         write!(f, "`{keyword} {}`", self.name)
@@ -290,6 +306,42 @@ pub struct KnownName {
     pub predictable: Vec<String>,
     /// The crate's functions that return the name (or a part of it), outermost first.
     pub returned_by: Vec<ReturnedBy>,
+    /// The calls that set the `OnceCell`/`OnceLock` statics the name is read from, with each
+    /// static's name.
+    pub set_by: Vec<(String, SetCall)>,
+}
+
+/// A call that sets a `OnceCell`/`OnceLock` static: `NAME.set(…)` itself, or a call of a
+/// function of the crate that sets it from its parameter (`prepare("…")`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetCall {
+    /// The function called, as the call writes it; `None` for `NAME.set(…)`.
+    pub function: Option<String>,
+    pub file: FileId,
+    pub call: ByteSpan,
+}
+
+/// A call that may set a `OnceCell`/`OnceLock` static, as found: `NAME.set(value)` where
+/// `NAME` is a path, or a call of a function that sets one from its parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnceSet {
+    /// The static, as the call's function names it.
+    pub cell: ItemPath,
+    /// The value set, lowered where the call is (a function's call: its composition).
+    pub value: NameIr,
+    pub call: SetCall,
+    /// The function the call is in, whose callers may pass the value.
+    pub enclosing_fn: Option<FnSignature>,
+}
+
+/// A function of the checked crate, as callers name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FnSignature {
+    pub name: String,
+    /// The `impl` type, for an associated function.
+    pub self_type: Option<String>,
+    /// Whether it takes `self` (then callers use method syntax).
+    pub has_receiver: bool,
 }
 
 /// A function of the crate whose returned value the name is read from.

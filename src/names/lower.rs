@@ -343,6 +343,13 @@ impl Site<'_> {
                 _ => NameIr::Unknown,
             };
         }
+        // `NAME.get()` on a `OnceLock`/`OnceCell` static: what its `set` calls give it.
+        if method == "get" && call.args.is_empty() {
+            return match receiver() {
+                NameIr::Item(path) => NameIr::OnceValue(path),
+                _ => NameIr::Unknown,
+            };
+        }
         // `self.pipe_name()`: a method of the `impl` being read, which the crate defines.
         if let Expr::Path(receiver) = &*call.receiver {
             if receiver.path.is_ident("self") && self.self_type.is_some() {

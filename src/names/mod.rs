@@ -31,7 +31,8 @@ mod tests;
 pub use cfg::{Build, CfgAlternative};
 pub use index::{ItemIndex, ItemValue};
 pub use ir::{
-    Binding, BindingKind, Cfg, Composition, FileId, FunctionCall, ItemPath, KnownName, Literal,
-    NameIr, ObjectName, ReturnedBy, RustString, StrPointer, WRITTEN_GUID,
+    Binding, BindingKind, Cfg, Composition, FileId, FnSignature, FunctionCall, ItemPath, KnownName,
+    Literal, NameIr, ObjectName, OnceSet, ReturnedBy, RustString, SetCall, StrPointer,
+    WRITTEN_GUID,
 };
 pub use resolve::{Alternative, PackageFacts, Resolver, MAX_FUNCTION_LEVELS};

@@ -6,7 +6,7 @@ use crate::names::cfg::{CfgAlternative, Choices};
 use crate::names::index::ItemIndex;
 use crate::names::ir::{
     Binding, BindingKind, Cfg, Composition, FunctionCall, ItemPath, KnownName, Literal, NameIr,
-    ObjectName, ReturnedBy,
+    ObjectName, ReturnedBy, SetCall,
 };
 
 /// Facts about the package that `env!` reads.
@@ -61,9 +61,13 @@ impl Alternative {
             [one] => one.clone(),
             many => format!("all({})", many.join(", ")),
         };
+        // A name some combination gives without any `cfg` (one of the values a `OnceCell`
+        // static is set to) is the name whatever the `cfg`s.
+        if self.cfgs.iter().any(Vec::is_empty) {
+            return None;
+        }
         match self.cfgs.as_slice() {
             [] => None,
-            [one] if one.is_empty() => None,
             [one] => Some(all(one)),
             many => Some(format!(
                 "any({})",
@@ -167,8 +171,12 @@ impl Resolver<'_> {
                 parts.literals.push(literal);
                 Ok(())
             }
-            NameIr::Item(path) => self.collect_item(path, false, parts, depth, choices),
-            NameIr::LocalKey(path) => self.collect_item(path, true, parts, depth, choices),
+            NameIr::Item(path) => self.collect_item(path, Read::Path, parts, depth, choices),
+            NameIr::LocalKey(path) => self.collect_item(path, Read::With, parts, depth, choices),
+            NameIr::OnceValue(path) => self.collect_item(path, Read::Get, parts, depth, choices),
+            NameIr::SetValues(values) => {
+                self.collect_set_values(values, parts, depth, binding, choices)
+            }
             NameIr::Call(call) => self.collect_call(call, parts, depth, frame, choices),
             NameIr::Composed(composition) => {
                 self.collect_composed(composition, parts, depth, frame, choices)
@@ -224,18 +232,24 @@ impl Resolver<'_> {
         collected
     }
 
-    /// A `const` or `static` of the package (a `thread_local!` one when `through_with`: only
-    /// its `with` hands out its value): what its value is, wherever it is read.
+    /// A `const` or `static` of the package, read as `read` says (only its `with` hands out a
+    /// `thread_local!` static's value, only its `get` a `OnceCell`'s): what its value is,
+    /// wherever it is read.
     fn collect_item(
         &self,
         path: &ItemPath,
-        through_with: bool,
+        read: Read,
         parts: &mut Parts,
         depth: usize,
         choices: &mut Choices,
     ) -> Result<(), ObjectName> {
         let item = self.items.lookup(path).ok_or(ObjectName::Unknown)?;
-        if through_with != (item.kind == BindingKind::ThreadLocal) || item.kind == BindingKind::Fn {
+        let readable = match read {
+            Read::Path => matches!(item.kind, BindingKind::Const | BindingKind::Static),
+            Read::With => item.kind == BindingKind::ThreadLocal,
+            Read::Get => item.kind == BindingKind::OnceCell,
+        };
+        if !readable {
             return Err(ObjectName::Unknown);
         }
         let binding = Binding {
@@ -244,6 +258,47 @@ impl Resolver<'_> {
         };
         // An item's value does not depend on any caller's arguments.
         self.collect(&item.value, parts, depth + 1, Some(&binding), None, choices)
+    }
+
+    /// The values the `set` calls of a `OnceCell` static (`binding`) give it: each must be known,
+    /// for one the resolver cannot read may be any name; the one name they agree on, else each
+    /// distinct one as an alternative of its own.
+    fn collect_set_values(
+        &self,
+        values: &[(SetCall, NameIr)],
+        parts: &mut Parts,
+        depth: usize,
+        binding: Option<&Binding>,
+        choices: &mut Choices,
+    ) -> Result<(), ObjectName> {
+        let cell = binding
+            .map(|binding| binding.name.clone())
+            .unwrap_or_default();
+        let mut distinct: Vec<Parts> = Vec::new();
+        for (call, value) in values {
+            let mut own = Parts {
+                completing: parts.completing.clone(),
+                ..Parts::default()
+            };
+            // A value set does not depend on the arguments of the function reading it.
+            self.collect(value, &mut own, depth + 1, binding, None, choices)
+                .map_err(|_| ObjectName::Unknown)?;
+            own.set_by.push((cell.clone(), call.clone()));
+            match distinct.iter_mut().find(|seen| seen.same_name(&own)) {
+                Some(seen) => seen.set_by.append(&mut own.set_by),
+                None => distinct.push(own),
+            }
+        }
+        let choice = match distinct.len() {
+            0 => return Err(ObjectName::Unknown),
+            1 => 0,
+            many => choices.take(many),
+        };
+        if choice >= distinct.len() {
+            return Err(ObjectName::Unknown);
+        }
+        parts.append(distinct.swap_remove(choice));
+        Ok(())
     }
 
     /// `env!(variable)`: a variable cargo sets from the manifest is its value there; any other
@@ -389,6 +444,15 @@ impl Resolver<'_> {
     }
 }
 
+/// How a `static` is read: by its path, through a `thread_local!`'s `with`, or through a
+/// `OnceCell`'s `get`.
+#[derive(Clone, Copy)]
+enum Read {
+    Path,
+    With,
+    Get,
+}
+
 /// Whether two resolutions are the same name (wherever their literals are written).
 fn same_name(one: &ObjectName, other: &ObjectName) -> bool {
     match (one, other) {
@@ -404,6 +468,7 @@ struct Parts {
     predictable: Vec<String>,
     unique: Option<String>,
     returned_by: Vec<ReturnedBy>,
+    set_by: Vec<(String, SetCall)>,
     /// While a crate function's composition is collected: that function (see
     /// [`NameIr::Composed`]). Its literals are marked with it; its caller's are not.
     completing: Option<String>,
@@ -422,6 +487,7 @@ impl Parts {
             literals: self.literals,
             predictable: self.predictable,
             returned_by: self.returned_by,
+            set_by: self.set_by,
         })
     }
 
@@ -438,6 +504,7 @@ impl Parts {
             self.unique = other.unique;
         }
         self.returned_by.extend(other.returned_by);
+        self.set_by.extend(other.set_by);
     }
 }
 
