@@ -11,7 +11,9 @@ pub type FileId = usize;
 /// A name expression after lowering: what is known of it from its own file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NameIr {
-    /// A null or empty name: the object is unnamed.
+    /// A null name (`None`, a null pointer): the object is unnamed. Empty text is a
+    /// [`NameIr::Literal`], which may be a part of a longer name; a name whose text is empty as
+    /// a whole resolves to [`ObjectName::Unnamed`].
     Unnamed,
     /// Computed at run time from something objlint cannot classify.
     Unknown,

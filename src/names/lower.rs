@@ -121,10 +121,8 @@ impl Site<'_> {
             }
             _ => return NameIr::Unknown,
         };
+        // Empty text is no name only when it is the whole name: the resolver decides.
         let value = value.trim_end_matches('\0');
-        if value.is_empty() {
-            return NameIr::Unnamed;
-        }
         NameIr::Literal(Literal {
             value: value.to_owned(),
             file: self.file_id,

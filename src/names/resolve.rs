@@ -161,6 +161,9 @@ impl Resolver<'_> {
             NameIr::Unnamed => Err(ObjectName::Unnamed),
             NameIr::Unknown => Err(ObjectName::Unknown),
             NameIr::Param(index) => self.collect_param(*index, parts, depth, frame, choices),
+            // Empty text adds nothing to a name, nor a literal a fix could lengthen: a `const`
+            // that is empty may be a whole name elsewhere, which a GUID would make named.
+            NameIr::Literal(literal) if literal.value.is_empty() => Ok(()),
             NameIr::Literal(literal) => {
                 parts.value.push_str(&literal.value);
                 let mut literal = literal.clone();
