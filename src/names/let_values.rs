@@ -2,7 +2,7 @@
 //! made to a `let mut` before the site.
 
 use crate::names::forms::{has_terminator, is_terminator, map_literals};
-use crate::names::ir::{Binding, Cfg, NameIr};
+use crate::names::ir::{Binding, BindingKind, Cfg, NameIr};
 use crate::names::lower::Site;
 use crate::names::mutations::MutationKind;
 use crate::names::scope::LetBinding;
@@ -84,10 +84,34 @@ impl Site<'_> {
         .path(path, depth)
     }
 
+    /// The value at this site of the `let` at `position`, whose initialiser `read` reads as
+    /// things stand where it is written (as a whole name, or as a part of one).
+    pub(crate) fn local_value(
+        &self,
+        position: usize,
+        init: &syn::Expr,
+        depth: usize,
+        read: impl Fn(&Self, &syn::Expr, usize, Option<&Binding>) -> NameIr,
+    ) -> NameIr {
+        let local = self.lets[position];
+        let binding = Binding {
+            kind: BindingKind::Let,
+            name: local.name.clone(),
+        };
+        let before = Site {
+            lets: &self.lets[..position],
+            at: local.at,
+            loop_depth: local.loop_depth,
+            ..*self
+        };
+        let initial = read(&before, init, depth + 1, Some(&binding));
+        self.mutated(local, initial, depth, &binding)
+    }
+
     /// A binding's value at this site: its initial value with the changes made before the
     /// site applied in order. A change objlint cannot follow, or any change after the site when
     /// a loop or closure around the site may run it again, makes the value unknown.
-    pub(crate) fn mutated(
+    fn mutated(
         &self,
         local: &LetBinding,
         initial: NameIr,

@@ -7,14 +7,11 @@ use syn::{Expr, Lit};
 
 use crate::names::build_time::{build_time_match, option_env};
 use crate::names::forms::{
-    classify_runtime_value, is_zero, lacks_terminator, map_literals, passes_through, tail,
-    template_pieces, TemplatePiece, FORMAT_MACROS, LAZY_TYPES, NON_LITERAL_MACROS, POINTER_METHODS,
-    PRELUDE_TYPES, TERMINATING_CONSTRUCTORS, TERMINATING_METHODS, TRANSPARENT_METHODS,
-    UTF16_METHODS,
+    is_zero, lacks_terminator, map_literals, passes_through, tail, template_pieces, TemplatePiece,
+    FORMAT_MACROS, LAZY_TYPES, NON_LITERAL_MACROS, POINTER_METHODS, PRELUDE_TYPES,
+    TERMINATING_CONSTRUCTORS, TERMINATING_METHODS, TRANSPARENT_METHODS, UTF16_METHODS,
 };
-use crate::names::ir::{
-    Binding, BindingKind, FileId, FunctionCall, ItemPath, Literal, NameIr, RustString,
-};
+use crate::names::ir::{Binding, FileId, FunctionCall, ItemPath, Literal, NameIr, RustString};
 use crate::names::scope::{absolute_path, function_scope, path_segments, LetBinding, UseMap};
 use crate::scan::source::SourceFile;
 
@@ -39,7 +36,7 @@ pub struct Site<'a> {
 }
 
 /// How deep lowering follows wrappers and `let`s; real code needs fewer than ten.
-const MAX_DEPTH: usize = 24;
+pub(crate) const MAX_DEPTH: usize = 24;
 impl Site<'_> {
     pub fn lower(&self, expr: &Expr) -> NameIr {
         self.lower_at(expr, 0, None)
@@ -77,22 +74,6 @@ impl Site<'_> {
                 ])
             }
             _ => NameIr::Unknown,
-        }
-    }
-
-    /// A part of a composed name (`format!` argument, `+` operand): what lowering cannot read
-    /// is classified by what it calls — random and hashed values are unique, process ids and
-    /// user names are predictable — or stays unknown.
-    pub(crate) fn part(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
-        match self.lower_at(expr, depth, binding) {
-            NameIr::Unknown => classify_runtime_value(expr),
-            // A function the crate does not define (or whose value is unknown) is judged by
-            // its words, as any run-time value.
-            NameIr::Call(mut call) => {
-                call.otherwise = classify_runtime_value(expr);
-                NameIr::Call(call)
-            }
-            known => known,
         }
     }
 
@@ -428,18 +409,7 @@ impl Site<'_> {
                         _ => NameIr::Unknown,
                     };
                 }
-                let binding = Binding {
-                    kind: BindingKind::Let,
-                    name: local.name.clone(),
-                };
-                let before = Site {
-                    lets: &self.lets[..position],
-                    at: local.at,
-                    loop_depth: local.loop_depth,
-                    ..*self
-                };
-                let initial = before.lower_at(init, depth + 1, Some(&binding));
-                return self.mutated(local, initial, depth, &binding);
+                return self.local_value(position, init, depth, Self::lower_at);
             }
             if let Some(index) = self.params.iter().position(|param| param == ident) {
                 return NameIr::Param(index);

@@ -19,6 +19,7 @@ pub(crate) mod let_values;
 pub(crate) mod lower;
 pub mod mandated;
 pub(crate) mod mutations;
+mod parts;
 pub(crate) mod resolve;
 pub(crate) mod returns;
 pub(crate) mod scope;
