@@ -324,6 +324,11 @@ const PREDICTABLE_MARKERS: &[(&str, &str)] = &[
     ("computername", "the computer name"),
     ("session_id", "the session id"),
     ("getcurrentthreadid", "the thread id"),
+    // Tauri's `Config::identifier` (the bundle identifier of `tauri.conf.json`,
+    // `com.example.app`) and `PackageInfo::name`: the same for every install. Matched on the
+    // method chain only, as the bare words are far too common to mean anything.
+    (".config().identifier", "the app identifier"),
+    (".package_info().name", "the app name"),
 ];
 
 /// Classifies a run-time value by the words its expression uses.
@@ -337,7 +342,9 @@ pub fn classify_runtime_value(expr: &Expr) -> NameIr {
         .filter(|word| !word.is_empty())
         .collect();
     let has_word = |marker: &str| {
-        if marker.contains("::") {
+        if marker.starts_with('.') {
+            has_chain(&text, marker)
+        } else if marker.contains("::") {
             text.contains(marker)
         } else {
             words
@@ -364,4 +371,12 @@ pub fn classify_runtime_value(expr: &Expr) -> NameIr {
         return NameIr::Predictable((*what).to_owned());
     }
     NameIr::Unknown
+}
+
+/// Whether `text` (an expression's tokens, without spaces) reads `chain` (`.config().identifier`)
+/// and no longer field or method after it (`.config().identifier_prefix`).
+fn has_chain(text: &str, chain: &str) -> bool {
+    text.match_indices(chain).any(|(at, _)| {
+        !text[at + chain.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
