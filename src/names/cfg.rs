@@ -192,6 +192,31 @@ fn split_predicates(list: &str) -> Vec<&str> {
     parts
 }
 
+/// The `cfg` predicate of an item's or statement's attributes (`all(…)` of several), spaces
+/// normalised: `#[cfg(not(test))]` gives `not(test)`.
+pub fn cfg_of(attrs: &[syn::Attribute]) -> Option<Cfg> {
+    let predicates: Vec<String> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg"))
+        .filter_map(|attr| attr.meta.require_list().ok())
+        .map(|list| normalise_cfg(&list.tokens.to_string()))
+        .collect();
+    match predicates.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(format!("all({})", many.join(", "))),
+    }
+}
+
+/// `not (test)` → `not(test)`, `any (a , b)` → `any(a, b)`: the text as people write it.
+fn normalise_cfg(tokens: &str) -> String {
+    tokens
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::{requires_test, Build};

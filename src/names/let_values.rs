@@ -1,10 +1,10 @@
 //! A `let`'s value where a name reads it: each of its `#[cfg]` alternatives, and the changes
-//! made to a `let mut` before the site.
+//! made to a `let mut` before the site (a block of them under a `#[cfg]`: two alternatives).
 
 use crate::names::forms::{has_terminator, is_terminator, map_literals};
 use crate::names::ir::{Binding, BindingKind, Cfg, NameIr};
 use crate::names::lower::Site;
-use crate::names::mutations::MutationKind;
+use crate::names::mutations::{Mutation, MutationKind};
 use crate::names::scope::LetBinding;
 
 impl Site<'_> {
@@ -118,12 +118,25 @@ impl Site<'_> {
         depth: usize,
         binding: &Binding,
     ) -> NameIr {
+        self.changed(&local.mutations, local, initial, depth, binding)
+            .unwrap_or(NameIr::Unknown)
+    }
+
+    /// `value` with `mutations` applied; `None` once it is unknown.
+    fn changed(
+        &self,
+        mutations: &[Mutation],
+        local: &LetBinding,
+        initial: NameIr,
+        depth: usize,
+        binding: &Binding,
+    ) -> Option<NameIr> {
         let repeated = self.loop_depth > local.loop_depth;
         let mut value = initial;
-        for mutation in &local.mutations {
+        for mutation in mutations {
             if mutation.at >= self.at {
                 if repeated {
-                    return NameIr::Unknown;
+                    return None;
                 }
                 continue;
             }
@@ -134,18 +147,30 @@ impl Site<'_> {
                 ..*self
             };
             value = match &mutation.kind {
-                MutationKind::Opaque => return NameIr::Unknown,
+                MutationKind::Opaque => return None,
                 MutationKind::Assign(expr) => there.lower_at(expr, depth + 1, Some(binding)),
                 // A name read up to its first NUL: text appended after one is not part of it.
-                MutationKind::Append(_) if has_terminator(&value) => return NameIr::Unknown,
+                MutationKind::Append(_) if has_terminator(&value) => return None,
                 MutationKind::Append(expr) if is_terminator(expr) => {
                     map_literals(value, |literal| literal.terminated = Some(true))
                 }
                 MutationKind::Append(expr) => {
                     NameIr::Concat(vec![value, there.part(expr, depth + 1, Some(binding))])
                 }
+                // Read inside the block, the name is in its `cfg`'s programs only: not followed.
+                MutationKind::Under(_, changes) if changes.iter().any(|c| c.at >= self.at) => {
+                    return None
+                }
+                // Two programs: one without the block's changes (the name written first), one
+                // with them.
+                MutationKind::Under(cfg, changes) => {
+                    let with = self
+                        .changed(changes, local, value.clone(), depth, binding)
+                        .unwrap_or(NameIr::Unknown);
+                    NameIr::Alternatives(vec![(format!("not({cfg})"), value), (cfg.clone(), with)])
+                }
             };
         }
-        value
+        Some(value)
     }
 }

@@ -5,13 +5,16 @@
 //! its initial literal: reading the `let` alone would report the bare prefix. The steps written
 //! as statements of the binding's own block, in straight-line order, are kept to be applied by
 //! lowering; any other change (in a branch, a loop, a closure, through `&mut`, `write!`, an
-//! unknown method) makes the binding's value unknown from that point on.
+//! unknown method) makes the binding's value unknown from that point on. A block of such steps
+//! under a `#[cfg]` makes two alternative programs, one with the steps and one without.
 
 use std::collections::HashSet;
 
 use syn::visit::Visit;
 use syn::{Expr, Stmt};
 
+use crate::names::cfg::cfg_of;
+use crate::names::ir::Cfg;
 use crate::scan::source::SourceFile;
 
 /// One change to a binding, where it is written.
@@ -30,6 +33,9 @@ pub enum MutationKind {
     Assign(Expr),
     /// A change objlint does not follow: the value is unknown after it.
     Opaque,
+    /// `#[cfg(feature = "x")] { name.push_str(…); }`: these changes in the programs the `cfg`
+    /// selects, none in the others: two alternative programs.
+    Under(Cfg, Vec<Mutation>),
 }
 
 /// Methods of strings, paths and buffers that leave the receiver as it is. Any other method
@@ -112,6 +118,15 @@ impl BlockChanges {
                         shadows
                             .extend(names.iter().filter(|name| binds(&local.pat, name)).cloned());
                     }
+                    Stmt::Expr(Expr::Block(block), _) if cfg_of(&block.attrs).is_some() => {
+                        let cfg = cfg_of(&block.attrs).unwrap_or_default();
+                        let inner = BlockChanges::new(&block.block.stmts, names, file);
+                        changes.extend(names.iter().filter_map(|name| {
+                            let under = inner.after(name, 0);
+                            (!under.is_empty())
+                                .then(|| (name.clone(), MutationKind::Under(cfg.clone(), under)))
+                        }));
+                    }
                     Stmt::Expr(expr, _) => match straight_line(names, expr) {
                         Some((name, kind, rest)) => {
                             let before = changes.len();
@@ -151,8 +166,13 @@ impl BlockChanges {
     /// The changes to the binding `name` made after the statement at `index`, up to a `let` of
     /// the same name that shadows it.
     pub fn of(&self, name: &str, index: usize) -> Vec<Mutation> {
+        self.after(name, index + 1)
+    }
+
+    /// The changes to the binding `name` from the statement at `start` on.
+    fn after(&self, name: &str, start: usize) -> Vec<Mutation> {
         let mut mutations = Vec::new();
-        for statement in self.statements.iter().skip(index + 1) {
+        for statement in self.statements.iter().skip(start) {
             mutations.extend(
                 statement
                     .changes

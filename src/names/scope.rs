@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use syn::Expr;
 
+pub use crate::names::cfg::cfg_of;
 use crate::names::ir::{Cfg, FileId};
 use crate::names::mutations::Mutation;
 use crate::project::crates::Library;
@@ -29,31 +30,6 @@ pub struct LetBinding {
     pub loop_depth: usize,
     /// What the code does to a `let mut` binding after its `let`, in order.
     pub mutations: Vec<Mutation>,
-}
-
-/// The `cfg` predicate of an item's or statement's attributes (`all(…)` of several), spaces
-/// normalised: `#[cfg(not(test))]` gives `not(test)`.
-pub fn cfg_of(attrs: &[syn::Attribute]) -> Option<Cfg> {
-    let predicates: Vec<String> = attrs
-        .iter()
-        .filter(|attr| attr.path().is_ident("cfg"))
-        .filter_map(|attr| attr.meta.require_list().ok())
-        .map(|list| normalise_cfg(&list.tokens.to_string()))
-        .collect();
-    match predicates.as_slice() {
-        [] => None,
-        [one] => Some(one.clone()),
-        many => Some(format!("all({})", many.join(", "))),
-    }
-}
-
-/// `not (test)` → `not(test)`, `any (a , b)` → `any(a, b)`: the text as people write it.
-fn normalise_cfg(tokens: &str) -> String {
-    tokens
-        .replace(" (", "(")
-        .replace("( ", "(")
-        .replace(" )", ")")
-        .replace(" ,", ",")
 }
 
 /// The `use` declarations of a file: for each module, the identifiers it imports and the

@@ -265,14 +265,10 @@ impl Site<'_> {
             let local = self.lets[position];
             // A change objlint does not follow, or text appended that it cannot read
             // (`push(char::from(0))`), may be the terminator.
-            let unread = local.mutations.iter().any(|mutation| {
-                mutation.at < self.at
-                    && match &mutation.kind {
-                        MutationKind::Opaque => true,
-                        MutationKind::Append(appended) => !readable_text(appended),
-                        MutationKind::Assign(_) => false,
-                    }
-            });
+            let unread = local
+                .mutations
+                .iter()
+                .any(|mutation| mutation.at < self.at && unread_change(&mutation.kind));
             if local.cfg.is_some() || local.local_key || unread {
                 return None;
             }
@@ -287,6 +283,18 @@ impl Site<'_> {
             return self.param_types.get(index).cloned().flatten();
         }
         Some(RustString::Written)
+    }
+}
+
+/// Whether a change to a binding may write a terminator objlint cannot see: one it does not
+/// follow, or text appended that it cannot read (`push(char::from(0))`), also in a `#[cfg]`
+/// block of changes.
+fn unread_change(kind: &MutationKind) -> bool {
+    match kind {
+        MutationKind::Opaque => true,
+        MutationKind::Append(appended) => !readable_text(appended),
+        MutationKind::Assign(_) => false,
+        MutationKind::Under(_, changes) => changes.iter().any(|change| unread_change(&change.kind)),
     }
 }
 
