@@ -19,6 +19,7 @@ use crate::names::scope::{
     bound_identifier, cfg_of, parameter_names, pattern_identifiers, LetBinding, UseMap,
 };
 use crate::names::strings::string_type;
+use crate::names::unwrap::unwrapped_binding;
 use crate::names::{FileId, OnceSet, RustString};
 use crate::scan::source::{ByteSpan, SourceFile};
 
@@ -370,7 +371,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
 
     fn visit_expr_closure(&mut self, node: &'ast syn::ExprClosure) {
         self.loop_depth += 1;
-        self.with_pattern_bindings(node.inputs.iter(), |finder| {
+        self.with_pattern_bindings(node.inputs.iter(), None, |finder| {
             finder.visit_expr(&node.body);
         });
         self.loop_depth -= 1;
@@ -379,7 +380,7 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
     fn visit_expr_for_loop(&mut self, node: &'ast syn::ExprForLoop) {
         self.visit_expr(&node.expr);
         self.loop_depth += 1;
-        self.with_pattern_bindings([&*node.pat], |finder| finder.visit_block(&node.body));
+        self.with_pattern_bindings([&*node.pat], None, |finder| finder.visit_block(&node.body));
         self.loop_depth -= 1;
     }
 
@@ -389,13 +390,17 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         self.loop_depth -= 1;
     }
 
-    fn visit_arm(&mut self, node: &'ast syn::Arm) {
-        self.with_pattern_bindings([&node.pat], |finder| {
-            if let Some((_, guard)) = &node.guard {
-                finder.visit_expr(guard);
-            }
-            finder.visit_expr(&node.body);
-        });
+    fn visit_expr_match(&mut self, node: &'ast syn::ExprMatch) {
+        self.visit_expr(&node.expr);
+        for arm in &node.arms {
+            let scrutinee = (&*node.expr, node.match_token.span);
+            self.with_pattern_bindings([&arm.pat], Some(scrutinee), |finder| {
+                if let Some((_, guard)) = &arm.guard {
+                    finder.visit_expr(guard);
+                }
+                finder.visit_expr(&arm.body);
+            });
+        }
     }
 
     fn visit_expr_if(&mut self, node: &'ast syn::ExprIf) {
@@ -404,7 +409,8 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
             return;
         };
         self.visit_expr(&condition.expr);
-        self.with_pattern_bindings([&*condition.pat], |finder| {
+        let scrutinee = (&*condition.expr, node.if_token.span);
+        self.with_pattern_bindings([&*condition.pat], Some(scrutinee), |finder| {
             finder.visit_block(&node.then_branch);
         });
         if let Some((_, otherwise)) = &node.else_branch {
@@ -416,7 +422,9 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         self.loop_depth += 1;
         if let Expr::Let(condition) = &*node.cond {
             self.visit_expr(&condition.expr);
-            self.with_pattern_bindings([&*condition.pat], |finder| finder.visit_block(&node.body));
+            self.with_pattern_bindings([&*condition.pat], None, |finder| {
+                finder.visit_block(&node.body);
+            });
         } else {
             visit::visit_expr_while(self, node);
         }
@@ -427,20 +435,31 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         // The initialiser runs before the binding exists.
         visit::visit_local(self, node);
         let Some(init) = &node.init else { return };
-        if let Some(name) = bound_identifier(&node.pat) {
-            let binding = LetBinding {
+        let at = self.file.byte_span(node.let_token.span).start;
+        let mut bindings = Vec::new();
+        let init = if let Some(name) = bound_identifier(&node.pat) {
+            bindings.push(name);
+            Some((*init.expr).clone())
+        } else {
+            pattern_identifiers(&node.pat, &mut bindings);
+            // `let Ok(path) = f() else { return … };`: the value inside, as `f()?` gives it.
+            unwrapped_binding(&node.pat)
+                .filter(|_| init.diverge.is_some())
+                .map(|_| (*init.expr).clone())
+        };
+        // Any other pattern binds values objlint does not follow, which still hide what their
+        // names meant before.
+        let scope = self.scopes.last_mut().expect("a scope is open");
+        for name in bindings {
+            scope.push(LetBinding {
                 name,
-                init: Some((*init.expr).clone()),
+                init: init.clone(),
                 local_key: false,
                 cfg: cfg_of(&node.attrs),
-                at: self.file.byte_span(node.let_token.span).start,
+                at,
                 loop_depth: self.loop_depth,
                 mutations: Vec::new(),
-            };
-            self.scopes
-                .last_mut()
-                .expect("a scope is open")
-                .push(binding);
+            });
         }
     }
 
@@ -480,31 +499,38 @@ impl CreationFinder<'_> {
     }
 
     /// Visits what `visit` visits with the identifiers `patterns` bind in scope, their values
-    /// unknown: a name read from one of them is no constant to look for.
+    /// unknown: a name read from one of them is no constant to look for. Where the patterns
+    /// match a scrutinee (with the span of the `match` or `if` before it), the one an `Ok(x)` or
+    /// `Some(x)` binds is the value inside it.
     fn with_pattern_bindings<'p>(
         &mut self,
         patterns: impl IntoIterator<Item = &'p syn::Pat>,
+        scrutinee: Option<(&Expr, proc_macro2::Span)>,
         visit: impl FnOnce(&mut Self),
     ) {
-        let mut bindings = Vec::new();
         let loop_depth = self.loop_depth;
+        // The scrutinee is read after every `let` before its `match` or `if`.
+        let at = scrutinee.map_or(0, |(_, keyword)| self.file.byte_span(keyword).start);
+        let mut scope = Vec::new();
         for pattern in patterns {
+            let mut bindings = Vec::new();
             pattern_identifiers(pattern, &mut bindings);
-        }
-        self.scopes.push(
-            bindings
-                .into_iter()
-                .map(|name| LetBinding {
+            let unwrapped = scrutinee.and(unwrapped_binding(pattern));
+            scope.extend(bindings.into_iter().map(|name| {
+                LetBinding {
+                    init: scrutinee
+                        .filter(|_| unwrapped.as_ref() == Some(&name))
+                        .map(|(expr, _)| expr.clone()),
                     name,
-                    init: None,
                     local_key: false,
                     cfg: None,
-                    at: 0,
+                    at,
                     loop_depth,
                     mutations: Vec::new(),
-                })
-                .collect(),
-        );
+                }
+            }));
+        }
+        self.scopes.push(scope);
         visit(self);
         self.scopes.pop();
     }

@@ -192,7 +192,7 @@ impl ItemCollector<'_> {
             };
             values.push(site.lower(value));
         }
-        returned.value(values)
+        returned.value(&values)
     }
 
     fn lower_items(&mut self) -> Vec<(Vec<String>, ItemValue)> {

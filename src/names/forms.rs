@@ -26,9 +26,14 @@ pub const TRANSPARENT_METHODS: &[&str] = &[
     "clone",
     "cloned",
     "copied",
+    // `path.display().to_string()`: the path's text.
+    "display",
     "expect",
     "into",
+    "into_os_string",
+    "into_owned",
     "into_raw",
+    "into_string",
     "into_vec",
     "iter",
     "to_fs_name",
@@ -37,6 +42,7 @@ pub const TRANSPARENT_METHODS: &[&str] = &[
     "to_owned",
     "to_path_buf",
     "to_string",
+    "to_str",
     "to_string_lossy",
     "to_vec",
     "unwrap",
@@ -158,6 +164,7 @@ pub fn is_terminator(expr: &Expr) -> bool {
 
 /// Whether a one-argument function returns its argument in another form, judged by its name:
 /// a constructor (`CString::new`, `HSTRING::from`), a pointer wrapper (`PCWSTR(…)`, `Some(…)`),
+/// the success of a `Result` (`Ok(…)`, whose caller takes the name out with `?` or `unwrap`),
 /// or a helper named for a string conversion (`to_wide`, `to_utf16_nul`). Other functions of one
 /// string — `env::var("NAME")`, `get_arg("server")` — return something else entirely.
 pub fn passes_through(segments: &[String]) -> bool {
@@ -166,7 +173,7 @@ pub fn passes_through(segments: &[String]) -> bool {
     };
     if matches!(
         last.as_str(),
-        "Some" | "PCWSTR" | "PCSTR" | "PWSTR" | "PSTR" | "BSTR"
+        "Some" | "Ok" | "PCWSTR" | "PCSTR" | "PWSTR" | "PSTR" | "BSTR"
     ) {
         return true;
     }

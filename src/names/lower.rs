@@ -13,6 +13,7 @@ use crate::names::forms::{
 };
 use crate::names::ir::{Binding, FileId, FunctionCall, ItemPath, Literal, NameIr, RustString};
 use crate::names::scope::{absolute_path, function_scope, path_segments, LetBinding, UseMap};
+use crate::names::unwrap;
 use crate::scan::source::SourceFile;
 
 /// Where a name expression is written.
@@ -53,6 +54,8 @@ impl Site<'_> {
             Expr::Group(inner) => next(&inner.expr),
             Expr::Reference(inner) => next(&inner.expr),
             Expr::Try(inner) => next(&inner.expr),
+            // An `async fn`'s value is what its body returns.
+            Expr::Await(inner) => next(&inner.base),
             Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => next(&unary.expr),
             // `0 as _`, `0 as *const u16`: a null pointer.
             Expr::Cast(cast) if is_zero(&cast.expr) => NameIr::Unnamed,
@@ -63,7 +66,13 @@ impl Site<'_> {
             Expr::Const(block) => tail(&block.block).map_or(NameIr::Unknown, next),
             Expr::Return(ret) => ret.expr.as_deref().map_or(NameIr::Unknown, next),
             Expr::Macro(mac) => self.macro_name(&mac.mac, depth, binding),
-            Expr::Match(matched) => build_time_match(matched, &next),
+            Expr::Match(matched) => match build_time_match(matched, &next) {
+                // `match f() { Ok(path) => path, Err(e) => return … }`: the value inside.
+                NameIr::Unknown => {
+                    unwrap::unwrapped_by_match(matched).map_or(NameIr::Unknown, next)
+                }
+                known => known,
+            },
             Expr::Call(call) => self.call(call, depth, binding),
             Expr::MethodCall(call) => self.method_call(call, depth, binding),
             Expr::Path(path) => self.path(&path.path, depth),
@@ -151,8 +160,8 @@ impl Site<'_> {
         let inner = self.lower_at(&call.args[0], depth + 1, binding);
         let terminates = segments.len() >= 2
             && TERMINATING_CONSTRUCTORS.contains(&segments[segments.len() - 2].as_str());
-        let helper =
-            segments.len() == 1 && !matches!(last, "Some" | "PCWSTR" | "PCSTR" | "PWSTR" | "PSTR");
+        let helper = segments.len() == 1
+            && !matches!(last, "Some" | "Ok" | "PCWSTR" | "PCSTR" | "PWSTR" | "PSTR");
         map_literals(inner, |literal| {
             if terminates {
                 literal.terminated = Some(true);

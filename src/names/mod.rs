@@ -25,6 +25,7 @@ pub(crate) mod returns;
 pub(crate) mod scope;
 pub(crate) mod strings;
 pub mod unique;
+pub(crate) mod unwrap;
 
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ use syn::Expr;
 use crate::names::forms::tail;
 use crate::names::ir::{Cfg, NameIr};
 use crate::names::scope::{cfg_of, parameter_names, pattern_identifiers, LetBinding};
+use crate::names::unwrap::unwrapped_binding;
 
 /// What a function body can return, with the `let`s in scope at each value: the place a
 /// function's value is lowered from.
@@ -35,23 +36,35 @@ impl ReturnedValues {
             scopes: vec![Vec::new()],
             values: Vec::new(),
             bare_return: false,
+            lets: 0,
         };
         let mut gates = Vec::new();
-        for stmt in &block.stmts {
+        let first_tail = first_tail(block);
+        for (index, stmt) in block.stmts.iter().enumerate() {
             finder.visit_stmt(stmt);
             let cfg = statement_cfg(stmt);
             let ends_body = matches!(stmt, syn::Stmt::Expr(Expr::Return(_), _));
-            gates.resize(finder.values.len(), Gate { cfg, ends_body });
-        }
-        // A block at the end with no value of its own (`{ return …; }`) gives none: it returns.
-        let valued = |tail: &&Expr| match tail {
-            Expr::Block(inner) => crate::names::forms::tail(&inner.block).is_some(),
-            _ => true,
-        };
-        if let Some(tail) = tail(block).filter(valued) {
-            let lets = finder.scopes.concat();
-            finder.values.push((lets, tail.clone()));
-            let cfg = block.stmts.last().and_then(statement_cfg);
+            gates.resize(
+                finder.values.len(),
+                Gate {
+                    cfg: cfg.clone(),
+                    ends_body,
+                },
+            );
+            // The body's tail, or one of the tails of the programs its `cfg`s select.
+            let written = match stmt {
+                syn::Stmt::Expr(written, None) if index >= first_tail => written,
+                _ => continue,
+            };
+            // A block at the end with no value of its own (`{ return …; }`) gives none: it
+            // returns.
+            if let Expr::Block(inner) = written {
+                if tail(&inner.block).is_none() {
+                    continue;
+                }
+            }
+            let value = finder.tail_value(finder.scopes.concat(), written);
+            finder.values.push(value);
             gates.push(Gate {
                 cfg,
                 ends_body: true,
@@ -73,21 +86,22 @@ impl ReturnedValues {
     /// ([`NameIr::Returns`]); where statements of the body are under `#[cfg]`s, the values of
     /// each `cfg`'s program as [`NameIr::Alternatives`] (`#[cfg(unix)] return …;` then
     /// `#[cfg(windows)] return …;`), up to the first `return` statement that ends the body.
-    pub fn value(&self, lowered: Vec<NameIr>) -> NameIr {
+    pub fn value(&self, lowered: &[NameIr]) -> NameIr {
         let mut cfgs: Vec<&Cfg> = Vec::new();
         for cfg in self.gates.iter().filter_map(|gate| gate.cfg.as_ref()) {
             if !cfgs.contains(&cfg) {
                 cfgs.push(cfg);
             }
         }
-        if cfgs.is_empty() {
-            return one_or_all(lowered);
-        }
+        // An `Err(…)` is no name: a caller takes the name out of the `Ok` (`?`, `unwrap`), and
+        // the error never reaches a creation.
         let program = |cfg: Option<&Cfg>| {
             let mut values = Vec::new();
-            for (gate, value) in self.gates.iter().zip(&lowered) {
+            for ((gate, value), (_, expr)) in self.gates.iter().zip(lowered).zip(&self.values) {
                 if gate.cfg.is_none() || gate.cfg.as_ref() == cfg {
-                    values.push(value.clone());
+                    if !is_error(expr) {
+                        values.push(value.clone());
+                    }
                     if gate.ends_body {
                         break;
                     }
@@ -95,6 +109,9 @@ impl ReturnedValues {
             }
             values
         };
+        if cfgs.is_empty() {
+            return one_or_all(program(None));
+        }
         let mut alternatives: Vec<(Cfg, NameIr)> = cfgs
             .iter()
             .map(|cfg| ((*cfg).clone(), one_or_all(program(Some(cfg)))))
@@ -119,14 +136,41 @@ impl ReturnedValues {
     }
 }
 
-/// The one value, or all of them; unknown if any is.
+/// The one value, or all of them; unknown if any is, or if there is none.
 fn one_or_all(values: Vec<NameIr>) -> NameIr {
-    if values.contains(&NameIr::Unknown) {
+    if values.is_empty() || values.contains(&NameIr::Unknown) {
         return NameIr::Unknown;
     }
     match <[NameIr; 1]>::try_from(values) {
         Ok([only]) => only,
         Err(values) => NameIr::Returns(values),
+    }
+}
+
+/// The index of the body's first statement that can be its tail: the last statement, or
+/// where the body ends in statements under `#[cfg]`s with no `;` (`#[cfg(unix)] { … }` then
+/// `#[cfg(windows)] { … }`), the first of them: each is the tail of the programs its `cfg`
+/// selects, once the others are left out.
+fn first_tail(block: &syn::Block) -> usize {
+    let gated_tails = block
+        .stmts
+        .iter()
+        .rev()
+        .take_while(|stmt| {
+            matches!(stmt, syn::Stmt::Expr(_, None)) && statement_cfg(stmt).is_some()
+        })
+        .count();
+    block.stmts.len() - gated_tails.max(1)
+}
+
+/// Whether a returned value is an error (`Err(…)`, alone or as its block's tail).
+fn is_error(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(call) => matches!(&*call.func, Expr::Path(function)
+            if function.path.segments.last().is_some_and(|last| last.ident == "Err")),
+        Expr::Block(inner) => tail(&inner.block).is_some_and(is_error),
+        Expr::Paren(inner) => is_error(&inner.expr),
+        _ => false,
     }
 }
 
@@ -155,6 +199,42 @@ struct ReturnFinder {
     scopes: Vec<Vec<LetBinding>>,
     values: Vec<(Vec<LetBinding>, Expr)>,
     bare_return: bool,
+    /// How many `let`s were seen: each binding's place among them, which is all lowering asks
+    /// of its `at` here (a `let` reads those before it).
+    lets: usize,
+}
+
+impl ReturnFinder {
+    /// A tail value with the `let`s in scope where its value is written: a block's tail sees
+    /// the block's own `let`s (`{ let name = …; Ok(name) }`).
+    fn tail_value(
+        &mut self,
+        mut lets: Vec<LetBinding>,
+        mut tail: &Expr,
+    ) -> (Vec<LetBinding>, Expr) {
+        while let Expr::Block(inner) = tail {
+            let Some((value, stmts)) = inner.block.stmts.split_last() else {
+                break;
+            };
+            let syn::Stmt::Expr(value, None) = value else {
+                break;
+            };
+            // Only the block's `let`s are wanted here: its `return`s were found already.
+            let mut inside = ReturnFinder {
+                scopes: vec![lets],
+                values: Vec::new(),
+                bare_return: false,
+                lets: self.lets,
+            };
+            for stmt in stmts {
+                inside.visit_stmt(stmt);
+            }
+            self.lets = inside.lets;
+            lets = inside.scopes.concat();
+            tail = value;
+        }
+        (lets, tail.clone())
+    }
 }
 
 impl<'ast> Visit<'ast> for ReturnFinder {
@@ -172,13 +252,19 @@ impl<'ast> Visit<'ast> for ReturnFinder {
                 if ident.mutability.is_none() && ident.by_ref.is_none()),
             _ => false,
         };
+        // `let Ok(name) = f() else { return … };`: the value inside, as `f()?` gives it.
+        let unwrapped = unwrapped_binding(&node.pat);
         let init = node
             .init
             .as_ref()
-            .filter(|init| simple && init.diverge.is_none())
+            .filter(|init| {
+                (simple && init.diverge.is_none())
+                    || (unwrapped.is_some() && init.diverge.is_some())
+            })
             .map(|init| (*init.expr).clone());
         let mut names = Vec::new();
         pattern_identifiers(&node.pat, &mut names);
+        self.lets += 1;
         let scope = self.scopes.last_mut().expect("a scope is open");
         for name in names {
             scope.push(LetBinding {
@@ -187,7 +273,7 @@ impl<'ast> Visit<'ast> for ReturnFinder {
                 local_key: false,
                 cfg: cfg_of(&node.attrs),
                 // Only bindings without `mut` keep their value: none is changed later.
-                at: 0,
+                at: self.lets,
                 loop_depth: 0,
                 mutations: Vec::new(),
             });

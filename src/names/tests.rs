@@ -148,7 +148,7 @@ impl Written<'_> {
                 self.lower(value, &lets, &returned.params, function, usize::MAX)
             })
             .collect();
-        returned.value(values)
+        returned.value(&values)
     }
 
     /// The argument `main` passes to its call, lowered with `main`'s `let`s before it.
