@@ -279,11 +279,17 @@ fn mark_delegated(found: &mut [FoundCreation], first: usize, functions: &[CrateF
         } else if !(creation.propagated && matches!(creation.api.origin, Origin::Crate { .. })) {
             call.dropped = None;
         }
+        let further = creation.via.as_ref().map_or_else(Vec::new, |via| {
+            std::iter::once((via.file, via.callee, via.api_name.clone()))
+                .chain(via.further.iter().cloned())
+                .collect()
+        });
         call.via = Some(Via {
             file: creation.file,
             callee: creation.callee,
             api_name: creation.api.name.to_string(),
             api: Arc::clone(&creation.api),
+            further,
         });
         creation.already_exists_checked = true;
     }

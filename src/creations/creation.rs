@@ -132,4 +132,8 @@ pub struct Via {
     pub api_name: String,
     /// The API of that creation, whose arguments the notes describe.
     pub api: Arc<Api>,
+    /// Where that creation passes the name on in turn, when it is itself a call of the crate's
+    /// functions: each call further down, to the creation the chain ends in, with the
+    /// function or API it calls.
+    pub further: Vec<(FileId, ByteSpan, String)>,
 }

@@ -133,15 +133,24 @@ pub fn label_set_by(
 }
 
 /// Points at the creation inside the crate function a call passes its name to.
-pub fn label_via(diagnostic: Diagnostic, creation: &Creation, context: &LintContext) -> Diagnostic {
+/// Further down a chain of such functions, each call the name is passed on by.
+pub fn label_via(
+    mut diagnostic: Diagnostic,
+    creation: &Creation,
+    context: &LintContext,
+) -> Diagnostic {
     let Some(via) = &creation.via else {
         return diagnostic;
     };
-    point_at(
-        diagnostic,
-        creation,
-        context,
-        (via.file, via.callee),
-        &format!("the name is passed on to `{}`", via.api_name),
-    )
+    let first = (via.file, via.callee, via.api_name.clone());
+    for (file, callee, api_name) in std::iter::once(&first).chain(&via.further) {
+        diagnostic = point_at(
+            diagnostic,
+            creation,
+            context,
+            (*file, *callee),
+            &format!("the name is passed on to `{api_name}`"),
+        );
+    }
+    diagnostic
 }

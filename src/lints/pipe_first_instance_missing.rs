@@ -56,7 +56,7 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
     // Through the crate's own function, it is the creation that function ends in that joins
     // the pipe, with the arguments it passes, and where the claim goes.
     let called = creation.via.as_ref().map_or(&creation.api, |via| &via.api);
-    let (help, limit) = claim_help(called);
+    let (help, limit) = claim_help(called, creating_function(creation));
     let mut diagnostic = Diagnostic::new(
         &LINT,
         creation.callee,
@@ -135,14 +135,23 @@ fn probe_note(
         ))
 }
 
+/// Through a chain of the crate's functions, the last of them: the one that creates the pipe.
+fn creating_function(creation: &Creation) -> Option<&str> {
+    let via = creation.via.as_ref()?;
+    let chain: Vec<&str> = std::iter::once(via.api_name.as_str())
+        .chain(via.further.iter().map(|(_, _, name)| name.as_str()))
+        .collect();
+    chain.len().checked_sub(2).map(|last| chain[last])
+}
+
 /// The help saying where `called` takes the claim — a flag in `dwOpenMode`, or a builder
 /// method — and how its instance limit of one is written.
-fn claim_help(called: &Api) -> (String, &'static str) {
-    // Two functions of the crate deep, `called` is the inner one: the claim goes where it
-    // creates the pipe.
+fn claim_help(called: &Api, creating_function: Option<&str>) -> (String, &'static str) {
+    // Two functions of the crate deep or more, `called` is one of them: the claim goes where
+    // the last one creates the pipe.
     if called.origin == Origin::Derived {
         return (
-            format!("claim the first instance where `{}` creates the pipe, and treat its error as \"someone else owns this pipe\"", called.name),
+            format!("claim the first instance where `{}` creates the pipe, and treat its error as \"someone else owns this pipe\"", creating_function.unwrap_or(&called.name)),
             "an instance limit of one",
         );
     }

@@ -104,13 +104,20 @@ fn is_server(creation: &Creation) -> bool {
     creation.api.kind == ObjectKind::NamedPipe && !creation.api.opens_existing
 }
 
-/// Whether two creations name the same pipe: the same resolved name, or the same value in the
-/// argument — the same text once borrows, `self.` and conversions are left out, so a server
-/// that stores the name its first instance claimed (`addr` in `new`, `&self.addr` in `accept`)
-/// is one pipe.
+/// Whether two creations name the same pipe: the same resolved name, or, when neither name is
+/// resolved, the same value in the argument — the same text once borrows, `self.` and
+/// conversions are left out, so a server that stores the name its first instance claimed
+/// (`addr` in `new`, `&self.addr` in `accept`) is one pipe. A resolved name is compared with
+/// resolved names only: a caller's `start(path)` that gives the name to a chain of the crate's
+/// functions is not the same pipe as the `serve(path)` inside one of them, whose name is its
+/// parameter, because both arguments are called `path`.
 fn same_pipe(one: &Creation, other: &Creation, context: &LintContext) -> bool {
-    if let (ObjectName::Known(left), ObjectName::Known(right)) = (&one.name, &other.name) {
-        return unique::pipe_identity(&left.value) == unique::pipe_identity(&right.value);
+    match (&one.name, &other.name) {
+        (ObjectName::Known(left), ObjectName::Known(right)) => {
+            return unique::pipe_identity(&left.value) == unique::pipe_identity(&right.value);
+        }
+        (ObjectName::Known(_), _) | (_, ObjectName::Known(_)) => return false,
+        _ => {}
     }
     let text = |creation: &Creation| {
         context.files.get(creation.file).map(|file| {
