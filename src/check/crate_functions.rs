@@ -11,6 +11,7 @@ use crate::check::file::{scan, Apis, CrateFunction, Dropped, PackageFile};
 use crate::check::parse::Parsed;
 use crate::creations::result_flow::CallerFailure;
 use crate::creations::{self, FnSignature, FoundCreation, Via};
+use crate::names::ir::declared_identifier;
 use crate::names::{FileId, ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
 use crate::project::package::Package;
 use crate::scan::mentions::{Mentions, WordSearch};
@@ -307,7 +308,7 @@ fn wanted_items(found: &[FoundCreation], items: &ItemIndex) -> BTreeSet<String> 
     let mut wanted = BTreeSet::new();
     items.missing_paths(roots, &mut |path| {
         if let Some(ident) = path.segments.last() {
-            wanted.insert(ident.clone());
+            wanted.insert(declared_identifier(ident).to_owned());
         }
     });
     wanted

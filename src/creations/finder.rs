@@ -19,7 +19,7 @@ use crate::names::scope::{
     bound_identifier, cfg_of, parameter_names, pattern_identifiers, LetBinding, UseMap,
 };
 use crate::names::strings::string_type;
-use crate::names::unwrap::unwrapped_binding;
+use crate::names::unwrap::{tuple_elements, unwrapped_binding};
 use crate::names::{FileId, OnceSet, RustString};
 use crate::scan::source::{ByteSpan, SourceFile};
 
@@ -437,23 +437,31 @@ impl<'ast> Visit<'ast> for CreationFinder<'_> {
         let Some(init) = &node.init else { return };
         let at = self.file.byte_span(node.let_token.span).start;
         let mut bindings = Vec::new();
-        let init = if let Some(name) = bound_identifier(&node.pat) {
-            bindings.push(name);
-            Some((*init.expr).clone())
+        if let Some(name) = bound_identifier(&node.pat) {
+            bindings.push((name, Some((*init.expr).clone())));
         } else {
-            pattern_identifiers(&node.pat, &mut bindings);
+            let elements = tuple_elements(&node.pat, &init.expr);
             // `let Ok(path) = f() else { return … };`: the value inside, as `f()?` gives it.
-            unwrapped_binding(&node.pat)
-                .filter(|_| init.diverge.is_some())
-                .map(|_| (*init.expr).clone())
-        };
-        // Any other pattern binds values objlint does not follow, which still hide what their
-        // names meant before.
+            let unwrapped = unwrapped_binding(&node.pat).filter(|_| init.diverge.is_some());
+            let mut names = Vec::new();
+            pattern_identifiers(&node.pat, &mut names);
+            // Any other binding holds a value objlint does not follow, which still hides what
+            // its name meant before.
+            for name in names {
+                let element = elements.iter().find(|(bound, _)| *bound == name);
+                let init = match element {
+                    Some((_, element)) => Some(element.clone()),
+                    None if unwrapped.as_ref() == Some(&name) => Some((*init.expr).clone()),
+                    None => None,
+                };
+                bindings.push((name, init));
+            }
+        }
         let scope = self.scopes.last_mut().expect("a scope is open");
-        for name in bindings {
+        for (name, init) in bindings {
             scope.push(LetBinding {
                 name,
-                init: init.clone(),
+                init,
                 local_key: false,
                 cfg: cfg_of(&node.attrs),
                 at,

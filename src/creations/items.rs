@@ -130,7 +130,9 @@ impl ItemCollector<'_> {
     }
 
     /// A function whose returned values may be a name, or that returns a Rust string: indexed
-    /// like a `const`, its value what it returns (see [`NameIr::Call`]).
+    /// like a `const`, its value what it returns (see [`NameIr::Call`]); a function that
+    /// returns a tuple, each element as an item of its own (`setup.1`, see
+    /// [`crate::names::ItemPath::element`]).
     fn add_function(
         &mut self,
         attrs: &[syn::Attribute],
@@ -144,18 +146,47 @@ impl ItemCollector<'_> {
         let Some(returned) = ReturnedValues::of(sig, block) else {
             return;
         };
+        let Some(arity) = returned.tuple_arity() else {
+            let string_type = string_type(output);
+            self.add_returned(attrs, sig, owner, returned, (None, string_type));
+            return;
+        };
+        // Each element copies the body's values: a longer tuple than std's traits take (12) is
+        // not read, so a generated one costs nothing (`benches/hostile.rs`).
+        if arity > 12 {
+            return;
+        }
+        for index in 0..arity {
+            let element = returned.element(index);
+            self.add_returned(attrs, sig, owner.clone(), element, (Some(index), None));
+        }
+    }
+
+    /// Indexes what a function returns, or the element of its tuples at `element.0`;
+    /// `element.1` is the Rust string type it returns, if any.
+    fn add_returned(
+        &mut self,
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        owner: Option<String>,
+        returned: ReturnedValues,
+        (element, string_type): (Option<usize>, Option<RustString>),
+    ) {
         // Most functions return no name: only those that may are kept (the `use`s read so far
         // change which paths a value names, not whether it is one), and those returning a
         // `String` or `&str`, whose type tells a raw pointer to their value has no terminator.
-        let string_type = string_type(output);
         if string_type.is_none()
             && self.lower_returned(&returned, &self.module_path, self.self_type.as_deref())
                 == NameIr::Unknown
         {
             return;
         }
+        let mut path = self.item_path(&sig.ident, owner);
+        if let (Some(last), Some(index)) = (path.last_mut(), element) {
+            *last = format!("{last}.{index}");
+        }
         let item = PendingItem {
-            path: self.item_path(&sig.ident, owner),
+            path,
             kind: BindingKind::Fn,
             value: PendingValue::Returned(returned),
             module_path: self.module_path.clone(),

@@ -209,6 +209,27 @@ pub struct ItemPath {
     pub called: bool,
 }
 
+impl ItemPath {
+    /// The path of element `index` of the tuple the function at this path returns, which the
+    /// index holds as an item of its own (`setup.1`: no identifier has a dot).
+    #[must_use]
+    pub fn element(mut self, index: u32) -> Self {
+        for segments in std::iter::once(&mut self.segments).chain(self.fallback.as_mut()) {
+            if let Some(last) = segments.last_mut() {
+                *last = format!("{last}.{index}");
+            }
+        }
+        self
+    }
+}
+
+/// The identifier an item is declared with: a tuple element's (`setup.1`) is its function's.
+pub fn declared_identifier(segment: &str) -> &str {
+    segment
+        .split_once('.')
+        .map_or(segment, |(function, _)| function)
+}
+
 /// A `let` or item the name was read through, named in the diagnostic's secondary label.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binding {

@@ -76,6 +76,10 @@ impl Site<'_> {
             Expr::Call(call) => self.call(call, depth, binding),
             Expr::MethodCall(call) => self.method_call(call, depth, binding),
             Expr::Path(path) => self.path(&path.path, depth),
+            Expr::Field(field) => match &field.member {
+                syn::Member::Unnamed(index) => self.element(&field.base, index.index, depth),
+                syn::Member::Named(_) => NameIr::Unknown,
+            },
             Expr::Binary(binary) if matches!(binary.op, syn::BinOp::Add(_)) => {
                 NameIr::Concat(vec![
                     self.part(&binary.left, depth + 1, binding),
@@ -235,6 +239,46 @@ impl Site<'_> {
             }
         }
         NameIr::Unknown
+    }
+
+    /// `value.1`: an element of a tuple written there, or of the tuple one of the crate's
+    /// functions returns (`let (config, name) = setup()?;` reads `setup()?.1`).
+    fn element(&self, base: &Expr, index: u32, depth: usize) -> NameIr {
+        let mut tuple = base;
+        loop {
+            tuple = match tuple {
+                Expr::Try(inner) => &inner.expr,
+                Expr::Await(inner) => &inner.base,
+                Expr::Paren(inner) => &inner.expr,
+                Expr::MethodCall(call)
+                    if matches!(call.method.to_string().as_str(), "unwrap" | "expect") =>
+                {
+                    &call.receiver
+                }
+                _ => break,
+            };
+        }
+        match tuple {
+            Expr::Tuple(tuple) => tuple
+                .elems
+                .iter()
+                .nth(index as usize)
+                .map_or(NameIr::Unknown, |element| {
+                    self.lower_at(element, depth + 1, None)
+                }),
+            Expr::Call(call) => match &*call.func {
+                Expr::Path(function) => match self.function_call(&function.path, &call.args, depth)
+                {
+                    NameIr::Call(mut call) => {
+                        call.function = call.function.element(index);
+                        NameIr::Call(call)
+                    }
+                    _ => NameIr::Unknown,
+                },
+                _ => NameIr::Unknown,
+            },
+            _ => NameIr::Unknown,
+        }
     }
 
     /// A call of a function by its path with these arguments: maybe one of the crate's own,

@@ -82,6 +82,39 @@ impl ReturnedValues {
         })
     }
 
+    /// How many elements the tuples the body returns have (`Ok((config, name))`), if it
+    /// returns one.
+    pub fn tuple_arity(&self) -> Option<usize> {
+        self.values
+            .iter()
+            .find_map(|(_, value)| tuple_of(value))
+            .map(|tuple| tuple.elems.len())
+    }
+
+    /// The values of element `index` of the tuples the body returns: an `Err(…)` stays what it
+    /// is, and any other value is one objlint does not read.
+    pub fn element(&self, index: usize) -> Self {
+        let values = self
+            .values
+            .iter()
+            .map(|(lets, value)| {
+                let element = match tuple_of(value) {
+                    _ if is_error(value) => Some(value.clone()),
+                    Some(tuple) => tuple.elems.iter().nth(index).cloned(),
+                    None => None,
+                };
+                let unread = || Expr::Verbatim(proc_macro2::TokenStream::new());
+                (lets.clone(), element.unwrap_or_else(unread))
+            })
+            .collect();
+        Self {
+            function: self.function.clone(),
+            params: self.params.clone(),
+            values,
+            gates: self.gates.clone(),
+        }
+    }
+
     /// The function's value from its values lowered in order: the one value, or all of them
     /// ([`NameIr::Returns`]); where statements of the body are under `#[cfg]`s, the values of
     /// each `cfg`'s program as [`NameIr::Alternatives`] (`#[cfg(unix)] return …;` then
@@ -161,6 +194,27 @@ fn first_tail(block: &syn::Block) -> usize {
         })
         .count();
     block.stmts.len() - gated_tails.max(1)
+}
+
+/// The tuple a returned value is, alone or in `Ok(…)` or `Some(…)`.
+fn tuple_of(value: &Expr) -> Option<&syn::ExprTuple> {
+    match value {
+        Expr::Tuple(tuple) => Some(tuple),
+        Expr::Paren(inner) => tuple_of(&inner.expr),
+        Expr::Call(call) if call.args.len() == 1 => match &*call.func {
+            Expr::Path(function)
+                if function
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|last| last.ident == "Ok" || last.ident == "Some") =>
+            {
+                tuple_of(&call.args[0])
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Whether a returned value is an error (`Err(…)`, alone or as its block's tail).

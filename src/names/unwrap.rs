@@ -26,6 +26,33 @@ pub fn unwrapped_binding(pattern: &Pat) -> Option<String> {
     }
 }
 
+/// `let (config, name) = init;`: each identifier the tuple pattern binds, with the element of
+/// `init` it holds (`(init).1`). Elements after a `..`, and those bound by patterns of their
+/// own or with `mut`, are left out.
+pub fn tuple_elements(pattern: &Pat, init: &Expr) -> Vec<(String, Expr)> {
+    let tuple = match pattern {
+        Pat::Tuple(tuple) => tuple,
+        Pat::Type(typed) => return tuple_elements(&typed.pat, init),
+        _ => return Vec::new(),
+    };
+    let mut elements = Vec::new();
+    for (index, element) in tuple.elems.iter().enumerate() {
+        match element {
+            Pat::Rest(_) => break,
+            Pat::Ident(bound)
+                if bound.subpat.is_none()
+                    && bound.mutability.is_none()
+                    && bound.by_ref.is_none() =>
+            {
+                let index = syn::Index::from(index);
+                elements.push((bound.ident.to_string(), syn::parse_quote!((#init).#index)));
+            }
+            _ => {}
+        }
+    }
+    elements
+}
+
 /// For `match value { Ok(x) => x, Err(e) => return … }`: `value`, whose success is the
 /// match's value, when one arm gives back what its `Ok(x)` or `Some(x)` pattern binds (alone,
 /// or as the tail of its block) and every other arm diverges.
