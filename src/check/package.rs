@@ -83,9 +83,28 @@ pub fn check_package(
         &mut searched,
     );
     // Stage 4: resolve and lint.
-    let creations = resolve(found, &items, &facts);
-    lint(package, &crates, files, &creations);
+    let mut creations = resolve(found, &items, &facts);
+    let declared = declared_modules(package, files, &creations);
+    // A module only other systems build (`#[cfg(unix)] mod unix;`) creates no Windows object,
+    // and is no other creation's earlier instance or claim either.
+    creations.retain(|creation| !declared.not_windows.contains(&creation.file));
+    lint(package, &crates, files, &creations, &declared.test_only);
     record_uses(files, &creations);
+}
+
+/// The files of `creations` whose modules are declared under a `#[cfg]` the lints care about.
+fn declared_modules(
+    package: &Package,
+    files: &[PackageFile],
+    creations: &[Creation],
+) -> test_modules::DeclaredModules {
+    let mut by_file: Vec<Vec<&Creation>> = vec![Vec::new(); files.len()];
+    for creation in creations {
+        if let Some(own) = by_file.get_mut(creation.file) {
+            own.push(creation);
+        }
+    }
+    test_modules::declared(package, files, &by_file)
 }
 
 /// The creations `found`, each with its name resolved: a name with `cfg` alternatives is a
@@ -155,8 +174,15 @@ fn record_uses(files: &mut [PackageFile], creations: &[Creation]) {
     }
 }
 
-/// Runs the lints over each file's creations, with the whole package as context.
-fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations: &[Creation]) {
+/// Runs the lints over each file's creations, with the whole package as context; the findings
+/// of the files in `test_modules` are in test code.
+fn lint(
+    package: &Package,
+    crates: &Crates,
+    files: &mut [PackageFile],
+    creations: &[Creation],
+    test_modules: &HashSet<usize>,
+) {
     let sources: Vec<&SourceFile> = files.iter().map(|file| &file.source).collect();
     let file_crates: Vec<&str> = files.iter().map(|file| file.place.crate_key()).collect();
     let facts = lints::PackageFacts::of(&sources, &file_crates, creations);
@@ -166,7 +192,6 @@ fn lint(package: &Package, crates: &Crates, files: &mut [PackageFile], creations
             own.push(creation);
         }
     }
-    let test_modules = test_modules::declared(package, files, &by_file);
     let per_file: Vec<Vec<Diagnostic>> = by_file
         .into_iter()
         .enumerate()

@@ -5,7 +5,7 @@
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use crate::names::cfg::requires_test;
+use crate::names::cfg::{excludes_windows, requires_test};
 use crate::names::scope::cfg_of;
 use crate::scan::lexer::code_words;
 use crate::scan::source::{ByteSpan, SourceFile};
@@ -26,9 +26,19 @@ pub fn spans(file: &SourceFile, syntax: &syn::File) -> Vec<ByteSpan> {
     finder.spans
 }
 
+/// The `#[cfg]` a module is declared under, as far as the lints care.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModuleCfg {
+    /// The module is test code whole.
+    pub test_only: bool,
+    /// No Windows program has the module (`#[cfg(unix)] mod unix;`): it creates no Windows
+    /// object, whatever it calls.
+    pub not_windows: bool,
+}
+
 /// Whether `parent` (a module's file) declares its child module `module` with `mod module;`,
-/// and if so whether under a test-only `#[cfg]`: then the child's file is test code whole.
-pub fn declares_module(parent: &SourceFile, module: &str) -> Option<bool> {
+/// and if so under which `#[cfg]`.
+pub fn declares_module(parent: &SourceFile, module: &str) -> Option<ModuleCfg> {
     if !parent.text.contains(module) {
         return None;
     }
@@ -42,8 +52,10 @@ pub fn declares_module(parent: &SourceFile, module: &str) -> Option<bool> {
             return None;
         }
         let declared = syn::parse_str::<syn::ItemMod>(text).ok()?;
-        (declared.ident == module && declared.content.is_none())
-            .then(|| is_test_only(&declared.attrs))
+        (declared.ident == module && declared.content.is_none()).then(|| ModuleCfg {
+            test_only: is_test_only(&declared.attrs),
+            not_windows: cfg_of(&declared.attrs).is_some_and(|cfg| excludes_windows(&cfg)),
+        })
     })
 }
 

@@ -110,7 +110,7 @@ impl Choices {
 /// Whether a `cfg` predicate is false on every Windows target: `unix`, `not(windows)`,
 /// `target_os = "linux"`, and `all`/`any`/`not` of such. What it cannot decide is taken as
 /// possible.
-fn excludes_windows(cfg: &str) -> bool {
+pub fn excludes_windows(cfg: &str) -> bool {
     evaluate(cfg, &on_windows) == Some(false)
 }
 
