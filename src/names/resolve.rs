@@ -25,9 +25,9 @@ pub struct Resolver<'a> {
 /// How deep the resolver follows items before giving up; a cycle of consts must not loop.
 const MAX_DEPTH: usize = 16;
 
-/// How many of the crate's own functions are followed, one inside the other: for functions
-/// that pass a name on to a creation, and for functions that return one. A wrapper of a
-/// wrapper of a wrapper is as far as real code goes.
+/// How many of the crate's own functions that return a name are followed, one inside the
+/// other. A wrapper of a wrapper of a wrapper is as far as real code goes. (The functions that
+/// pass a name on are bounded by the rounds that find them, in `check::crate_functions`.)
 pub const MAX_FUNCTION_LEVELS: usize = 3;
 
 /// The arguments of the function calls being followed, innermost first: what the function's
