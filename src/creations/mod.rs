@@ -4,7 +4,8 @@
 //! The visitor walks all code regardless of `cfg` (objlint must see Windows code on any host),
 //! parses macro bodies whose tokens form expressions, statements or items, and keeps the
 //! `let`s in scope, the enclosing function and the module path, so that names and
-//! `ERROR_ALREADY_EXISTS` checks can be resolved.
+//! `ERROR_ALREADY_EXISTS` checks can be resolved. The calls in code only other systems compile
+//! (`#[cfg(unix)]`) are dropped afterwards: they create no Windows object.
 
 mod already_exists;
 mod arguments;
@@ -63,6 +64,19 @@ pub fn find(
     }
     finder.creations.sort_by_key(|creation| creation.call.start);
     // Most parsed files and items create nothing: their tree is not walked again.
+    let creates = !finder.creations.is_empty() || !finder.once_sets.is_empty();
+    // Code only other systems compile (`#[cfg(unix)]`) creates no Windows object: it is not
+    // reported, passes no name on, and is no pipe's claim or later instance.
+    let other_systems = if creates {
+        test_code::other_systems_spans(file, syntax)
+    } else {
+        Vec::new()
+    };
+    let for_windows = |call: ByteSpan| !other_systems.iter().any(|span| span.contains(call));
+    finder
+        .creations
+        .retain(|creation| for_windows(creation.call));
+    finder.once_sets.retain(|set| for_windows(set.call.call));
     let test_code =
         if (finder.creations.is_empty() && finder.once_sets.is_empty()) || place.in_test_target {
             Vec::new()

@@ -1,11 +1,14 @@
 //! Test-only code in a parsed file: items and statements under a `#[cfg]` that requires
 //! `test`, and functions with a test attribute (`#[test]`, `#[tokio::test]`). A finding there
 //! is capped at `test-code-level` (see [`crate::policy::finish`]): test code never ships.
+//! Also the code of other systems: items, statements, expressions, match arms and closures
+//! under a `#[cfg]` no Windows target satisfies (`unix`, `not(windows)`), which creates no
+//! Windows object.
 
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use crate::names::cfg::{excludes_windows, requires_test};
+use crate::names::cfg::{excludes_windows_attrs, requires_test};
 use crate::names::scope::cfg_of;
 use crate::scan::lexer::code_words;
 use crate::scan::source::{ByteSpan, SourceFile};
@@ -18,8 +21,29 @@ pub fn spans(file: &SourceFile, syntax: &syn::File) -> Vec<ByteSpan> {
     if is_test_only(&syntax.attrs) || is_test_only(&leading_inner_attributes(file.parse_text())) {
         return vec![ByteSpan::new(0, file.text.len())];
     }
-    let mut finder = TestCode {
+    marked_spans(file, syntax, is_test_only)
+}
+
+/// The spans of `syntax`'s code for other systems than Windows, outermost only, in source
+/// order: a `#![cfg(unix)]` file whole, or each node under such a `#[cfg]`.
+pub fn other_systems_spans(file: &SourceFile, syntax: &syn::File) -> Vec<ByteSpan> {
+    if excludes_windows_attrs(&syntax.attrs)
+        || excludes_windows_attrs(&leading_inner_attributes(file.parse_text()))
+    {
+        return vec![ByteSpan::new(0, file.text.len())];
+    }
+    marked_spans(file, syntax, excludes_windows_attrs)
+}
+
+/// The spans of the outermost nodes of `syntax` whose attributes are `marked`.
+fn marked_spans(
+    file: &SourceFile,
+    syntax: &syn::File,
+    marked: fn(&[syn::Attribute]) -> bool,
+) -> Vec<ByteSpan> {
+    let mut finder = MarkedCode {
         file,
+        marked,
         spans: Vec::new(),
     };
     finder.visit_file(syntax);
@@ -54,7 +78,7 @@ pub fn declares_module(parent: &SourceFile, module: &str) -> Option<ModuleCfg> {
         let declared = syn::parse_str::<syn::ItemMod>(text).ok()?;
         (declared.ident == module && declared.content.is_none()).then(|| ModuleCfg {
             test_only: is_test_only(&declared.attrs),
-            not_windows: cfg_of(&declared.attrs).is_some_and(|cfg| excludes_windows(&cfg)),
+            not_windows: excludes_windows_attrs(&declared.attrs),
         })
     })
 }
@@ -124,18 +148,19 @@ fn bracketed_len(text: &str) -> Option<usize> {
     None
 }
 
-struct TestCode<'a> {
+struct MarkedCode<'a> {
     file: &'a SourceFile,
+    marked: fn(&[syn::Attribute]) -> bool,
     spans: Vec<ByteSpan>,
 }
 
-/// For each node that can hold a call and carries attributes: its span when they make it
-/// test-only (nothing inside needs visiting then), else the nodes inside it.
-macro_rules! test_only_when_marked {
+/// For each node that can hold a call and carries attributes: its span when they are
+/// `marked` (nothing inside needs visiting then), else the nodes inside it.
+macro_rules! span_when_marked {
     ($($method:ident($node:ty) => $walk:path;)*) => {
         $(
             fn $method(&mut self, node: &'ast $node) {
-                if is_test_only(&node.attrs) {
+                if (self.marked)(&node.attrs) {
                     self.spans.push(self.file.byte_span(node.span()));
                 } else {
                     $walk(self, node);
@@ -145,8 +170,8 @@ macro_rules! test_only_when_marked {
     };
 }
 
-impl<'ast> Visit<'ast> for TestCode<'_> {
-    test_only_when_marked! {
+impl<'ast> Visit<'ast> for MarkedCode<'_> {
+    span_when_marked! {
         visit_item_fn(syn::ItemFn) => visit::visit_item_fn;
         visit_item_mod(syn::ItemMod) => visit::visit_item_mod;
         visit_item_impl(syn::ItemImpl) => visit::visit_item_impl;
@@ -168,5 +193,15 @@ impl<'ast> Visit<'ast> for TestCode<'_> {
         visit_expr_call(syn::ExprCall) => visit::visit_expr_call;
         visit_expr_method_call(syn::ExprMethodCall) => visit::visit_expr_method_call;
         visit_expr_macro(syn::ExprMacro) => visit::visit_expr_macro;
+        visit_expr_assign(syn::ExprAssign) => visit::visit_expr_assign;
+        visit_expr_await(syn::ExprAwait) => visit::visit_expr_await;
+        visit_expr_try(syn::ExprTry) => visit::visit_expr_try;
+        visit_expr_if(syn::ExprIf) => visit::visit_expr_if;
+        visit_expr_match(syn::ExprMatch) => visit::visit_expr_match;
+        visit_expr_for_loop(syn::ExprForLoop) => visit::visit_expr_for_loop;
+        visit_expr_loop(syn::ExprLoop) => visit::visit_expr_loop;
+        visit_expr_while(syn::ExprWhile) => visit::visit_expr_while;
+        visit_expr_return(syn::ExprReturn) => visit::visit_expr_return;
+        visit_field_value(syn::FieldValue) => visit::visit_field_value;
     }
 }

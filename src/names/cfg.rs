@@ -114,11 +114,19 @@ pub fn excludes_windows(cfg: &str) -> bool {
     evaluate(cfg, &on_windows) == Some(false)
 }
 
+/// Whether no Windows program compiles what `attrs` are on: its `#[cfg]` (all of them) is
+/// false on every Windows target. Calls there create no Windows object.
+pub fn excludes_windows_attrs(attrs: &[syn::Attribute]) -> bool {
+    cfg_of(attrs).is_some_and(|cfg| excludes_windows(&cfg))
+}
+
 /// The value of a `cfg` option on every Windows target (`None`: it depends on more).
 fn on_windows(key: &str, value: Option<&str>) -> Option<bool> {
     match (key, value) {
         ("windows", None) => Some(true),
-        ("unix" | "wasm", None) | ("target_vendor", Some("apple")) => Some(false),
+        ("unix" | "wasm", None)
+        | ("target_vendor", Some("apple"))
+        | ("target_arch", Some("wasm32" | "wasm64")) => Some(false),
         ("target_os", Some(os)) => Some(os == "windows"),
         ("target_family", Some(family)) => Some(family == "windows"),
         _ => None,
@@ -219,7 +227,33 @@ fn normalise_cfg(tokens: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{requires_test, Build};
+    use super::{excludes_windows, requires_test, Build};
+
+    #[test]
+    fn other_systems_cfgs_exclude_windows() {
+        for cfg in [
+            "unix",
+            "not(windows)",
+            "target_os = \"linux\"",
+            "target_family = \"wasm\"",
+            "target_arch = \"wasm32\"",
+            "any(target_os = \"macos\", target_os = \"ios\")",
+            "all(unix, feature = \"ipc\")",
+            "not(any(windows, feature = \"ipc\"))",
+        ] {
+            assert!(excludes_windows(cfg), "`{cfg}` never holds on Windows");
+        }
+        for cfg in [
+            "windows",
+            "any(windows, unix)",
+            "feature = \"ipc\"",
+            "not(unix)",
+            "target_arch = \"x86_64\"",
+            "any(unix, feature = \"ipc\")",
+        ] {
+            assert!(!excludes_windows(cfg), "`{cfg}` may hold on Windows");
+        }
+    }
 
     #[test]
     fn each_predicate_belongs_to_the_builds_that_compile_it() {
