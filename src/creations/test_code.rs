@@ -8,7 +8,7 @@
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use crate::names::cfg::{excludes_windows_attrs, requires_test};
+use crate::names::cfg::{excludes_windows_attrs, requires_test, runtime_cfg_on_windows};
 use crate::names::scope::cfg_of;
 use crate::scan::lexer::code_words;
 use crate::scan::source::{ByteSpan, SourceFile};
@@ -32,7 +32,14 @@ pub fn other_systems_spans(file: &SourceFile, syntax: &syn::File) -> Vec<ByteSpa
     {
         return vec![ByteSpan::new(0, file.text.len())];
     }
-    marked_spans(file, syntax, excludes_windows_attrs)
+    let mut finder = MarkedCode {
+        file,
+        marked: excludes_windows_attrs,
+        spans: Vec::new(),
+        runtime_cfg: true,
+    };
+    finder.visit_file(syntax);
+    finder.spans
 }
 
 /// The spans of the outermost nodes of `syntax` whose attributes are `marked`.
@@ -45,6 +52,7 @@ fn marked_spans(
         file,
         marked,
         spans: Vec::new(),
+        runtime_cfg: false,
     };
     finder.visit_file(syntax);
     finder.spans
@@ -152,6 +160,36 @@ struct MarkedCode<'a> {
     file: &'a SourceFile,
     marked: fn(&[syn::Attribute]) -> bool,
     spans: Vec<ByteSpan>,
+    /// Whether the branch of an `if cfg!(…)` no Windows target takes is marked too: code for
+    /// other systems is often chosen at run time (`if cfg!(unix) { … }`), which the compiler
+    /// keeps but a Windows program never runs.
+    runtime_cfg: bool,
+}
+
+impl MarkedCode<'_> {
+    /// Marks the branch of `node` a Windows program never takes, when its condition is a
+    /// `cfg!(…)` of the target alone; whether `node` was handled so.
+    fn runtime_cfg_branch(&mut self, node: &syn::ExprIf) -> bool {
+        let Some(on_windows) = self.runtime_cfg.then(|| runtime_cfg_on_windows(&node.cond)) else {
+            return false;
+        };
+        match (on_windows, &node.else_branch) {
+            (Some(false), else_branch) => {
+                self.spans
+                    .push(self.file.byte_span(node.then_branch.span()));
+                if let Some((_, otherwise)) = else_branch {
+                    self.visit_expr(otherwise);
+                }
+                true
+            }
+            (Some(true), Some((_, otherwise))) => {
+                self.visit_block(&node.then_branch);
+                self.spans.push(self.file.byte_span(otherwise.span()));
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// For each node that can hold a call and carries attributes: its span when they are
@@ -171,6 +209,14 @@ macro_rules! span_when_marked {
 }
 
 impl<'ast> Visit<'ast> for MarkedCode<'_> {
+    fn visit_expr_if(&mut self, node: &'ast syn::ExprIf) {
+        if (self.marked)(&node.attrs) {
+            self.spans.push(self.file.byte_span(node.span()));
+        } else if !self.runtime_cfg_branch(node) {
+            visit::visit_expr_if(self, node);
+        }
+    }
+
     span_when_marked! {
         visit_item_fn(syn::ItemFn) => visit::visit_item_fn;
         visit_item_mod(syn::ItemMod) => visit::visit_item_mod;
@@ -196,7 +242,6 @@ impl<'ast> Visit<'ast> for MarkedCode<'_> {
         visit_expr_assign(syn::ExprAssign) => visit::visit_expr_assign;
         visit_expr_await(syn::ExprAwait) => visit::visit_expr_await;
         visit_expr_try(syn::ExprTry) => visit::visit_expr_try;
-        visit_expr_if(syn::ExprIf) => visit::visit_expr_if;
         visit_expr_match(syn::ExprMatch) => visit::visit_expr_match;
         visit_expr_for_loop(syn::ExprForLoop) => visit::visit_expr_for_loop;
         visit_expr_loop(syn::ExprLoop) => visit::visit_expr_loop;

@@ -120,6 +120,22 @@ pub fn excludes_windows_attrs(attrs: &[syn::Attribute]) -> bool {
     cfg_of(attrs).is_some_and(|cfg| excludes_windows(&cfg))
 }
 
+/// The value of a `cfg!(…)` condition on every Windows target, read from the macro's tokens
+/// (`!` in front negates it): `Some(false)` for `cfg!(unix)`, `Some(true)` for `!cfg!(unix)`,
+/// `None` when it depends on more than the target (`cfg!(feature = "x")`).
+pub fn runtime_cfg_on_windows(condition: &syn::Expr) -> Option<bool> {
+    match condition {
+        syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
+            runtime_cfg_on_windows(&unary.expr).map(|value| !value)
+        }
+        syn::Expr::Paren(paren) => runtime_cfg_on_windows(&paren.expr),
+        syn::Expr::Macro(mac) if mac.mac.path.is_ident("cfg") => {
+            evaluate(&normalise_cfg(&mac.mac.tokens.to_string()), &on_windows)
+        }
+        _ => None,
+    }
+}
+
 /// The value of a `cfg` option on every Windows target (`None`: it depends on more).
 fn on_windows(key: &str, value: Option<&str>) -> Option<bool> {
     match (key, value) {
