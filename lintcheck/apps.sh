@@ -73,8 +73,33 @@ mirror_of() {
     done
 }
 
+# Check each GitHub submodule of the clone in `dir` out at the commit its superproject records, as
+# `git clone --recursive` would for a user: code in a submodule is part of the program (a name
+# defined there is otherwise out of reach). A submodule whose repository was not fetched is listed.
+check_out_submodules() {
+    local dir=$1 repo=$2 mode type commit path url key git
+    [[ -f $dir/.gitmodules ]] || return 0
+    while read -r mode type commit path; do
+        [[ $mode == 160000 ]] || continue
+        url=$(git config -f "$dir/.gitmodules" --get-regexp '^submodule\..*\.path$' |
+            awk -v p="$path" '$2 == p { sub(/\.path$/, ".url", $1); print $1 }' |
+            xargs -r git config -f "$dir/.gitmodules" --get)
+        key=$(sed -nE 's#^(https://|git@)github\.com[:/]([^/]+)/([^/]+)$#\2+\3#p' <<<"${url%.git}")
+        git=${key:+$(mirror_of "$key" "$commit")}
+        if [[ -z $git ]]; then
+            submodules_absent+=("$repo: $path (${url:-no url}, commit $commit)")
+            continue
+        fi
+        if [[ $(git -C "$dir/$path" rev-parse HEAD 2>/dev/null) != "$commit" ]]; then
+            rm -rf "${dir:?}/$path"
+            git clone --quiet --shared --no-checkout "$git" "$dir/$path"
+            git -C "$dir/$path" -c advice.detachedHead=false checkout --quiet --force "$commit"
+        fi
+    done < <(git -C "$dir" ls-tree -r HEAD)
+}
+
 # Bring the work tree of each source to its pinned commit; list the ones that cannot be.
-ran=() absent=() incomplete=()
+ran=() absent=() incomplete=() submodules_absent=()
 for entry in "${sources[@]}"; do
     read -r repo commit <<<"$entry"
     if ((${#wanted[@]} > 0)) && [[ -z ${wanted[$repo]:-} ]]; then continue; fi
@@ -105,6 +130,7 @@ for entry in "${sources[@]}"; do
             continue
         fi
     fi
+    check_out_submodules "$dir" "$repo"
     missing=$(git -C "$dir" ls-files --deleted)
     if [[ -n $missing ]]; then
         incomplete+=("$repo: $(grep -c . <<<"$missing") files missing ($(grep -c '\.rs$' <<<"$missing" || true) .rs)")
@@ -223,6 +249,10 @@ rm "$results.findings" "$results.unreported"
 if ((${#absent[@]} > 0)); then
     echo "lintcheck: absent (kept their previous lines); clone each into $apps/<owner>+<name>:" >&2
     printf '  %s\n' "${absent[@]}" >&2
+fi
+if ((${#submodules_absent[@]} > 0)); then
+    echo "lintcheck: submodules not fetched (run without their code); fetch each like a source:" >&2
+    printf '  %s\n' "${submodules_absent[@]}" >&2
 fi
 if ((${#incomplete[@]} > 0)); then
     echo "lintcheck: incomplete snapshots (files of 4 MiB and more are not mirrored):" >&2
