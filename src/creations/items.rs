@@ -9,7 +9,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use crate::catalogue::Catalogue;
-use crate::names::forms::is_empty_once_cell;
+use crate::names::forms::{is_empty_once_cell, lock_initial};
 use crate::names::lower::Site;
 use crate::names::returns::ReturnedValues;
 use crate::names::scope::{cfg_of, function_scope, LetBinding, UseMap};
@@ -102,6 +102,12 @@ struct ItemCollector<'a> {
 
 impl ItemCollector<'_> {
     fn add(&mut self, declared: Declared<'_>, kind: BindingKind, value: &Expr) {
+        // A static holding a lock (`RwLock::new("…".to_owned())`) is read through its guard,
+        // and what it holds until the program writes another is the lock's initial value.
+        let (kind, value) = match lock_initial(value) {
+            Some(initial) if kind == BindingKind::Static => (BindingKind::Lock, initial),
+            _ => (kind, value),
+        };
         let item = PendingItem {
             path: self.item_path(declared.ident, declared.owner),
             kind,

@@ -31,6 +31,10 @@ pub fn label_literals(
             // Text a function of the crate writes around its caller's part of the name (an
             // item's text keeps the item's name: that is where to read it).
             (Some(function), _) if item.is_none() => format!("`{function}` completes the name"),
+            // A lock's value until the program writes another (see [`BindingKind::Lock`]).
+            (_, Some(binding)) if binding.kind == BindingKind::Lock => {
+                format!("the initial name of {binding} is set")
+            }
             (_, Some(binding)) => format!("the name of {binding} is set"),
             (_, None) => "the name is set".to_owned(),
         };

@@ -75,6 +75,91 @@ pub fn is_empty_once_cell(expr: &syn::Expr) -> bool {
             .any(|new| segments[segments.len() - 1].ident == new)
 }
 
+/// Types whose constructor puts a value behind a lock or an atomically swapped pointer: std's
+/// and tokio's `RwLock` and `Mutex`, `parking_lot`'s and `spin`'s, and `arc_swap`'s `ArcSwap`.
+const LOCK_TYPES: &[&str] = &[
+    "RwLock",
+    "Mutex",
+    "ReentrantMutex",
+    "FairMutex",
+    "ArcSwap",
+    "ArcSwapAny",
+];
+
+/// The constructors of [`LOCK_TYPES`] that take the initial value.
+const LOCK_CONSTRUCTORS: &[&str] = &["new", "const_new", "from", "from_pointee"];
+
+/// `parking_lot`'s `const fn`s that make a lock of their argument.
+const LOCK_FUNCTIONS: &[&str] = &[
+    "const_rwlock",
+    "const_mutex",
+    "const_reentrant_mutex",
+    "const_fair_mutex",
+];
+
+/// Types that share the value they are made of, with no lock: seen through to a lock inside
+/// (`Arc::new(RwLock::new(…))`).
+const SHARING_TYPES: &[&str] = &["Arc", "Rc", "Box"];
+
+/// Methods that hand out a guard of a lock's value (`read().unwrap()`, parking_lot's `read()`,
+/// tokio's `read().await`) or, for an `ArcSwap`, the value itself (`load()`).
+pub const LOCK_READS: &[&str] = &[
+    "read",
+    "write",
+    "lock",
+    "try_read",
+    "try_write",
+    "try_lock",
+    "blocking_read",
+    "blocking_lock",
+    "read_recursive",
+    "upgradable_read",
+    "load",
+    "load_full",
+];
+
+/// The initial value of a static whose initialiser makes a lock (`RwLock::new(value)`), maybe
+/// shared (`Arc::new(Mutex::new(value))`) or made on first use (`LazyLock::new(|| …)`).
+pub fn lock_initial(expr: &Expr) -> Option<&Expr> {
+    match expr {
+        Expr::Paren(inner) => lock_initial(&inner.expr),
+        Expr::Group(inner) => lock_initial(&inner.expr),
+        Expr::Block(block) => tail(&block.block).and_then(lock_initial),
+        Expr::Call(call) if call.args.len() == 1 => {
+            let Expr::Path(function) = &*call.func else {
+                return None;
+            };
+            let segments: Vec<String> = function
+                .path
+                .segments
+                .iter()
+                .map(|segment| segment.ident.to_string())
+                .collect();
+            let (last, owner) = match segments.as_slice() {
+                [.., owner, last] => (last.as_str(), owner.as_str()),
+                [last] => (last.as_str(), ""),
+                [] => return None,
+            };
+            let arg = &call.args[0];
+            if LAZY_TYPES.contains(&owner) && last == "new" {
+                return match arg {
+                    Expr::Closure(closure) if closure.inputs.is_empty() => {
+                        lock_initial(&closure.body)
+                    }
+                    _ => None,
+                };
+            }
+            if SHARING_TYPES.contains(&owner) && matches!(last, "new" | "from") {
+                return lock_initial(arg);
+            }
+            let made = (LOCK_TYPES.contains(&owner) && LOCK_CONSTRUCTORS.contains(&last))
+                || LOCK_FUNCTIONS.contains(&last);
+            made.then_some(arg)
+        }
+        _ => None,
+    }
+}
+
 /// The prelude's types, whose associated functions a path names without a `use`.
 pub const PRELUDE_TYPES: &[&str] = &["String", "Vec", "Box", "Option", "Result", "ToString"];
 

@@ -25,6 +25,9 @@ pub enum NameIr {
     Item(ItemPath),
     /// The value a `thread_local!` static hands to `NAME.with(|name| …)`: the item must be one.
     LocalKey(ItemPath),
+    /// The value a lock static (`RwLock`, `Mutex`, `ArcSwap`) holds, read through its guard
+    /// (`NAME.read().unwrap().clone()`): the item must be one, and its value is its initial one.
+    Locked(ItemPath),
     /// `env!("VAR")`.
     Env(String),
     /// Text a wrapper adds in front of the caller's name (`Global\`).
@@ -86,7 +89,10 @@ impl NameIr {
     /// Calls `visit` with every item path in the name.
     pub fn item_paths(&self, visit: &mut impl FnMut(&ItemPath)) {
         match self {
-            NameIr::Item(path) | NameIr::LocalKey(path) | NameIr::OnceValue(path) => visit(path),
+            NameIr::Item(path)
+            | NameIr::LocalKey(path)
+            | NameIr::OnceValue(path)
+            | NameIr::Locked(path) => visit(path),
             NameIr::SetValues(values) => {
                 for (_, value) in values {
                     value.item_paths(visit);
@@ -142,7 +148,7 @@ impl NameIr {
             NameIr::Literal(literal) => shape.push_str(&literal.value),
             NameIr::Added(text) => shape.push_str(text),
             // A module's item, however the path to it is written in each function.
-            NameIr::Item(path) | NameIr::LocalKey(path) => {
+            NameIr::Item(path) | NameIr::LocalKey(path) | NameIr::Locked(path) => {
                 let segments = path.fallback.as_ref().unwrap_or(&path.segments);
                 shape.push('{');
                 shape.push_str(&segments.join("::"));
@@ -250,6 +256,11 @@ pub enum BindingKind {
     /// A `static` `OnceCell`/`OnceLock`, made empty: its value is what its `set` calls give it,
     /// reached through `get` (see [`NameIr::OnceValue`]).
     OnceCell,
+    /// A `static` whose value a lock holds (`RwLock::new(…)`, `Mutex::new(…)`, `ArcSwap`), maybe
+    /// made on first use: its value is the lock's initial one, reached through its guard (see
+    /// [`NameIr::Locked`]). The program may write another; the initial one is the name of the
+    /// program as built, and anyone can read it.
+    Lock,
 }
 
 impl std::fmt::Display for Binding {
@@ -257,7 +268,10 @@ impl std::fmt::Display for Binding {
         let keyword = match self.kind {
             BindingKind::Let => "let",
             BindingKind::Const => "const",
-            BindingKind::Static | BindingKind::ThreadLocal | BindingKind::OnceCell => "static",
+            BindingKind::Static
+            | BindingKind::ThreadLocal
+            | BindingKind::OnceCell
+            | BindingKind::Lock => "static",
             BindingKind::Fn => return write!(f, "`{}()`", self.name),
         };
         write!(f, "`{keyword} {}`", self.name)

@@ -7,9 +7,9 @@ use syn::{Expr, Lit};
 
 use crate::names::build_time::build_time_match;
 use crate::names::forms::{
-    is_zero, lacks_terminator, map_literals, passes_through, tail, LAZY_TYPES, POINTER_METHODS,
-    PRELUDE_TYPES, TERMINATING_CONSTRUCTORS, TERMINATING_METHODS, TRANSPARENT_METHODS,
-    UTF16_METHODS,
+    is_zero, lacks_terminator, map_literals, passes_through, tail, LAZY_TYPES, LOCK_READS,
+    POINTER_METHODS, PRELUDE_TYPES, TERMINATING_CONSTRUCTORS, TERMINATING_METHODS,
+    TRANSPARENT_METHODS, UTF16_METHODS,
 };
 use crate::names::ir::{Binding, FileId, FunctionCall, ItemPath, Literal, NameIr, RustString};
 use crate::names::scope::{absolute_path, function_scope, path_segments, LetBinding, UseMap};
@@ -186,6 +186,13 @@ impl Site<'_> {
         let method = call.method.to_string();
         let method = method.as_str();
         let receiver = || self.lower_at(&call.receiver, depth + 1, binding);
+        // `NAME.read()` on a lock static: the value it holds (see [`NameIr::Locked`]).
+        if LOCK_READS.contains(&method) && call.args.is_empty() {
+            return match receiver() {
+                NameIr::Item(path) => NameIr::Locked(path),
+                _ => NameIr::Unknown,
+            };
+        }
         if TRANSPARENT_METHODS.contains(&method) || method == "collect" {
             return receiver();
         }

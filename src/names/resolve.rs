@@ -177,6 +177,7 @@ impl Resolver<'_> {
             NameIr::Item(path) => self.collect_item(path, Read::Path, parts, depth, choices),
             NameIr::LocalKey(path) => self.collect_item(path, Read::With, parts, depth, choices),
             NameIr::OnceValue(path) => self.collect_item(path, Read::Get, parts, depth, choices),
+            NameIr::Locked(path) => self.collect_item(path, Read::Guard, parts, depth, choices),
             NameIr::SetValues(values) => {
                 self.collect_set_values(values, parts, depth, binding, choices)
             }
@@ -236,8 +237,8 @@ impl Resolver<'_> {
     }
 
     /// A `const` or `static` of the package, read as `read` says (only its `with` hands out a
-    /// `thread_local!` static's value, only its `get` a `OnceCell`'s): what its value is,
-    /// wherever it is read.
+    /// `thread_local!` static's value, only its `get` a `OnceCell`'s, only its guard a lock's):
+    /// what its value is, wherever it is read.
     fn collect_item(
         &self,
         path: &ItemPath,
@@ -251,6 +252,7 @@ impl Resolver<'_> {
             Read::Path => matches!(item.kind, BindingKind::Const | BindingKind::Static),
             Read::With => item.kind == BindingKind::ThreadLocal,
             Read::Get => item.kind == BindingKind::OnceCell,
+            Read::Guard => item.kind == BindingKind::Lock,
         };
         if !readable {
             return Err(ObjectName::Unknown);
@@ -260,7 +262,29 @@ impl Resolver<'_> {
             name: path.segments.last().cloned().unwrap_or_default(),
         };
         // An item's value does not depend on any caller's arguments.
-        self.collect(&item.value, parts, depth + 1, Some(&binding), None, choices)
+        if read != Read::Guard {
+            return self.collect(&item.value, parts, depth + 1, Some(&binding), None, choices);
+        }
+        // A lock made empty (`Mutex::new(None)`, `RwLock::new(String::new())`) is written before
+        // it names anything: its name is unknown, not missing.
+        let mut own = Parts {
+            completing: parts.completing.clone(),
+            ..Parts::default()
+        };
+        self.collect(
+            &item.value,
+            &mut own,
+            depth + 1,
+            Some(&binding),
+            None,
+            choices,
+        )
+        .map_err(|_| ObjectName::Unknown)?;
+        if own.value.is_empty() && own.unique.is_none() {
+            return Err(ObjectName::Unknown);
+        }
+        parts.append(own);
+        Ok(())
     }
 
     /// The values the `set` calls of a `OnceCell` static (`binding`) give it: each must be known,
@@ -447,13 +471,14 @@ impl Resolver<'_> {
     }
 }
 
-/// How a `static` is read: by its path, through a `thread_local!`'s `with`, or through a
-/// `OnceCell`'s `get`.
-#[derive(Clone, Copy)]
+/// How a `static` is read: by its path, through a `thread_local!`'s `with`, through a
+/// `OnceCell`'s `get`, or through a lock's guard (`read()`, `lock()`).
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Read {
     Path,
     With,
     Get,
+    Guard,
 }
 
 /// Whether two resolutions are the same name (wherever their literals are written).

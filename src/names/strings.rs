@@ -390,7 +390,10 @@ fn nul_written(resolver: &Resolver<'_>, value: &NameIr, depth: usize) -> bool {
         NameIr::Unnamed => true,
         NameIr::Concat(parts) | NameIr::Returns(parts) => parts.iter().any(nested),
         NameIr::Alternatives(alternatives) => alternatives.iter().any(|(_, inner)| nested(inner)),
-        NameIr::Item(path) | NameIr::LocalKey(path) | NameIr::OnceValue(path) => resolver
+        NameIr::Item(path)
+        | NameIr::LocalKey(path)
+        | NameIr::OnceValue(path)
+        | NameIr::Locked(path) => resolver
             .items
             .lookup(path)
             .is_some_and(|item| nested(&item.value)),
