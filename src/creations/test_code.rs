@@ -80,15 +80,100 @@ pub fn declares_module(parent: &SourceFile, module: &str) -> Option<ModuleCfg> {
     }
     skeleton.items.iter().find_map(|item| {
         let text = parent.slice(item.span);
-        if !text.trim_end().ends_with(';') || !code_words(text).any(|word| word == "mod") {
+        if !code_words(text).any(|word| word == "mod") {
             return None;
         }
+        if !text.trim_end().ends_with(';') {
+            return declared_in_cfg_if(text, module);
+        }
         let declared = syn::parse_str::<syn::ItemMod>(text).ok()?;
-        (declared.ident == module && declared.content.is_none()).then(|| ModuleCfg {
-            test_only: is_test_only(&declared.attrs),
-            not_windows: excludes_windows_attrs(&declared.attrs),
-        })
+        declared_cfg(&declared, module, &[])
     })
+}
+
+/// The `#[cfg]` of `module` declared by `declared`, whose enclosing `cfg`s are `outer`.
+fn declared_cfg(
+    declared: &syn::ItemMod,
+    module: &str,
+    outer: &[syn::Attribute],
+) -> Option<ModuleCfg> {
+    if declared.ident != module || declared.content.is_some() {
+        return None;
+    }
+    let mut attrs = outer.to_vec();
+    attrs.extend(declared.attrs.iter().cloned());
+    Some(ModuleCfg {
+        test_only: is_test_only(&attrs),
+        not_windows: excludes_windows_attrs(&attrs),
+    })
+}
+
+/// The `#[cfg]` of `module` declared inside a `cfg_if!` invocation (`text`): its own, and its
+/// branch's (`if #[cfg(unix)] { mod unix; } else { mod windows; }`, an `else` branch holding
+/// where no earlier branch's does).
+fn declared_in_cfg_if(text: &str, module: &str) -> Option<ModuleCfg> {
+    let invocation = syn::parse_str::<syn::ItemMacro>(text).ok()?;
+    if invocation
+        .mac
+        .path
+        .segments
+        .last()
+        .is_none_or(|last| last.ident != "cfg_if")
+    {
+        return None;
+    }
+    let CfgIfBranches(branches) = invocation.mac.parse_body().ok()?;
+    let mut earlier: Vec<syn::Attribute> = Vec::new();
+    for (predicate, items) in branches {
+        let mut outer = earlier.clone();
+        if let Some(predicate) = &predicate {
+            outer.push(syn::parse_quote!(#[cfg(#predicate)]));
+        }
+        let found = items.iter().find_map(|item| match item {
+            syn::Item::Mod(declared) => declared_cfg(declared, module, &outer),
+            _ => None,
+        });
+        if found.is_some() {
+            return found;
+        }
+        let Some(predicate) = predicate else { break };
+        earlier.push(syn::parse_quote!(#[cfg(not(#predicate))]));
+    }
+    None
+}
+
+/// The branches of a `cfg_if!` invocation: each `cfg` predicate (`None` for the final `else`)
+/// and the items under it.
+struct CfgIfBranches(Vec<(Option<proc_macro2::TokenStream>, Vec<syn::Item>)>);
+
+impl syn::parse::Parse for CfgIfBranches {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let mut branches = Vec::new();
+        loop {
+            let predicate = if input.peek(syn::Token![if]) {
+                input.parse::<syn::Token![if]>()?;
+                let attrs = input.call(syn::Attribute::parse_outer)?;
+                let [attr] = attrs.as_slice() else {
+                    return Err(input.error("one `#[cfg]` per branch"));
+                };
+                Some(attr.meta.require_list()?.tokens.clone())
+            } else {
+                None
+            };
+            let content;
+            syn::braced!(content in input);
+            let mut items = Vec::new();
+            while !content.is_empty() {
+                items.push(content.parse::<syn::Item>()?);
+            }
+            let last = predicate.is_none();
+            branches.push((predicate, items));
+            if last || !input.peek(syn::Token![else]) {
+                return Ok(Self(branches));
+            }
+            input.parse::<syn::Token![else]>()?;
+        }
+    }
 }
 
 /// Whether `attrs` make what they are on test-only code: a `#[cfg]` that holds only in tests,
