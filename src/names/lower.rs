@@ -193,7 +193,10 @@ impl Site<'_> {
                 _ => NameIr::Unknown,
             };
         }
-        if TRANSPARENT_METHODS.contains(&method) || method == "collect" {
+        if TRANSPARENT_METHODS.contains(&method)
+            || method == "collect"
+            || unwrap::keeps_success(method)
+        {
             return receiver();
         }
         if UTF16_METHODS.contains(&method) {
@@ -234,16 +237,16 @@ impl Site<'_> {
                 return self.function_call(&path, &call.args, depth);
             }
         }
-        // `path.unwrap_or("Default")`: when the caller gives no name, the default is it.
-        if matches!(method, "unwrap_or" | "unwrap_or_else") {
-            if let Some(default) = call.args.first() {
-                return match receiver() {
-                    NameIr::Unknown | NameIr::Param(_) if method == "unwrap_or" => {
-                        self.lower_at(default, depth + 1, binding)
-                    }
-                    known => known,
-                };
-            }
+        // `path.unwrap_or("Default")`: when the caller gives no name, the default is it. A
+        // known name stays itself: the default is taken only when making it failed
+        // (`CString::new(NAME).unwrap_or_default()`, `NAME` without a NUL).
+        if matches!(method, "unwrap_or" | "unwrap_or_else" | "unwrap_or_default") {
+            return match (receiver(), call.args.first()) {
+                (NameIr::Unknown | NameIr::Param(_), Some(default)) if method == "unwrap_or" => {
+                    self.lower_at(default, depth + 1, binding)
+                }
+                (known, _) => known,
+            };
         }
         NameIr::Unknown
     }
@@ -258,7 +261,8 @@ impl Site<'_> {
                 Expr::Await(inner) => &inner.base,
                 Expr::Paren(inner) => &inner.expr,
                 Expr::MethodCall(call)
-                    if matches!(call.method.to_string().as_str(), "unwrap" | "expect") =>
+                    if matches!(call.method.to_string().as_str(), "unwrap" | "expect")
+                        || unwrap::keeps_success(&call.method.to_string()) =>
                 {
                     &call.receiver
                 }

@@ -1,12 +1,44 @@
 //! The forms that take a name out of the `Result` or `Option` a function wrapped it in:
 //! `match f() { Ok(path) => path, Err(e) => return … }`, `let Ok(path) = f() else { … }`,
 //! `if let Some(path) = f() { … }`. The value bound inside is the name `f()` gives (`Ok(…)` and
-//! `Some(…)` pass their name through, as `?`, `.unwrap()` and `.expect(…)` do).
+//! `Some(…)` pass their name through, as `?`, `.unwrap()` and `.expect(…)` do, and the adapters
+//! that change only the error side on the way: `.map_err(…)?`, `.context(…)?`, `.ok()?`).
 
 use syn::{Expr, Pat, Stmt};
 
 use crate::names::forms::tail;
 use crate::names::scope::pattern_identifiers;
+
+/// Methods of `Result` and `Option`, and of the error crates' extension traits (anyhow's and
+/// eyre's `context`, eyre's `wrap_err`, snafu's `whatever_context`, error-stack's
+/// `change_context`), that change only the error or the `None` side: the success value, which
+/// `?` or `unwrap` takes out, is the receiver's. `CString::new(NAME).map_err(…)?` is `NAME`.
+/// Methods that change the success value (`map`, `and_then`, `or_else`) or give the error
+/// (`err`, `unwrap_err`, `expect_err`) are not among them.
+pub const ERROR_SIDE_ADAPTERS: &[&str] = &[
+    "map_err",
+    "inspect_err",
+    "inspect",
+    "ok",
+    "ok_or",
+    "ok_or_else",
+    "context",
+    "with_context",
+    "wrap_err",
+    "wrap_err_with",
+    "whatever_context",
+    "with_whatever_context",
+    "change_context",
+    "attach_printable",
+    "attach_printable_lazy",
+    "err_into",
+];
+
+/// Whether a method call only changes the error side of its receiver (see
+/// [`ERROR_SIDE_ADAPTERS`]).
+pub fn keeps_success(method: &str) -> bool {
+    ERROR_SIDE_ADAPTERS.contains(&method)
+}
 
 /// The identifier an `Ok(x)` or `Some(x)` pattern binds to the value inside. A `mut` binding
 /// may be changed later, which is not followed.
