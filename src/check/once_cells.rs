@@ -329,7 +329,7 @@ fn once_values(
 fn direct_once_values(name: &NameIr, acc: &mut Vec<ItemPath>) {
     match name {
         NameIr::OnceValue(path) => acc.push(path.clone()),
-        NameIr::Concat(parts) | NameIr::Returns(parts) => {
+        NameIr::Concat(parts) | NameIr::Returns(parts) | NameIr::Hash(_, parts) => {
             for part in parts {
                 direct_once_values(part, acc);
             }

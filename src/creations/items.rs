@@ -149,7 +149,7 @@ impl ItemCollector<'_> {
         let syn::ReturnType::Type(_, output) = &sig.output else {
             return;
         };
-        let Some(returned) = ReturnedValues::of(sig, block) else {
+        let Some(returned) = ReturnedValues::of(sig, block, self.file) else {
             return;
         };
         let Some(arity) = returned.tuple_arity() else {

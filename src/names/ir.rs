@@ -38,6 +38,10 @@ pub enum NameIr {
     Unique(String),
     /// Parts joined in order (`concat!`, `format!`, `+`).
     Concat(Vec<NameIr>),
+    /// A hash by this hasher (`DefaultHasher`, `Sha256`, `blake3`) of these values, fed in
+    /// order, with keys that are fixed: every process computes the same hash of the same input,
+    /// so it is as predictable as its input (see `names::hashes`).
+    Hash(String, Vec<NameIr>),
     /// A call of one of the crate's own functions (`mutex_key()`, `Self::pipe_name()`,
     /// `key(APP)`): the name is what the function returns, its parameters being `args`.
     Call(Box<FunctionCall>),
@@ -98,7 +102,7 @@ impl NameIr {
                     value.item_paths(visit);
                 }
             }
-            NameIr::Concat(parts) | NameIr::Returns(parts) => {
+            NameIr::Concat(parts) | NameIr::Returns(parts) | NameIr::Hash(_, parts) => {
                 for part in parts {
                     part.item_paths(visit);
                 }
@@ -142,7 +146,11 @@ impl NameIr {
 
     fn write_shape(&self, shape: &mut String) -> Option<()> {
         match self {
-            NameIr::Unknown | NameIr::Param(_) | NameIr::Predictable(_) | NameIr::Env(_) => {
+            NameIr::Unknown
+            | NameIr::Param(_)
+            | NameIr::Predictable(_)
+            | NameIr::Env(_)
+            | NameIr::Hash(..) => {
                 shape.push_str("{}");
             }
             NameIr::Literal(literal) => shape.push_str(&literal.value),

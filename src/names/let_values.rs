@@ -147,7 +147,8 @@ impl Site<'_> {
                 ..*self
             };
             value = match &mutation.kind {
-                MutationKind::Opaque => return None,
+                // Only a hasher is fed (see `names::hashes`).
+                MutationKind::Opaque | MutationKind::Feed(_) => return None,
                 MutationKind::Assign(expr) => there.lower_at(expr, depth + 1, Some(binding)),
                 // A name read up to its first NUL: text appended after one is not part of it.
                 MutationKind::Append(_) if has_terminator(&value) => return None,

@@ -73,8 +73,12 @@ impl Site<'_> {
                 }
                 known => known,
             },
-            Expr::Call(call) => self.call(call, depth, binding),
-            Expr::MethodCall(call) => self.method_call(call, depth, binding),
+            Expr::Call(call) => self
+                .hash_value(expr, depth)
+                .unwrap_or_else(|| self.call(call, depth, binding)),
+            Expr::MethodCall(call) => self
+                .hash_value(expr, depth)
+                .unwrap_or_else(|| self.method_call(call, depth, binding)),
             Expr::Path(path) => self.path(&path.path, depth),
             Expr::Field(field) => match &field.member {
                 syn::Member::Unnamed(index) => self.element(&field.base, index.index, depth),

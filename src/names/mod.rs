@@ -13,6 +13,7 @@
 pub(crate) mod build_time;
 pub(crate) mod cfg;
 pub(crate) mod forms;
+mod hashes;
 pub(crate) mod index;
 pub(crate) mod ir;
 pub(crate) mod let_values;

@@ -31,6 +31,9 @@ pub enum MutationKind {
     Append(Expr),
     /// `name = x`.
     Assign(Expr),
+    /// `x.hash(&mut name)`, `name.write(x)`, `name.update(x)`: `x` is fed to a hasher. Any
+    /// other binding is unknown after it, as after [`MutationKind::Opaque`].
+    Feed(Expr),
     /// A change objlint does not follow: the value is unknown after it.
     Opaque,
     /// `#[cfg(feature = "x")] { name.push_str(…); }`: these changes in the programs the `cfg`
@@ -65,6 +68,9 @@ const READ_ONLY_METHODS: &[&str] = &[
     "ends_with",
     "eq",
     "find",
+    // A hasher's result, which leaves the hasher as it is (or consumes it).
+    "finalize",
+    "finish",
     "first",
     "get",
     "is_empty",
@@ -236,8 +242,40 @@ fn straight_line<'e>(
                 &binary.right,
             ))
         }
-        _ => None,
+        _ => fed(names, expr),
     }
+}
+
+/// A statement that feeds a value to one of the bindings, a hasher: `x.hash(&mut name)`,
+/// `Hash::hash(&x, &mut name)`, `name.write(x)`, `name.write_u32(x)`, `name.update(x)`.
+fn fed<'e>(names: &HashSet<String>, expr: &'e Expr) -> Option<(String, MutationKind, &'e Expr)> {
+    let (name, value) = match expr {
+        Expr::MethodCall(call) if call.args.len() == 1 && call.method == "hash" => {
+            (binding_or_borrow(&call.args[0], names)?, &*call.receiver)
+        }
+        Expr::MethodCall(call) if call.args.len() == 1 && feeds(&call.method.to_string()) => {
+            (binding_or_borrow(&call.receiver, names)?, &call.args[0])
+        }
+        Expr::Call(call) if call.args.len() == 2 => match &*call.func {
+            Expr::Path(function)
+                if function
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|last| last.ident == "hash") =>
+            {
+                (binding_or_borrow(&call.args[1], names)?, &call.args[0])
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some((name, MutationKind::Feed(value.clone()), value))
+}
+
+/// Methods of `Hasher` and of the digest crates that feed their one argument to the hasher.
+fn feeds(method: &str) -> bool {
+    matches!(method, "write" | "update" | "input" | "consume") || method.starts_with("write_")
 }
 
 /// The binding among `names` that `expr` is, written as a path (`name`, `(name)`).

@@ -9,8 +9,8 @@ use crate::names::lower::{Site, MAX_DEPTH};
 
 impl Site<'_> {
     /// A part of a composed name: what lowering cannot read is classified by what it calls —
-    /// random and hashed values are unique, process ids and user names are predictable — or
-    /// stays unknown. A whole name is never classified so: a name that is only the user name
+    /// random values are unique, process ids and user names are predictable (a hash is read
+    /// by `names::hashes`, as its input is) — or stays unknown. A whole name is never classified so: a name that is only the user name
     /// may as well be a path the user chose.
     pub(crate) fn part(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
         let lowered = match self.local_part(expr, depth) {

@@ -3,10 +3,11 @@
 
 use crate::names::build_time::at_build_time;
 use crate::names::cfg::{CfgAlternative, Choices};
+use crate::names::hashes::hashed_input;
 use crate::names::index::ItemIndex;
 use crate::names::ir::{
     Binding, BindingKind, Cfg, Composition, FunctionCall, ItemPath, KnownName, Literal, NameIr,
-    ObjectName, ReturnedBy, SetCall,
+    ObjectName, ReturnedBy, SetCall, WRITTEN_GUID,
 };
 
 /// Facts about the package that `env!` reads.
@@ -213,7 +214,50 @@ impl Resolver<'_> {
                 }
                 Ok(())
             }
+            NameIr::Hash(hasher, input) => {
+                self.collect_hash(hasher, input, parts, depth, frame, choices)
+            }
         }
+    }
+
+    /// A hash by a hasher with fixed keys: as predictable as what it hashes, shown as what the
+    /// input is (`{the DefaultHasher hash of the user name}`, see [`hashed_input`]). A hash of a value nobody can guess is one too, and a hash of a GUID written in
+    /// the program is as readable from the binary as the GUID. An input objlint cannot read
+    /// leaves the hash unknown, and one that is a parameter leaves the name to the callers.
+    fn collect_hash(
+        &self,
+        hasher: &str,
+        input: &[NameIr],
+        parts: &mut Parts,
+        depth: usize,
+        frame: Option<&CallFrame<'_>>,
+        choices: &mut Choices,
+    ) -> Result<(), ObjectName> {
+        let mut what: Vec<String> = Vec::new();
+        for value in input {
+            let mut own = Parts::default();
+            match self.collect(value, &mut own, depth + 1, None, frame, choices) {
+                Err(ObjectName::Unnamed) => return Err(ObjectName::Unknown),
+                collected => collected?,
+            }
+            if own.unique.is_none() && crate::names::unique::contains_guid(&own.value) {
+                own.unique = Some(WRITTEN_GUID.to_owned());
+            }
+            if let Some(unique) = own.unique {
+                parts.unique.get_or_insert(unique);
+                return Ok(());
+            }
+            what.extend(hashed_input(&own.literals, &own.predictable));
+        }
+        let what = match what.as_slice() {
+            [] => format!("the {hasher} hash of nothing"),
+            _ => format!("the {hasher} hash of {}", what.join(" and ")),
+        };
+        parts.value.push('{');
+        parts.value.push_str(&what);
+        parts.value.push('}');
+        parts.predictable.push(what);
+        Ok(())
     }
 
     /// The parameter at `index` of the function being followed: the caller's argument, read

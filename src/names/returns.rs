@@ -4,10 +4,15 @@
 use syn::visit::{self, Visit};
 use syn::Expr;
 
+use std::collections::HashSet;
+
 use crate::names::forms::tail;
+use crate::names::hashes::makes_hasher;
 use crate::names::ir::{Cfg, NameIr};
+use crate::names::mutations::BlockChanges;
 use crate::names::scope::{cfg_of, parameter_names, pattern_identifiers, LetBinding};
 use crate::names::unwrap::unwrapped_binding;
+use crate::scan::source::SourceFile;
 
 /// What a function body can return, with the `let`s in scope at each value: the place a
 /// function's value is lowered from.
@@ -31,17 +36,19 @@ struct Gate {
 
 impl ReturnedValues {
     /// `None` when the body can return without a value, or ends in none (a `loop`, a panic).
-    pub fn of(sig: &syn::Signature, block: &syn::Block) -> Option<Self> {
+    pub fn of(sig: &syn::Signature, block: &syn::Block, file: &SourceFile) -> Option<Self> {
         let mut finder = ReturnFinder {
             scopes: vec![Vec::new()],
             values: Vec::new(),
             bare_return: false,
-            lets: 0,
+            file,
         };
         let mut gates = Vec::new();
         let first_tail = first_tail(block);
+        let changes = hasher_changes(&block.stmts, file);
         for (index, stmt) in block.stmts.iter().enumerate() {
             finder.visit_stmt(stmt);
+            finder.attach_changes(stmt, index, changes.as_ref());
             let cfg = statement_cfg(stmt);
             let ends_body = matches!(stmt, syn::Stmt::Expr(Expr::Return(_), _));
             gates.resize(
@@ -249,16 +256,57 @@ fn statement_cfg(stmt: &syn::Stmt) -> Option<Cfg> {
 
 /// Collects a body's `return`s with the `let`s visible at each. A `let mut` may change before
 /// the return, and a binding made by a pattern is not followed: both hold no known value.
-struct ReturnFinder {
+struct ReturnFinder<'f> {
     scopes: Vec<Vec<LetBinding>>,
     values: Vec<(Vec<LetBinding>, Expr)>,
     bare_return: bool,
-    /// How many `let`s were seen: each binding's place among them, which is all lowering asks
-    /// of its `at` here (a `let` reads those before it).
-    lets: usize,
+    file: &'f SourceFile,
 }
 
-impl ReturnFinder {
+/// The changes a block makes to its `let mut` hashers, whose feeds make the hash a function
+/// returns (see `names::hashes`); `None` when it has none. Any other `let mut` holds no
+/// known value here.
+fn hasher_changes(stmts: &[syn::Stmt], file: &SourceFile) -> Option<BlockChanges> {
+    let hashers: HashSet<String> = stmts
+        .iter()
+        .filter_map(|stmt| match stmt {
+            syn::Stmt::Local(local) => mutable_hasher(local),
+            _ => None,
+        })
+        .collect();
+    (!hashers.is_empty()).then(|| BlockChanges::new(stmts, &hashers, file))
+}
+
+/// The identifier of `let mut hasher = <a hasher>;`.
+fn mutable_hasher(local: &syn::Local) -> Option<String> {
+    let syn::Pat::Ident(ident) = &local.pat else {
+        return None;
+    };
+    let init = local.init.as_ref().filter(|init| init.diverge.is_none())?;
+    (ident.mutability.is_some() && ident.by_ref.is_none() && makes_hasher(&init.expr))
+        .then(|| ident.ident.to_string())
+}
+
+impl ReturnFinder<'_> {
+    /// After the statement at `index` of a block: a `let mut` hasher it makes gets the changes
+    /// the rest of the block makes to it.
+    fn attach_changes(&mut self, stmt: &syn::Stmt, index: usize, changes: Option<&BlockChanges>) {
+        let (syn::Stmt::Local(local), Some(changes)) = (stmt, changes) else {
+            return;
+        };
+        let Some(name) = mutable_hasher(local) else {
+            return;
+        };
+        if let Some(binding) = self
+            .scopes
+            .last_mut()
+            .and_then(|scope| scope.last_mut())
+            .filter(|binding| binding.name == name && binding.init.is_some())
+        {
+            binding.mutations = changes.of(&name, index);
+        }
+    }
+
     /// A tail value with the `let`s in scope where its value is written: a block's tail sees
     /// the block's own `let`s (`{ let name = …; Ok(name) }`).
     fn tail_value(
@@ -278,12 +326,13 @@ impl ReturnFinder {
                 scopes: vec![lets],
                 values: Vec::new(),
                 bare_return: false,
-                lets: self.lets,
+                file: self.file,
             };
-            for stmt in stmts {
+            let changes = hasher_changes(stmts, self.file);
+            for (index, stmt) in stmts.iter().enumerate() {
                 inside.visit_stmt(stmt);
+                inside.attach_changes(stmt, index, changes.as_ref());
             }
-            self.lets = inside.lets;
             lets = inside.scopes.concat();
             tail = value;
         }
@@ -291,21 +340,26 @@ impl ReturnFinder {
     }
 }
 
-impl<'ast> Visit<'ast> for ReturnFinder {
+impl<'ast> Visit<'ast> for ReturnFinder<'_> {
     fn visit_block(&mut self, node: &'ast syn::Block) {
         self.scopes.push(Vec::new());
-        visit::visit_block(self, node);
+        let changes = hasher_changes(&node.stmts, self.file);
+        for (index, stmt) in node.stmts.iter().enumerate() {
+            self.visit_stmt(stmt);
+            self.attach_changes(stmt, index, changes.as_ref());
+        }
         self.scopes.pop();
     }
 
     fn visit_local(&mut self, node: &'ast syn::Local) {
         visit::visit_local(self, node);
+        // A `let mut` hasher's feeds are read from the rest of its block (`attach_changes`).
         let simple = match &node.pat {
             syn::Pat::Ident(ident) => ident.mutability.is_none() && ident.by_ref.is_none(),
             syn::Pat::Type(typed) => matches!(&*typed.pat, syn::Pat::Ident(ident)
                 if ident.mutability.is_none() && ident.by_ref.is_none()),
             _ => false,
-        };
+        } || mutable_hasher(node).is_some();
         // `let Ok(name) = f() else { return … };`: the value inside, as `f()?` gives it.
         let unwrapped = unwrapped_binding(&node.pat);
         let init = node
@@ -318,7 +372,7 @@ impl<'ast> Visit<'ast> for ReturnFinder {
             .map(|init| (*init.expr).clone());
         let mut names = Vec::new();
         pattern_identifiers(&node.pat, &mut names);
-        self.lets += 1;
+        let at = self.file.byte_span(node.let_token.span).start;
         let scope = self.scopes.last_mut().expect("a scope is open");
         for name in names {
             scope.push(LetBinding {
@@ -326,8 +380,9 @@ impl<'ast> Visit<'ast> for ReturnFinder {
                 init: init.clone(),
                 local_key: false,
                 cfg: cfg_of(&node.attrs),
-                // Only bindings without `mut` keep their value: none is changed later.
-                at: self.lets,
+                // Only bindings without `mut` keep their value, and hashers, whose changes
+                // are read.
+                at,
                 loop_depth: 0,
                 mutations: Vec::new(),
             });

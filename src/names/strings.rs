@@ -291,7 +291,7 @@ impl Site<'_> {
 /// block of changes.
 fn unread_change(kind: &MutationKind) -> bool {
     match kind {
-        MutationKind::Opaque => true,
+        MutationKind::Opaque | MutationKind::Feed(_) => true,
         MutationKind::Append(appended) => !readable_text(appended),
         MutationKind::Assign(_) => false,
         MutationKind::Under(_, changes) => changes.iter().any(|change| unread_change(&change.kind)),
@@ -413,7 +413,9 @@ fn nul_written(resolver: &Resolver<'_>, value: &NameIr, depth: usize) -> bool {
         | NameIr::Env(_)
         | NameIr::Added(_)
         | NameIr::Predictable(_)
-        | NameIr::Unique(_) => false,
+        | NameIr::Unique(_)
+        // A hash is written as digits.
+        | NameIr::Hash(..) => false,
     }
 }
 

@@ -137,7 +137,7 @@ impl Written<'_> {
 
     /// What a function returns, each value lowered with the `let`s in scope where it is.
     fn returned(&self, function: &syn::ItemFn) -> NameIr {
-        let returned = ReturnedValues::of(&function.sig, &function.block)
+        let returned = ReturnedValues::of(&function.sig, &function.block, self.file)
             .expect("the test's functions return a value");
         let values: Vec<NameIr> = returned
             .values
