@@ -296,6 +296,21 @@ pub fn passes_through(segments: &[String]) -> bool {
     .any(|word| lower.contains(word))
 }
 
+/// Whether a call of the path `segments` with `arg_count` arguments makes an empty string
+/// (`String::new()`, `OsString::with_capacity(n)`). Only the owned strings whose `push`
+/// appends text as it is: a `PathBuf`'s adds a separator first.
+pub fn is_empty_string(segments: &[String], arg_count: usize) -> bool {
+    let [.., owner, constructor] = segments else {
+        return false;
+    };
+    let empty = match constructor.as_str() {
+        "new" => arg_count == 0,
+        "with_capacity" => arg_count == 1,
+        _ => false,
+    };
+    empty && matches!(owner.as_str(), "String" | "OsString")
+}
+
 pub fn tail(block: &syn::Block) -> Option<&Expr> {
     match block.stmts.last() {
         Some(syn::Stmt::Expr(tail, None)) => Some(tail),

@@ -7,8 +7,8 @@ use syn::{Expr, Lit};
 
 use crate::names::build_time::build_time_match;
 use crate::names::forms::{
-    is_zero, lacks_terminator, map_literals, passes_through, tail, LAZY_TYPES, LOCK_READS,
-    POINTER_METHODS, PRELUDE_TYPES, TERMINATING_CONSTRUCTORS, TERMINATING_METHODS,
+    is_empty_string, is_zero, lacks_terminator, map_literals, passes_through, tail, LAZY_TYPES,
+    LOCK_READS, POINTER_METHODS, PRELUDE_TYPES, TERMINATING_CONSTRUCTORS, TERMINATING_METHODS,
     TRANSPARENT_METHODS, UTF16_METHODS,
 };
 use crate::names::ir::{Binding, FileId, FunctionCall, ItemPath, Literal, NameIr, RustString};
@@ -147,6 +147,20 @@ impl Site<'_> {
         // `ptr::null()`, `null_mut()`, `PCWSTR::null()`: a null name.
         if call.args.is_empty() && matches!(last, "null" | "null_mut") {
             return NameIr::Unnamed;
+        }
+        // `String::new()`, `OsString::with_capacity(n)`: empty text that a name is built on by
+        // the changes that follow (`name.push_str(PREFIX)`).
+        if is_empty_string(&segments, call.args.len()) {
+            return NameIr::Literal(Literal {
+                value: String::new(),
+                file: self.file_id,
+                span: self.file.byte_span(call.span()),
+                macro_call: None,
+                binding: binding.cloned(),
+                terminated: Some(false),
+                unterminated_pointer: false,
+                completed_by: None,
+            });
         }
         if call.args.len() != 1 {
             return self.function_call(&function.path, &call.args, depth);

@@ -111,60 +111,7 @@ impl BlockChanges {
     pub fn new(stmts: &[Stmt], names: &HashSet<String>, file: &SourceFile) -> Self {
         let statements = stmts
             .iter()
-            .map(|stmt| {
-                let at = file.byte_span(syn::spanned::Spanned::span(stmt)).start;
-                let mut shadows = Vec::new();
-                let mut changes = Vec::new();
-                match stmt {
-                    Stmt::Local(local) => {
-                        // The initialiser still reads the old binding.
-                        if let Some(init) = &local.init {
-                            opaque_changes(names, &init.expr, &mut changes);
-                        }
-                        shadows
-                            .extend(names.iter().filter(|name| binds(&local.pat, name)).cloned());
-                    }
-                    Stmt::Expr(Expr::Block(block), _) if cfg_of(&block.attrs).is_some() => {
-                        let cfg = cfg_of(&block.attrs).unwrap_or_default();
-                        let inner = BlockChanges::new(&block.block.stmts, names, file);
-                        changes.extend(names.iter().filter_map(|name| {
-                            let under = inner.after(name, 0);
-                            (!under.is_empty())
-                                .then(|| (name.clone(), MutationKind::Under(cfg.clone(), under)))
-                        }));
-                    }
-                    Stmt::Expr(expr, _) => match straight_line(names, expr) {
-                        Some((name, kind, rest)) => {
-                            let before = changes.len();
-                            opaque_changes(names, rest, &mut changes);
-                            // What is appended or assigned may itself change the binding.
-                            if !changes[before..]
-                                .iter()
-                                .any(|(changed, _)| *changed == name)
-                            {
-                                changes.push((name, kind));
-                            }
-                        }
-                        None => opaque_changes(names, expr, &mut changes),
-                    },
-                    Stmt::Item(_) => {}
-                    Stmt::Macro(mac) => {
-                        let mut finder = Finder::new(names);
-                        finder.visit_macro(&mac.mac);
-                        changes.extend(
-                            finder
-                                .found
-                                .into_iter()
-                                .map(|name| (name, MutationKind::Opaque)),
-                        );
-                    }
-                }
-                StatementChanges {
-                    at,
-                    shadows,
-                    changes,
-                }
-            })
+            .map(|stmt| statement_changes(stmt, names, file))
             .collect();
         Self { statements }
     }
@@ -197,6 +144,85 @@ impl BlockChanges {
     }
 }
 
+/// The changes one statement makes to the bindings `names`.
+fn statement_changes(stmt: &Stmt, names: &HashSet<String>, file: &SourceFile) -> StatementChanges {
+    let at = file.byte_span(syn::spanned::Spanned::span(stmt)).start;
+    let mut shadows = Vec::new();
+    let mut changes = Vec::new();
+    match stmt {
+        // `let _ = write!(name, …);` writes as the statement would.
+        Stmt::Local(local) if matches!(local.pat, syn::Pat::Wild(_)) && local.init.is_some() => {
+            if let Some(init) = &local.init {
+                straight_line_changes(names, &init.expr, &mut changes);
+            }
+        }
+        Stmt::Local(local) => {
+            // The initialiser still reads the old binding.
+            if let Some(init) = &local.init {
+                opaque_changes(names, &init.expr, &mut changes);
+            }
+            shadows.extend(names.iter().filter(|name| binds(&local.pat, name)).cloned());
+        }
+        Stmt::Expr(Expr::Block(block), _) if cfg_of(&block.attrs).is_some() => {
+            let cfg = cfg_of(&block.attrs).unwrap_or_default();
+            let inner = BlockChanges::new(&block.block.stmts, names, file);
+            changes.extend(names.iter().filter_map(|name| {
+                let under = inner.after(name, 0);
+                (!under.is_empty()).then(|| (name.clone(), MutationKind::Under(cfg.clone(), under)))
+            }));
+        }
+        Stmt::Expr(expr, _) => straight_line_changes(names, expr, &mut changes),
+        Stmt::Item(_) => {}
+        Stmt::Macro(mac) => {
+            if let Some((name, text)) = written_into(&mac.mac, names) {
+                opaque_changes(names, &text, &mut changes);
+                if !changes.iter().any(|(changed, _)| *changed == name) {
+                    changes.push((name, MutationKind::Append(text)));
+                }
+            } else {
+                let mut finder = Finder::new(names);
+                finder.visit_macro(&mac.mac);
+                changes.extend(
+                    finder
+                        .found
+                        .into_iter()
+                        .map(|name| (name, MutationKind::Opaque)),
+                );
+            }
+        }
+    }
+    StatementChanges {
+        at,
+        shadows,
+        changes,
+    }
+}
+
+/// The changes an expression statement makes: one lowering can follow, or opaque ones.
+fn straight_line_changes(
+    names: &HashSet<String>,
+    expr: &Expr,
+    changes: &mut Vec<(String, MutationKind)>,
+) {
+    let Some((name, kind)) = straight_line(names, expr) else {
+        opaque_changes(names, expr, changes);
+        return;
+    };
+    let before = changes.len();
+    if let MutationKind::Append(rest) | MutationKind::Assign(rest) | MutationKind::Feed(rest) =
+        &kind
+    {
+        opaque_changes(names, rest, changes);
+    }
+    // What is appended or assigned may itself change the binding.
+    if !changes[before..]
+        .iter()
+        .any(|(changed, _)| *changed == name)
+    {
+        changes.push((name, kind));
+    }
+}
+
 fn opaque_changes(names: &HashSet<String>, expr: &Expr, changes: &mut Vec<(String, MutationKind)>) {
     let mut finder = Finder::new(names);
     finder.visit_expr(expr);
@@ -208,39 +234,36 @@ fn opaque_changes(names: &HashSet<String>, expr: &Expr, changes: &mut Vec<(Strin
     );
 }
 
-/// A statement that changes one of the bindings in a form lowering can follow: the binding,
-/// the change, and the expression it appends or assigns.
-fn straight_line<'e>(
-    names: &HashSet<String>,
-    expr: &'e Expr,
-) -> Option<(String, MutationKind, &'e Expr)> {
+/// A statement that changes one of the bindings in a form lowering can follow: the binding
+/// and the change.
+fn straight_line(names: &HashSet<String>, expr: &Expr) -> Option<(String, MutationKind)> {
     match expr {
         Expr::MethodCall(call)
             if call.args.len() == 1
                 && APPENDING_METHODS.contains(&call.method.to_string().as_str()) =>
         {
             let name = binding(&call.receiver, names)?;
-            Some((
-                name,
-                MutationKind::Append(call.args[0].clone()),
-                &call.args[0],
-            ))
+            Some((name, MutationKind::Append(call.args[0].clone())))
         }
         Expr::Assign(assign) => {
             let name = binding(&assign.left, names)?;
-            Some((
-                name,
-                MutationKind::Assign((*assign.right).clone()),
-                &assign.right,
-            ))
+            Some((name, MutationKind::Assign((*assign.right).clone())))
         }
         Expr::Binary(binary) if matches!(binary.op, syn::BinOp::AddAssign(_)) => {
             let name = binding(&binary.left, names)?;
-            Some((
-                name,
-                MutationKind::Append((*binary.right).clone()),
-                &binary.right,
-            ))
+            Some((name, MutationKind::Append((*binary.right).clone())))
+        }
+        // `write!(name, …)` fails only when a `Display` impl does, which leaves the text
+        // written so far: `.unwrap()`, `.expect(…)`, `?` and `.ok()` on it change nothing.
+        Expr::Macro(mac) => {
+            let (name, text) = written_into(&mac.mac, names)?;
+            Some((name, MutationKind::Append(text)))
+        }
+        Expr::Try(inner) => straight_line(names, &inner.expr).filter(|(_, kind)| is_write(kind)),
+        Expr::MethodCall(call)
+            if matches!(call.method.to_string().as_str(), "unwrap" | "expect" | "ok") =>
+        {
+            straight_line(names, &call.receiver).filter(|(_, kind)| is_write(kind))
         }
         _ => fed(names, expr),
     }
@@ -248,7 +271,7 @@ fn straight_line<'e>(
 
 /// A statement that feeds a value to one of the bindings, a hasher: `x.hash(&mut name)`,
 /// `Hash::hash(&x, &mut name)`, `name.write(x)`, `name.write_u32(x)`, `name.update(x)`.
-fn fed<'e>(names: &HashSet<String>, expr: &'e Expr) -> Option<(String, MutationKind, &'e Expr)> {
+fn fed(names: &HashSet<String>, expr: &Expr) -> Option<(String, MutationKind)> {
     let (name, value) = match expr {
         Expr::MethodCall(call) if call.args.len() == 1 && call.method == "hash" => {
             (binding_or_borrow(&call.args[0], names)?, &*call.receiver)
@@ -270,12 +293,59 @@ fn fed<'e>(names: &HashSet<String>, expr: &'e Expr) -> Option<(String, MutationK
         },
         _ => return None,
     };
-    Some((name, MutationKind::Feed(value.clone()), value))
+    Some((name, MutationKind::Feed(value.clone())))
 }
 
 /// Methods of `Hasher` and of the digest crates that feed their one argument to the hasher.
 fn feeds(method: &str) -> bool {
     matches!(method, "write" | "update" | "input" | "consume") || method.starts_with("write_")
+}
+
+/// Whether a change is what `write!` makes (a `format!` appended).
+fn is_write(kind: &MutationKind) -> bool {
+    matches!(kind, MutationKind::Append(Expr::Macro(mac)) if mac.mac.path.is_ident("format"))
+}
+
+/// `write!(name, "…{}", x)` or `write!(&mut name, …)` on one of the bindings: the binding, and
+/// the text appended as the `format!` of the same arguments. `writeln!` adds a line break no
+/// object name holds: not followed.
+fn written_into(mac: &syn::Macro, names: &HashSet<String>) -> Option<(String, Expr)> {
+    use proc_macro2::TokenTree;
+    let write = mac.path.segments.last()?;
+    if write.ident != "write" {
+        return None;
+    }
+    let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
+    let comma = tokens
+        .iter()
+        .position(|token| matches!(token, TokenTree::Punct(punct) if punct.as_char() == ','))?;
+    let target = match &tokens[..comma] {
+        [TokenTree::Ident(ident)] => ident,
+        [TokenTree::Punct(and), TokenTree::Ident(mutable), TokenTree::Ident(ident)]
+            if and.as_char() == '&' && mutable == "mut" =>
+        {
+            ident
+        }
+        _ => return None,
+    };
+    let name = target.to_string();
+    if !names.contains(&name) {
+        return None;
+    }
+    let format = syn::Ident::new("format", write.ident.span());
+    let text = syn::Macro {
+        path: format.into(),
+        bang_token: mac.bang_token,
+        delimiter: mac.delimiter.clone(),
+        tokens: tokens[comma + 1..].iter().cloned().collect(),
+    };
+    Some((
+        name,
+        Expr::Macro(syn::ExprMacro {
+            attrs: Vec::new(),
+            mac: text,
+        }),
+    ))
 }
 
 /// The binding among `names` that `expr` is, written as a path (`name`, `(name)`).
