@@ -211,7 +211,7 @@ impl ItemCollector<'_> {
         self_type: Option<&str>,
     ) -> NameIr {
         let mut values = Vec::with_capacity(returned.values.len());
-        for (lets, value) in &returned.values {
+        for ((lets, value), &at) in returned.values.iter().zip(&returned.value_at) {
             let lets: Vec<&LetBinding> = lets.iter().collect();
             let site = Site {
                 file: self.file,
@@ -223,8 +223,9 @@ impl ItemCollector<'_> {
                 self_type,
                 uses: &self.uses,
                 function: Some(&returned.function),
-                // A `return`'s `let`s are those in scope where it is written, none changed.
-                at: usize::MAX,
+                // A `return`'s `let`s are those in scope where it is written, with the changes
+                // made before it.
+                at,
                 loop_depth: 0,
             };
             values.push(site.lower(value));

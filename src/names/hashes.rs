@@ -371,27 +371,6 @@ fn constant(expr: &Expr) -> bool {
     }
 }
 
-/// Whether `expr` makes a hasher, by its words alone (a `let mut` of one is followed where a
-/// function's returned values are read): `DefaultHasher::new()`, `blake3::Hasher::new()`,
-/// `RandomState::new().build_hasher()`.
-pub fn makes_hasher(expr: &Expr) -> bool {
-    match expr {
-        Expr::Call(call) => match &*call.func {
-            Expr::Path(function) => {
-                let segments = path_segments(&function.path);
-                segments.len() >= 2
-                    && matches!(
-                        segments[segments.len() - 2].as_str(),
-                        owner if FIXED_KEY_HASHERS.contains(&owner) || owner == "Hasher" || owner == "Context"
-                    )
-            }
-            _ => false,
-        },
-        Expr::MethodCall(call) => call.method == "build_hasher" || makes_hasher(&call.receiver),
-        _ => false,
-    }
-}
-
 /// What a hash's input is, as a name shows it (`{a hash of APP_DIR and the user name}`): each
 /// `const` or `static` by its name, other short text as written, and each predictable part by
 /// what it is. The input's text is never put in whole: a backslash in it is none of the

@@ -1,13 +1,12 @@
 //! What a function body can return: its tail and its `return`s, each with the `let`s in scope
 //! there, from which the function's value is lowered.
 
-use syn::visit::{self, Visit};
-use syn::Expr;
-
 use std::collections::HashSet;
 
+use syn::visit::{self, Visit};
+use syn::{Expr, Stmt};
+
 use crate::names::forms::tail;
-use crate::names::hashes::makes_hasher;
 use crate::names::ir::{Cfg, NameIr};
 use crate::names::mutations::BlockChanges;
 use crate::names::scope::{cfg_of, parameter_names, pattern_identifiers, LetBinding};
@@ -23,6 +22,9 @@ pub struct ReturnedValues {
     pub params: Vec<String>,
     /// Each `return`ed value and the tail, in order.
     pub values: Vec<(Vec<LetBinding>, Expr)>,
+    /// Where each value is written (a byte offset): the changes to a `let mut` before it
+    /// apply to it.
+    pub value_at: Vec<usize>,
     /// For each value: the `#[cfg]` of the body's statement it is in, and whether that
     /// statement is the `return` itself, which ends the body wherever its `cfg` holds.
     gates: Vec<Gate>,
@@ -40,15 +42,16 @@ impl ReturnedValues {
         let mut finder = ReturnFinder {
             scopes: vec![Vec::new()],
             values: Vec::new(),
+            value_at: Vec::new(),
             bare_return: false,
             file,
         };
         let mut gates = Vec::new();
         let first_tail = first_tail(block);
-        let changes = hasher_changes(&block.stmts, file);
+        let changes = finder.changes(&block.stmts);
         for (index, stmt) in block.stmts.iter().enumerate() {
             finder.visit_stmt(stmt);
-            finder.attach_changes(stmt, index, changes.as_ref());
+            finder.follow_changes(changes.as_ref(), index, stmt);
             let cfg = statement_cfg(stmt);
             let ends_body = matches!(stmt, syn::Stmt::Expr(Expr::Return(_), _));
             gates.resize(
@@ -71,6 +74,10 @@ impl ReturnedValues {
                 }
             }
             let value = finder.tail_value(finder.scopes.concat(), written);
+            // The value inside the blocks, after their `let`s.
+            finder
+                .value_at
+                .push(file.byte_span(syn::spanned::Spanned::span(&value.1)).start);
             finder.values.push(value);
             gates.push(Gate {
                 cfg,
@@ -85,6 +92,7 @@ impl ReturnedValues {
             function: sig.ident.to_string(),
             params,
             values: finder.values,
+            value_at: finder.value_at,
             gates,
         })
     }
@@ -118,6 +126,7 @@ impl ReturnedValues {
             function: self.function.clone(),
             params: self.params.clone(),
             values,
+            value_at: self.value_at.clone(),
             gates: self.gates.clone(),
         }
     }
@@ -254,55 +263,49 @@ fn statement_cfg(stmt: &syn::Stmt) -> Option<Cfg> {
     cfg_of(attrs)
 }
 
-/// Collects a body's `return`s with the `let`s visible at each. A `let mut` may change before
-/// the return, and a binding made by a pattern is not followed: both hold no known value.
+/// Collects a body's `return`s with the `let`s visible at each. A `let mut` holds its value
+/// with the changes straight-line statements of its block make (`buffer.push(0)`), as at a
+/// creation; a binding made by a pattern is not followed: it holds no known value.
 struct ReturnFinder<'f> {
     scopes: Vec<Vec<LetBinding>>,
     values: Vec<(Vec<LetBinding>, Expr)>,
+    value_at: Vec<usize>,
     bare_return: bool,
     file: &'f SourceFile,
 }
 
-/// The changes a block makes to its `let mut` hashers, whose feeds make the hash a function
-/// returns (see `names::hashes`); `None` when it has none. Any other `let mut` holds no
-/// known value here.
-fn hasher_changes(stmts: &[syn::Stmt], file: &SourceFile) -> Option<BlockChanges> {
-    let hashers: HashSet<String> = stmts
-        .iter()
-        .filter_map(|stmt| match stmt {
-            syn::Stmt::Local(local) => mutable_hasher(local),
-            _ => None,
-        })
-        .collect();
-    (!hashers.is_empty()).then(|| BlockChanges::new(stmts, &hashers, file))
-}
-
-/// The identifier of `let mut hasher = <a hasher>;`.
-fn mutable_hasher(local: &syn::Local) -> Option<String> {
-    let syn::Pat::Ident(ident) = &local.pat else {
-        return None;
-    };
-    let init = local.init.as_ref().filter(|init| init.diverge.is_none())?;
-    (ident.mutability.is_some() && ident.by_ref.is_none() && makes_hasher(&init.expr))
-        .then(|| ident.ident.to_string())
-}
-
 impl ReturnFinder<'_> {
-    /// After the statement at `index` of a block: a `let mut` hasher it makes gets the changes
-    /// the rest of the block makes to it.
-    fn attach_changes(&mut self, stmt: &syn::Stmt, index: usize, changes: Option<&BlockChanges>) {
-        let (syn::Stmt::Local(local), Some(changes)) = (stmt, changes) else {
+    /// The changes `stmts` make to their block's `let mut` bindings, if it has any.
+    fn changes(&self, stmts: &[Stmt]) -> Option<BlockChanges> {
+        let mutable: HashSet<String> = stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Local(local) => mutable_identifier(&local.pat),
+                _ => None,
+            })
+            .collect();
+        (!mutable.is_empty()).then(|| BlockChanges::new(stmts, &mutable, self.file))
+    }
+
+    /// After the statement at `index` of a block: a `let mut` it makes holds its initialiser
+    /// and the changes the block's later statements make to it.
+    fn follow_changes(&mut self, changes: Option<&BlockChanges>, index: usize, stmt: &Stmt) {
+        let (Some(changes), Stmt::Local(local)) = (changes, stmt) else {
             return;
         };
-        let Some(name) = mutable_hasher(local) else {
+        let Some(name) = mutable_identifier(&local.pat) else {
+            return;
+        };
+        let Some(init) = local.init.as_ref().filter(|init| init.diverge.is_none()) else {
             return;
         };
         if let Some(binding) = self
             .scopes
             .last_mut()
             .and_then(|scope| scope.last_mut())
-            .filter(|binding| binding.name == name && binding.init.is_some())
+            .filter(|binding| binding.name == name)
         {
+            binding.init = Some((*init.expr).clone());
             binding.mutations = changes.of(&name, index);
         }
     }
@@ -325,13 +328,14 @@ impl ReturnFinder<'_> {
             let mut inside = ReturnFinder {
                 scopes: vec![lets],
                 values: Vec::new(),
+                value_at: Vec::new(),
                 bare_return: false,
                 file: self.file,
             };
-            let changes = hasher_changes(stmts, self.file);
+            let changes = inside.changes(&inner.block.stmts);
             for (index, stmt) in stmts.iter().enumerate() {
                 inside.visit_stmt(stmt);
-                inside.attach_changes(stmt, index, changes.as_ref());
+                inside.follow_changes(changes.as_ref(), index, stmt);
             }
             lets = inside.scopes.concat();
             tail = value;
@@ -343,23 +347,22 @@ impl ReturnFinder<'_> {
 impl<'ast> Visit<'ast> for ReturnFinder<'_> {
     fn visit_block(&mut self, node: &'ast syn::Block) {
         self.scopes.push(Vec::new());
-        let changes = hasher_changes(&node.stmts, self.file);
+        let changes = self.changes(&node.stmts);
         for (index, stmt) in node.stmts.iter().enumerate() {
             self.visit_stmt(stmt);
-            self.attach_changes(stmt, index, changes.as_ref());
+            self.follow_changes(changes.as_ref(), index, stmt);
         }
         self.scopes.pop();
     }
 
     fn visit_local(&mut self, node: &'ast syn::Local) {
         visit::visit_local(self, node);
-        // A `let mut` hasher's feeds are read from the rest of its block (`attach_changes`).
         let simple = match &node.pat {
             syn::Pat::Ident(ident) => ident.mutability.is_none() && ident.by_ref.is_none(),
             syn::Pat::Type(typed) => matches!(&*typed.pat, syn::Pat::Ident(ident)
                 if ident.mutability.is_none() && ident.by_ref.is_none()),
             _ => false,
-        } || mutable_hasher(node).is_some();
+        };
         // `let Ok(name) = f() else { return … };`: the value inside, as `f()?` gives it.
         let unwrapped = unwrapped_binding(&node.pat);
         let init = node
@@ -380,8 +383,7 @@ impl<'ast> Visit<'ast> for ReturnFinder<'_> {
                 init: init.clone(),
                 local_key: false,
                 cfg: cfg_of(&node.attrs),
-                // Only bindings without `mut` keep their value, and hashers, whose changes
-                // are read.
+                // A `let mut` gets its value and changes once its statement is seen whole.
                 at,
                 loop_depth: 0,
                 mutations: Vec::new(),
@@ -393,6 +395,8 @@ impl<'ast> Visit<'ast> for ReturnFinder<'_> {
         match &node.expr {
             Some(value) => {
                 self.values.push((self.scopes.concat(), (**value).clone()));
+                self.value_at
+                    .push(self.file.byte_span(syn::spanned::Spanned::span(node)).start);
                 self.visit_expr(value);
             }
             None => self.bare_return = true,
@@ -403,4 +407,17 @@ impl<'ast> Visit<'ast> for ReturnFinder<'_> {
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
     fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// The identifier a `let mut name` pattern binds (`let mut name: String`).
+fn mutable_identifier(pattern: &syn::Pat) -> Option<String> {
+    match pattern {
+        syn::Pat::Ident(ident)
+            if ident.subpat.is_none() && ident.mutability.is_some() && ident.by_ref.is_none() =>
+        {
+            Some(ident.ident.to_string())
+        }
+        syn::Pat::Type(typed) => mutable_identifier(&typed.pat),
+        _ => None,
+    }
 }

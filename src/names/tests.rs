@@ -142,10 +142,11 @@ impl Written<'_> {
         let values: Vec<NameIr> = returned
             .values
             .iter()
-            .map(|(lets, value)| {
+            .zip(&returned.value_at)
+            .map(|((lets, value), &at)| {
                 let lets: Vec<&LetBinding> = lets.iter().collect();
                 let function = Some(returned.function.as_str());
-                self.lower(value, &lets, &returned.params, function, usize::MAX)
+                self.lower(value, &lets, &returned.params, function, at)
             })
             .collect();
         returned.value(&values)
