@@ -203,6 +203,9 @@ pub enum Matcher {
     },
     /// A method called by this exact name on any receiver (`hfile.CreateFileMapping(…)`).
     Method(&'static str),
+    /// A method of one of the crate's types (`["Listener", "open_instance"]`), called on
+    /// `self` inside an `impl` of that type: the only receiver whose type objlint knows.
+    SelfMethod(Cow<'static, [Cow<'static, str>]>),
 }
 
 /// Where the catalogue entry comes from, for notes and for `--list`-style explanations.

@@ -37,6 +37,7 @@ pub struct Catalogue {
     paths: Vec<Arc<Api>>,
     builders: Vec<Arc<Api>>,
     methods: HashMap<String, Arc<Api>>,
+    self_methods: Vec<Arc<Api>>,
 }
 
 impl Catalogue {
@@ -124,6 +125,7 @@ impl Catalogue {
             Matcher::Method(name) => {
                 self.methods.insert((*name).to_owned(), api);
             }
+            Matcher::SelfMethod(_) => self.self_methods.push(api),
         }
     }
 
@@ -174,6 +176,19 @@ impl Catalogue {
             .cloned()
     }
 
+    /// The API a call of `method` on `self` inside an `impl` of `self_type` is.
+    pub fn for_self_method(&self, self_type: &str, method: &str) -> Option<Arc<Api>> {
+        self.self_methods
+            .iter()
+            .find(|api| match &api.matcher {
+                Matcher::SelfMethod(wanted) => {
+                    matches!(&wanted[..], [owner, name] if owner == self_type && name == method)
+                }
+                _ => false,
+            })
+            .cloned()
+    }
+
     /// The API a method call by this name is, for methods distinctive enough to match alone.
     pub fn for_method(&self, method: &str) -> Option<Arc<Api>> {
         self.methods.get(method).cloned()
@@ -217,13 +232,18 @@ impl Catalogue {
     pub fn keywords(&self) -> Vec<String> {
         let mut words: Vec<String> = self.functions.keys().cloned().collect();
         words.extend(self.methods.keys().cloned());
-        for api in self.paths.iter().chain(&self.builders) {
+        for api in self
+            .paths
+            .iter()
+            .chain(&self.builders)
+            .chain(&self.self_methods)
+        {
             match &api.matcher {
                 // A call through a type (`NamedLock::create`) names the type in the file: in
                 // the call, in the `use` that imports or renames it, or in the `impl` around a
                 // `Self::create`. The type is the exact word; `create` or `new` would select
                 // nearly every file.
-                Matcher::Path(segments) => words.extend(
+                Matcher::Path(segments) | Matcher::SelfMethod(segments) => words.extend(
                     match &segments[..] {
                         [.., owner, _] if owner.starts_with(|c: char| c.is_ascii_uppercase()) => {
                             Some(owner)

@@ -56,7 +56,8 @@ pub fn follow_crate_functions(
                 let crate_key = files
                     .get(creation.file)
                     .map_or("", |file| file.place.crate_key());
-                if signature.has_receiver
+                // A method is followed where it is called on `self`, whose type is known.
+                if (signature.has_receiver && signature.self_type.is_none())
                     || !derived_names.insert((crate_key.to_owned(), signature.clone()))
                 {
                     continue;
@@ -235,6 +236,12 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
 /// and how its calls are matched.
 pub fn function_matcher(signature: &creations::FnSignature) -> (String, Matcher) {
     match &signature.self_type {
+        Some(self_type) if signature.has_receiver => (
+            format!("{self_type}::{}", signature.name),
+            Matcher::SelfMethod(
+                vec![self_type.clone().into(), signature.name.clone().into()].into(),
+            ),
+        ),
         Some(self_type) => (
             format!("{self_type}::{}", signature.name),
             Matcher::Path(vec![self_type.clone().into(), signature.name.clone().into()].into()),

@@ -79,7 +79,11 @@ impl CreationFinder<'_> {
                 ..Call::new(call.method.span(), call.span(), &call.args, node)
             };
             self.record(&builder.api, &found);
-        } else if let Some(api) = self.catalogue.for_method(&method) {
+        } else if let Some(api) = self
+            .catalogue
+            .for_method(&method)
+            .or_else(|| self.self_method(call, &method))
+        {
             let found = Call::new(call.method.span(), call.span(), &call.args, node);
             self.record(&api, &found);
         }
@@ -96,6 +100,18 @@ impl CreationFinder<'_> {
                 ));
             }
         }
+    }
+
+    /// `self.open_instance(name)` inside an `impl` of the type whose method passes the name on.
+    fn self_method(&self, call: &syn::ExprMethodCall, method: &str) -> Option<Arc<Api>> {
+        let Expr::Path(receiver) = &*call.receiver else {
+            return None;
+        };
+        if !receiver.path.is_ident("self") {
+            return None;
+        }
+        self.catalogue
+            .for_self_method(self.self_type.as_deref()?, method)
     }
 
     fn record(&mut self, api: &Arc<Api>, call: &Call<'_>) {
