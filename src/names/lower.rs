@@ -82,7 +82,7 @@ impl Site<'_> {
             Expr::Path(path) => self.path(&path.path, depth),
             Expr::Field(field) => match &field.member {
                 syn::Member::Unnamed(index) => self.element(&field.base, index.index, depth),
-                syn::Member::Named(_) => NameIr::Unknown,
+                syn::Member::Named(member) => self.field(&field.base, member, depth),
             },
             Expr::Binary(binary) if matches!(binary.op, syn::BinOp::Add(_)) => {
                 NameIr::Concat(vec![

@@ -12,6 +12,7 @@
 
 pub(crate) mod build_time;
 pub(crate) mod cfg;
+mod fields;
 pub(crate) mod forms;
 mod hashes;
 pub(crate) mod index;

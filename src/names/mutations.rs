@@ -361,11 +361,23 @@ fn binding(expr: &Expr, names: &HashSet<String>) -> Option<String> {
     }
 }
 
-/// `(&mut name)`, `&mut name`, `name`: what a method call's receiver is.
+/// `(&mut name)`, `&mut name`, `name`, `name.field`: the binding a method call's receiver is
+/// or is part of.
 fn binding_or_borrow(expr: &Expr, names: &HashSet<String>) -> Option<String> {
     match expr {
         Expr::Reference(reference) => binding_or_borrow(&reference.expr, names),
         Expr::Paren(inner) => binding_or_borrow(&inner.expr, names),
+        _ => binding_or_part(expr, names),
+    }
+}
+
+/// The binding `expr` is or is a part of (`name`, `name.path`, `name.0`, `name[1]`): a change
+/// to a part changes the binding.
+fn binding_or_part(expr: &Expr, names: &HashSet<String>) -> Option<String> {
+    match expr {
+        Expr::Field(field) => binding_or_part(&field.base, names),
+        Expr::Index(index) => binding_or_part(&index.expr, names),
+        Expr::Paren(inner) => binding_or_part(&inner.expr, names),
         _ => binding(expr, names),
     }
 }
@@ -424,14 +436,14 @@ impl<'ast> Visit<'ast> for Finder<'_> {
 
     fn visit_expr_reference(&mut self, reference: &'ast syn::ExprReference) {
         if reference.mutability.is_some() {
-            let name = binding(&reference.expr, self.names);
+            let name = binding_or_part(&reference.expr, self.names);
             self.found(name);
         }
         syn::visit::visit_expr_reference(self, reference);
     }
 
     fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
-        let name = binding(&assign.left, self.names);
+        let name = binding_or_part(&assign.left, self.names);
         self.found(name);
         syn::visit::visit_expr_assign(self, assign);
     }
@@ -451,7 +463,7 @@ impl<'ast> Visit<'ast> for Finder<'_> {
                 | syn::BinOp::ShrAssign(_)
         );
         if assigns {
-            let name = binding(&binary.left, self.names);
+            let name = binding_or_part(&binary.left, self.names);
             self.found(name);
         }
         syn::visit::visit_expr_binary(self, binary);
