@@ -44,26 +44,14 @@ pub fn finish(
     let test_code_level = config.test_code_level();
     for diagnostic in &mut diagnostics {
         diagnostic.level = config.finding_level(diagnostic.lint);
-        // The cap comes last, after `-D`/`-W`/`-A`, `-D warnings` and `--warn-only`: a CI that
-        // runs with `-D warnings` does not fail on a test's names unless asked to. A name only
-        // tests or debug builds compile is the developers' as test code is: a merged finding
-        // names a release build's alternative whenever one has the flaw too.
-        let development_name = diagnostic
-            .alternative
-            .as_ref()
-            .is_some_and(|alternative| alternative.build.is_development());
-        if (diagnostic.in_test_code || development_name) && diagnostic.level > test_code_level {
-            diagnostic.level = test_code_level;
-            if test_code_level != Level::Allow {
-                let what = if diagnostic.in_test_code {
-                    "this is test code"
-                } else {
-                    "this name is development code"
-                };
-                diagnostic.notes.push(format!(
-                    "{what}: its findings are at most `{}` (`test-code-level`)",
-                    test_code_level.as_str()
-                ));
+        // The caps come last, after `-D`/`-W`/`-A`, `-D warnings` and `--warn-only`, and only
+        // ever lower a level: a CI that runs with `-D warnings` does not fail on them.
+        for (cap, note) in caps(diagnostic, test_code_level) {
+            if diagnostic.level > cap {
+                diagnostic.level = cap;
+                if cap != Level::Allow {
+                    diagnostic.notes.push(note);
+                }
             }
         }
     }
@@ -72,4 +60,31 @@ pub fn finish(
     // then suppressions); a reader expects them in the order of the file, as rustc prints.
     diagnostics.sort_by_key(|diagnostic| diagnostic.primary.span.start);
     diagnostics
+}
+
+/// The highest levels a finding may have, each with the note that says why. A test's names
+/// are the developers' (a name only tests or debug builds compile is development code as test
+/// code is: a merged finding names a release build's alternative whenever one has the flaw
+/// too), so at most `test-code-level`.
+fn caps(diagnostic: &Diagnostic, test_code_level: Level) -> Vec<(Level, String)> {
+    let mut caps = Vec::new();
+    let development_name = diagnostic
+        .alternative
+        .as_ref()
+        .is_some_and(|alternative| alternative.build.is_development());
+    if diagnostic.in_test_code || development_name {
+        let what = if diagnostic.in_test_code {
+            "this is test code"
+        } else {
+            "this name is development code"
+        };
+        caps.push((
+            test_code_level,
+            format!(
+                "{what}: its findings are at most `{}` (`test-code-level`)",
+                test_code_level.as_str()
+            ),
+        ));
+    }
+    caps
 }
