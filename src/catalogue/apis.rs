@@ -238,6 +238,9 @@ pub struct Api {
     pub ownership: OwnershipArg,
     /// `CreateNamedPipe`'s `dwOpenMode` argument, where `FILE_FLAG_FIRST_PIPE_INSTANCE` goes.
     pub open_mode_arg: Option<usize>,
+    /// The argument carrying the object's `SECURITY_ATTRIBUTES`, whose security descriptor
+    /// may publish the object to other users and programs.
+    pub security_arg: Option<usize>,
     /// A namespace the function adds in front of the caller's name (`Global\`).
     pub added_prefix: &'static str,
     /// Whether the function already handles `ERROR_ALREADY_EXISTS` (so only the name is reported).
@@ -277,6 +280,7 @@ impl Api {
             name_arg,
             ownership: OwnershipArg::None,
             open_mode_arg: None,
+            security_arg: None,
             added_prefix: "",
             checks_already_exists: false,
             on_existing: OnExisting::ByBinding,

@@ -72,6 +72,7 @@ impl Catalogue {
                 name_arg: declared.name_arg,
                 ownership: OwnershipArg::None,
                 open_mode_arg: None,
+                security_arg: None,
                 added_prefix: "",
                 checks_already_exists: declared.checks_already_exists,
                 // What a declared function returns is not known: only a raw handle is sure

@@ -26,14 +26,22 @@ impl Api {
         name_arg: usize,
         reference: &'static str,
     ) -> Api {
-        Api::new(
+        let mut api = Api::new(
             name,
             Matcher::Function(Cow::Borrowed(name)),
             kind,
             name_arg,
             reference,
             Origin::Win32,
-        )
+        );
+        // Every creating function takes its `SECURITY_ATTRIBUTES` first, but those of a file
+        // mapping (after the file) and `CreateNamedPipe` (last).
+        api.security_arg = Some(match kind {
+            FileMapping => 1,
+            NamedPipe => 7,
+            _ => 0,
+        });
+        api
     }
 
     const fn owned_by(mut self, ownership: OwnershipArg) -> Api {
@@ -43,6 +51,7 @@ impl Api {
 
     const fn opener(mut self) -> Api {
         self.opens_existing = true;
+        self.security_arg = None;
         self
     }
 

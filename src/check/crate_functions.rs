@@ -212,6 +212,7 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
             OwnershipArg::None
         },
         open_mode_arg: None,
+        security_arg: None,
         added_prefix: "",
         // A mapping whose views are all sized and checked leaves its callers nothing to check.
         checks_already_exists: creation.already_exists_checked
@@ -315,6 +316,10 @@ fn wanted_items(found: &[FoundCreation], items: &ItemIndex) -> BTreeSet<String> 
         creation
             .name
             .item_paths(&mut |path| roots.push(path.clone()));
+        // An SDDL string kept in a `const` decides whether the object is published.
+        for sddl in creation.descriptors.iter().filter_map(|d| d.sddl.as_ref()) {
+            sddl.item_paths(&mut |path| roots.push(path.clone()));
+        }
     }
     let mut wanted = BTreeSet::new();
     items.missing_paths(roots, &mut |path| {

@@ -212,6 +212,13 @@ pub fn scan_for_apis(
     (parsed, caller_failures)
 }
 
+/// The functions that make a security descriptor let others open its object.
+const DESCRIPTOR_FUNCTIONS: [&str; 3] = [
+    "ConvertStringSecurityDescriptorToSecurityDescriptorW",
+    "ConvertStringSecurityDescriptorToSecurityDescriptorA",
+    "SetSecurityDescriptorDacl",
+];
+
 /// The byte-level scans of a run, built once from its catalogue: every file is scanned once
 /// by `kept` as it is read, and the few it keeps by `apis`.
 pub struct Prefilter {
@@ -233,11 +240,19 @@ pub fn member_text(path: &Path, prefilter: &Prefilter) -> Result<Option<String>,
 impl Prefilter {
     pub fn new(catalogue: &Catalogue) -> Self {
         let mut words = catalogue.keywords();
+        // A function that makes a security descriptor may publish a creation's object (see
+        // `creations::security`): it is parsed wherever the creation's is, in a file read item
+        // by item too. Win32 functions, so the bindings' own mentions are none.
+        let mut win32_functions = catalogue.win32_functions();
+        for function in DESCRIPTOR_FUNCTIONS {
+            words.push(function.to_owned());
+            win32_functions.insert(function.to_owned());
+        }
         let apis = WordSearch::new(&words);
         words.push("objlint".to_owned());
         Self {
             apis,
-            win32_functions: catalogue.win32_functions(),
+            win32_functions,
             kept: WordSearch::new(&words),
         }
     }

@@ -392,6 +392,7 @@ fn setter_api(signature: &FnSignature, index: usize, kind: ObjectKind) -> Api {
         name_arg: index,
         ownership: OwnershipArg::None,
         open_mode_arg: None,
+        security_arg: None,
         added_prefix: "",
         checks_already_exists: true,
         on_existing: OnExisting::LastError,

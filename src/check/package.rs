@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use crate::catalogue::Catalogue;
-use crate::creations::{Creation, FoundCreation};
+use crate::creations::{Creation, FoundCreation, WorldDescriptor};
 use crate::lints::diagnostic::Diagnostic;
 use crate::lints::{self, Lint, LintContext};
 use crate::names::strings::reads_past_end;
@@ -125,6 +125,14 @@ fn resolve(
                 .str_pointer
                 .take()
                 .filter(|pointer| reads_past_end(&resolver, pointer));
+            let descriptors: Vec<WorldDescriptor<ObjectName>> =
+                std::mem::take(&mut found.descriptors)
+                    .into_iter()
+                    .map(|descriptor| WorldDescriptor {
+                        at: descriptor.at,
+                        sddl: descriptor.sddl.map(|sddl| resolver.resolve(&sddl)),
+                    })
+                    .collect();
             resolver
                 .resolve_all(&found.name)
                 .into_iter()
@@ -132,6 +140,7 @@ fn resolve(
                 .map(move |(index, alternative)| {
                     let cfg = alternative.cfg();
                     let mut creation = found.resolved(alternative.name, cfg);
+                    creation.descriptors.clone_from(&descriptors);
                     if index == 0 {
                         creation.str_pointer.clone_from(&str_pointer);
                     }

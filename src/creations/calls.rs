@@ -35,6 +35,7 @@ impl CreationFinder<'_> {
         };
         let segments = path_segments(&function.path);
         let ident = segments.last().cloned().unwrap_or_default();
+        self.record_descriptor(&ident, call);
         let resolved = self.aliases.get(&ident).cloned();
         let absolute = absolute_path(
             &self.module_path,
@@ -72,8 +73,13 @@ impl CreationFinder<'_> {
             self.record_once_set(call);
         }
         if let Some(builder) = self.builder_call(call) {
+            // tokio's `create_with_security_attributes_raw(addr, attributes)`.
+            let security_arg = (method == "create_with_security_attributes_raw")
+                .then(|| call.args.get(1))
+                .flatten();
             let found = Call {
                 name_from_chain: builder.name_from_chain.as_ref(),
+                security_arg,
                 first_pipe_instance: builder.first_pipe_instance,
                 one_instance_limit: builder.one_instance_limit,
                 ..Call::new(call.method.span(), call.span(), &call.args, node)
@@ -166,7 +172,15 @@ impl CreationFinder<'_> {
             cfg: None,
             in_test_code: false,
             str_pointer,
+            descriptors: Vec::new(),
         });
+        let security_arg = call.security_arg.or_else(|| {
+            api.security_arg
+                .and_then(|index| call.args.get(index).copied())
+        });
+        if let Some(arg) = security_arg {
+            self.record_security_arg(index, arg);
+        }
         if let Some(frame) = self.frames.last_mut() {
             frame.creations.push(index);
         } else {
@@ -205,7 +219,7 @@ impl CreationFinder<'_> {
     }
 
     /// What `read` makes of an expression written at byte `at`, with what it sees there.
-    fn at_byte<T>(&self, at: usize, read: impl FnOnce(&Site<'_>) -> T) -> T {
+    pub(super) fn at_byte<T>(&self, at: usize, read: impl FnOnce(&Site<'_>) -> T) -> T {
         let lets: Vec<&LetBinding> = self.scopes.iter().flatten().collect();
         let (params, param_types) = self.frames.last().map_or((&[][..], &[][..]), |frame| {
             (frame.params.as_slice(), frame.param_types.as_slice())
@@ -417,6 +431,8 @@ struct Call<'e> {
     args: Vec<&'e Expr>,
     /// For a builder whose name is set by a method of the chain (`.os_id(name)`).
     name_from_chain: Option<&'e Expr>,
+    /// The call's `SECURITY_ATTRIBUTES`, where the API's own index does not say.
+    security_arg: Option<&'e Expr>,
     first_pipe_instance: Option<bool>,
     one_instance_limit: bool,
     node: &'e Expr,
@@ -435,6 +451,7 @@ impl<'e> Call<'e> {
             whole,
             args: args.iter().collect(),
             name_from_chain: None,
+            security_arg: None,
             first_pipe_instance: None,
             one_instance_limit: false,
             node,

@@ -79,6 +79,40 @@ pub struct Creation<Name = ObjectName> {
     /// only when the API reads past the string's end (or reads it as UTF-16), and on the first
     /// of the name's `cfg` alternatives alone: it is a fact of the call, not of each name.
     pub str_pointer: Option<StrPointer>,
+    /// The security descriptors the code visibly gives the call that may let other users and
+    /// programs open the object (see `creations::security`); resolved with the name.
+    pub descriptors: Vec<WorldDescriptor<Name>>,
+}
+
+/// A security descriptor that reaches a creation's security attributes and is made to let
+/// others open the object: by an SDDL string (which does when it grants a group every user is
+/// in, see [`crate::creations::sddl`]) or with a null DACL (which always does).
+#[derive(Debug, Clone)]
+pub struct WorldDescriptor<Name> {
+    /// The function called to make it (`ConvertStringSecurityDescriptorToSecurityDescriptorW`,
+    /// `SetSecurityDescriptorDacl`), in the creation's file.
+    pub at: ByteSpan,
+    /// The SDDL string it is made from; `None` for a null DACL.
+    pub sddl: Option<Name>,
+}
+
+impl Creation {
+    /// Where the code makes the object's security descriptor let other users and programs
+    /// open it, and what in it does: the object is published, its name an interface.
+    pub fn published(&self) -> Option<(ByteSpan, String)> {
+        self.descriptors
+            .iter()
+            .find_map(|descriptor| match &descriptor.sddl {
+                None => Some((
+                    descriptor.at,
+                    "a null DACL, which lets anyone open it".to_owned(),
+                )),
+                Some(ObjectName::Known(sddl)) => {
+                    super::sddl::world_access(&sddl.value).map(|why| (descriptor.at, why))
+                }
+                Some(_) => None,
+            })
+    }
 }
 
 /// A creation as found in its file, its name not yet resolved.
@@ -120,6 +154,8 @@ impl FoundCreation {
             cfg,
             in_test_code: self.in_test_code,
             str_pointer: self.str_pointer.clone(),
+            // The SDDL strings are names of their own, resolved by the caller.
+            descriptors: Vec::new(),
         }
     }
 }

@@ -8,7 +8,8 @@ use syn::visit::{self, Visit};
 use syn::Expr;
 
 use super::already_exists::already_exists_checks;
-use super::creation::{FnSignature, FoundCreation};
+use super::creation::{FnSignature, FoundCreation, WorldDescriptor};
+use super::descriptors::{FileDescriptors, Reach};
 use super::items::type_name;
 use super::result_flow::views::{self, Views};
 use super::result_flow::{self, CallerFailure, FrameBody, TrackedCall};
@@ -20,7 +21,7 @@ use crate::names::scope::{
 };
 use crate::names::strings::string_type;
 use crate::names::unwrap::{tuple_elements, unwrapped_binding};
-use crate::names::{FileId, OnceSet, RustString};
+use crate::names::{FileId, NameIr, OnceSet, RustString};
 use crate::scan::source::{ByteSpan, SourceFile};
 
 /// A function's signature as its frame keeps it: the signature, the parameter names and their
@@ -40,6 +41,10 @@ pub struct Frame {
     pub signature: Option<FnSignature>,
     /// Method calls on `let`-bound values, in order: `options.first_pipe_instance(true);`.
     pub method_calls: Vec<(String, String, Option<Expr>, usize)>,
+    /// The descriptors made to let others open their objects, by the binding each fills in,
+    /// and what each creation's security attributes reach (see `security.rs`).
+    pub descriptors: Vec<(String, WorldDescriptor<NameIr>)>,
+    pub security_args: Vec<(usize, Reach)>,
 }
 
 /// The second pass over a file: every call of a catalogued API, recorded with the scopes
@@ -78,6 +83,7 @@ pub struct CreationFinder<'a> {
     /// The file's binding crate, judged once, when its first creation is found (judging it
     /// per creation read the whole file again for each: 40,000 creations took 39 s).
     pub binding_crate: Option<BindingCrate>,
+    pub returned_descriptors: FileDescriptors,
 }
 
 impl<'a> CreationFinder<'a> {
@@ -119,6 +125,7 @@ impl<'a> CreationFinder<'a> {
             mapping_views: Vec::new(),
             mentions_already_exists: std::cell::OnceCell::new(),
             binding_crate: None,
+            returned_descriptors: FileDescriptors::default(),
         }
     }
 }
@@ -144,12 +151,15 @@ impl CreationFinder<'_> {
             param_types,
             signature,
             method_calls: Vec::new(),
+            descriptors: Vec::new(),
+            security_args: Vec::new(),
         });
         self.scopes.push(Vec::new());
         visit(self);
         self.scopes.pop();
         let frame = self.frames.pop().expect("frames are balanced");
         self.item_path.pop();
+        self.follow_descriptors(&frame, body);
         if frame.creations.is_empty() {
             // A function that creates nothing may still look for `ERROR_ALREADY_EXISTS` in the
             // failure of a function that passes a creation's result on.

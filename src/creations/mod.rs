@@ -11,15 +11,18 @@ mod already_exists;
 mod arguments;
 mod calls;
 mod creation;
+mod descriptors;
 mod finder;
 mod items;
 mod macros;
 pub mod result_flow;
+pub mod sddl;
+mod security;
 pub mod test_code;
 
 use syn::visit::Visit;
 
-pub use self::creation::{Creation, FnSignature, FoundCreation, Via};
+pub use self::creation::{Creation, FnSignature, FoundCreation, Via, WorldDescriptor};
 use self::finder::CreationFinder;
 use self::result_flow::CallerFailure;
 use crate::catalogue::Catalogue;
@@ -58,6 +61,7 @@ pub fn find(
         items.uses,
     );
     finder.visit_file(syntax);
+    finder.follow_returned_descriptors();
     let mapping_views = std::mem::take(&mut finder.mapping_views);
     for index in result_flow::views::bounded(file, syntax, mapping_views) {
         finder.creations[index].views_bounded = true;

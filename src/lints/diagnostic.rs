@@ -39,6 +39,10 @@ pub struct Diagnostic {
     /// The other alternatives merged into this finding, with their names: its notes list
     /// them, and `--fix` renames them too.
     pub other_alternatives: Vec<OtherAlternative>,
+    /// Whether the finding is about the name of an object its creator publishes, with a
+    /// security descriptor that lets other users and programs open it: a name they open by
+    /// name, whose finding is capped at warn (see [`crate::policy::finish`]).
+    pub published: bool,
 }
 
 /// Another `cfg` alternative of a name, whose finding was merged into one about the name.
@@ -107,6 +111,7 @@ impl Diagnostic {
             in_test_code: false,
             alternative: None,
             other_alternatives: Vec::new(),
+            published: false,
         }
     }
 

@@ -60,6 +60,15 @@ pub fn check(creation: &Creation, context: &LintContext, acc: &mut Vec<Diagnosti
             name.predictable.join(", ")
         ));
     }
+    // The creator means other programs to open the object by name: the name is an interface,
+    // and the finding is capped at warn (see `policy::finish`).
+    if let Some((at, why)) = creation.published() {
+        diagnostic = diagnostic.with_secondary(
+            at,
+            format!("the object's security descriptor is made here, with {why}"),
+        );
+        diagnostic.published = true;
+    }
     acc.push(diagnostic.with_note(consequence(creation)));
 }
 

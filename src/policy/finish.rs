@@ -13,7 +13,8 @@ use crate::scan::source::SourceFile;
 /// written in the file hide what they cover (and report themselves when they cover nothing),
 /// then the findings about a call's `cfg` alternatives become one, then each finding gets its
 /// level, at most `test-code-level` in test-only code and about names only development builds
-/// compile, and those at allow are dropped.
+/// compile, at most warn about the name of an object published to other users, and those at
+/// allow are dropped.
 pub fn finish(
     file: &SourceFile,
     mut diagnostics: Vec<Diagnostic>,
@@ -65,7 +66,8 @@ pub fn finish(
 /// The highest levels a finding may have, each with the note that says why. A test's names
 /// are the developers' (a name only tests or debug builds compile is development code as test
 /// code is: a merged finding names a release build's alternative whenever one has the flaw
-/// too), so at most `test-code-level`.
+/// too), so at most `test-code-level`. A published object's name is one other programs open
+/// by name: its creator chose it for them, and renaming it breaks them, so at most a warning.
 fn caps(diagnostic: &Diagnostic, test_code_level: Level) -> Vec<(Level, String)> {
     let mut caps = Vec::new();
     let development_name = diagnostic
@@ -84,6 +86,15 @@ fn caps(diagnostic: &Diagnostic, test_code_level: Level) -> Vec<(Level, String)>
                 "{what}: its findings are at most `{}` (`test-code-level`)",
                 test_code_level.as_str()
             ),
+        ));
+    }
+    if diagnostic.published {
+        caps.push((
+            Level::Warn,
+            "the object is published: its security descriptor lets other users and programs \
+             open it, so its name is one they open by name and this finding is at most a \
+             warning; if the name must stay as it is, list it in `shared-names`"
+                .to_owned(),
         ));
     }
     caps
