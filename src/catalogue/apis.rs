@@ -243,6 +243,9 @@ pub struct Api {
     pub security_arg: Option<usize>,
     /// A namespace the function adds in front of the caller's name (`Global\`).
     pub added_prefix: &'static str,
+    /// Whether a name that starts with `@` after `added_prefix` loses the `@`: interprocess
+    /// 1.x's "@ syntax", by which a name written as text names the namespace, not a file.
+    pub drops_at_sign: bool,
     /// Whether the function already handles `ERROR_ALREADY_EXISTS` (so only the name is reported).
     pub checks_already_exists: bool,
     /// What the call reports when the object already exists.
@@ -282,6 +285,7 @@ impl Api {
             open_mode_arg: None,
             security_arg: None,
             added_prefix: "",
+            drops_at_sign: false,
             checks_already_exists: false,
             on_existing: OnExisting::ByBinding,
             first_pipe_instance: None,

@@ -74,6 +74,7 @@ impl Catalogue {
                 open_mode_arg: None,
                 security_arg: None,
                 added_prefix: "",
+                drops_at_sign: false,
                 checks_already_exists: declared.checks_already_exists,
                 // What a declared function returns is not known: only a raw handle is sure
                 // to have no `Err` objlint would call dead.

@@ -53,6 +53,15 @@ const fn adds_prefix(mut api: Api, prefix: &'static str) -> Api {
     api
 }
 
+const fn drops_at_sign(mut api: Api) -> Api {
+    api.drops_at_sign = true;
+    api
+}
+
+/// The pipe path prefix interprocess 1.x puts in front of every name (its
+/// `os::windows::named_pipe::convert_path`, with the local host `.`).
+const INTERPROCESS_1_PIPE_PREFIX: &str = r"\\.\pipe\";
+
 const fn owned(mut api: Api) -> Api {
     api.ownership = OwnershipArg::Always;
     api
@@ -260,11 +269,12 @@ pub static WRAPPERS: &[Api] = &[
     ),
     // interprocess 1.2.1, src/os/windows/named_pipe/listener.rs: the 1.x builder names the
     // pipe with `.name(n)`; `create()` and `create_tokio()` call CreateNamedPipeW on
-    // `\\.\pipe\<n>` with FILE_FLAG_FIRST_PIPE_INSTANCE for the first instance; a taken name
+    // `\\.\pipe\<n>` (`convert_path` in named_pipe/mod.rs puts the prefix in front of `n`,
+    // whatever `n` is) with FILE_FLAG_FIRST_PIPE_INSTANCE for the first instance; a taken name
     // fails.
     // On a taken name: the OS error of the first instance, `ERROR_ACCESS_DENIED`.
     on_existing(
-    handles_already_exists(first_instance(wrapper(
+    adds_prefix(handles_already_exists(first_instance(wrapper(
         "interprocess",
         "1.2.1",
         "PipeListenerOptions::create",
@@ -276,15 +286,17 @@ pub static WRAPPERS: &[Api] = &[
         ObjectKind::NamedPipe,
         0,
         "https://docs.rs/interprocess/1.2.1/interprocess/os/windows/named_pipe/struct.PipeListenerOptions.html",
-    ))),
+    ))), INTERPROCESS_1_PIPE_PREFIX),
         OnExisting::FailsWithAccessDenied,
     ),
     // interprocess 1.2.1, src/os/windows/local_socket/listener.rs (and tokio/listener.rs):
     // `LocalSocketListener::bind(name)` is that builder with `.name(name)`, so the same pipe
-    // with the same first-instance flag.
+    // `\\.\pipe\<name>` with the same first-instance flag. The name is the text of a path
+    // (`Path`, `PathBuf`: a file path becomes `\\.\pipe\C:\Users\…`), or of a string, whose
+    // leading `@` is dropped (local_socket/to_name.rs, the "@ syntax").
     // On a taken name: `ERROR_ACCESS_DENIED`, as the builder.
     on_existing(
-    handles_already_exists(first_instance(wrapper(
+    drops_at_sign(adds_prefix(handles_already_exists(first_instance(wrapper(
         "interprocess",
         "1.2.1",
         "LocalSocketListener::bind",
@@ -292,7 +304,7 @@ pub static WRAPPERS: &[Api] = &[
         ObjectKind::NamedPipe,
         0,
         "https://docs.rs/interprocess/1.2.1/interprocess/local_socket/struct.LocalSocketListener.html",
-    ))),
+    ))), INTERPROCESS_1_PIPE_PREFIX)),
         OnExisting::FailsWithAccessDenied,
     ),
     // parity-tokio-ipc 0.9.0, src/win.rs: `Endpoint::new(path)` keeps the path, and

@@ -214,6 +214,8 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
         open_mode_arg: None,
         security_arg: None,
         added_prefix: "",
+        // The creation's name, prefix included, is what the function's callers complete.
+        drops_at_sign: creation.api.drops_at_sign,
         // A mapping whose views are all sized and checked leaves its callers nothing to check.
         checks_already_exists: creation.already_exists_checked
             || creation.views_bounded

@@ -394,6 +394,7 @@ fn setter_api(signature: &FnSignature, index: usize, kind: ObjectKind) -> Api {
         open_mode_arg: None,
         security_arg: None,
         added_prefix: "",
+        drops_at_sign: false,
         checks_already_exists: true,
         on_existing: OnExisting::LastError,
         first_pipe_instance: None,

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::catalogue::apis::{Api, BindingCrate, ObjectKind, OnExisting};
+use crate::names::unique::pipe_prefix_len;
 pub use crate::names::FnSignature;
 use crate::names::{CfgAlternative, FileId, NameIr, ObjectName, StrPointer};
 use crate::scan::source::ByteSpan;
@@ -115,12 +116,27 @@ impl Creation {
     }
 }
 
+/// interprocess 1.x's "@ syntax": a name written as text that starts with `@` is the pipe
+/// `\\.\pipe\<name>` without the `@`. The literal keeps it: a fix renames what is written.
+fn drop_at_sign(name: &mut ObjectName) {
+    let ObjectName::Known(known) = name else {
+        return;
+    };
+    let at = pipe_prefix_len(&known.value);
+    if known.value[at..].starts_with('@') {
+        known.value.remove(at);
+    }
+}
+
 /// A creation as found in its file, its name not yet resolved.
 pub type FoundCreation = Creation<NameIr>;
 
 impl FoundCreation {
     /// This creation under one resolved name, which it has under the `cfg` alternative `cfg`.
-    pub fn resolved(&self, name: ObjectName, cfg: Option<CfgAlternative>) -> Creation {
+    pub fn resolved(&self, mut name: ObjectName, cfg: Option<CfgAlternative>) -> Creation {
+        if self.api.drops_at_sign {
+            drop_at_sign(&mut name);
+        }
         // Only a pipe's servers are matched by how their names are built.
         let name_shape = match name {
             ObjectName::Unknown | ObjectName::Param(_)
