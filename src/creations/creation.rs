@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::catalogue::apis::{Api, BindingCrate, ObjectKind, OnExisting};
+use crate::names::paths;
 use crate::names::unique::pipe_prefix_len;
 pub use crate::names::FnSignature;
 use crate::names::{CfgAlternative, FileId, NameIr, ObjectName, StrPointer};
@@ -128,6 +129,15 @@ fn drop_at_sign(name: &mut ObjectName) {
     }
 }
 
+/// A pipe server given a file path in the user's directories as its whole pipe path creates
+/// nothing on Windows (the path is no pipe path, and the call fails): code that means a Unix
+/// socket there. interprocess 1.x makes a pipe of any path, its prefix in front.
+fn no_file_path(name: &mut ObjectName) {
+    if matches!(name, ObjectName::Known(known) if paths::is_file_path(&known.value)) {
+        *name = ObjectName::Unknown;
+    }
+}
+
 /// A creation as found in its file, its name not yet resolved.
 pub type FoundCreation = Creation<NameIr>;
 
@@ -136,6 +146,9 @@ impl FoundCreation {
     pub fn resolved(&self, mut name: ObjectName, cfg: Option<CfgAlternative>) -> Creation {
         if self.api.drops_at_sign {
             drop_at_sign(&mut name);
+        }
+        if self.api.kind == ObjectKind::NamedPipe {
+            no_file_path(&mut name);
         }
         // Only a pipe's servers are matched by how their names are built.
         let name_shape = match name {

@@ -162,6 +162,9 @@ impl Site<'_> {
                 completed_by: None,
             });
         }
+        if let Some(directory) = self.directory_call(call) {
+            return directory;
+        }
         if call.args.len() != 1 {
             return self.function_call(&function.path, &call.args, depth);
         }
@@ -247,6 +250,9 @@ impl Site<'_> {
                 NameIr::Item(path) => NameIr::OnceValue(path),
                 _ => NameIr::Unknown,
             };
+        }
+        if let Some(path) = self.path_method(call, depth, binding) {
+            return path;
         }
         // `self.pipe_name()`: a method of the `impl` being read, which the crate defines.
         if let Expr::Path(receiver) = &*call.receiver {

@@ -22,6 +22,7 @@ pub(crate) mod lower;
 pub mod mandated;
 pub(crate) mod mutations;
 mod parts;
+pub(crate) mod paths;
 pub(crate) mod resolve;
 pub(crate) mod returns;
 pub(crate) mod scope;

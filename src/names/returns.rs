@@ -10,7 +10,7 @@ use crate::names::forms::tail;
 use crate::names::ir::{Cfg, NameIr};
 use crate::names::mutations::BlockChanges;
 use crate::names::scope::{cfg_of, parameter_names, pattern_identifiers, LetBinding};
-use crate::names::unwrap::unwrapped_binding;
+use crate::names::unwrap::{diverges, unwrapped_binding};
 use crate::scan::source::SourceFile;
 
 /// What a function body can return, with the `let`s in scope at each value: the place a
@@ -73,16 +73,24 @@ impl ReturnedValues {
                     continue;
                 }
             }
-            let value = finder.tail_value(finder.scopes.concat(), written);
-            // The value inside the blocks, after their `let`s.
-            finder
-                .value_at
-                .push(file.byte_span(syn::spanned::Spanned::span(&value.1)).start);
-            finder.values.push(value);
-            gates.push(Gate {
-                cfg,
-                ends_body: true,
-            });
+            let values = finder.branch_values(finder.scopes.concat(), written);
+            let count = values.len();
+            // Each value inside the blocks, after their `let`s.
+            for (_, value) in &values {
+                finder
+                    .value_at
+                    .push(file.byte_span(syn::spanned::Spanned::span(value)).start);
+            }
+            finder.values.extend(values);
+            for _ in 0..count {
+                gates.push(Gate {
+                    cfg: cfg.clone(),
+                    ends_body: false,
+                });
+            }
+            if let Some(last) = gates.last_mut() {
+                last.ends_body = true;
+            }
         }
         if finder.bare_return || finder.values.is_empty() {
             return None;
@@ -233,11 +241,13 @@ fn tuple_of(value: &Expr) -> Option<&syn::ExprTuple> {
     }
 }
 
-/// Whether a returned value is an error (`Err(…)`, alone or as its block's tail).
+/// Whether a returned value is an error or nothing (`Err(…)`, `None`, alone or as its block's
+/// tail).
 fn is_error(expr: &Expr) -> bool {
     match expr {
         Expr::Call(call) => matches!(&*call.func, Expr::Path(function)
             if function.path.segments.last().is_some_and(|last| last.ident == "Err")),
+        Expr::Path(path) => path.path.is_ident("None"),
         Expr::Block(inner) => tail(&inner.block).is_some_and(is_error),
         Expr::Paren(inner) => is_error(&inner.expr),
         _ => false,
@@ -342,6 +352,94 @@ impl ReturnFinder<'_> {
         }
         (lets, tail.clone())
     }
+}
+
+impl ReturnFinder<'_> {
+    /// A tail's values: where it is a `match` on an `Option` or `Result`, or an `if … else`,
+    /// the value of each branch that gives one (`match dirs() { Some(dirs) => Some(dirs.path()),
+    /// None => None }`), each with the `let`s in scope in its branch. What a `Some(x)` or `Ok(x)`
+    /// pattern binds is the value inside the one matched; any other binding of a pattern holds
+    /// no known value.
+    fn branch_values(
+        &mut self,
+        lets: Vec<LetBinding>,
+        tail: &Expr,
+    ) -> Vec<(Vec<LetBinding>, Expr)> {
+        let (lets, tail) = self.tail_value(lets, tail);
+        match &tail {
+            Expr::Match(matched) if on_option_or_result(matched) => {
+                let mut values = Vec::new();
+                for arm in matched.arms.iter().filter(|arm| !diverges(&arm.body)) {
+                    let mut inside = lets.clone();
+                    self.bind(&mut inside, &arm.pat, &matched.expr);
+                    values.extend(self.branch_values(inside, &arm.body));
+                }
+                values
+            }
+            Expr::If(branch) => {
+                let Some((_, otherwise)) = &branch.else_branch else {
+                    return vec![(lets, tail)];
+                };
+                let mut then_lets = lets.clone();
+                if let Expr::Let(condition) = &*branch.cond {
+                    self.bind(&mut then_lets, &condition.pat, &condition.expr);
+                }
+                let then = Expr::Block(syn::ExprBlock {
+                    attrs: Vec::new(),
+                    label: None,
+                    block: branch.then_branch.clone(),
+                });
+                let mut values = Vec::new();
+                for (branch_lets, value) in [(then_lets, &then), (lets, &**otherwise)] {
+                    if !diverges(value) {
+                        values.extend(self.branch_values(branch_lets, value));
+                    }
+                }
+                values
+            }
+            _ => vec![(lets, tail)],
+        }
+    }
+
+    /// The bindings a branch's pattern makes on `matched`, as `let`s.
+    fn bind(&mut self, lets: &mut Vec<LetBinding>, pattern: &syn::Pat, matched: &Expr) {
+        let unwrapped = unwrapped_binding(pattern);
+        let mut names = Vec::new();
+        pattern_identifiers(pattern, &mut names);
+        let at = self.file.byte_span(syn::spanned::Spanned::span(pattern)).start;
+        for name in names {
+            let init = (unwrapped.as_ref() == Some(&name)).then(|| matched.clone());
+            lets.push(LetBinding {
+                name,
+                init,
+                local_key: false,
+                cfg: None,
+                at,
+                loop_depth: 0,
+                mutations: Vec::new(),
+            });
+        }
+    }
+}
+
+/// Whether a `match` tells `Some` from `None` or `Ok` from `Err` (and the value it matches is
+/// not fixed when the program is built, which lowering reads whole: `option_env!`).
+fn on_option_or_result(matched: &syn::ExprMatch) -> bool {
+    let variant = |pattern: &syn::Pat| {
+        let path = match pattern {
+            syn::Pat::TupleStruct(wrapped) => &wrapped.path,
+            syn::Pat::Path(path) => &path.path,
+            syn::Pat::Ident(ident) => return ident.ident == "None",
+            syn::Pat::Wild(_) => return true,
+            _ => return false,
+        };
+        path.segments.last().is_some_and(|last| {
+            ["Some", "None", "Ok", "Err"]
+                .iter()
+                .any(|v| last.ident == v)
+        })
+    };
+    !matches!(&*matched.expr, Expr::Macro(_)) && matched.arms.iter().all(|arm| variant(&arm.pat))
 }
 
 impl<'ast> Visit<'ast> for ReturnFinder<'_> {
