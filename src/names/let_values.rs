@@ -5,6 +5,7 @@ use crate::names::forms::{has_terminator, is_terminator, map_literals};
 use crate::names::ir::{Binding, BindingKind, Cfg, NameIr};
 use crate::names::lower::Site;
 use crate::names::mutations::{Mutation, MutationKind};
+use crate::names::paths::starts_with_directory;
 use crate::names::scope::LetBinding;
 
 impl Site<'_> {
@@ -151,11 +152,17 @@ impl Site<'_> {
                 MutationKind::Opaque | MutationKind::Feed(_) => return None,
                 MutationKind::Assign(expr) => there.lower_at(expr, depth + 1, Some(binding)),
                 // A name read up to its first NUL: text appended after one is not part of it.
-                MutationKind::Append(_) if has_terminator(&value) => return None,
-                MutationKind::Append(expr) if is_terminator(expr) => {
+                MutationKind::Append(_) | MutationKind::Push(_) if has_terminator(&value) => {
+                    return None
+                }
+                MutationKind::Append(expr) | MutationKind::Push(expr) if is_terminator(expr) => {
                     map_literals(value, |literal| literal.terminated = Some(true))
                 }
-                MutationKind::Append(expr) => {
+                // `PathBuf::push` on a path in the user's directories: the part after a separator.
+                MutationKind::Push(expr) if starts_with_directory(&value) => {
+                    there.joined(value, expr, depth, Some(binding))
+                }
+                MutationKind::Append(expr) | MutationKind::Push(expr) => {
                     NameIr::Concat(vec![value, there.part(expr, depth + 1, Some(binding))])
                 }
                 // Read inside the block, the name is in its `cfg`'s programs only: not followed.

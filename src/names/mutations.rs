@@ -27,8 +27,10 @@ pub struct Mutation {
 
 #[derive(Clone, Debug)]
 pub enum MutationKind {
-    /// `name.push(x)`, `name.push_str(x)`, `name += x`: `x` is appended.
+    /// `name.push_str(x)`, `name += x`: `x` is appended.
     Append(Expr),
+    /// `name.push(x)`: `x` is appended, after a separator when `name` is a `PathBuf`.
+    Push(Expr),
     /// `name = x`.
     Assign(Expr),
     /// `x.hash(&mut name)`, `name.write(x)`, `name.update(x)`: `x` is fed to a hasher. Any
@@ -209,8 +211,10 @@ fn straight_line_changes(
         return;
     };
     let before = changes.len();
-    if let MutationKind::Append(rest) | MutationKind::Assign(rest) | MutationKind::Feed(rest) =
-        &kind
+    if let MutationKind::Append(rest)
+    | MutationKind::Push(rest)
+    | MutationKind::Assign(rest)
+    | MutationKind::Feed(rest) = &kind
     {
         opaque_changes(names, rest, changes);
     }
@@ -243,7 +247,13 @@ fn straight_line(names: &HashSet<String>, expr: &Expr) -> Option<(String, Mutati
                 && APPENDING_METHODS.contains(&call.method.to_string().as_str()) =>
         {
             let name = binding(&call.receiver, names)?;
-            Some((name, MutationKind::Append(call.args[0].clone())))
+            let appended = call.args[0].clone();
+            let kind = if call.method == "push" {
+                MutationKind::Push(appended)
+            } else {
+                MutationKind::Append(appended)
+            };
+            Some((name, kind))
         }
         Expr::Assign(assign) => {
             let name = binding(&assign.left, names)?;

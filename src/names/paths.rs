@@ -137,7 +137,13 @@ impl Site<'_> {
     /// `dir.join(part)` on Windows: `part` after a separator, or `part` alone when it is an
     /// absolute path, which replaces the directory. A directory objlint cannot read makes an
     /// unknown path (a slice's `join` reads as one too).
-    fn joined(&self, dir: NameIr, part: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
+    pub(crate) fn joined(
+        &self,
+        dir: NameIr,
+        part: &Expr,
+        depth: usize,
+        binding: Option<&Binding>,
+    ) -> NameIr {
         if dir == NameIr::Unknown {
             return NameIr::Unknown;
         }
@@ -209,6 +215,19 @@ impl Site<'_> {
             ..*self
         };
         Some(site.lower_at(&closure.body, depth + 1, binding))
+    }
+}
+
+/// Whether a lowered name starts with one of the user's directories: a `PathBuf`, whose
+/// `push` puts a separator first.
+pub fn starts_with_directory(name: &NameIr) -> bool {
+    match name {
+        NameIr::Predictable(what) => DIRECTORIES
+            .iter()
+            .chain(DIRECTORY_VARIABLES)
+            .any(|(_, directory)| directory == what),
+        NameIr::Concat(parts) => parts.first().is_some_and(starts_with_directory),
+        _ => false,
     }
 }
 

@@ -406,7 +406,10 @@ impl ReturnFinder<'_> {
         let unwrapped = unwrapped_binding(pattern);
         let mut names = Vec::new();
         pattern_identifiers(pattern, &mut names);
-        let at = self.file.byte_span(syn::spanned::Spanned::span(pattern)).start;
+        let at = self
+            .file
+            .byte_span(syn::spanned::Spanned::span(pattern))
+            .start;
         for name in names {
             let init = (unwrapped.as_ref() == Some(&name)).then(|| matched.clone());
             lets.push(LetBinding {

@@ -292,7 +292,7 @@ impl Site<'_> {
 fn unread_change(kind: &MutationKind) -> bool {
     match kind {
         MutationKind::Opaque | MutationKind::Feed(_) => true,
-        MutationKind::Append(appended) => !readable_text(appended),
+        MutationKind::Append(appended) | MutationKind::Push(appended) => !readable_text(appended),
         MutationKind::Assign(_) => false,
         MutationKind::Under(_, changes) => changes.iter().any(|change| unread_change(&change.kind)),
     }
