@@ -6,6 +6,7 @@
 //! later stage needs is kept as plain data ([`FoundCreation`], [`NameIr`](crate::names::NameIr)), never as syntax
 //! trees, so memory stays bounded by what was found.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use crate::catalogue::Catalogue;
@@ -15,6 +16,7 @@ use crate::lints::{self, Lint, LintContext};
 use crate::names::strings::reads_past_end;
 use crate::names::{ItemIndex, ObjectName, PackageFacts, Resolver};
 use crate::project::crates::Crates;
+use crate::project::manifest::read_default_features;
 use crate::project::package::Package;
 use crate::scan::source::SourceFile;
 
@@ -83,7 +85,7 @@ pub fn check_package(
         &mut searched,
     );
     // Stage 4: resolve and lint.
-    let mut creations = resolve(found, &items, &facts);
+    let mut creations = resolve(found, &items, &facts, package);
     let declared = declared_modules(package, files, &creations);
     // A module only other systems build (`#[cfg(unix)] mod unix;`) creates no Windows object,
     // and is no other creation's earlier instance or claim either.
@@ -108,46 +110,48 @@ fn declared_modules(
 }
 
 /// The creations `found`, each with its name resolved: a name with `cfg` alternatives is a
-/// creation per distinct name, one after the other.
+/// creation per distinct name, one after the other. The package's default features, which
+/// tell which alternative of a `feature` the default build has, are read only for such names.
 fn resolve(
     found: Vec<FoundCreation>,
     items: &ItemIndex<'_>,
     facts: &PackageFacts,
+    package: &Package,
 ) -> Vec<Creation> {
     let resolver = Resolver {
         items,
         package: facts,
     };
-    found
-        .into_iter()
-        .flat_map(|mut found| {
-            let str_pointer = found
-                .str_pointer
-                .take()
-                .filter(|pointer| reads_past_end(&resolver, pointer));
-            let descriptors: Vec<WorldDescriptor<ObjectName>> =
-                std::mem::take(&mut found.descriptors)
-                    .into_iter()
-                    .map(|descriptor| WorldDescriptor {
-                        at: descriptor.at,
-                        sddl: descriptor.sddl.map(|sddl| resolver.resolve(&sddl)),
-                    })
-                    .collect();
-            resolver
-                .resolve_all(&found.name)
-                .into_iter()
-                .enumerate()
-                .map(move |(index, alternative)| {
-                    let cfg = alternative.cfg();
-                    let mut creation = found.resolved(alternative.name, cfg);
-                    creation.descriptors.clone_from(&descriptors);
-                    if index == 0 {
-                        creation.str_pointer.clone_from(&str_pointer);
-                    }
-                    creation
-                })
-        })
-        .collect()
+    let default_features = OnceCell::new();
+    let features = || {
+        default_features
+            .get_or_init(|| read_default_features(&package.manifest_path))
+            .as_ref()
+    };
+    let mut creations = Vec::with_capacity(found.len());
+    for mut found in found {
+        let str_pointer = found
+            .str_pointer
+            .take()
+            .filter(|pointer| reads_past_end(&resolver, pointer));
+        let descriptors: Vec<WorldDescriptor<ObjectName>> = std::mem::take(&mut found.descriptors)
+            .into_iter()
+            .map(|descriptor| WorldDescriptor {
+                at: descriptor.at,
+                sddl: descriptor.sddl.map(|sddl| resolver.resolve(&sddl)),
+            })
+            .collect();
+        for (index, alternative) in resolver.resolve_all(&found.name).into_iter().enumerate() {
+            let cfg = alternative.cfg(features);
+            let mut creation = found.resolved(alternative.name, cfg);
+            creation.descriptors.clone_from(&descriptors);
+            if index == 0 {
+                creation.str_pointer.clone_from(&str_pointer);
+            }
+            creations.push(creation);
+        }
+    }
+    creations
 }
 
 /// Hands every known name to the file of the call that uses it.

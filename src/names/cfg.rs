@@ -1,7 +1,14 @@
 //! The `cfg` alternatives of a name: which combination a resolution takes next, which
-//! combinations no Windows program can be built under, and which builds compile each one.
+//! combinations no Windows program can be built under, the names a resolution gives under
+//! them, and which builds compile each one.
 
-use crate::names::ir::Cfg;
+use std::collections::HashSet;
+
+use crate::names::ir::{Cfg, ObjectName};
+
+/// The features a package's default build enables (`[features] default`, with the features
+/// those enable), as its manifest says.
+pub type DefaultFeatures = HashSet<String>;
 
 /// One `cfg` alternative of a name: the predicate under which it is the name, as written in
 /// `#[cfg(…)]`, and the builds that compile it.
@@ -12,9 +19,61 @@ pub struct CfgAlternative {
 }
 
 impl CfgAlternative {
-    pub fn new(predicate: Cfg) -> Self {
-        let build = Build::of(&predicate);
+    /// The alternative under `predicate`, in a package whose default build enables `features`
+    /// (`None`: unknown, as for a file outside any package).
+    pub fn new(predicate: Cfg, features: Option<&DefaultFeatures>) -> Self {
+        let build = Build::of(&predicate, features);
         Self { predicate, build }
+    }
+}
+
+/// One name of a creation, and the `cfg`s under which it is the name: each list is one
+/// combination, all of whose `cfg`s hold. No `cfg` at all when the name has no alternatives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    pub cfgs: Vec<Vec<Cfg>>,
+    pub name: ObjectName,
+    /// Whether one of `cfgs` is written in a workspace member (see [`Choices::member_cfg`]).
+    pub member_cfg: bool,
+}
+
+impl Alternative {
+    /// The `cfg` predicate under which this is the name, as written in `#[cfg(…)]`.
+    pub fn predicate(&self) -> Option<String> {
+        let all = |cfgs: &Vec<Cfg>| match cfgs.as_slice() {
+            [one] => one.clone(),
+            many => format!("all({})", many.join(", ")),
+        };
+        // A name some combination gives without any `cfg` (one of the values a `OnceCell`
+        // static is set to) is the name whatever the `cfg`s.
+        if self.cfgs.iter().any(Vec::is_empty) {
+            return None;
+        }
+        match self.cfgs.as_slice() {
+            [] => None,
+            [one] => Some(all(one)),
+            many => Some(format!(
+                "any({})",
+                many.iter().map(all).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    /// The `cfg` alternative this is, with the builds that compile it, in a package whose
+    /// default build enables `features` (asked for only when a `feature` can decide it).
+    pub fn cfg<'f>(
+        &self,
+        features: impl FnOnce() -> Option<&'f DefaultFeatures>,
+    ) -> Option<CfgAlternative> {
+        let predicate = self.predicate()?;
+        // A member's features are those its dependents enable, which its own default set
+        // does not tell either.
+        let features = if predicate.contains("feature") && !self.member_cfg {
+            features()
+        } else {
+            None
+        };
+        Some(CfgAlternative::new(predicate, features))
     }
 }
 
@@ -26,9 +85,12 @@ pub enum Build {
     /// A release build outside tests, what users run: the predicate holds without `test` and
     /// `debug_assertions` (`not(debug_assertions)`, `not(test)`, `windows`).
     Release,
-    /// Options objlint does not know decide it (a feature, an architecture): it may be what
-    /// users run.
+    /// Options objlint does not know decide it (an architecture, a feature of a package whose
+    /// default features it does not know): it may be what users run.
     Undecided,
+    /// Only builds with other features than the package's default ones (`feature = "dev"`
+    /// where `dev` is not a default feature): builds that may ship, but not the default one.
+    OtherFeatures,
     /// Only builds with `debug_assertions` (cargo's `dev` profile, tests included), which
     /// developers run: `debug_assertions`, `any(test, debug_assertions)`.
     Debug,
@@ -37,15 +99,23 @@ pub enum Build {
 }
 
 impl Build {
-    /// The builds that compile code under `predicate`.
-    pub fn of(predicate: &str) -> Self {
+    /// The builds that compile code under `predicate`, in a package whose default build
+    /// enables `features` (`None`: unknown). A feature decides only with the default ones
+    /// known: code that a default release build leaves out but another choice of features
+    /// compiles is [`Build::OtherFeatures`].
+    pub fn of(predicate: &str, features: Option<&DefaultFeatures>) -> Self {
         let in_release = |key: &str, value: Option<&str>| match (key, value) {
             ("test" | "debug_assertions", None) => Some(false),
             _ => on_windows(key, value),
         };
-        match evaluate(predicate, &in_release) {
+        let in_default_release = |key: &str, value: Option<&str>| match (key, value, features) {
+            ("feature", Some(feature), Some(features)) => Some(features.contains(feature)),
+            _ => in_release(key, value),
+        };
+        match evaluate(predicate, &in_default_release) {
             Some(true) => Build::Release,
             None => Build::Undecided,
+            Some(false) if evaluate(predicate, &in_release) != Some(false) => Build::OtherFeatures,
             Some(false) if requires_test(predicate) => Build::Test,
             Some(false) => Build::Debug,
         }
@@ -67,6 +137,12 @@ pub struct Choices {
     met: Vec<usize>,
     /// The `cfg`s of the options taken.
     pub cfgs: Vec<Cfg>,
+    /// Whether the resolution is inside a workspace member's item now, whose `feature`s are
+    /// the member's.
+    pub in_member: bool,
+    /// Whether a `cfg` taken is a workspace member's: the package's default features do not
+    /// decide it.
+    pub member_cfg: bool,
 }
 
 impl Choices {
@@ -76,6 +152,14 @@ impl Choices {
             planned,
             ..Self::default()
         }
+    }
+
+    /// Takes `cfg`, the one of the option taken.
+    pub fn take_cfg(&mut self, cfg: &Cfg) {
+        if !self.cfgs.contains(cfg) {
+            self.cfgs.push(cfg.clone());
+        }
+        self.member_cfg |= self.in_member;
     }
 
     pub fn take(&mut self, options: usize) -> usize {
@@ -243,7 +327,7 @@ fn normalise_cfg(tokens: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{excludes_windows, requires_test, Build};
+    use super::{excludes_windows, requires_test, Build, DefaultFeatures};
 
     #[test]
     fn other_systems_cfgs_exclude_windows() {
@@ -288,7 +372,31 @@ mod tests {
             ("all(test, debug_assertions)", Build::Test),
             ("all(test, windows)", Build::Test),
         ] {
-            assert_eq!(Build::of(cfg), build, "`{cfg}`");
+            assert_eq!(Build::of(cfg, None), build, "`{cfg}`");
+        }
+    }
+
+    #[test]
+    fn the_default_features_decide_which_build_is_the_release_one() {
+        let features: DefaultFeatures = ["tray".to_owned()].into();
+        for (cfg, build) in [
+            ("not(feature = \"beta\")", Build::Release),
+            ("feature = \"tray\"", Build::Release),
+            ("all(windows, feature = \"tray\")", Build::Release),
+            ("feature = \"beta\"", Build::OtherFeatures),
+            ("not(feature = \"tray\")", Build::OtherFeatures),
+            (
+                "any(debug_assertions, feature = \"beta\")",
+                Build::OtherFeatures,
+            ),
+            (
+                "all(feature = \"tray\", target_arch = \"x86\")",
+                Build::Undecided,
+            ),
+            ("all(debug_assertions, feature = \"beta\")", Build::Debug),
+            ("all(test, feature = \"tray\")", Build::Test),
+        ] {
+            assert_eq!(Build::of(cfg, Some(&features)), build, "`{cfg}`");
         }
     }
 

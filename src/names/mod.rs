@@ -33,11 +33,11 @@ pub(crate) mod unwrap;
 #[cfg(test)]
 mod tests;
 
-pub use cfg::{Build, CfgAlternative};
+pub use cfg::{Alternative, Build, CfgAlternative};
 pub use index::{ItemIndex, ItemValue};
 pub use ir::{
     Binding, BindingKind, Cfg, Composition, FileId, FnSignature, FunctionCall, ItemPath, KnownName,
     Literal, NameIr, ObjectName, OnceSet, ReturnedBy, RustString, SetCall, StrPointer,
     WRITTEN_GUID,
 };
-pub use resolve::{Alternative, PackageFacts, Resolver, MAX_FUNCTION_LEVELS};
+pub use resolve::{PackageFacts, Resolver, MAX_FUNCTION_LEVELS};

@@ -2,13 +2,14 @@
 //! calls of its functions, to the [`ObjectName`] it denotes, under each `cfg` alternative.
 
 use crate::names::build_time::at_build_time;
-use crate::names::cfg::{CfgAlternative, Choices};
+use crate::names::cfg::{Alternative, Choices};
 use crate::names::hashes::hashed_input;
 use crate::names::index::ItemIndex;
 use crate::names::ir::{
-    Binding, BindingKind, Cfg, Composition, FunctionCall, ItemPath, KnownName, Literal, NameIr,
+    Binding, BindingKind, Composition, FunctionCall, ItemPath, KnownName, Literal, NameIr,
     ObjectName, ReturnedBy, SetCall, WRITTEN_GUID,
 };
+use crate::project::crates::is_member_key;
 
 /// Facts about the package that `env!` reads.
 #[derive(Debug, Clone, Default)]
@@ -47,42 +48,6 @@ struct CallFrame<'f> {
 /// unknown.
 const MAX_ALTERNATIVES: usize = 16;
 
-/// One name of a creation, and the `cfg`s under which it is the name: each list is one
-/// combination, all of whose `cfg`s hold. No `cfg` at all when the name has no alternatives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Alternative {
-    pub cfgs: Vec<Vec<Cfg>>,
-    pub name: ObjectName,
-}
-
-impl Alternative {
-    /// The `cfg` predicate under which this is the name, as written in `#[cfg(…)]`.
-    pub fn predicate(&self) -> Option<String> {
-        let all = |cfgs: &Vec<Cfg>| match cfgs.as_slice() {
-            [one] => one.clone(),
-            many => format!("all({})", many.join(", ")),
-        };
-        // A name some combination gives without any `cfg` (one of the values a `OnceCell`
-        // static is set to) is the name whatever the `cfg`s.
-        if self.cfgs.iter().any(Vec::is_empty) {
-            return None;
-        }
-        match self.cfgs.as_slice() {
-            [] => None,
-            [one] => Some(all(one)),
-            many => Some(format!(
-                "any({})",
-                many.iter().map(all).collect::<Vec<_>>().join(", ")
-            )),
-        }
-    }
-
-    /// The `cfg` alternative this is, with the builds that compile it.
-    pub fn cfg(&self) -> Option<CfgAlternative> {
-        self.predicate().map(CfgAlternative::new)
-    }
-}
-
 impl Resolver<'_> {
     /// The name, or under `cfg` alternatives the first of them (see [`Resolver::resolve_all`]).
     pub fn resolve(&self, name: &NameIr) -> ObjectName {
@@ -106,14 +71,19 @@ impl Resolver<'_> {
             };
             if !choices.contradictory() {
                 let cfgs = std::mem::take(&mut choices.cfgs);
+                let member_cfg = choices.member_cfg;
                 match found
                     .iter_mut()
                     .find(|seen| same_name(&seen.name, &resolved))
                 {
-                    Some(seen) => seen.cfgs.push(cfgs),
+                    Some(seen) => {
+                        seen.cfgs.push(cfgs);
+                        seen.member_cfg |= member_cfg;
+                    }
                     None => found.push(Alternative {
                         cfgs: vec![cfgs],
                         name: resolved,
+                        member_cfg,
                     }),
                 }
             }
@@ -123,6 +93,7 @@ impl Resolver<'_> {
                     [] => found.push(Alternative {
                         cfgs: Vec::new(),
                         name: ObjectName::Unknown,
+                        member_cfg: false,
                     }),
                     [only] => only.cfgs.clear(),
                     _ => {}
@@ -135,6 +106,7 @@ impl Resolver<'_> {
         vec![Alternative {
             cfgs: Vec::new(),
             name: ObjectName::Unknown,
+            member_cfg: false,
         }]
     }
 
@@ -154,9 +126,7 @@ impl Resolver<'_> {
             NameIr::Alternatives(alternatives) => {
                 let choice = choices.take(alternatives.len());
                 let (cfg, value) = alternatives.get(choice).ok_or(ObjectName::Unknown)?;
-                if !choices.cfgs.contains(cfg) {
-                    choices.cfgs.push(cfg.clone());
-                }
+                choices.take_cfg(cfg);
                 self.collect(value, parts, depth + 1, binding, frame, choices)
             }
             NameIr::Unnamed => Err(ObjectName::Unnamed),
@@ -305,9 +275,30 @@ impl Resolver<'_> {
             kind: item.kind,
             name: path.segments.last().cloned().unwrap_or_default(),
         };
-        // An item's value does not depend on any caller's arguments.
+        let member = self
+            .items
+            .lookup_key(path)
+            .and_then(|key| key.into_iter().next())
+            .is_some_and(|key| is_member_key(&key));
+        let outside = choices.in_member;
+        choices.in_member |= member;
+        let collected = self.collect_item_value(&item.value, read, &binding, parts, depth, choices);
+        choices.in_member = outside;
+        collected
+    }
+
+    /// An item's value, read as `read` says: it does not depend on any caller's arguments.
+    fn collect_item_value(
+        &self,
+        value: &NameIr,
+        read: Read,
+        binding: &Binding,
+        parts: &mut Parts,
+        depth: usize,
+        choices: &mut Choices,
+    ) -> Result<(), ObjectName> {
         if read != Read::Guard {
-            return self.collect(&item.value, parts, depth + 1, Some(&binding), None, choices);
+            return self.collect(value, parts, depth + 1, Some(binding), None, choices);
         }
         // A lock made empty (`Mutex::new(None)`, `RwLock::new(String::new())`) is written before
         // it names anything: its name is unknown, not missing.
@@ -315,15 +306,8 @@ impl Resolver<'_> {
             completing: parts.completing.clone(),
             ..Parts::default()
         };
-        self.collect(
-            &item.value,
-            &mut own,
-            depth + 1,
-            Some(&binding),
-            None,
-            choices,
-        )
-        .map_err(|_| ObjectName::Unknown)?;
+        self.collect(value, &mut own, depth + 1, Some(binding), None, choices)
+            .map_err(|_| ObjectName::Unknown)?;
         if own.value.is_empty() && own.unique.is_none() {
             return Err(ObjectName::Unknown);
         }

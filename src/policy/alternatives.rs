@@ -8,8 +8,9 @@ use crate::names::{Build, CfgAlternative};
 use crate::scan::source::ByteSpan;
 
 /// The findings of one lint at one place about different `cfg` alternatives of the name, made
-/// one: it names the alternative a release build outside tests compiles (else one options
-/// objlint does not know decide, else a development build's; the first written among equals),
+/// one: it names the alternative a release build with the package's default features compiles
+/// outside tests (else one options objlint does not know decide, else one other features
+/// compile, else a development build's; the first written among equals),
 /// and a note gives each other alternative's `cfg` and name. The rest stay as they are, in
 /// their order.
 pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -70,6 +71,7 @@ fn own_note(own: &CfgAlternative) -> Option<String> {
     let which = match own.build {
         Build::Release => return None,
         Build::Undecided => "; each `cfg` alternative is checked",
+        Build::OtherFeatures => ", which a build with the default features does not compile",
         Build::Debug => ", which release builds do not compile",
         Build::Test => ", which only tests compile",
     };
@@ -94,7 +96,7 @@ mod tests {
             String::new(),
         )
         .with_object_name(name.to_owned());
-        diagnostic.alternative = cfg.map(|cfg| CfgAlternative::new(cfg.to_owned()));
+        diagnostic.alternative = cfg.map(|cfg| CfgAlternative::new(cfg.to_owned(), None));
         diagnostic
     }
 

@@ -136,6 +136,11 @@ pub fn member_key(directory: &Path) -> String {
     format!("<member {}>", directory.display())
 }
 
+/// Whether `key` is the key of a member's library (see [`member_key`]).
+pub fn is_member_key(key: &str) -> bool {
+    key.starts_with("<member ")
+}
+
 /// The place of `file` (an absolute path) of `member`, a package another depends on by path
 /// and whose library is `key` (see [`member_key`]) there: `None` for a file outside that
 /// library, which the other package cannot name. Its own path dependencies are not followed.
@@ -250,7 +255,7 @@ impl Crates {
         let links_library = self.crates.get(key).is_none_or(|links| links.links_library);
         within(key)
             || links_library && self.library.as_deref().is_some_and(within)
-            || other.starts_with("<member ")
+            || is_member_key(other)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Reading `Cargo.toml` files without running cargo: only the tables objlint reads, never
 //! through a link that leads out of the manifest's directory, into a [`Package`].
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::{fmt, fs, io};
 
@@ -194,6 +195,40 @@ fn read_tables(text: &str, tables: &[&str]) -> String {
     kept
 }
 
+/// The features a `cargo build` of the package enables: `[features] default`, and the features
+/// each enabled one enables in turn (an optional dependency's `dep/feature` enables the
+/// dependency's own feature `dep`; `dep?/feature` and `dep:dep` enable none of the package's).
+/// `None` when the manifest cannot be read. Read only when a name's `cfg` alternatives depend
+/// on a feature: the table is left out of every other read (see [`read_manifest_tables`]).
+pub(crate) fn read_default_features(manifest: &Path) -> Option<HashSet<String>> {
+    let table = read_manifest_tables(manifest, &["features"]).ok()?;
+    let features = table.get("features").and_then(toml::Value::as_table);
+    let enabled_by = |feature: &str| -> Vec<String> {
+        let listed = features
+            .and_then(|features| features.get(feature))
+            .and_then(toml::Value::as_array);
+        listed
+            .into_iter()
+            .flatten()
+            .filter_map(toml::Value::as_str)
+            .filter(|entry| !entry.starts_with("dep:"))
+            .filter_map(|entry| match entry.split_once('/') {
+                None => Some(entry.to_owned()),
+                Some((dependency, _)) if !dependency.ends_with('?') => Some(dependency.to_owned()),
+                Some(_) => None,
+            })
+            .collect()
+    };
+    let mut enabled = HashSet::new();
+    let mut pending = enabled_by("default");
+    while let Some(feature) = pending.pop() {
+        if enabled.insert(feature.clone()) {
+            pending.extend(enabled_by(&feature));
+        }
+    }
+    Some(enabled)
+}
+
 /// Reads a package manifest; `Ok(None)` for a virtual workspace manifest.
 pub(crate) fn read_package(manifest: &Path) -> Result<Option<Package>, ManifestError> {
     let table = read_manifest(manifest)?;
@@ -317,6 +352,30 @@ pub(crate) fn lexically_clean(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_features_are_those_default_enables_in_turn() {
+        let directory = tempfile::tempdir().unwrap();
+        let manifest = directory.path().join("Cargo.toml");
+        let text = r#"[package]
+name = "a"
+[features]
+default = ["tray", "sync/fast", "log?/std", "dep:zip"]
+tray = ["icons"]
+icons = ["tray"]
+beta = []
+"#;
+        fs::write(&manifest, text).unwrap();
+        let mut features: Vec<String> = read_default_features(&manifest)
+            .unwrap()
+            .into_iter()
+            .collect();
+        features.sort();
+        assert_eq!(features, ["icons", "sync", "tray"]);
+        fs::write(&manifest, "[package]\nname = \"a\"\n").unwrap();
+        assert_eq!(read_default_features(&manifest), Some(HashSet::new()));
+        assert_eq!(read_default_features(&directory.path().join("none")), None);
+    }
 
     #[test]
     fn only_the_tables_objlint_reads_are_parsed() {
