@@ -15,6 +15,7 @@ use crate::names::{
     FileId, ItemIndex, ItemPath, NameIr, ObjectName, OnceSet, PackageFacts, Resolver, SetCall,
     MAX_FUNCTION_LEVELS,
 };
+use crate::project::crates::is_member_key;
 use crate::project::package::Package;
 use crate::scan::mentions::{Mentions, WordSearch};
 use crate::scan::source::ByteSpan;
@@ -91,6 +92,7 @@ pub fn follow_once_cells(
         );
         add_setter_calls(
             found.drain(before..).collect(),
+            files,
             &functions,
             &set_cells,
             items,
@@ -103,6 +105,7 @@ pub fn follow_once_cells(
 /// (`set_cells`): they are no creations.
 fn add_setter_calls(
     calls: Vec<FoundCreation>,
+    files: &[PackageFile],
     functions: &[CrateFunction],
     set_cells: &[(ItemPath, FnSignature)],
     items: &mut ItemIndex<'_>,
@@ -134,6 +137,10 @@ fn add_setter_calls(
                 function: Some(function.api.name.to_string()),
                 file: call.file,
                 call: call.callee,
+                cfg: call.compiled_under,
+                in_member: files
+                    .get(call.file)
+                    .is_some_and(|file| is_member_key(file.place.crate_key())),
             },
             enclosing_fn: call.enclosing_fn,
         };

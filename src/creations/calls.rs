@@ -170,6 +170,7 @@ impl CreationFinder<'_> {
             binding_crate,
             name_shape: None,
             cfg: None,
+            compiled_under: None,
             in_test_code: false,
             str_pointer,
             descriptors: Vec::new(),
@@ -275,6 +276,9 @@ impl CreationFinder<'_> {
                 function: None,
                 file: self.file_id,
                 call: whole,
+                // Both known once the file's tree has been walked (see `creations::find`).
+                cfg: None,
+                in_member: false,
             },
             enclosing_fn: self.frames.last().and_then(|frame| frame.signature.clone()),
         });

@@ -7,7 +7,7 @@ use crate::catalogue::apis::{Api, BindingCrate, ObjectKind, OnExisting};
 use crate::names::paths;
 use crate::names::unique::pipe_prefix_len;
 pub use crate::names::FnSignature;
-use crate::names::{CfgAlternative, FileId, NameIr, ObjectName, StrPointer};
+use crate::names::{Cfg, CfgAlternative, FileId, NameIr, ObjectName, StrPointer};
 use crate::scan::source::ByteSpan;
 
 /// One call that creates (or opens) a (possibly) named kernel object. The finder records it
@@ -74,6 +74,9 @@ pub struct Creation<Name = ObjectName> {
     /// For one of a name's `cfg` alternatives: the `cfg` predicate under which it is the name,
     /// and the builds that compile it (`None` until the name is resolved).
     pub cfg: Option<CfgAlternative>,
+    /// For a call of a function that sets a `OnceCell` static from its parameter (a setter):
+    /// the `#[cfg]` of the code the call is in, which the value set holds under.
+    pub compiled_under: Option<Cfg>,
     /// Whether the call is in test-only code (see [`crate::creations::test_code`]), or in a
     /// file of a test or bench target.
     pub in_test_code: bool,
@@ -181,6 +184,7 @@ impl FoundCreation {
             binding_crate: self.binding_crate,
             name_shape,
             cfg,
+            compiled_under: self.compiled_under.clone(),
             in_test_code: self.in_test_code,
             str_pointer: self.str_pointer.clone(),
             // The SDDL strings are names of their own, resolved by the caller.

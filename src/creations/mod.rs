@@ -10,6 +10,7 @@
 mod already_exists;
 mod arguments;
 mod calls;
+mod compiled_under;
 mod creation;
 mod descriptors;
 mod finder;
@@ -25,9 +26,10 @@ use syn::visit::Visit;
 pub use self::creation::{Creation, FnSignature, FoundCreation, Via, WorldDescriptor};
 use self::finder::CreationFinder;
 use self::result_flow::CallerFailure;
+use crate::catalogue::apis::Origin;
 use crate::catalogue::Catalogue;
 use crate::names::{FileId, ItemValue, OnceSet};
-use crate::project::crates::FilePlace;
+use crate::project::crates::{is_member_key, FilePlace};
 use crate::scan::source::{ByteSpan, SourceFile};
 
 /// What one file contributes: its creations, and its `const`/`static` items by absolute path.
@@ -94,6 +96,23 @@ pub fn find(
     let in_test_code =
         |call: ByteSpan| place.in_test_target || test_code.iter().any(|span| span.contains(call));
     finder.once_sets.retain(|set| !in_test_code(set.call.call));
+    let sets = |creation: &FoundCreation| creation.api.origin == Origin::Setter;
+    if !finder.once_sets.is_empty() || finder.creations.iter().any(sets) {
+        // The value a call sets holds under the `#[cfg]` around the call.
+        let cfg_code = compiled_under::CfgCode::of(file, syntax);
+        let in_member = is_member_key(place.crate_key());
+        for set in &mut finder.once_sets {
+            set.call.cfg = cfg_code.around(set.call.call);
+            set.call.in_member = in_member;
+        }
+        for creation in finder
+            .creations
+            .iter_mut()
+            .filter(|creation| sets(creation))
+        {
+            creation.compiled_under = cfg_code.around(creation.call);
+        }
+    }
     FileFacts {
         creations: finder.creations,
         once_sets: finder.once_sets,

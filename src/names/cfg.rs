@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::names::ir::{Cfg, ObjectName};
+use crate::names::ir::{Cfg, ObjectName, SetCall};
 
 /// The features a package's default build enables (`[features] default`, with the features
 /// those enable), as its manifest says.
@@ -189,6 +189,32 @@ impl Choices {
             self.cfgs.contains(&negated) || excludes_windows(cfg)
         })
     }
+}
+
+/// The `cfg` under which `calls` set a value (`any(…)` of theirs), and whether one of
+/// them is in a workspace member; `None` when one is under no `cfg`.
+pub fn set_under(calls: &[&SetCall]) -> Option<(Cfg, bool)> {
+    let mut cfgs: Vec<&Cfg> = Vec::new();
+    let mut in_member = false;
+    for call in calls {
+        let cfg = call.cfg.as_ref()?;
+        if !cfgs.contains(&cfg) {
+            cfgs.push(cfg);
+        }
+        in_member |= call.in_member;
+    }
+    let cfg = match cfgs.as_slice() {
+        [] => return None,
+        [one] => (*one).clone(),
+        many => format!(
+            "any({})",
+            many.iter()
+                .map(|cfg| cfg.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some((cfg, in_member))
 }
 
 /// Whether a `cfg` predicate is false on every Windows target: `unix`, `not(windows)`,

@@ -364,6 +364,12 @@ pub struct SetCall {
     pub function: Option<String>,
     pub file: FileId,
     pub call: ByteSpan,
+    /// The `#[cfg]` of the code the call is in, if any: calls that set different values under
+    /// different ones are alternative programs.
+    pub cfg: Option<Cfg>,
+    /// Whether the call is in a workspace member's file: its `feature`s are the member's, whose
+    /// default build this package's manifest does not tell.
+    pub in_member: bool,
 }
 
 /// A call that may set a `OnceCell`/`OnceLock` static, as found: `NAME.set(value)` where

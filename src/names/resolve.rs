@@ -2,7 +2,7 @@
 //! calls of its functions, to the [`ObjectName`] it denotes, under each `cfg` alternative.
 
 use crate::names::build_time::at_build_time;
-use crate::names::cfg::{Alternative, Choices};
+use crate::names::cfg::{set_under, Alternative, Choices};
 use crate::names::hashes::hashed_input;
 use crate::names::index::ItemIndex;
 use crate::names::ir::{
@@ -329,19 +329,27 @@ impl Resolver<'_> {
         let cell = binding
             .map(|binding| binding.name.clone())
             .unwrap_or_default();
-        let mut distinct: Vec<Parts> = Vec::new();
+        // Each distinct value, with the calls that set it.
+        let mut distinct: Vec<(Parts, Vec<&SetCall>)> = Vec::new();
+        let outside = choices.in_member;
         for (call, value) in values {
             let mut own = Parts {
                 completing: parts.completing.clone(),
                 ..Parts::default()
             };
-            // A value set does not depend on the arguments of the function reading it.
-            self.collect(value, &mut own, depth + 1, binding, None, choices)
-                .map_err(|_| ObjectName::Unknown)?;
+            // A value set does not depend on the arguments of the function reading it, and
+            // is written where the call is.
+            choices.in_member = call.in_member;
+            let collected = self.collect(value, &mut own, depth + 1, binding, None, choices);
+            choices.in_member = outside;
+            collected.map_err(|_| ObjectName::Unknown)?;
             own.set_by.push((cell.clone(), call.clone()));
-            match distinct.iter_mut().find(|seen| seen.same_name(&own)) {
-                Some(seen) => seen.set_by.append(&mut own.set_by),
-                None => distinct.push(own),
+            match distinct.iter_mut().find(|(seen, _)| seen.same_name(&own)) {
+                Some((seen, calls)) => {
+                    seen.set_by.append(&mut own.set_by);
+                    calls.push(call);
+                }
+                None => distinct.push((own, vec![call])),
             }
         }
         let choice = match distinct.len() {
@@ -352,7 +360,16 @@ impl Resolver<'_> {
         if choice >= distinct.len() {
             return Err(ObjectName::Unknown);
         }
-        parts.append(distinct.swap_remove(choice));
+        let several = distinct.len() > 1;
+        let (chosen, calls) = distinct.swap_remove(choice);
+        // Values set under different `#[cfg]`s are alternative programs: the one taken holds
+        // under the `cfg` of the calls that set it (any of them), unless one is under none.
+        if let Some((cfg, in_member)) = set_under(&calls).filter(|_| several) {
+            choices.in_member = in_member;
+            choices.take_cfg(&cfg);
+            choices.in_member = outside;
+        }
+        parts.append(chosen);
         Ok(())
     }
 

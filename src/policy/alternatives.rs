@@ -14,17 +14,18 @@ use crate::scan::source::ByteSpan;
 /// and a note gives each other alternative's `cfg` and name. The rest stay as they are, in
 /// their order.
 pub fn merge(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    type Place = (&'static str, ByteSpan, Option<(usize, ByteSpan)>);
+    type Place = (&'static str, ByteSpan, Option<usize>);
     let mut slots: Vec<Vec<Diagnostic>> = Vec::with_capacity(diagnostics.len());
     let mut slot_of: HashMap<Place, usize> = HashMap::new();
     for diagnostic in diagnostics {
         if diagnostic.alternative.is_some() {
-            // A context file's finding shown at a checked file's literal is shown where that
-            // alternative's name is written: one per literal.
+            // A context file's findings shown in a checked file (at each alternative's
+            // literal, such as two `#[cfg]` calls that set a `OnceCell` static) are one too,
+            // shown at the literal of the alternative the finding names.
             let place = (
                 diagnostic.lint.name,
                 diagnostic.primary.span,
-                diagnostic.shown_at,
+                diagnostic.shown_at.map(|(file, _)| file),
             );
             if let Some(&slot) = slot_of.get(&place) {
                 slots[slot].push(diagnostic);
