@@ -292,6 +292,46 @@ fn every_cfg_alternative_of_a_name_is_renamed() {
     }
 }
 
+/// Calls that set a member's `OnceLock` static under a feature's `#[cfg]`s are one finding, shown
+/// where the default build sets the name; `--fix` renames both calls' literals.
+#[test]
+fn every_setter_call_of_a_features_alternatives_is_renamed() {
+    let member = "use std::sync::OnceLock;\n\nstatic SLOT: OnceLock<String> = OnceLock::new();\n\npub fn reserve(name: &str) {\n    SLOT.set(name.to_owned()).unwrap();\n}\n\npub fn hold() {\n    let _m = unsafe { CreateMutexW(None, false, &HSTRING::from(SLOT.get().unwrap().as_str())) };\n    if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS {\n        return;\n    }\n}\n";
+    let app = "fn main() {\n    #[cfg(feature = \"nightly\")]\n    slot::reserve(\"Local\\\\OrchardNightly\");\n    #[cfg(not(feature = \"nightly\"))]\n    slot::reserve(\"Local\\\\Orchard\");\n    slot::hold();\n}\n";
+    let tree = Tree::new()
+        .file(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\", \"slot\"]\nresolver = \"2\"\n",
+        )
+        .file(
+            "app/Cargo.toml",
+            format!(
+                "{}[features]\nnightly = []\n\n[dependencies]\nslot = {{ path = \"../slot\" }}\n",
+                manifest("app")
+            ),
+        )
+        .file("app/src/main.rs", app)
+        .file("slot/Cargo.toml", manifest("slot"))
+        .file("slot/src/lib.rs", member);
+    objlint(&tree.root, &["--format", "short"])
+        .assert_code(1)
+        .assert_stderr_has("app/src/main.rs:5:19: error[objlint::non_unique_object_name]")
+        .assert_stderr_has("objlint: 1 error, 0 warnings");
+    objlint(&tree.root, &["--fix"])
+        .assert_code(0)
+        .assert_stderr_has("objlint: renamed 2 name(s) in 1 file(s)")
+        .assert_stderr_has("objlint: no findings");
+    let fixed = tree.read("app/src/main.rs");
+    for (line, name) in [(2, "OrchardNightly"), (4, "Orchard")] {
+        let text = fixed.lines().nth(line).expect("the call's line");
+        assert!(
+            text.len() == app.lines().nth(line).unwrap().len() + GUID_SUFFIX_LEN
+                && text.contains(&format!("{name}-")),
+            "{name} gets its GUID: {fixed}"
+        );
+    }
+}
+
 /// A name with no literal objlint can rewrite is said to be so, and is not counted.
 #[test]
 fn a_name_without_a_literal_is_never_counted_as_renamed() {

@@ -174,6 +174,17 @@ fn record_uses(files: &mut [PackageFile], creations: &[Creation]) {
                 ))
             })
             .collect();
+        // A context file is not reported, nor its uses: one whose name a checked file writes
+        // (a workspace member's call, its name set by this package) goes with that file's
+        // report, as its finding does, so that `--fix` renames it there.
+        let holder = match files.get(creation.file) {
+            Some(file) if file.context => name
+                .literals
+                .iter()
+                .find(|literal| files.get(literal.file).is_some_and(|file| !file.context))
+                .map_or(creation.file, |literal| literal.file),
+            _ => creation.file,
+        };
         let use_ = NameUse {
             kind: creation.api.kind,
             opens: creation.api.opens_existing,
@@ -181,7 +192,7 @@ fn record_uses(files: &mut [PackageFile], creations: &[Creation]) {
             single_literal: name.is_single_literal(),
             literals,
         };
-        if let Some(file) = files.get_mut(creation.file) {
+        if let Some(file) = files.get_mut(holder) {
             file.uses.push(use_);
         }
     }
