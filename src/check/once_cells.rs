@@ -357,6 +357,7 @@ fn direct_once_values(name: &NameIr, acc: &mut Vec<ItemPath>) {
                 direct_once_values(arg, acc);
             }
         }
+        NameIr::Rewritten(inner) => direct_once_values(inner, acc),
         _ => {}
     }
 }

@@ -42,6 +42,10 @@ pub enum NameIr {
     /// order, with keys that are fixed: every process computes the same hash of the same input,
     /// so it is as predictable as its input (see `names::hashes`).
     Hash(String, Vec<NameIr>),
+    /// A part's text changed by a method that keeps what it is (`sid.replace('-', "_")`,
+    /// `user.to_lowercase()`): as predictable, or as unique, as the part itself; anything else
+    /// is unknown, as the change is not applied to the text objlint reads.
+    Rewritten(Box<NameIr>),
     /// A call of one of the crate's own functions (`mutex_key()`, `Self::pipe_name()`,
     /// `key(APP)`): the name is what the function returns, its parameters being `args`.
     Call(Box<FunctionCall>),
@@ -112,6 +116,7 @@ impl NameIr {
                     alternative.item_paths(visit);
                 }
             }
+            NameIr::Rewritten(inner) => inner.item_paths(visit),
             NameIr::Call(call) => {
                 visit(&call.function);
                 for arg in &call.args {
@@ -150,6 +155,7 @@ impl NameIr {
             | NameIr::Param(_)
             | NameIr::Predictable(_)
             | NameIr::Env(_)
+            | NameIr::Rewritten(_)
             | NameIr::Hash(..) => {
                 shape.push_str("{}");
             }

@@ -18,7 +18,12 @@ impl Site<'_> {
             None => self.lower_at(expr, depth, binding),
         };
         match lowered {
-            NameIr::Unknown => classify_runtime_value(expr),
+            NameIr::Unknown => match (classify_runtime_value(expr), rewritten(expr)) {
+                (NameIr::Unknown, Some(receiver)) => {
+                    NameIr::Rewritten(Box::new(self.part(receiver, depth + 1, binding)))
+                }
+                (classified, _) => classified,
+            },
             // A function the crate does not define (or whose value is unknown) is judged by
             // its words, as any run-time value.
             NameIr::Call(mut call) if call.otherwise == NameIr::Unknown => {
@@ -49,6 +54,31 @@ impl Site<'_> {
         let init = local.init.as_ref()?;
         Some(self.local_value(position, init, depth, Self::part))
     }
+}
+
+/// Methods that change a text's characters but not what it is: the result of one on a
+/// predictable value is as predictable, and on a random one as unique.
+const REWRITING_METHODS: &[&str] = &[
+    "replace",
+    "replacen",
+    "to_lowercase",
+    "to_uppercase",
+    "to_ascii_lowercase",
+    "to_ascii_uppercase",
+    "trim",
+    "trim_start",
+    "trim_end",
+];
+
+/// The receiver of a rewriting method whose arguments are all written in place
+/// (`sid.replace('-', "_")`).
+fn rewritten(expr: &Expr) -> Option<&Expr> {
+    let Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    let written = call.args.iter().all(|arg| matches!(arg, Expr::Lit(_)));
+    (written && REWRITING_METHODS.contains(&call.method.to_string().as_str()))
+        .then_some(&*call.receiver)
 }
 
 /// The binding an expression reads as it is (`user`, `&user`, `user.clone()`, `user.as_str()`).

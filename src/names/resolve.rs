@@ -168,10 +168,7 @@ impl Resolver<'_> {
                 Ok(())
             }
             NameIr::Predictable(what) => {
-                parts.value.push('{');
-                parts.value.push_str(what);
-                parts.value.push('}');
-                parts.predictable.push(what.clone());
+                parts.push_predictable(what);
                 Ok(())
             }
             NameIr::Unique(what) => {
@@ -187,6 +184,7 @@ impl Resolver<'_> {
             NameIr::Hash(hasher, input) => {
                 self.collect_hash(hasher, input, parts, depth, frame, choices)
             }
+            NameIr::Rewritten(inner) => self.collect_rewritten(inner, parts, depth, frame, choices),
         }
     }
 
@@ -223,10 +221,7 @@ impl Resolver<'_> {
             [] => format!("the {hasher} hash of nothing"),
             _ => format!("the {hasher} hash of {}", what.join(" and ")),
         };
-        parts.value.push('{');
-        parts.value.push_str(&what);
-        parts.value.push('}');
-        parts.predictable.push(what);
+        parts.push_predictable(&what);
         Ok(())
     }
 
@@ -548,6 +543,13 @@ struct Parts {
 }
 
 impl Parts {
+    fn push_predictable(&mut self, what: &str) {
+        self.value.push('{');
+        self.value.push_str(what);
+        self.value.push('}');
+        self.predictable.push(what.to_owned());
+    }
+
     fn into_name(self) -> ObjectName {
         if let Some(unique) = self.unique {
             return ObjectName::Unique(unique);
@@ -581,5 +583,6 @@ impl Parts {
     }
 }
 
+mod rewritten;
 #[cfg(test)]
 mod tests;

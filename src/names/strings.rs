@@ -408,6 +408,7 @@ fn nul_written(resolver: &Resolver<'_>, value: &NameIr, depth: usize) -> bool {
         NameIr::Composed(composition) => {
             nested(&composition.name) || composition.args.iter().any(nested)
         }
+        NameIr::Rewritten(inner) => nested(inner),
         NameIr::Unknown
         | NameIr::Param(_)
         | NameIr::Env(_)
