@@ -93,8 +93,10 @@ impl CreationFinder<'_> {
             let found = Call::new(call.method.span(), call.span(), &call.args, node);
             self.record(&api, &found);
         }
-        // `options.first_pipe_instance(true);` on a `let`-bound builder.
-        if let Expr::Path(receiver) = &*call.receiver {
+        // `options.first_pipe_instance(true);` on a `let`-bound builder, or further along a
+        // chain on it (`options.reject_remote_clients(true).first_pipe_instance(true);`): a
+        // builder's methods return it.
+        if let Expr::Path(receiver) = chain_root(&call.receiver) {
             if let (Some(ident), Some(frame)) = (receiver.path.get_ident(), self.frames.last_mut())
             {
                 let position = call.span().start().line;
@@ -398,6 +400,17 @@ impl CreationFinder<'_> {
             _ => return None,
         };
         Some((root_call, chain))
+    }
+}
+
+/// The value a chain of method calls starts from (`options` in `options.a(1).b(2)`).
+fn chain_root(mut expr: &Expr) -> &Expr {
+    loop {
+        match expr {
+            Expr::MethodCall(inner) => expr = &inner.receiver,
+            Expr::Paren(inner) => expr = &inner.expr,
+            _ => return expr,
+        }
     }
 }
 
