@@ -428,6 +428,9 @@ const PREDICTABLE_MARKERS: &[(&str, &str)] = &[
     ("computername", "the computer name"),
     ("session_id", "the session id"),
     ("getcurrentthreadid", "the thread id"),
+    // A SID is per user but public: anyone can look up another account's (see `names::sid`).
+    ("convertsidtostringsidw", crate::names::sid::SID),
+    ("convertsidtostringsida", crate::names::sid::SID),
     // Tauri's `Config::identifier` (the bundle identifier of `tauri.conf.json`,
     // `com.example.app`) and `PackageInfo::name`: the same for every install. Matched on the
     // method chain only, as the bare words are far too common to mean anything.

@@ -26,6 +26,7 @@ pub(crate) mod paths;
 pub(crate) mod resolve;
 pub(crate) mod returns;
 pub(crate) mod scope;
+pub(crate) mod sid;
 pub(crate) mod strings;
 pub mod unique;
 pub(crate) mod unwrap;

@@ -6,6 +6,7 @@ use syn::Expr;
 use crate::names::forms::{classify_runtime_value, TRANSPARENT_METHODS};
 use crate::names::ir::{Binding, NameIr};
 use crate::names::lower::{Site, MAX_DEPTH};
+use crate::names::sid::SID;
 
 impl Site<'_> {
     /// A part of a composed name: what lowering cannot read is classified by what it calls —
@@ -13,6 +14,13 @@ impl Site<'_> {
     /// by `names::hashes`, as its input is) — or stays unknown. A whole name is never classified so: a name that is only the user name
     /// may as well be a path the user chose.
     pub(crate) fn part(&self, expr: &Expr, depth: usize, binding: Option<&Binding>) -> NameIr {
+        // A SID converted where the name is built (`{ ConvertSidToStringSidW(sid, &mut text);
+        // text.to_string()? }`): lowering reads the out-pointer's null initialiser, not the text.
+        if let NameIr::Predictable(what) = classify_runtime_value(expr) {
+            if what == SID {
+                return NameIr::Predictable(what);
+            }
+        }
         let lowered = match self.local_part(expr, depth) {
             Some(value) => value,
             None => self.lower_at(expr, depth, binding),

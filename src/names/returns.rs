@@ -10,6 +10,7 @@ use crate::names::forms::tail;
 use crate::names::ir::{Cfg, NameIr};
 use crate::names::mutations::BlockChanges;
 use crate::names::scope::{cfg_of, parameter_names, pattern_identifiers, LetBinding};
+use crate::names::sid::{sid_values, SID};
 use crate::names::unwrap::{diverges, unwrapped_binding};
 use crate::scan::source::SourceFile;
 
@@ -28,6 +29,8 @@ pub struct ReturnedValues {
     /// For each value: the `#[cfg]` of the body's statement it is in, and whether that
     /// statement is the `return` itself, which ends the body wherever its `cfg` holds.
     gates: Vec<Gate>,
+    /// For each value: whether it is the text of a SID the body converts (see `names::sid`).
+    sid: Vec<bool>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -96,12 +99,14 @@ impl ReturnedValues {
             return None;
         }
         let params = parameter_names(sig);
+        let sid = sid_values(block, &finder.values);
         Some(Self {
             function: sig.ident.to_string(),
             params,
             values: finder.values,
             value_at: finder.value_at,
             gates,
+            sid,
         })
     }
 
@@ -136,6 +141,8 @@ impl ReturnedValues {
             values,
             value_at: self.value_at.clone(),
             gates: self.gates.clone(),
+            // An element is never the SID's text, which is no tuple.
+            sid: vec![false; self.values.len()],
         }
     }
 
@@ -154,10 +161,17 @@ impl ReturnedValues {
         // the error never reaches a creation.
         let program = |cfg: Option<&Cfg>| {
             let mut values = Vec::new();
-            for ((gate, value), (_, expr)) in self.gates.iter().zip(lowered).zip(&self.values) {
+            let read = self.gates.iter().zip(lowered).zip(&self.values);
+            for (((gate, value), (_, expr)), &sid) in read.zip(&self.sid) {
                 if gate.cfg.is_none() || gate.cfg.as_ref() == cfg {
                     if !is_error(expr) {
-                        values.push(value.clone());
+                        // The conversion's output is the SID whatever lowering makes of the
+                        // calls that carry it (`String::from_utf16_lossy(…)`).
+                        values.push(if sid {
+                            NameIr::Predictable(SID.to_owned())
+                        } else {
+                            value.clone()
+                        });
                     }
                     if gate.ends_body {
                         break;
@@ -321,14 +335,17 @@ impl ReturnFinder<'_> {
     }
 
     /// A tail value with the `let`s in scope where its value is written: a block's tail sees
-    /// the block's own `let`s (`{ let name = …; Ok(name) }`).
+    /// the block's own `let`s (`{ let name = …; Ok(name) }`), as an `unsafe` block's does.
     fn tail_value(
         &mut self,
         mut lets: Vec<LetBinding>,
         mut tail: &Expr,
     ) -> (Vec<LetBinding>, Expr) {
-        while let Expr::Block(inner) = tail {
-            let Some((value, stmts)) = inner.block.stmts.split_last() else {
+        // An `unsafe` block is a block (`unsafe { let result = f(token); result }`).
+        while let Expr::Block(syn::ExprBlock { block, .. })
+        | Expr::Unsafe(syn::ExprUnsafe { block, .. }) = tail
+        {
+            let Some((value, stmts)) = block.stmts.split_last() else {
                 break;
             };
             let syn::Stmt::Expr(value, None) = value else {
@@ -342,7 +359,7 @@ impl ReturnFinder<'_> {
                 bare_return: false,
                 file: self.file,
             };
-            let changes = inside.changes(&inner.block.stmts);
+            let changes = inside.changes(&block.stmts);
             for (index, stmt) in stmts.iter().enumerate() {
                 inside.visit_stmt(stmt);
                 inside.follow_changes(changes.as_ref(), index, stmt);
