@@ -8,9 +8,11 @@ use std::sync::Arc;
 use crate::catalogue::apis::{Api, Matcher, OnExisting, Origin, OwnershipArg};
 use crate::catalogue::Catalogue;
 use crate::check::file::{scan, Apis, CrateFunction, Dropped, PackageFile};
+use crate::check::module_uses::read_module_uses;
 use crate::check::parse::Parsed;
 use crate::creations::result_flow::CallerFailure;
 use crate::creations::{self, FnSignature, FoundCreation, Via};
+use crate::names::index::MAX_GLOB_DEPTH;
 use crate::names::ir::declared_identifier;
 use crate::names::{FileId, ItemIndex, NameIr, ObjectName, PackageFacts, Resolver};
 use crate::project::package::Package;
@@ -174,24 +176,33 @@ pub fn read_referenced_items(
     searched: &mut HashSet<String>,
 ) {
     for _ in 0..4 {
-        let words: Vec<String> = wanted_items(found, items)
+        let before = items.item_count();
+        // The modules a lookup follows globs through are read first, each import leading to
+        // the next, so that the words wanted are those the globs do not resolve.
+        for _ in 0..=MAX_GLOB_DEPTH {
+            let (_, modules) = wanted_items(found, items);
+            if modules.is_empty() {
+                break;
+            }
+            read_module_uses(package, files, &modules, items);
+        }
+        let (words, _) = wanted_items(found, items);
+        let words: Vec<String> = words
             .into_iter()
             .filter(|word| searched.insert(word.clone()))
             .collect();
-        if words.is_empty() {
-            return;
+        if !words.is_empty() {
+            let matcher = WordSearch::new(&words);
+            scan(
+                files,
+                Apis::Catalogue(&Catalogue::default()),
+                parsed,
+                &mut Vec::new(),
+                items,
+                Mentions::Declarations(&matcher),
+                Dropped::ReadAgain(package),
+            );
         }
-        let matcher = WordSearch::new(&words);
-        let before = items.item_count();
-        scan(
-            files,
-            Apis::Catalogue(&Catalogue::default()),
-            parsed,
-            &mut Vec::new(),
-            items,
-            Mentions::Declarations(&matcher),
-            Dropped::ReadAgain(package),
-        );
         if items.item_count() == before {
             return;
         }
@@ -311,8 +322,11 @@ fn mark_delegated(found: &mut [FoundCreation], first: usize, functions: &[CrateF
 }
 
 /// Identifiers of items that names refer to, directly or through other items, and the index
-/// does not hold yet.
-fn wanted_items(found: &[FoundCreation], items: &ItemIndex) -> BTreeSet<String> {
+/// does not hold yet; and the modules whose `use`s their lookups follow, not read yet.
+fn wanted_items(
+    found: &[FoundCreation],
+    items: &ItemIndex,
+) -> (BTreeSet<String>, BTreeSet<Vec<String>>) {
     let mut roots = Vec::new();
     for creation in found {
         creation
@@ -324,10 +338,21 @@ fn wanted_items(found: &[FoundCreation], items: &ItemIndex) -> BTreeSet<String> 
         }
     }
     let mut wanted = BTreeSet::new();
+    let mut modules = BTreeSet::new();
     items.missing_paths(roots, &mut |path| {
         if let Some(ident) = path.segments.last() {
             wanted.insert(declared_identifier(ident).to_owned());
         }
+        let mut renamed = Vec::new();
+        items.unread_modules(
+            path,
+            &mut |module| {
+                modules.insert(module);
+            },
+            // A renamed import's item is declared by its own name.
+            &mut |target| renamed.extend(target.last().cloned()),
+        );
+        wanted.extend(renamed);
     });
-    wanted
+    (wanted, modules)
 }

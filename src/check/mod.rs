@@ -17,6 +17,7 @@ mod crate_functions;
 pub mod error;
 mod file;
 mod members;
+mod module_uses;
 mod once_cells;
 mod open_packages;
 pub mod outcome;

@@ -14,6 +14,7 @@ pub(crate) mod build_time;
 pub(crate) mod cfg;
 mod fields;
 pub(crate) mod forms;
+pub(crate) mod globs;
 mod hashes;
 pub(crate) mod index;
 pub(crate) mod ir;
@@ -35,6 +36,7 @@ pub(crate) mod unwrap;
 mod tests;
 
 pub use cfg::{Alternative, Build, CfgAlternative};
+pub use globs::ModuleUses;
 pub use index::{ItemIndex, ItemValue};
 pub use ir::{
     Binding, BindingKind, Cfg, Composition, FileId, FnSignature, FunctionCall, ItemPath, KnownName,
