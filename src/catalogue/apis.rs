@@ -5,6 +5,7 @@
 //! [`super::Catalogue::new`].
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The kind of kernel object a function creates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -264,6 +265,10 @@ pub struct Api {
     /// The page of Microsoft's API reference (or the crate's docs) that documents the function.
     pub reference: Cow<'static, str>,
     pub origin: Origin,
+    /// For one of the crate's own functions: the last segments a path may have before its
+    /// name to call it (its modules, the package's modules, its crate's names); `None` for
+    /// an API whose name alone says which function it is.
+    pub called_through: Option<Arc<[String]>>,
 }
 
 impl Api {
@@ -293,6 +298,7 @@ impl Api {
             opens_existing: false,
             reference: Cow::Borrowed(reference),
             origin,
+            called_through: None,
         }
     }
 

@@ -84,6 +84,7 @@ impl Catalogue {
                 opens_existing: false,
                 reference: Cow::Borrowed("objlint.toml [[api]]"),
                 origin: Origin::Config,
+                called_through: None,
             });
         }
         catalogue
@@ -151,7 +152,10 @@ impl Catalogue {
             // is some other `lock`.
             let through_type = segments.len() >= 2
                 && segments[segments.len() - 2].starts_with(|c: char| c.is_ascii_uppercase());
-            if !(api.origin == Origin::Derived && through_type) {
+            let qualified = segments.len() >= 2 || alias_target.is_some();
+            if !(api.origin == Origin::Derived && through_type)
+                && (!qualified || is_called_through(api, segments, absolute))
+            {
                 return Some(Arc::clone(api));
             }
         }
@@ -288,4 +292,24 @@ impl Catalogue {
         methods.dedup();
         methods
     }
+}
+
+/// Whether a path (or the path a `use` alias stands for) can name the crate function `api`:
+/// the segment before the name is `crate`, `self`, `super`, one of the crate's modules or one
+/// of the crate's names. `windows_service::service_dispatcher::start` is another crate's
+/// `start`, whatever functions of that name the checked crate has.
+fn is_called_through(api: &Api, segments: &[String], absolute: &[String]) -> bool {
+    let Some(allowed) = &api.called_through else {
+        return true;
+    };
+    let qualifier = |path: &[String]| {
+        path.len()
+            .checked_sub(2)
+            .and_then(|index| path.get(index))
+            .is_some_and(|segment| {
+                matches!(segment.as_str(), "crate" | "self" | "super")
+                    || allowed.iter().any(|name| name == segment)
+            })
+    };
+    qualifier(segments) || qualifier(absolute)
 }

@@ -64,7 +64,9 @@ pub fn follow_crate_functions(
                 {
                     continue;
                 }
-                let api = Arc::new(derived_api(creation, signature, index));
+                let mut api = derived_api(creation, signature, index);
+                api.called_through = Some(called_through(files, creation, crate_key));
+                let api = Arc::new(api);
                 derived.push(CrateFunction {
                     crate_key: crate_key.to_owned(),
                     api,
@@ -243,7 +245,32 @@ fn derived_api(creation: &FoundCreation, signature: &creations::FnSignature, ind
         opens_existing: creation.api.opens_existing,
         reference: creation.api.reference.clone(),
         origin: Origin::Derived,
+        called_through: None,
     }
+}
+
+/// The segments a path may end in before the name of a crate function that `creation` is in
+/// (see [`Api::called_through`]): the modules of the package's files (the function's own,
+/// and any that may re-export it), the inline modules around it, and the names the
+/// package's crates write its crate by. A qualifier that is none of them is another crate's.
+fn called_through(
+    files: &[PackageFile],
+    creation: &FoundCreation,
+    crate_key: &str,
+) -> Arc<[String]> {
+    let mut names = BTreeSet::from([crate_key.to_owned()]);
+    for file in files {
+        names.extend(file.place.module_path.iter().skip(1).cloned());
+        let libraries = file.place.library.iter().chain(&file.place.members);
+        names.extend(
+            libraries
+                .filter(|library| library.key == crate_key)
+                .map(|library| library.name.clone()),
+        );
+    }
+    let inline = creation.enclosing_item.split("::");
+    names.extend(inline.filter_map(|item| item.strip_prefix("mod ").map(str::to_owned)));
+    names.into_iter().collect()
 }
 
 /// The name a function of the crate is shown by (`Type::name` for an associated function),

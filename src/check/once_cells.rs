@@ -410,5 +410,6 @@ fn setter_api(signature: &FnSignature, index: usize, kind: ObjectKind) -> Api {
         opens_existing: false,
         reference: "".into(),
         origin: Origin::Setter,
+        called_through: None,
     }
 }
