@@ -9,6 +9,7 @@
 
 mod already_exists;
 mod arguments;
+mod attributed_nodes;
 mod calls;
 mod compiled_under;
 mod creation;
