@@ -480,6 +480,24 @@ fn shared_names_are_neither_non_unique_nor_unchecked() {
         .assert_stderr_has("objlint: 6 errors");
 }
 
+/// A name a template ends with its own NUL (`format!("Local\\{name}\0")`) is the text before the
+/// NUL, as the API reads it: shown so, and matched so against `shared-names`.
+#[test]
+fn a_written_terminator_ends_the_name_shown_and_matched() {
+    let main = "fn acquire(name: &str) {\n    let wide: Vec<u16> = format!(\"Local\\\\{name}\\0\").encode_utf16().collect();\n    let _mutex = unsafe { CreateMutexW(None, true, PCWSTR(wide.as_ptr())) };\n    if unsafe { GetLastError() } == ERROR_ALREADY_EXISTS {\n        return;\n    }\n}\n\nfn main() {\n    acquire(\"VendorLedger\");\n}\n";
+    let tree = Tree::package("ledger").file("src/main.rs", main);
+    objlint(&tree.root, &[])
+        .assert_code(1)
+        .assert_stderr_has(
+            "error[objlint::non_unique_object_name]: mutex name `Local\\VendorLedger` has no unique part",
+        )
+        .assert_stderr_has("objlint: 1 error, 0 warnings");
+    let shared = tree.file("objlint.toml", "shared-names = ['Local\\VendorLedger']\n");
+    objlint(&shared.root, &[])
+        .assert_code(0)
+        .assert_stderr_has("objlint: no findings");
+}
+
 /// The configuration accepts each `cfg` alternative of a name on its own: the release build's
 /// name listed as shared leaves the debug build's, which is development code.
 #[test]

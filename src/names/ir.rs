@@ -349,7 +349,8 @@ pub enum ObjectName {
 /// A name whose text objlint knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KnownName {
-    /// The text; predictable run-time parts appear as `{the process id}`.
+    /// The text up to its first NUL, as the API reads it; predictable run-time parts appear as
+    /// `{the process id}`.
     pub value: String,
     /// The literals the name is made of, in order.
     pub literals: Vec<Literal>,

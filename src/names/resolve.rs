@@ -554,11 +554,15 @@ impl Parts {
         if let Some(unique) = self.unique {
             return ObjectName::Unique(unique);
         }
-        if self.value.trim_end_matches('\0').is_empty() {
+        // The API reads the name up to the first NUL written in it (`format!("{name}\0")`):
+        // that is the name shown, compared and matched against `shared-names`.
+        let mut value = self.value;
+        value.truncate(value.find('\0').unwrap_or(value.len()));
+        if value.is_empty() {
             return ObjectName::Unnamed;
         }
         ObjectName::Known(KnownName {
-            value: self.value,
+            value,
             literals: self.literals,
             predictable: self.predictable,
             returned_by: self.returned_by,

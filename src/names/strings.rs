@@ -363,13 +363,11 @@ fn known_text_without_nul(resolver: &Resolver<'_>, value: &NameIr) -> bool {
         .resolve_all(value)
         .iter()
         .all(|alternative| match &alternative.name {
-            ObjectName::Known(name) => {
-                !name.value.contains('\0')
-                    && name
-                        .literals
-                        .iter()
-                        .all(|literal| literal.terminated == Some(false))
-            }
+            // The name's value ends at a NUL: the literals say whether one is written.
+            ObjectName::Known(name) => name
+                .literals
+                .iter()
+                .all(|literal| literal.terminated == Some(false) && !literal.value.contains('\0')),
             _ => false,
         })
 }
